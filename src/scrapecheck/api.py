@@ -1,0 +1,96 @@
+"""``evaluate``: the one call crawler code makes before a crawl. Gathers inputs, then runs the pure engine."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Sequence, Union
+
+from .engine import evaluate_plan
+from .errors import ScrapecheckError
+from .plan import CrawlPlan
+from .policy.load import Policy, load_policy
+from .report import Report
+from .signals.model import Signals
+from .signals.snapshot import from_plan, load_signals
+from .waivers import Waiver, load_waivers
+
+PolicyInput = Union[Policy, str, Path, None]
+SignalsInput = Union[Signals, dict, str, Path, None]
+WaiversInput = Union[Sequence[Waiver], str, Path, None]
+
+
+@lru_cache(maxsize=1)
+def default_policy() -> Policy:
+    """The packs shipped with scrapecheck, loaded and validated once per process."""
+    return load_policy()
+
+
+def _policy(policies: PolicyInput) -> Policy:
+    if policies is None:
+        return default_policy()
+    if isinstance(policies, Policy):
+        return policies
+    return load_policy(policies)
+
+
+def _signals(signals: SignalsInput) -> Optional[Signals]:
+    if signals is None or isinstance(signals, Signals):
+        return signals
+    if isinstance(signals, dict):
+        return Signals.model_validate(signals)
+    return load_signals(signals)
+
+
+def _waivers(waivers: WaiversInput) -> list[Waiver]:
+    if waivers is None:
+        return []
+    if isinstance(waivers, (str, Path)):
+        return load_waivers(waivers)
+    return list(waivers)
+
+
+def _missing_origins(plan: CrawlPlan, signals: Optional[Signals]) -> list[str]:
+    have = from_plan(plan)
+    if signals is not None:
+        have = signals.merged_over(have)
+    missing = []
+    for target in plan.targets:
+        collected = have.for_origin(target.origin)
+        if collected is None or collected.robots is None or collected.opt_outs is None:
+            if target.origin not in missing:
+                missing.append(target.origin)
+    return missing
+
+
+def evaluate(
+    plan: CrawlPlan,
+    *,
+    signals: SignalsInput = None,
+    offline: bool = False,
+    policies: PolicyInput = None,
+    waivers: WaiversInput = None,
+    today: Optional[date] = None,
+) -> Report:
+    """Check a plan against the rule packs and return a Report, most severe findings first.
+
+    Online (the default), signals the plan and ``signals`` lack are fetched from the targets first. Offline,
+    only what is given is used, and a rule that needs a missing signal is reported as not checked.
+    """
+    if not isinstance(plan, CrawlPlan):
+        raise TypeError(f"evaluate() takes a CrawlPlan (see load_plan), not {type(plan).__name__}")
+    policy = _policy(policies)
+    given = _signals(signals)
+    if not offline:
+        missing = _missing_origins(plan, given)
+        if missing:
+            from .signals.fetch import collect  # the only network module; imported only when needed
+
+            fetched = collect(plan, origins=missing)
+            given = given.merged_over(fetched) if given is not None else fetched
+    return evaluate_plan(plan, policy, signals=given, waivers=_waivers(waivers),
+                         today=today or datetime.now(timezone.utc).date())
+
+
+__all__ = ["default_policy", "evaluate", "ScrapecheckError"]

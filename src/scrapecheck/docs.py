@@ -1,0 +1,106 @@
+"""Rule documentation generated from the packs: ``scrapecheck explain``, ``docs/rules.md`` and its check mode."""
+
+from __future__ import annotations
+
+from .policy.load import Policy
+from .policy.models import Rule
+
+
+def _source_line(policy: Policy, source_id: str) -> str:
+    source = policy.sources[source_id]
+    ref = f", {source.reference}" if source.reference else ""
+    return (f"- `{source.id}`: {source.title} ({source.court_or_body}{ref}, {source.date}); "
+            f"status: {source.status}. <{source.url}>")
+
+
+def render_rule(rule: Rule, policy: Policy) -> str:
+    """One rule in fixed sections: What it checks, Why it matters, Example, Remediation, References."""
+    status = "" if rule.status == "stable" else f" *({rule.status})*"
+    lines = [
+        f"## {rule.id} — {rule.title}{status}",
+        "",
+        f"Severity: **{rule.severity.value}** · Category: **{rule.category.value}**",
+        "",
+        "### What it checks",
+        "",
+        rule.when.describe()[0].upper() + rule.when.describe()[1:] + ".",
+        "",
+        "### Why it matters",
+        "",
+        rule.why.strip(),
+        "",
+        "### Example",
+        "",
+        "```toml",
+        rule.example.strip(),
+        "```",
+        "",
+        "### Remediation",
+        "",
+        rule.remediation.strip(),
+        "",
+        "### References",
+        "",
+    ]
+    lines.extend(_source_line(policy, source_id) for source_id in rule.sources)
+    return "\n".join(lines) + "\n"
+
+
+def render_rule_table(policy: Policy) -> str:
+    rows = ["| id | severity | category | title |", "|---|---|---|---|"]
+    rows += [f"| [{r.id}](#{r.id.lower()}) | {r.severity.value} | {r.category.value} | {r.title} |"
+             for r in policy.rules]
+    return "\n".join(rows) + "\n"
+
+
+def render_rules_md(policy: Policy) -> str:
+    """The whole of ``docs/rules.md``; a test compares it with the committed file."""
+    by_category: dict[str, int] = {}
+    for rule in policy.rules:
+        by_category[rule.category.value] = by_category.get(rule.category.value, 0) + 1
+    counts = ", ".join(f"{name} {n}" for name, n in sorted(by_category.items()))
+    thresholds = "\n".join(f"| `{t.name}` | {t.value:g} | {t.unit} | {t.description} |"
+                           for t in policy.thresholds.values())
+    parts = [
+        "# Rules",
+        "",
+        "<!-- Generated from policies/*.toml by `python -m scrapecheck.docs`; do not edit by hand. -->",
+        "",
+        f"{len(policy.rules)} rules ({counts}). Each cites the sources it rests on; "
+        "`scrapecheck explain RULE_ID` shows one.",
+        "",
+        render_rule_table(policy),
+        "## Named thresholds",
+        "",
+        "No source fixes these numbers; they are defaults. Override them in a plan's `[thresholds]` table.",
+        "",
+        "| name | default | unit | meaning |",
+        "|---|---|---|---|",
+        thresholds,
+        "",
+    ]
+    parts += [render_rule(rule, policy) for rule in policy.rules]
+    return "\n".join(parts)
+
+
+def main() -> None:  # pragma: no cover - developer tool; the staleness test covers the output
+    import argparse
+    import json
+    from pathlib import Path
+
+    from .policy.load import load_policy
+    from .schema import plan_schema
+
+    parser = argparse.ArgumentParser(description="Regenerate docs/rules.md and docs/schema/*.json")
+    parser.add_argument("--root", default=".", help="project root")
+    args = parser.parse_args()
+    root = Path(args.root)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "rules.md").write_text(render_rules_md(load_policy(root / "policies")), encoding="utf-8")
+    (root / "docs" / "schema").mkdir(exist_ok=True)
+    (root / "docs" / "schema" / "plan.schema.json").write_text(
+        json.dumps(plan_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,160 @@
+"""The pure core: plan + signals + policy (+ waivers, + today) in, a frozen Report out.
+
+No network, no files, no clock: everything arrives as arguments, so the same inputs give the same report.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+from typing import Any, Mapping, Optional, Sequence
+
+from ._version import __version__
+from .plan import CrawlPlan
+from .policy.kinds import Context, Outcome, TargetView, Undecided, is_target_scoped
+from .policy.load import Policy
+from .policy.models import Rule
+from .report import Finding, NotChecked, Report, SourceRef
+from .robots import RobotsPolicy, product_token
+from .signals.model import Signals
+from .signals.optouts import from_robots
+from .signals.snapshot import from_plan
+from .waivers import Waiver, apply_waivers
+
+
+class _Formatter(string.Formatter):
+    """Fills ``{access.authentication}``-style placeholders from evidence first, then the plan."""
+
+    def __init__(self, plan: CrawlPlan, evidence: Mapping[str, Any], target: Optional[str]) -> None:
+        self.plan, self.evidence, self.target = plan, evidence, target
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+        if field_name in self.evidence:
+            return self.evidence[field_name], field_name
+        if field_name == "target":
+            return self.target, field_name
+        return self.plan.resolve(field_name), field_name
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if value is None:
+            return "unknown"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.format_field(item, "") for item in value) or "none"
+        if isinstance(value, float) and not format_spec:
+            return f"{value:g}"
+        return super().format_field(value, format_spec)
+
+
+def _plan_summary(plan: CrawlPlan) -> dict[str, Any]:
+    return {
+        "name": plan.crawler.name,
+        "source": plan.source,
+        "user_agent": plan.crawler.user_agent,
+        "purpose": plan.purpose.kind,
+        "targets": [target.url for target in plan.targets],
+    }
+
+
+def _clean(evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Evidence as JSON-ready plain values, keys sorted, so reports are byte-for-byte stable."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [plain(item) for item in value]
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in sorted(value.items())}
+        if hasattr(value, "value") and not isinstance(value, (int, float, str, bool)):
+            return value.value
+        return value
+    return {key: plain(value) for key, value in sorted(evidence.items())}
+
+
+def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView]:
+    token = product_token(plan.crawler.user_agent)
+    compiled: dict[str, tuple[RobotsPolicy, list[Any]]] = {}
+    views = []
+    for target in plan.targets:
+        collected = signals.for_origin(target.origin)
+        robots = collected.robots if collected else None
+        robots_policy = None
+        robots_opt_outs = None
+        if robots is not None:
+            if target.origin not in compiled:
+                parsed = RobotsPolicy.parse(robots.effective_text)
+                opt_outs = from_robots(parsed, token, robots.url) if robots.outcome == "ok" else []
+                compiled[target.origin] = (parsed, opt_outs)
+            robots_policy, robots_opt_outs = compiled[target.origin]
+        views.append(TargetView(
+            target=target,
+            robots=robots,
+            robots_policy=robots_policy,
+            robots_opt_outs=robots_opt_outs,
+            page_opt_outs=collected.opt_outs if collected else None,
+            platform=policy.platform_for(target.host),
+        ))
+    return views
+
+
+def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, target: Optional[str]) -> Finding:
+    message = _Formatter(plan, outcome.evidence, target).format(rule.message)
+    sources = [SourceRef(id=s.id, title=s.title, url=s.url, date=s.date, court_or_body=s.court_or_body,
+                         status=s.status) for s in (policy.sources[source_id] for source_id in rule.sources)]
+    return Finding(rule_id=rule.id, title=rule.title, severity=rule.severity, category=rule.category,
+                   message=message, target=target, evidence=_clean(outcome.evidence), sources=sources,
+                   remediation=rule.remediation)
+
+
+def evaluate_plan(
+    plan: CrawlPlan,
+    policy: Policy,
+    *,
+    signals: Optional[Signals] = None,
+    waivers: Sequence[Waiver] = (),
+    today: Optional[date] = None,
+) -> Report:
+    """Evaluate every active rule; rules undecided for lack of a signal are listed, never passed silently."""
+    thresholds = policy.threshold_values(plan.thresholds, plan.source or "<plan>")
+    base = from_plan(plan)
+    merged = signals.merged_over(base) if signals is not None else base
+    views = _views(plan, merged, policy)
+    findings: list[Finding] = []
+    not_checked: list[NotChecked] = []
+    undecided: dict[str, dict[str, list[str]]] = {}
+    active = [rule for rule in policy.rules if rule.status != "deprecated"]
+    meta_rules = [rule for rule in active if isinstance(rule.when, Undecided)]
+    plain_rules = [rule for rule in active if not isinstance(rule.when, Undecided)]
+
+    for rule in plain_rules:
+        if not is_target_scoped(rule.when):
+            outcome = rule.when.evaluate(Context(plan=plan, thresholds=thresholds))
+            if outcome.state:
+                findings.append(_finding(rule, policy, plan, outcome, None))
+            continue
+        for view in views:
+            outcome = rule.when.evaluate(Context(plan=plan, thresholds=thresholds, target=view))
+            if outcome.state:
+                findings.append(_finding(rule, policy, plan, outcome, view.target.url))
+            elif outcome.state is None:
+                missing = sorted(outcome.missing)
+                not_checked.append(NotChecked(rule_id=rule.id, target=view.target.url, missing=missing))
+                for signal in missing:
+                    undecided.setdefault(view.target.url, {}).setdefault(signal, []).append(rule.id)
+
+    for rule in meta_rules:
+        for view in views:
+            per_signal = {name: tuple(ids) for name, ids in undecided.get(view.target.url, {}).items()}
+            outcome = rule.when.evaluate(Context(plan=plan, thresholds=thresholds, target=view,
+                                                 undecided=per_signal))
+            if outcome.state:
+                findings.append(_finding(rule, policy, plan, outcome, view.target.url))
+
+    findings = apply_waivers(findings, waivers, today)
+    findings.sort(key=Finding.sort_key)
+    return Report(
+        tool_version=__version__,
+        plan=_plan_summary(plan),
+        findings=findings,
+        not_checked=sorted(not_checked, key=lambda item: (item.rule_id, item.target or "")),
+        signals=merged.model_dump(mode="json"),
+    )

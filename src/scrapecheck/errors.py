@@ -1,0 +1,45 @@
+"""One exception tree: everything scrapecheck raises on purpose derives from ScrapecheckError.
+
+The CLI turns any ScrapecheckError into one line on stderr and exit status 2; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class ScrapecheckError(Exception):
+    """Everything raised on purpose. ``cli.main`` turns it into exit 2."""
+
+
+class InputError(ScrapecheckError):
+    """Something a user gave us is wrong; names the file (or source) and the field path."""
+
+    def __init__(self, source: str, field: str, message: str) -> None:
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {message}")
+        self.source = source
+        self.field = field
+        self.message = message
+
+
+class PlanError(InputError):
+    """A crawl plan that does not load or validate."""
+
+
+class PolicyError(InputError):
+    """A rule pack, sources table or platforms table that does not validate."""
+
+
+class WaiverError(InputError):
+    """A waivers file that does not validate."""
+
+
+class SignalsError(InputError):
+    """A recorded signals file that does not load or validate."""
+
+
+class SignalError(ScrapecheckError):
+    """Fetching a target's signal failed; ``url`` names it and ``__cause__`` holds the transport error."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url

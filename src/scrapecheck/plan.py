@@ -1,0 +1,295 @@
+"""Crawl plan format v1: the pydantic model, its defaults, and ``load_plan`` for TOML and JSON files.
+
+Every model forbids unknown keys, so a typo in a plan is an error with its path rather than a silent default.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Literal, Optional
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from .errors import PlanError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+PLAN_VERSION = 1
+MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024
+"""A robots.txt snapshot file larger than this is refused: the matcher reads only the first 500 KiB anyway."""
+
+PurposeKind = Literal[
+    "ai-training", "ai-inference", "search-indexing", "research", "archiving", "price-monitoring", "marketing",
+    "lead-generation", "data-resale", "security-research", "personal", "other",
+]
+Authentication = Literal[
+    "none", "own-account", "customer-accounts", "purchased-accounts", "fake-accounts", "shared-credentials",
+]
+Circumvention = Literal[
+    "ip-rotation", "residential-proxies", "captcha-solving", "user-agent-spoofing", "fingerprint-spoofing",
+    "rate-limit-evasion", "paywall-bypass", "block-evasion",
+]
+DataCategory = Literal[
+    "public-profile", "contact-details", "employment", "user-content", "photos", "private-messages", "biometric",
+    "health", "political-opinions", "religion", "sexual-orientation", "ethnicity", "children", "location",
+    "financial", "credentials",
+]
+LawfulBasis = Literal["consent", "contract", "legitimate-interests", "public-interest", "none", "unknown"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Crawler(_Section):
+    """Who crawls. The user agent's product token is what robots.txt groups are matched against."""
+
+    name: str = Field(min_length=1, description="Short name of the crawl (required).")
+    user_agent: str = Field(min_length=1, description="User-Agent header sent; robots matching uses its product token.")
+    operator: Optional[str] = Field(None, description="Legal entity that runs the crawler.")
+    operator_region: Optional[str] = Field(
+        None, description="Where the operator is established: eu, uk, us, ca, au, ... or other (lower case)."
+    )
+    contact: Optional[str] = Field(None, description="How a site owner reaches the operator: mailto: or https: URL.")
+
+    @field_validator("operator_region")
+    @classmethod
+    def _lower_region(cls, value: Optional[str]) -> Optional[str]:
+        return value.lower() if value else value
+
+
+class Purpose(_Section):
+    """Why the data is collected; many rules depend on it (AI training versus search indexing)."""
+
+    kind: PurposeKind = Field("other", description="What the crawl is for.")
+    description: str = Field("", description="Free text, shown in reports.")
+    commercial: bool = Field(False, description="The data or its results are used for profit.")
+
+
+class Target(_Section):
+    """One site to crawl, with an optional robots.txt snapshot so the plan can be checked offline."""
+
+    url: str = Field(description="Start URL, http or https (required).")
+    paths: list[str] = Field(default_factory=list, description="Paths to be fetched; default: the url's own path.")
+    robots_txt: Optional[str] = Field(None, description="Snapshot of the site's robots.txt, inline.")
+    robots_txt_file: Optional[str] = Field(
+        None, description="Snapshot of the site's robots.txt in a file, relative to the plan file."
+    )
+    requests_per_second: Optional[float] = Field(None, gt=0, description="Planned request rate against this site.")
+    concurrency: Optional[int] = Field(None, ge=1, description="Planned parallel connections to this site.")
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https"):
+            raise ValueError(f"must be an http or https URL, got {value!r}")
+        if not parts.hostname:
+            raise ValueError(f"has no host: {value!r}")
+        return value
+
+    @field_validator("paths")
+    @classmethod
+    def _absolute_paths(cls, value: list[str]) -> list[str]:
+        for path in value:
+            if not path.startswith("/"):
+                raise ValueError(f"path {path!r} must start with '/'")
+        return value
+
+    @model_validator(mode="after")
+    def _read_snapshot(self, info: ValidationInfo) -> "Target":
+        if self.robots_txt is not None and self.robots_txt_file is not None:
+            raise ValueError("give robots_txt or robots_txt_file, not both")
+        if self.robots_txt_file is not None and self.robots_txt is None:
+            base = Path((info.context or {}).get("base_dir", "."))
+            path = base / self.robots_txt_file
+            try:
+                size = path.stat().st_size
+                if size > MAX_SNAPSHOT_BYTES:
+                    raise ValueError(f"robots_txt_file {str(path)!r} is {size} bytes, over {MAX_SNAPSHOT_BYTES}")
+                text = path.read_bytes().decode("utf-8", errors="replace")
+            except OSError as exc:
+                raise ValueError(f"cannot read robots_txt_file {str(path)!r}: {exc.strerror or exc}") from None
+            object.__setattr__(self, "robots_txt", text)
+        return self
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host[:port]`` in lower case, the key robots.txt and signals are stored under."""
+        parts = urlsplit(self.url)
+        host = (parts.hostname or "").lower()
+        default = {"http": 80, "https": 443}[parts.scheme.lower()]
+        port = parts.port
+        netloc = f"[{host}]" if ":" in host else host
+        if port and port != default:
+            netloc = f"{netloc}:{port}"
+        return f"{parts.scheme.lower()}://{netloc}"
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    @property
+    def planned_paths(self) -> list[str]:
+        """The paths the crawl will fetch: ``paths`` or, when empty, the url's own path and query."""
+        if self.paths:
+            return list(self.paths)
+        parts = urlsplit(self.url)
+        path = parts.path or "/"
+        return [f"{path}?{parts.query}" if parts.query else path]
+
+
+class Access(_Section):
+    """How the crawler gets in: accounts, sign-ups, accepted terms, circumvention of technical measures."""
+
+    authentication: Authentication = Field("none", description="Whose accounts, if any, the crawler logs in with.")
+    account_count: int = Field(0, ge=0, description="How many accounts the crawl uses.")
+    automated_signup: bool = Field(False, description="Accounts are created by automation.")
+    accepted_terms: bool = Field(False, description="The operator accepted the target's terms (click-wrap, sign-up).")
+    circumvention: list[Circumvention] = Field(
+        default_factory=list, description="Techniques used to get past blocks, limits or access controls."
+    )
+
+
+class Data(_Section):
+    """What is collected about people."""
+
+    personal: bool = Field(False, description="The crawl collects data about identifiable people.")
+    categories: list[DataCategory] = Field(default_factory=list, description="Kinds of personal data collected.")
+    subject_regions: list[str] = Field(
+        default_factory=list, description="Where the people concerned live: eu, uk, us, ca, au, ... (lower case)."
+    )
+    estimated_subjects: Optional[int] = Field(None, ge=0, description="Roughly how many people; unknown if absent.")
+
+    @field_validator("subject_regions")
+    @classmethod
+    def _lower_regions(cls, value: list[str]) -> list[str]:
+        return [region.lower() for region in value]
+
+
+class Use(_Section):
+    """What happens to the data after collection."""
+
+    sell: bool = Field(False, description="The data is sold or licensed to others.")
+    share_with: list[str] = Field(
+        default_factory=list, description="Who else receives it, e.g. ai-vendor, data-broker, advertisers."
+    )
+    train_models: bool = Field(False, description="The data trains machine-learning models.")
+    retention_days: Optional[int] = Field(None, ge=0, description="How long it is kept; unknown if absent.")
+    honours_deletion_requests: bool = Field(
+        False, description="People can have their data deleted; not assumed unless the plan says so."
+    )
+    lawful_basis: LawfulBasis = Field("unknown", description="GDPR Art. 6 basis relied on for personal data.")
+    dpia_done: bool = Field(False, description="A data-protection impact assessment was carried out.")
+
+
+class CrawlPlan(_Section):
+    """A crawl plan (format v1): the input ``evaluate`` checks."""
+
+    version: Literal[1] = Field(PLAN_VERSION, description="Plan format version; only 1 exists.")
+    crawler: Crawler
+    purpose: Purpose = Field(default_factory=Purpose)  # type: ignore[arg-type]
+    targets: list[Target] = Field(default_factory=list, description="Sites the crawl fetches from.")
+    access: Access = Field(default_factory=Access)  # type: ignore[arg-type]
+    data: Data = Field(default_factory=Data)  # type: ignore[arg-type]
+    use: Use = Field(default_factory=Use)  # type: ignore[arg-type]
+    thresholds: dict[str, float] = Field(
+        default_factory=dict,
+        description="Overrides of the named thresholds of the rule packs (see `scrapecheck rules --thresholds`).",
+    )
+    source: Optional[str] = Field(None, exclude=True, description="File the plan was loaded from (set by load_plan).")
+
+    def resolve(self, field_path: str) -> Any:
+        """Value at a dotted path such as ``access.authentication``; raises KeyError for an unknown path."""
+        value: Any = self
+        for part in field_path.split("."):
+            if not isinstance(value, BaseModel) or part not in type(value).model_fields:
+                raise KeyError(field_path)
+            value = getattr(value, part)
+        return value
+
+
+def field_paths(model: type[BaseModel] = CrawlPlan, prefix: str = "") -> dict[str, Any]:
+    """Every dotted scalar or list field path of the plan with its annotation; rules may only name these."""
+    paths: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        path = f"{prefix}{name}"
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            paths.update(field_paths(annotation, f"{path}."))
+        else:
+            paths[path] = annotation
+    return paths
+
+
+def _describe(error: dict[str, Any]) -> tuple[str, str]:
+    parts = []
+    for item in error["loc"]:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    path = "".join(parts)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return path, "unknown key"
+    if kind == "missing":
+        return path, "required key missing"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return path, message
+
+
+def plan_error(source: str, exc: ValidationError) -> PlanError:
+    """The first validation problem as a PlanError (``file: field.path: message``); the rest ride along."""
+    errors = exc.errors()
+    path, message = _describe(errors[0])
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    err = PlanError(source, path, message)
+    err.problems = [_describe(e) for e in errors]  # type: ignore[attr-defined]
+    return err
+
+
+def parse_plan(data: Any, *, source: str = "<plan>", base_dir: str | Path = ".") -> CrawlPlan:
+    """Validate an already-decoded plan; ``robots_txt_file`` paths are read relative to ``base_dir``."""
+    if not isinstance(data, dict):
+        raise PlanError(source, "", f"a plan is a table/object, got {type(data).__name__}")
+    try:
+        plan = CrawlPlan.model_validate(data, context={"base_dir": str(base_dir)})
+    except ValidationError as exc:
+        raise plan_error(source, exc) from None
+    return plan.model_copy(update={"source": source})
+
+
+def load_plan(path: str | Path) -> CrawlPlan:
+    """Read a ``.toml`` or ``.json`` plan; any problem is a PlanError naming the file and the field."""
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise PlanError(source, "", "a plan file must end in .toml or .json")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanError(source, "", "no such file") from None
+    except OSError as exc:
+        raise PlanError(source, "", f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanError(source, "", f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(source, "", f"invalid TOML: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise PlanError(source, "", f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    return parse_plan(data, source=source, base_dir=path.parent)

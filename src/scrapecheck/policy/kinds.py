@@ -1,0 +1,576 @@
+"""The closed set of check kinds a rule's ``when`` is built from: a pydantic union tagged by ``kind``.
+
+Each kind answers True, False or None (undecided: a signal it needs is missing), with the facts it used as
+evidence. ``all``/``any``/``not`` combine answers with three-valued logic, so a missing signal is never read
+as a pass. Adding a kind means adding a class here and to ``Check``; rules themselves are data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Mapping, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..plan import field_paths
+
+if TYPE_CHECKING:
+    from ..plan import CrawlPlan, Target
+    from ..robots import RobotsPolicy
+    from ..signals.model import OptOut, RobotsSignal
+    from .models import Platform
+
+SignalName = Literal["robots", "pages"]
+"""robots: the target's robots.txt. pages: opt-outs outside robots.txt (headers, meta tags, TDMRep)."""
+
+PLAN_FIELDS = field_paths()
+TARGET_NUMERIC_FIELDS = ("requests_per_second", "concurrency")
+ROBOTS_OPT_OUT_KINDS = frozenset({"robots-ai-agent", "robots-ai-intent", "content-usage", "content-signal",
+                                  "rsl-license", "legal-notice"})
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """One target as the checks see it: the plan entry, its signals, its compiled robots.txt, its platform."""
+
+    target: "Target"
+    robots: Optional["RobotsSignal"]
+    robots_policy: Optional["RobotsPolicy"]
+    robots_opt_outs: Optional[list["OptOut"]]
+    page_opt_outs: Optional[list["OptOut"]]
+    platform: Optional["Platform"]
+
+
+@dataclass(frozen=True)
+class Context:
+    plan: "CrawlPlan"
+    thresholds: Mapping[str, float]
+    target: Optional[TargetView] = None
+    undecided: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: Optional[bool]
+    evidence: dict[str, Any] = field(default_factory=dict)
+    missing: frozenset[str] = frozenset()
+
+
+def _false(**evidence: Any) -> Outcome:
+    return Outcome(False, evidence)
+
+
+class _Kind(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    target_scoped: ClassVar[bool] = False
+    evidence_keys: ClassVar[tuple[str, ...]] = ()
+
+    def evaluate(self, ctx: Context) -> Outcome:  # pragma: no cover - every kind overrides
+        raise NotImplementedError
+
+    def children(self) -> tuple["_Kind", ...]:
+        return ()
+
+    def walk(self):  # type: ignore[no-untyped-def]
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def describe(self) -> str:  # pragma: no cover - every kind overrides
+        raise NotImplementedError
+
+
+class _FieldKind(_Kind):
+    field: str = Field(description="Dotted plan field path, e.g. access.authentication.")
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, value: str) -> str:
+        if value not in PLAN_FIELDS:
+            raise ValueError(f"unknown plan field {value!r}")
+        return value
+
+    @property
+    def evidence_names(self) -> tuple[str, ...]:
+        return (self.field,)
+
+    def value(self, ctx: Context) -> Any:
+        return ctx.plan.resolve(self.field)
+
+
+class FieldEquals(_FieldKind):
+    kind: Literal["field-equals"]
+    value_: Any = Field(alias="value")
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = self.value(ctx)
+        return Outcome(actual == self.value_, {self.field: actual})
+
+    def describe(self) -> str:
+        return f"`{self.field}` is `{self.value_!r}`".replace("True", "true").replace("False", "false")
+
+
+class FieldIn(_FieldKind):
+    kind: Literal["field-in"]
+    values: list[Any] = Field(min_length=1)
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = self.value(ctx)
+        return Outcome(actual in self.values, {self.field: actual})
+
+    def describe(self) -> str:
+        return f"`{self.field}` is one of " + ", ".join(f"`{v}`" for v in self.values)
+
+
+class FieldContainsAny(_FieldKind):
+    kind: Literal["field-contains-any"]
+    values: list[Any] = Field(min_length=1)
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = list(self.value(ctx) or [])
+        matched = [item for item in actual if item in self.values]
+        return Outcome(bool(matched), {self.field: matched if matched else actual})
+
+    def describe(self) -> str:
+        return f"`{self.field}` contains any of " + ", ".join(f"`{v}`" for v in self.values)
+
+
+class _Bound(BaseModel):
+    """A number given directly or by the name of a threshold (so users can change it)."""
+
+    value_: Optional[float] = Field(None, alias="value")
+    threshold: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "_Bound":
+        if (self.value_ is None) == (self.threshold is None):
+            raise ValueError("give exactly one of value or threshold")
+        return self
+
+    def bound(self, ctx: Context) -> float:
+        if self.threshold is not None:
+            return ctx.thresholds[self.threshold]
+        assert self.value_ is not None
+        return self.value_
+
+    def bound_text(self) -> str:
+        return f"threshold `{self.threshold}`" if self.threshold else f"{self.value_:g}"
+
+
+class FieldAtLeast(_FieldKind, _Bound):
+    kind: Literal["field-at-least"]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = self.value(ctx)
+        bound = self.bound(ctx)
+        evidence = {self.field: actual, "threshold": bound}
+        if actual is None:
+            return Outcome(False, evidence)
+        return Outcome(actual >= bound, evidence)
+
+    def describe(self) -> str:
+        return f"`{self.field}` is at least {self.bound_text()}"
+
+
+class FieldAtMost(_FieldKind, _Bound):
+    kind: Literal["field-at-most"]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = self.value(ctx)
+        bound = self.bound(ctx)
+        evidence = {self.field: actual, "threshold": bound}
+        if actual is None:
+            return Outcome(False, evidence)
+        return Outcome(actual <= bound, evidence)
+
+    def describe(self) -> str:
+        return f"`{self.field}` is at most {self.bound_text()}"
+
+
+class FieldEmpty(_FieldKind):
+    kind: Literal["field-empty"]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = self.value(ctx)
+        return Outcome(actual is None or actual == "" or actual == [], {self.field: actual})
+
+    def describe(self) -> str:
+        return f"`{self.field}` is empty or absent"
+
+
+class FieldMatches(_FieldKind):
+    kind: Literal["field-matches"]
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {value!r}: {exc}") from None
+        return value
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = self.value(ctx)
+        matched = actual is not None and re.search(self.pattern, str(actual)) is not None
+        return Outcome(matched, {self.field: actual})
+
+    def describe(self) -> str:
+        return f"`{self.field}` matches `{self.pattern}`"
+
+
+class All(_Kind):
+    kind: Literal["all"]
+    of: list["Check"] = Field(min_length=1)
+
+    def children(self) -> tuple[_Kind, ...]:
+        return tuple(self.of)
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        evidence: dict[str, Any] = {}
+        missing: set[str] = set()
+        undecided = False
+        for check in self.of:
+            outcome = check.evaluate(ctx)
+            if outcome.state is False:
+                return Outcome(False, outcome.evidence)
+            if outcome.state is None:
+                undecided = True
+                missing |= outcome.missing
+            evidence.update(outcome.evidence)
+        return Outcome(None if undecided else True, evidence, frozenset(missing))
+
+    def describe(self) -> str:
+        return "all of: " + "; ".join(f"({check.describe()})" for check in self.of)
+
+
+class Any_(_Kind):
+    kind: Literal["any"]
+    of: list["Check"] = Field(min_length=1)
+
+    def children(self) -> tuple[_Kind, ...]:
+        return tuple(self.of)
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        missing: set[str] = set()
+        undecided = False
+        evidence: dict[str, Any] = {}
+        for check in self.of:
+            outcome = check.evaluate(ctx)
+            if outcome.state is True:
+                return Outcome(True, outcome.evidence)
+            if outcome.state is None:
+                undecided = True
+                missing |= outcome.missing
+            evidence.update(outcome.evidence)
+        return Outcome(None if undecided else False, evidence, frozenset(missing))
+
+    def describe(self) -> str:
+        return "any of: " + "; ".join(f"({check.describe()})" for check in self.of)
+
+
+class Not(_Kind):
+    kind: Literal["not"]
+    check: "Check"
+
+    def children(self) -> tuple[_Kind, ...]:
+        return (self.check,)
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        outcome = self.check.evaluate(ctx)
+        state = None if outcome.state is None else not outcome.state
+        return Outcome(state, outcome.evidence, outcome.missing)
+
+    def describe(self) -> str:
+        return f"not ({self.check.describe()})"
+
+
+# --- target-scoped kinds: a rule using any of these is evaluated once per target --------------------------
+
+
+class _TargetKind(_Kind):
+    target_scoped: ClassVar[bool] = True
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        if ctx.target is None:  # pragma: no cover - the engine never does this
+            raise RuntimeError(f"{type(self).__name__} evaluated without a target")
+        return self.check_target(ctx, ctx.target)
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:  # pragma: no cover
+        raise NotImplementedError
+
+
+class TargetPlatform(_TargetKind):
+    """The target is on a known platform (optionally: one of these, whose terms have this clause)."""
+
+    kind: Literal["target-platform"]
+    platforms: list[str] = Field(default_factory=list, description="Platform ids; empty means any known one.")
+    clause: Optional[Literal["scraping", "automated_access", "fake_accounts", "ai_training", "data_resale"]] = None
+    login_wall: Optional[bool] = None
+    evidence_keys: ClassVar[tuple[str, ...]] = ("platform", "platform_name", "terms_url", "clause", "clause_text")
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        platform = view.platform
+        if platform is None:
+            return _false(platform=None)
+        evidence: dict[str, Any] = {"platform": platform.id, "platform_name": platform.name,
+                                    "terms_url": platform.terms_url}
+        if self.platforms and platform.id not in self.platforms:
+            return Outcome(False, evidence)
+        if self.login_wall is not None and platform.login_wall != self.login_wall:
+            return Outcome(False, evidence)
+        if self.clause is not None:
+            text = getattr(platform.clauses, self.clause)
+            if not text:
+                return Outcome(False, evidence)
+            evidence.update(clause=self.clause, clause_text=text)
+        return Outcome(True, evidence)
+
+    def describe(self) -> str:
+        where = ("one of " + ", ".join(f"`{p}`" for p in self.platforms)) if self.platforms else "a known platform"
+        text = f"the target is on {where}"
+        if self.login_wall is not None:
+            text += " with a login wall" if self.login_wall else " without a login wall"
+        if self.clause:
+            text += f" whose terms have a `{self.clause}` clause"
+        return text
+
+
+class _TargetFieldKind(_TargetKind):
+    field: Literal["requests_per_second", "concurrency"]
+
+    @property
+    def evidence_names(self) -> tuple[str, ...]:
+        return (self.field,)
+
+
+class TargetFieldAtLeast(_TargetFieldKind, _Bound):
+    kind: Literal["target-field-at-least"]
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        actual = getattr(view.target, self.field)
+        bound = self.bound(ctx)
+        evidence = {self.field: actual, "threshold": bound}
+        return Outcome(actual is not None and actual >= bound, evidence)
+
+    def describe(self) -> str:
+        return f"the target's `{self.field}` is at least {self.bound_text()}"
+
+
+class TargetFieldEmpty(_TargetFieldKind):
+    kind: Literal["target-field-empty"]
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        actual = getattr(view.target, self.field)
+        return Outcome(actual is None, {self.field: actual})
+
+    def describe(self) -> str:
+        return f"the target does not state `{self.field}`"
+
+
+def _needs(signal: str, **evidence: Any) -> Outcome:
+    return Outcome(None, evidence, frozenset({signal}))
+
+
+class RobotsOutcomeIs(_TargetKind):
+    """How fetching robots.txt went (RFC 9309 2.3.1): unreachable, refused, html, not-found or ok."""
+
+    kind: Literal["robots-outcome"]
+    outcomes: list[Literal["ok", "not-found", "refused", "unreachable", "html"]] = Field(min_length=1)
+    evidence_keys: ClassVar[tuple[str, ...]] = ("robots_url", "robots_outcome", "robots_status", "robots_error")
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        robots = view.robots
+        if robots is None:
+            return _needs("robots")
+        evidence = {"robots_url": robots.url, "robots_outcome": robots.outcome, "robots_status": robots.status,
+                    "robots_error": robots.error}
+        return Outcome(robots.outcome in self.outcomes, evidence)
+
+    def describe(self) -> str:
+        return "fetching robots.txt ended as " + " or ".join(f"`{o}`" for o in self.outcomes)
+
+
+class RobotsDisallows(_TargetKind):
+    """robots.txt, read for the plan's user agent, disallows at least one planned path."""
+
+    kind: Literal["robots-disallows"]
+    evidence_keys: ClassVar[tuple[str, ...]] = (
+        "robots_url", "agent", "disallowed_paths", "line", "rule", "group", "robots_outcome")
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        if view.robots is None or view.robots_policy is None:
+            return _needs("robots")
+        from ..robots import product_token
+
+        agent = product_token(ctx.plan.crawler.user_agent)
+        disallowed: list[str] = []
+        first = None
+        for path in view.target.planned_paths:
+            verdict = view.robots_policy.explain(agent, path)
+            if not verdict.allowed:
+                disallowed.append(path)
+                if first is None:
+                    first = verdict
+        evidence: dict[str, Any] = {"robots_url": view.robots.url, "agent": agent,
+                                    "robots_outcome": view.robots.outcome}
+        if first is None:
+            return Outcome(False, evidence)
+        evidence["disallowed_paths"] = disallowed
+        if first.rule is not None:
+            evidence.update(line=first.rule.line, rule=first.rule.text)
+        else:
+            evidence.update(line=None, rule="(robots.txt unreachable: RFC 9309 2.3.1.4, complete disallow)")
+        evidence["group"] = ", ".join(first.agent_group) if first.agent_group else None
+        return Outcome(True, evidence)
+
+    def describe(self) -> str:
+        return "robots.txt, read for the plan's user agent, disallows a planned path"
+
+
+class RobotsCrawlDelay(_TargetKind):
+    """robots.txt sets a Crawl-delay (or Request-rate) for the plan's agent; optionally, the plan exceeds it."""
+
+    kind: Literal["robots-crawl-delay"]
+    exceeded: bool = Field(True, description="Fire only when the planned rate is above what the delay allows.")
+    evidence_keys: ClassVar[tuple[str, ...]] = (
+        "robots_url", "agent", "crawl_delay", "allowed_rate", "requests_per_second")
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        if view.robots is None or view.robots_policy is None:
+            return _needs("robots")
+        from ..robots import product_token
+
+        agent = product_token(ctx.plan.crawler.user_agent)
+        policy = view.robots_policy
+        allowed_rate: Optional[float] = None
+        delay = policy.crawl_delay(agent)
+        if delay is not None and delay > 0:
+            allowed_rate = 1.0 / delay
+        rate = policy.request_rate(agent)
+        if rate is not None and rate[1] > 0:
+            by_rate = rate[0] / rate[1]
+            allowed_rate = by_rate if allowed_rate is None else min(allowed_rate, by_rate)
+        planned = view.target.requests_per_second
+        evidence = {"robots_url": view.robots.url, "agent": agent, "crawl_delay": delay,
+                    "allowed_rate": None if allowed_rate is None else round(allowed_rate, 6),
+                    "requests_per_second": planned}
+        if allowed_rate is None:
+            return Outcome(False, evidence)
+        if not self.exceeded:
+            return Outcome(True, evidence)
+        return Outcome(planned is not None and planned > allowed_rate + 1e-9, evidence)
+
+    def describe(self) -> str:
+        if self.exceeded:
+            return "the planned request rate is above what robots.txt's Crawl-delay or Request-rate allows"
+        return "robots.txt sets a Crawl-delay or Request-rate for the plan's agent"
+
+
+class OptOutPresent(_TargetKind):
+    """The target reserves a use (AI training, TDM, ...) by a machine-readable signal or a notice."""
+
+    kind: Literal["opt-out"]
+    kinds: list[str] = Field(default_factory=list, description="Opt-out kinds to consider; empty means all.")
+    scopes: list[Literal["ai-training", "ai-inference", "tdm", "search", "scraping"]] = Field(default_factory=list)
+    min_confidence: Literal["high", "low"] = "high"
+    evidence_keys: ClassVar[tuple[str, ...]] = ("opt_outs", "opt_out", "where", "line")
+
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, value: list[str]) -> list[str]:
+        from ..signals.model import OptOutKind
+
+        known = set(OptOutKind.__args__)  # type: ignore[attr-defined]
+        unknown = [item for item in value if item not in known]
+        if unknown:
+            raise ValueError(f"unknown opt-out kinds {unknown}; known: {sorted(known)}")
+        return value
+
+    def _matches(self, opt_out: "OptOut") -> bool:
+        if self.kinds and opt_out.kind not in self.kinds:
+            return False
+        if self.scopes and not set(opt_out.scopes) & set(self.scopes):
+            return False
+        return self.min_confidence == "low" or opt_out.confidence == "high"
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        wanted = set(self.kinds) if self.kinds else None
+        sources = []
+        missing: set[str] = set()
+        if wanted is None or wanted & ROBOTS_OPT_OUT_KINDS:
+            if view.robots_opt_outs is None:
+                missing.add("robots")
+            else:
+                sources.extend(view.robots_opt_outs)
+        if wanted is None or wanted - ROBOTS_OPT_OUT_KINDS:
+            if view.page_opt_outs is None:
+                missing.add("pages")
+            else:
+                sources.extend(view.page_opt_outs)
+        found = [opt_out for opt_out in sources if self._matches(opt_out)]
+        if found:
+            first = found[0]
+            return Outcome(True, {
+                "opt_outs": [{"kind": o.kind, "value": o.value, "where": o.where, "line": o.line} for o in found],
+                "opt_out": first.value, "where": first.where, "line": first.line,
+            })
+        if missing:
+            return Outcome(None, {}, frozenset(missing))
+        return Outcome(False, {})
+
+    def describe(self) -> str:
+        text = "the target carries an opt-out"
+        if self.kinds:
+            text += " of kind " + " or ".join(f"`{k}`" for k in self.kinds)
+        if self.scopes:
+            text += " reserving " + " or ".join(f"`{s}`" for s in self.scopes)
+        if self.min_confidence == "low":
+            text += " (low-confidence notices included)"
+        return text
+
+
+class Undecided(_TargetKind):
+    """Some rule could not be decided for this target because this signal is missing (checked last)."""
+
+    kind: Literal["undecided"]
+    signal: SignalName
+    evidence_keys: ClassVar[tuple[str, ...]] = ("signal", "rules_not_checked")
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        rules = ctx.undecided.get(self.signal, ())
+        return Outcome(bool(rules), {"signal": self.signal, "rules_not_checked": list(rules)})
+
+    def describe(self) -> str:
+        return f"another rule could not be decided for the target because the `{self.signal}` signal is missing"
+
+
+Check = Annotated[
+    Union[
+        FieldEquals, FieldIn, FieldContainsAny, FieldAtLeast, FieldAtMost, FieldEmpty, FieldMatches,
+        All, Any_, Not,
+        TargetPlatform, TargetFieldAtLeast, TargetFieldEmpty,
+        RobotsOutcomeIs, RobotsDisallows, RobotsCrawlDelay, OptOutPresent, Undecided,
+    ],
+    Field(discriminator="kind"),
+]
+
+for _model in (All, Any_, Not):
+    _model.model_rebuild()
+
+
+def is_target_scoped(check: _Kind) -> bool:
+    return any(node.target_scoped for node in check.walk())
+
+
+def evidence_names(check: _Kind) -> set[str]:
+    """Every evidence key the check can produce; message templates may use only these, plan fields, target."""
+    names: set[str] = set()
+    for node in check.walk():
+        names.update(node.evidence_keys)
+        names.update(getattr(node, "evidence_names", ()))
+        if isinstance(node, _Bound):
+            names.add("threshold")
+    return names

@@ -1,0 +1,159 @@
+"""The typed shape of everything in ``policies/``: rules, citation sources, known platforms, thresholds."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..report import Category, Severity
+from .kinds import Check
+
+RULE_ID = re.compile(r"^[A-Z]{3}-\d{3}$")
+KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """A case, decision, statement, statute or standard a rule rests on."""
+
+    id: str
+    kind: Literal["case", "decision", "regulator", "statute", "standard"]
+    title: str
+    court_or_body: str
+    date: str
+    reference: str = ""
+    status: str
+    url: str
+    summary: str = ""
+    points: list[str] = Field(default_factory=list)
+    verified: bool = False
+    verified_from: str = ""
+    caveat: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _kebab(cls, value: str) -> str:
+        if not KEBAB_ID.match(value):
+            raise ValueError(f"source id {value!r} must be kebab-case")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _iso(cls, value: str) -> str:
+        if not ISO_DATE.match(value):
+            raise ValueError(f"date {value!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+    @field_validator("url", "verified_from")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) address")
+        return value
+
+
+class Clauses(_Strict):
+    """Verbatim clauses of a platform's terms, each optional."""
+
+    scraping: Optional[str] = None
+    automated_access: Optional[str] = None
+    fake_accounts: Optional[str] = None
+    ai_training: Optional[str] = None
+    data_resale: Optional[str] = None
+
+
+ClauseName = Literal["scraping", "automated_access", "fake_accounts", "ai_training", "data_resale"]
+
+
+class Platform(_Strict):
+    """A site whose terms we have read; ``terms`` and ``accounts`` findings quote it when a target is on it."""
+
+    id: str
+    name: str
+    domains: list[str] = Field(min_length=1)
+    terms_url: str
+    terms_title: str = ""
+    read_at: str = ""
+    read_date: str = ""
+    verified: bool = False
+    login_wall: bool = False
+    sources: list[str] = Field(default_factory=list)
+    clauses: Clauses = Field(default_factory=Clauses)  # type: ignore[arg-type]
+
+    @field_validator("domains")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [domain.lower().lstrip(".") for domain in value]
+
+    def matches_host(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return any(host == domain or host.endswith("." + domain) for domain in self.domains)
+
+
+class Threshold(_Strict):
+    """A number no source fixes (what counts as "mass" scraping); named, documented, overridable per plan."""
+
+    name: str
+    value: float
+    unit: str
+    description: str
+
+    @field_validator("name")
+    @classmethod
+    def _snake(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9_]*$", value):
+            raise ValueError(f"threshold name {value!r} must be snake_case")
+        return value
+
+
+class Rule(_Strict):
+    """One rule: a typed condition over the plan and signals, and everything a finding needs to explain itself."""
+
+    id: str
+    title: str = Field(min_length=1)
+    severity: Severity
+    category: Category
+    when: Check
+    message: str = Field(min_length=1, description="Template: {plan.field.path}, {target} and evidence keys.")
+    why: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+    remediation: str = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+    status: Literal["stable", "preview", "deprecated"] = "stable"
+
+    @field_validator("id")
+    @classmethod
+    def _rule_id(cls, value: str) -> str:
+        if not RULE_ID.match(value):
+            raise ValueError(f"rule id {value!r} must look like ABC-123")
+        return value
+
+
+class RulePack(_Strict):
+    """A ``policies/*.toml`` file of rules."""
+
+    title: str = ""
+    description: str = ""
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class SourcesFile(_Strict):
+    sources: list[Source]
+
+
+class PlatformsFile(_Strict):
+    platforms: list[Platform]
+
+
+class ThresholdsFile(_Strict):
+    thresholds: list[Threshold]
+
+
+class RedirectsFile(_Strict):
+    redirects: dict[str, str] = Field(default_factory=dict)

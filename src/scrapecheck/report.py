@@ -1,0 +1,175 @@
+"""Findings and the report that carries them: frozen values, ordered by severity, the same for the same inputs."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Severity(str, Enum):
+    """Ordered: ``Severity.HIGH > Severity.MEDIUM``; compare members, not their strings."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, value: Union[str, "Severity"]) -> "Severity":
+        """Accept a member or its name in any case; a ValueError lists the choices."""
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r}; choose one of {choices}") from None
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {severity: rank for rank, severity in enumerate(Severity)}
+
+
+class Category(str, Enum):
+    """The closed set of finding categories."""
+
+    ROBOTS = "robots"
+    AI_OPT_OUT = "ai-opt-out"
+    TERMS = "terms"
+    ACCOUNTS = "accounts"
+    CIRCUMVENTION = "circumvention"
+    LOAD = "load"
+    PERSONAL_DATA = "personal-data"
+    PRIVATE_COMMUNICATIONS = "private-communications"
+    COPYRIGHT = "copyright"
+    DATA_USE = "data-use"
+    TRANSPARENCY = "transparency"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(_Frozen):
+    """A citation as it appears in a finding: enough to find and judge the source."""
+
+    id: str
+    title: str
+    url: str
+    date: str
+    court_or_body: str = ""
+    status: str = ""
+
+
+class Finding(_Frozen):
+    """One rule that fired for this plan (and target): what, why, on which facts, and how to fix it."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    category: Category
+    message: str
+    target: Optional[str] = None
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    sources: list[SourceRef]
+    remediation: str
+    suppressed: bool = False
+    waiver: Optional[dict[str, Any]] = None
+
+    def sort_key(self) -> tuple[int, str, str, str]:
+        return (-self.severity.rank, self.rule_id, self.target or "", self.message)
+
+
+class NotChecked(_Frozen):
+    """A rule the engine could not decide because a signal it needs was missing (offline, no snapshot)."""
+
+    rule_id: str
+    target: Optional[str]
+    missing: list[str]
+
+
+class Report(_Frozen):
+    """What ``evaluate`` returns. Unsuppressed findings decide ``max_severity`` and ``exceeds``."""
+
+    version: int = 1
+    tool_version: str
+    plan: dict[str, Any]
+    findings: list[Finding]
+    not_checked: list[NotChecked] = Field(default_factory=list)
+    signals: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def active(self) -> list[Finding]:
+        """Findings not suppressed by a waiver."""
+        return [finding for finding in self.findings if not finding.suppressed]
+
+    @property
+    def max_severity(self) -> Optional[Severity]:
+        active = self.active
+        return max((finding.severity for finding in active), default=None)
+
+    def exceeds(self, severity: Union[str, Severity]) -> bool:
+        """True when any unsuppressed finding is at or above ``severity``."""
+        threshold = Severity.parse(severity)
+        return any(finding.severity >= threshold for finding in self.active)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Unsuppressed findings per severity, every severity present (zero included)."""
+        counts = {severity.value: 0 for severity in Severity}
+        for finding in self.active:
+            counts[finding.severity.value] += 1
+        return counts
+
+    def summary(self) -> dict[str, Any]:
+        maximum = self.max_severity
+        return {
+            "max_severity": maximum.value if maximum else None,
+            "counts": self.counts,
+            "suppressed": sum(1 for finding in self.findings if finding.suppressed),
+            "not_checked": len(self.not_checked),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of DESIGN.md: version, plan, summary, findings, signals (plus not_checked)."""
+        return {
+            "version": self.version,
+            "tool_version": self.tool_version,
+            "plan": self.plan,
+            "summary": self.summary(),
+            "findings": [finding.model_dump(mode="json") for finding in self.findings],
+            "not_checked": [item.model_dump(mode="json") for item in self.not_checked],
+            "signals": self.signals,
+        }

@@ -1,0 +1,119 @@
+"""What the targets say about being crawled, as frozen values the engine reads and snapshots store.
+
+A signal records where it was found (URL, header, line) so that every finding built on it can show its evidence.
+``None`` means "not collected"; an empty list means "collected, nothing found". The engine tells them apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RobotsOutcome = Literal[
+    "ok",           # 2xx with rules (or none): parse and obey
+    "not-found",    # 4xx other than 401/403: RFC 9309 2.3.1.3, no restrictions
+    "refused",      # 401/403: no restrictions by the RFC, but access is refused, which is itself a finding
+    "unreachable",  # 5xx, timeout, DNS or connection failure, too many redirects: RFC 9309 2.3.1.4, disallow all
+    "html",         # an HTML page served as robots.txt: reported, parsed as no rules
+]
+OptOutKind = Literal[
+    "robots-ai-agent",   # an AI crawler's token disallowed in robots.txt
+    "robots-ai-intent",  # AI-training crawlers blocked while the plan's own token is not named
+    "x-robots-tag",      # X-Robots-Tag: noai / noimageai
+    "meta-robots",       # <meta name="robots" content="noai">
+    "tdmrep",            # TDMRep: /.well-known/tdmrep.json, tdm-reservation header or meta
+    "content-usage",     # IETF aipref Content-Usage in robots.txt or a header
+    "content-signal",    # Content-Signal in robots.txt or a header
+    "rsl-license",       # RSL License: line in robots.txt
+    "legal-notice",      # a robots.txt comment such as "no AI training" (low confidence)
+]
+OptOutScope = Literal[
+    "ai-training",   # training models
+    "ai-inference",  # AI answers, grounding, retrieval-augmented generation
+    "tdm",           # text and data mining in general (DSM Directive Art. 4)
+    "search",        # search indexing
+    "scraping",      # any automated collection
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RobotsSignal(_Frozen):
+    """A robots.txt as fetched or as snapshotted in the plan."""
+
+    url: str
+    origin: Literal["snapshot", "fetched"] = "snapshot"
+    outcome: RobotsOutcome = "ok"
+    status: Optional[int] = None
+    body: Optional[str] = Field(None, description="Text of the body (UTF-8, invalid bytes replaced), up to the cap.")
+    sha256: Optional[str] = Field(None, description="SHA-256 of the body bytes as received.")
+    size: Optional[int] = None
+    truncated: bool = False
+    fetched_at: Optional[str] = Field(None, description="UTC time of the fetch, ISO 8601.")
+    redirects: list[str] = Field(default_factory=list)
+    error: Optional[str] = None
+    file: Optional[str] = Field(None, description="Snapshot file named in the plan, if any.")
+
+    @property
+    def effective_text(self) -> str:
+        """The rules to obey, per RFC 9309 2.3.1: the body, nothing (allow all), or disallow all."""
+        if self.outcome == "ok":
+            return self.body or ""
+        if self.outcome == "unreachable":
+            return "User-agent: *\nDisallow: /\n"
+        return ""
+
+
+class OptOut(_Frozen):
+    """One machine-readable (or, for legal notices, human-readable) reservation found on a target."""
+
+    kind: OptOutKind
+    scopes: list[OptOutScope]
+    value: str = Field(description="The directive as found, e.g. 'noai' or 'Content-Usage: train-ai=n'.")
+    where: str = Field(description="URL, header name or 'robots.txt' where it was found.")
+    line: Optional[int] = None
+    confidence: Literal["high", "low"] = "high"
+    agents: list[str] = Field(default_factory=list, description="For robots-ai-agent: the agent tokens blocked.")
+
+
+class TargetSignals(_Frozen):
+    """Everything collected for one origin."""
+
+    origin: str
+    robots: Optional[RobotsSignal] = None
+    opt_outs: Optional[list[OptOut]] = Field(None, description="None: not collected; []: collected, none found.")
+    pages: list[dict[str, object]] = Field(
+        default_factory=list, description="Pages fetched for opt-out signals: url, status, headers that matter, sha256."
+    )
+    problems: list[str] = Field(default_factory=list, description="What went wrong while collecting, in words.")
+
+
+class Signals(_Frozen):
+    """Signals for all targets of a plan, keyed by origin (``scheme://host[:port]``)."""
+
+    version: int = 1
+    tool_version: str = ""
+    collected_at: Optional[str] = None
+    targets: dict[str, TargetSignals] = Field(default_factory=dict)
+
+    def for_origin(self, origin: str) -> Optional[TargetSignals]:
+        return self.targets.get(origin)
+
+    def merged_over(self, base: "Signals") -> "Signals":
+        """These signals, falling back to ``base`` for origins (or parts) not collected here."""
+        targets = dict(base.targets)
+        for origin, mine in self.targets.items():
+            theirs = targets.get(origin)
+            if theirs is None:
+                targets[origin] = mine
+                continue
+            targets[origin] = mine.model_copy(update={
+                "robots": mine.robots or theirs.robots,
+                "opt_outs": mine.opt_outs if mine.opt_outs is not None else theirs.opt_outs,
+                "pages": mine.pages or theirs.pages,
+                "problems": theirs.problems + mine.problems,
+            })
+        return self.model_copy(update={"targets": targets})

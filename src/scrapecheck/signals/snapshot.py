@@ -1,0 +1,45 @@
+"""Signals from the plan's own robots.txt snapshots, and signals files written by ``scrapecheck fetch``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Union
+
+from pydantic import ValidationError
+
+from ..errors import SignalsError
+from ..plan import CrawlPlan
+from .model import RobotsSignal, Signals, TargetSignals
+
+
+def from_plan(plan: CrawlPlan) -> Signals:
+    """Robots signals for every target whose plan entry carries a snapshot; other signals stay uncollected."""
+    targets: dict[str, TargetSignals] = {}
+    for target in plan.targets:
+        if target.robots_txt is None or target.origin in targets:
+            continue
+        robots = RobotsSignal(url=f"{target.origin}/robots.txt", origin="snapshot", outcome="ok",
+                              body=target.robots_txt, file=target.robots_txt_file)
+        targets[target.origin] = TargetSignals(origin=target.origin, robots=robots)
+    return Signals(targets=targets)
+
+
+def load_signals(path: Union[str, Path]) -> Signals:
+    """Read a signals file; any problem is a SignalsError naming the file and the field."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SignalsError(str(path), "", "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SignalsError(str(path), "", f"cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise SignalsError(str(path), "", f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
+    try:
+        return Signals.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise SignalsError(str(path), where, "unknown key" if error["type"] == "extra_forbidden" else error["msg"]) \
+            from None
