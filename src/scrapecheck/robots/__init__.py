@@ -1,0 +1,11 @@
+"""robots.txt matching exactly as Google's open-source parser does it (RFC 9309).
+
+Public names: :func:`is_allowed`, :class:`RobotsPolicy` (parse once, match many), :class:`Rule`,
+:class:`Group`, :class:`Verdict` and :func:`product_token`.
+"""
+
+from ._match import Rule
+from ._policy import Group, RobotsPolicy, Verdict, is_allowed
+from ._syntax import MAX_BYTES, product_token
+
+__all__ = ["MAX_BYTES", "Group", "RobotsPolicy", "Rule", "Verdict", "is_allowed", "product_token"]

@@ -1,0 +1,367 @@
+"""A parsed robots.txt: groups, rules, sitemaps, comments and other records, matched Google's way."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from . import _syntax as syn
+from ._match import EMPTY, Rule, RuleSet
+
+__all__ = ["Group", "RobotsPolicy", "Rule", "Verdict", "is_allowed"]
+
+_CACHE_LIMIT = 4096  # distinct user-agent strings remembered per policy
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A group (RFC 9309 §2.1): one or more user-agent lines followed by rules.
+
+    ``agents`` are the user-agent values as written. Other records inside the group (Crawl-delay,
+    Request-rate, ...) are in ``extensions`` as (line, key lowercased, value). ``start_line`` is the
+    first user-agent line, ``end_line`` the last line that belongs to the group. A group returned for a
+    user agent named by several groups is their merge (RFC 9309 §2.2.1), in line order.
+    """
+
+    agents: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    agent_lines: tuple[int, ...]
+    start_line: int
+    end_line: int
+    extensions: tuple[tuple[int, str, str], ...] = ()
+
+    @property
+    def is_global(self) -> bool:
+        return any(syn.is_global_agent(a) for a in self.agents)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The answer for one (agent, URL): the deciding rule, or None when no rule decided.
+
+    ``rule`` is the line Google's ``matching_line()`` reports; an empty ``Disallow:`` can be reported
+    for an allowed URL. ``agent_group`` names the user agents of the group used, None when no group
+    applies (then everything is allowed).
+    """
+
+    allowed: bool
+    rule: Rule | None
+    agent_group: tuple[str, ...] | None
+
+    @property
+    def line(self) -> int | None:
+        return None if self.rule is None else self.rule.line
+
+
+class _GroupBuilder:
+    __slots__ = ("agents", "agent_lines", "rules", "extensions", "end_line", "has_rules")
+
+    def __init__(self) -> None:
+        self.agents: list[str] = []
+        self.agent_lines: list[int] = []
+        self.rules: list[Rule] = []
+        self.extensions: list[tuple[int, str, str]] = []
+        self.end_line = 0
+        self.has_rules = False
+
+
+_BLANK = re.compile("[ \t]")
+_RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*([smhd]?)", re.IGNORECASE)
+_UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+class RobotsPolicy:
+    """An immutable, parsed robots.txt. Parse once, match many.
+
+    >>> policy = RobotsPolicy.parse("User-agent: *\\nDisallow: /private/\\n")
+    >>> policy.is_allowed("AcmeBot/1.0", "https://example.com/private/x")
+    False
+    """
+
+    __slots__ = (
+        "groups",
+        "sitemaps",
+        "comments",
+        "extensions",
+        "size",
+        "truncated",
+        "_raw_lines",
+        "_lines",
+        "_by_token",
+        "_global",
+        "_checks",
+        "_resolved",
+    )
+
+    groups: tuple[Group, ...]
+    sitemaps: tuple[str, ...]
+    comments: tuple[tuple[int, str], ...]
+    extensions: tuple[tuple[int, str, str], ...]
+    size: int
+    truncated: bool
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"RobotsPolicy is immutable (cannot set {name!r})")
+
+    def __repr__(self) -> str:
+        return (
+            f"<RobotsPolicy groups={len(self.groups)} rules={sum(len(g.rules) for g in self.groups)}"
+            f" sitemaps={len(self.sitemaps)} size={self.size}{' truncated' if self.truncated else ''}>"
+        )
+
+    # ------------------------------------------------------------------ parsing
+    @classmethod
+    def parse(cls, text: str | bytes) -> RobotsPolicy:
+        """Parse a robots.txt body. Never raises on any ``str`` or ``bytes`` content."""
+        body, size = syn.to_latin1(text)
+        raw_lines = syn.split_lines(syn.strip_bom(body))
+
+        ws = syn.WS
+        max_line = syn.MAX_LINE_BYTES
+        ua_keys, allow_keys = syn.USER_AGENT_KEYS, syn.ALLOW_KEYS
+        disallow_keys, sitemap_keys = syn.DISALLOW_KEYS, syn.SITEMAP_KEYS
+        escape, human = syn.escape_pattern, syn.human
+
+        builders: list[_GroupBuilder] = []
+        current: _GroupBuilder | None = None
+        sitemaps: list[str] = []
+        comments: list[tuple[int, str]] = []
+        extensions: list[tuple[int, str, str]] = []
+
+        lineno = 0
+        for raw in raw_lines:
+            lineno += 1
+            if not raw:
+                continue
+            line = raw
+            if len(line) > max_line:
+                line = line[:max_line]  # robots.cc drops the bytes past its line buffer
+            if "\x00" in line:
+                line = line[: line.index("\x00")]  # the C++ code sees a NUL-terminated string
+            hash_at = line.find("#")
+            if hash_at >= 0:
+                comments.append((lineno, human(line[hash_at + 1 :]).strip()))
+                line = line[:hash_at]
+            line = line.strip(ws)
+            if not line:
+                continue
+            colon = line.find(":")
+            if colon >= 0:
+                key = line[:colon].rstrip(ws)
+                value = line[colon + 1 :].lstrip(ws)
+            else:
+                # Google: a missing colon may be replaced by whitespace, if the line then has exactly
+                # two words ("disallow /x"); otherwise the line is ignored.
+                m = _BLANK.search(line)
+                if m is None:
+                    continue
+                sp = m.start()
+                value = line[sp:].lstrip(" \t")
+                if " " in value or "\t" in value:
+                    continue
+                value = value.strip(ws)
+                key = line[:sp].rstrip(ws)
+            if not key:
+                continue
+            lkey = key.lower()
+            if lkey.startswith(ua_keys):
+                if current is None or current.has_rules:
+                    current = _GroupBuilder()
+                    builders.append(current)
+                current.agents.append(value)
+                current.agent_lines.append(lineno)
+                current.end_line = lineno
+            elif lkey.startswith(allow_keys) or lkey.startswith(disallow_keys):
+                if current is None:
+                    continue  # rules before any user-agent line belong to no group
+                current.rules.append(
+                    Rule(lkey[0] == "a", escape(value), lineno, human(raw.strip(ws)))
+                )
+                current.has_rules = True
+                current.end_line = lineno
+            elif lkey.startswith(sitemap_keys):
+                sitemaps.append(human(value))
+            else:
+                record = (lineno, human(lkey), human(value))
+                extensions.append(record)
+                if current is not None:
+                    current.extensions.append(record)
+                    current.end_line = lineno
+
+        groups = tuple(
+            Group(
+                tuple(human(a) for a in b.agents),
+                tuple(b.rules),
+                tuple(b.agent_lines),
+                b.agent_lines[0],
+                b.end_line,
+                tuple(b.extensions),
+            )
+            for b in builders
+        )
+        by_token: dict[str, list[int]] = {}
+        global_groups: list[int] = []
+        for index, b in enumerate(builders):
+            for agent in b.agents:
+                if syn.is_global_agent(agent):
+                    if not global_groups or global_groups[-1] != index:
+                        global_groups.append(index)
+                else:
+                    token = syn.extract_agent(agent).lower()
+                    found = by_token.setdefault(token, [])
+                    if not found or found[-1] != index:
+                        found.append(index)
+
+        self = object.__new__(cls)
+        put = object.__setattr__
+        put(self, "groups", groups)
+        put(self, "sitemaps", tuple(sitemaps))
+        put(self, "comments", tuple(comments))
+        put(self, "extensions", tuple(extensions))
+        put(self, "size", size)
+        put(self, "truncated", size > syn.MAX_BYTES)
+        put(self, "_raw_lines", raw_lines)
+        put(self, "_lines", None)
+        put(self, "_by_token", {t: tuple(v) for t, v in by_token.items()})
+        put(self, "_global", tuple(global_groups))
+        put(self, "_checks", {})
+        put(self, "_resolved", {})
+        return self
+
+    # ------------------------------------------------------------------ lines
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every line of the (BOM-stripped, 500 KiB-limited) file, as text; ``lines[n - 1]`` is line n."""
+        if self._lines is None:
+            object.__setattr__(self, "_lines", tuple(syn.human(r) for r in self._raw_lines))
+        return self._lines  # type: ignore[return-value]
+
+    def line(self, number: int) -> str | None:
+        """Text of line ``number`` (1-based), or None when out of range."""
+        if 1 <= number <= len(self._raw_lines):
+            return syn.human(self._raw_lines[number - 1])
+        return None
+
+    # ------------------------------------------------------------------ groups
+    def _group_indexes(self, user_agent: str) -> tuple[int, ...]:
+        token = syn.product_token(user_agent).lower()
+        specific = self._by_token.get(token)
+        if specific is not None:
+            return specific
+        return self._global
+
+    def _resolve(self, indexes: tuple[int, ...]) -> tuple[Group | None, RuleSet]:
+        hit = self._resolved.get(indexes)
+        if hit is not None:
+            return hit
+        if not indexes:
+            result: tuple[Group | None, RuleSet] = (None, EMPTY)
+        else:
+            chosen = [self.groups[i] for i in indexes]
+            if len(chosen) == 1:
+                group = chosen[0]
+            else:
+                agents: list[str] = []
+                for g in chosen:
+                    agents.extend(a for a in g.agents if a not in agents)
+                group = Group(
+                    tuple(agents),
+                    tuple(r for g in chosen for r in g.rules),
+                    tuple(n for g in chosen for n in g.agent_lines),
+                    chosen[0].start_line,
+                    chosen[-1].end_line,
+                    tuple(e for g in chosen for e in g.extensions),
+                )
+            result = (group, RuleSet(group.rules) if group.rules else EMPTY)
+        self._resolved[indexes] = result
+        return result
+
+    def group_for(self, user_agent: str) -> Group | None:
+        """The group that applies to ``user_agent`` (merged when it is named by several groups).
+
+        The groups naming its product token; failing that the ``*`` groups; failing that None, and
+        then everything is allowed (RFC 9309 §2.2.1).
+        """
+        return self._resolve(self._group_indexes(user_agent))[0]
+
+    def names_agent(self, product_token: str) -> bool:
+        """True when some user-agent line names this product token (``*`` does not count)."""
+        return syn.product_token(product_token).lower() in self._by_token
+
+    # ------------------------------------------------------------------ matching
+    def _check_for(self, user_agent: str) -> Any:
+        checks = self._checks
+        if len(checks) >= _CACHE_LIMIT:
+            checks.clear()
+        check = self._resolve(self._group_indexes(user_agent))[1].check
+        checks[user_agent] = check
+        return check
+
+    def is_allowed(self, user_agent: str, url: str) -> bool:
+        """May ``user_agent`` fetch ``url``? ``url`` is an absolute URL or a path such as "/a?b".
+
+        ``user_agent`` may be a full User-Agent header; its product token is matched.
+        """
+        check = self._checks.get(user_agent)
+        if check is None:
+            check = self._check_for(user_agent)
+        return check(url)
+
+    def explain(self, user_agent: str, url: str) -> Verdict:
+        """The verdict with the deciding rule (line and text), or rule None when none decided."""
+        group, ruleset = self._resolve(self._group_indexes(user_agent))
+        if group is None:
+            return Verdict(True, None, None)
+        allowed, rule = ruleset.decide(url)
+        return Verdict(allowed, rule, group.agents)
+
+    # ------------------------------------------------------------------ other records
+    def _group_records(self, user_agent: str, key: str) -> list[str]:
+        group = self.group_for(user_agent)
+        if group is None:
+            return []
+        return [value for _, k, value in group.extensions if k == key]
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        """Seconds from the first valid ``Crawl-delay`` of the group that applies (not in RFC 9309;
+        Google ignores it). None when absent or invalid."""
+        for value in self._group_records(user_agent, "crawl-delay"):
+            try:
+                delay = float(value.split()[0]) if value.strip() else math.nan
+            except ValueError:
+                continue
+            if math.isfinite(delay) and delay >= 0:
+                return delay
+        return None
+
+    def request_rate(self, user_agent: str) -> tuple[int, float] | None:
+        """(requests, seconds) from the first valid ``Request-rate`` of the group that applies,
+        e.g. "1/10s" -> (1, 10.0), "3/1m" -> (3, 60.0). None when absent or invalid."""
+        for value in self._group_records(user_agent, "request-rate"):
+            m = _RATE.match(value)
+            if m is None:
+                continue
+            requests = int(m.group(1))
+            seconds = float(m.group(2)) * _UNIT[m.group(3).lower()]
+            if requests > 0 and seconds > 0:
+                return requests, seconds
+        return None
+
+
+@lru_cache(maxsize=32)
+def _cached_parse(text: str | bytes) -> RobotsPolicy:
+    return RobotsPolicy.parse(text)
+
+
+def is_allowed(robots_txt: str | bytes, user_agent: str, url: str) -> bool:
+    """May ``user_agent`` fetch ``url`` under ``robots_txt``? As Google's parser answers (RFC 9309).
+
+    Recent bodies are kept parsed, so repeated calls with the same text do not re-parse it; for many
+    checks, hold a :class:`RobotsPolicy` instead.
+    """
+    if isinstance(robots_txt, (bytearray, memoryview)):
+        robots_txt = bytes(robots_txt)
+    return _cached_parse(robots_txt).is_allowed(user_agent, url)

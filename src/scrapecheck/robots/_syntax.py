@@ -1,0 +1,173 @@
+"""Line syntax of robots.txt, as Google's reference parser (google/robotstxt, robots.cc) reads it.
+
+Everything here works on *byte strings decoded as Latin-1*: one character per input byte, so lengths
+and positions are byte counts, exactly as in the C++ code, and no input can fail to decode. Text meant
+for people (rule text, comments, extension values) is re-decoded as UTF-8 with replacement characters.
+
+References are to RFC 9309 sections and to the behaviour of google/robotstxt's ``robots.cc``.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Google's fetcher ignores everything after the first 500 KiB (RFC 9309 §2.5 sets this as the floor).
+MAX_BYTES = 500 * 1024
+
+#: robots.cc keeps at most ``2083 * 8 - 1`` bytes of a line and silently drops the rest.
+MAX_LINE_BYTES = 2083 * 8 - 1
+
+_BOM = "\xef\xbb\xbf"
+
+#: absl::StripAsciiWhitespace strips exactly these; ``str.strip()`` would also strip \x85, \xa0, \x1c...
+WS = " \t\n\x0b\x0c\r"
+
+# Directive names, matched as case-insensitive *prefixes* of the key, in robots.cc's order
+# (KeyIsUserAgent, KeyIsAllow, KeyIsDisallow, KeyIsSitemap), including the typos it accepts.
+USER_AGENT_KEYS = ("user-agent", "useragent", "user agent")
+ALLOW_KEYS = ("allow",)
+DISALLOW_KEYS = ("disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw")
+SITEMAP_KEYS = ("sitemap", "site-map")
+
+_HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_LOWER_HEX_ESCAPE = re.compile(r"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
+_HIGH_BYTES = {i: f"%{i:02X}" for i in range(0x80, 0x100)}
+_PRODUCT = re.compile(r"[A-Za-z_-]*")
+_PATH_SEP = re.compile(r"[/?;]")
+
+
+def to_latin1(text: str | bytes | bytearray | memoryview) -> tuple[str, int]:
+    """Return (the first 500 KiB of ``text`` as a Latin-1 str, the full size in bytes).
+
+    ``str`` input is encoded as UTF-8 first (lone surrogates are passed through, never an error).
+    """
+    if isinstance(text, str):
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                data = text.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                data = text.encode("utf-8", "surrogatepass")
+    elif isinstance(text, (bytes, bytearray, memoryview)):
+        data = bytes(text)
+    else:
+        raise TypeError(f"robots.txt must be str or bytes, not {type(text).__name__}")
+    size = len(data)
+    return data[:MAX_BYTES].decode("latin-1"), size
+
+
+def strip_bom(body: str) -> str:
+    """Skip a UTF-8 byte order mark, or any leading part of one (robots.cc ``Parse``)."""
+    if body[:1] == "\xef":
+        if body[:3] == _BOM:
+            return body[3:]
+        if body[:2] == _BOM[:2]:
+            return body[2:]
+        return body[1:]
+    return body
+
+
+def split_lines(body: str) -> list[str]:
+    """CR, LF and CRLF all end a line; CRLF counts once (RFC 9309 §2.2, robots.cc ``Parse``)."""
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    return body.split("\n")
+
+
+def human(raw: str) -> str:
+    """Latin-1 byte string -> readable text (UTF-8, invalid bytes replaced)."""
+    if raw.isascii():
+        return raw
+    return raw.encode("latin-1").decode("utf-8", "replace")
+
+
+def _upper_escape(m: re.Match[str]) -> str:
+    return m.group(0).upper()
+
+
+def escape_pattern(value: str) -> str:
+    """Percent-encode bytes >= 0x80 and upper-case existing %xx escapes (robots.cc ``MaybeEscapePattern``).
+
+    Escapes of unreserved characters (``%62``) are kept as written, as Google does: they match only
+    the same escape in the URL.
+    """
+    if value.isascii():
+        if "%" not in value or _LOWER_HEX_ESCAPE.search(value) is None:
+            return value
+        return _HEX_ESCAPE.sub(_upper_escape, value)
+    if "%" in value:
+        value = _HEX_ESCAPE.sub(_upper_escape, value)
+    return value.translate(_HIGH_BYTES)
+
+
+def extract_agent(value: str) -> str:
+    """Leading run of ``[A-Za-z_-]`` (robots.cc ``ExtractUserAgent``): 'Foo/1.2' -> 'Foo', 'Foo Bar' -> 'Foo'."""
+    return _PRODUCT.match(value).group(0)  # type: ignore[union-attr]  # always matches
+
+
+def is_global_agent(value: str) -> bool:
+    """'*' alone or followed by whitespace is the global agent (robots.cc ``HandleUserAgent``)."""
+    return value[:1] == "*" and (len(value) == 1 or value[1] in " \t\n\x0b\x0c\r")
+
+
+def path_of(url: str) -> str:
+    """Path, params and query of ``url``, always starting with '/' (robots.cc ``GetPathParamsQuery``).
+
+    Scheme, authority and fragment are removed; '/' is returned when there is no path or the
+    fragment starts before it. A bare path ("/a?b") is returned as is, less any fragment.
+    """
+    if url[:1] == "/" and url[1:2] != "/":
+        h = url.find("#")
+        return url if h < 0 else url[:h]
+    if url[:8] == "https://":
+        start, proto_end = 0, 8
+    elif url[:7] == "http://":
+        start, proto_end = 0, 7
+    else:
+        start = 2 if url[:2] == "//" else 0
+        m = _PATH_SEP.search(url, start)
+        proto = url.find("://", start)
+        if proto < 0 or (m is not None and m.start() < proto):
+            proto_end = start  # '/', '?' or ';' before '://': it is no scheme separator
+        else:
+            proto_end = proto + 3
+    m = _PATH_SEP.search(url, proto_end)
+    if m is None:
+        return "/"
+    ps = m.start()
+    h = url.find("#", start)
+    if h >= 0:
+        if h < ps:
+            return "/"
+        path = url[ps:h]
+    else:
+        path = url[ps:]
+    if url[ps] != "/":
+        return "/" + path
+    return path
+
+
+def normalise_path(path: str) -> str:
+    """Percent-encode a path the way patterns are encoded, so both compare octet for octet.
+
+    RFC 9309 §2.2.2: octets outside US-ASCII MUST be percent-encoded before comparison; escapes are
+    compared in upper case (RFC 3986 §2.1). Google's library leaves this to its caller.
+    """
+    if path.isascii():
+        if "%" not in path or _LOWER_HEX_ESCAPE.search(path) is None:
+            return path
+        return _HEX_ESCAPE.sub(_upper_escape, path)
+    try:
+        raw = path.encode("utf-8").decode("latin-1")
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogatepass").decode("latin-1")
+    return escape_pattern(raw)
+
+
+def product_token(user_agent: str) -> str:
+    """The product token of a User-Agent: "AcmeBot/1.0 (+https://x)" -> "AcmeBot".
+
+    Same character set as the reference parser, ``[A-Za-z_-]``; surrounding whitespace is ignored.
+    """
+    return _PRODUCT.match(user_agent.strip(WS)).group(0)  # type: ignore[union-attr]
