@@ -239,7 +239,8 @@ class All(_Kind):
             if outcome.state is None:
                 undecided = True
                 missing |= outcome.missing
-            evidence.update(outcome.evidence)
+            for key, value in outcome.evidence.items():
+                evidence.setdefault(key, value)  # the first check's facts win (e.g. its threshold)
         return Outcome(None if undecided else True, evidence, frozenset(missing))
 
     def describe(self) -> str:
