@@ -420,10 +420,10 @@ class RobotsDisallows(_TargetKind):
         if first is None:
             return Outcome(False, evidence)
         evidence["disallowed_paths"] = disallowed
-        if first.rule is not None:
-            evidence.update(line=first.rule.line, rule=first.rule.text)
-        else:
+        if view.robots.outcome == "unreachable":
             evidence.update(line=None, rule="(robots.txt unreachable: RFC 9309 2.3.1.4, complete disallow)")
+        elif first.rule is not None:
+            evidence.update(line=first.rule.line, rule=first.rule.text)
         evidence["group"] = ", ".join(first.agent_group) if first.agent_group else None
         return Outcome(True, evidence)
 

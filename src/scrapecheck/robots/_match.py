@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ._syntax import normalise_path, path_of
 
@@ -47,35 +47,111 @@ def index_html_pattern(pattern: str) -> str | None:
     return None
 
 
-def _branch(pattern: str, group_no: int) -> tuple[str, int]:
-    """Regex source for one pattern (anchored at the start by ``re.match``) and the groups it used."""
+# A path ends at the fragment: in URL mode "any character" is [^#] and "end" is "#" or the end.
+_ANY = "[^#]"
+_END = "(?![^#])"
+# Absolute http(s) URL: skip scheme and authority; a bare path must not start with "//". When what
+# follows is not a "/", the URL has an unusual shape and the slow, exact path is taken.
+_URL_HEAD = "(?:https?://[^/?;#]*|(?!//))"
+#: Deeper prefix trees fall back to a flat alternation (the regex compiler recurses per level).
+_MAX_TRIE_DEPTH = 60
+
+
+def _split(pattern: str, serial: int) -> tuple[str, str]:
+    """(literal head, regex tail) of a pattern: the head is matched through the prefix tree, the tail
+    (from the first ``*`` or the final ``$`` on) is an opaque regex."""
     anchored = pattern.endswith("$")
     if anchored:
         pattern = pattern[:-1]
     if "*" not in pattern:
-        return re.escape(pattern) + ("\\Z" if anchored else ""), 0
+        return pattern, (_END if anchored else "")
     segments = pattern.split("*")
-    out = [re.escape(segments[0])]
-    used = 0
-    for seg in segments[1:-1]:
+    out = []
+    for k, seg in enumerate(segments[1:-1]):
         if seg:
-            name = f"a{group_no + used}"
-            # (?=(?P<n>.*?seg))(?P=n): leftmost occurrence, atomic (lookarounds never backtrack).
-            out.append(f"(?=(?P<{name}>.*?{re.escape(seg)}))(?P={name})")
-            used += 1
+            name = f"w{serial}_{k}"
+            # (?=(?P<n>.*?seg))(?P=n): leftmost occurrence, atomic (lookarounds never backtrack), so
+            # no pattern can make matching super-linear. Leftmost is exact for "*"-only globs.
+            out.append(f"(?=(?P<{name}>{_ANY}*?{re.escape(seg)}))(?P={name})")
+    last = segments[-1]
+    if last:
+        # Any occurrence will do for the last segment; the greedy form backtracks from the end,
+        # which the regex engine does much faster than a lazy scan.
+        out.append(f"{_ANY}*{re.escape(last)}{_END if anchored else ''}")
+    return segments[0], "".join(out)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _tree(items: list[tuple[str, str, str]], depth: int) -> str:
+    """Regex for ``items`` = [(literal head, tail, marker)] in decision order (first match decides).
+
+    Heads are factored into a prefix tree. Reordering is safe only between alternatives that
+    cannot both match: ones that start with different literal characters. So consecutive items
+    that start with a literal are grouped by first character, and an item whose head is used up
+    (its tail may match anywhere) keeps its place between such runs.
+    """
+    if depth > _MAX_TRIE_DEPTH:
+        raise RecursionError("prefix tree too deep")
+    alternatives: list[str] = []
+    run: dict[str, list[tuple[str, str, str]]] = {}
+
+    def flush() -> None:
+        for sub in run.values():
+            head = sub[0][0]
+            k = len(head)
+            for h, _, _ in sub[1:]:
+                k = min(k, _common_prefix(head, h))
+                if k == 1:
+                    break
+            rest = [(h[k:], t, m) for h, t, m in sub]
+            alternatives.append(re.escape(head[:k]) + _tree(rest, depth + 1))
+        run.clear()
+
+    for item in items:
+        if item[0]:
+            run.setdefault(item[0][0], []).append(item)
+        else:
+            flush()
+            alternatives.append(item[1] + item[2])
+    flush()
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def _glob(path: str, pattern: str) -> bool:
+    """Plain-Python pattern match (robots.cc ``Matches``), used only if a regex cannot be built."""
+    anchored = pattern.endswith("$")
+    if anchored:
+        pattern = pattern[:-1]
+    segments = pattern.split("*")
+    if not path.startswith(segments[0]):
+        return False
+    if len(segments) == 1:
+        return len(path) == len(pattern) if anchored else True
+    pos = len(segments[0])
+    for seg in segments[1:-1]:
+        found = path.find(seg, pos)
+        if found < 0:
+            return False
+        pos = found + len(seg)
     last = segments[-1]
     if anchored:
-        if last:
-            out.append(".*" + re.escape(last) + "\\Z")
-    elif last:
-        out.append(".*?" + re.escape(last))
-    return "".join(out), used
+        return path.endswith(last) and len(path) - len(last) >= pos
+    return path.find(last, pos) >= 0
 
 
 class RuleSet:
     """The merged rules of the groups that apply to one agent, compiled for repeated checks."""
 
-    __slots__ = ("rules", "_regex", "_by_group", "_fallback", "check", "decide")
+    __slots__ = ("rules", "_ordered", "_fallback", "check", "decide")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -99,59 +175,88 @@ class RuleSet:
         # Google's matching_line() when nothing of positive length matched: an empty Allow (tie, Allow
         # wins) else an empty Disallow. Neither changes the verdict, which is then "allowed".
         self._fallback = empty_allow or empty_disallow
+        ordered: list[tuple[str, Rule]] = []
         seen: set[tuple[int, str]] = set()
-        branches: list[str] = []
-        by_group: list[Rule | None] = [None]
-        group_no = 1
         for _, kind, _, pattern, rule in entries:
-            if (kind, pattern) in seen:
-                continue  # same length, same kind, later line: can never decide
-            seen.add((kind, pattern))
-            src, used = _branch(pattern, group_no)
-            by_group.extend([None] * used)
-            group_no += used
-            branches.append(src + "()")
-            by_group.append(rule)
-            group_no += 1
-        self._by_group = tuple(by_group)
-        if branches:
-            self._regex: re.Pattern[str] | None = re.compile("|".join(branches), re.DOTALL)
-        else:
-            self._regex = None
-        self.check = self._make_check()
-        self.decide = self._make_decide()
+            if (kind, pattern) not in seen:  # a later duplicate can never decide
+                seen.add((kind, pattern))
+                ordered.append((pattern, rule))
+        self._ordered = tuple(ordered)
+        try:
+            self.check, self.decide = self._compile()
+        except (RecursionError, re.error, OverflowError, MemoryError):
+            try:
+                self.check, self.decide = self._compile(flat=True)
+            except (RecursionError, re.error, OverflowError, MemoryError):
+                self.check, self.decide = self._plain()
 
-    def _make_check(self) -> Callable[[str], bool]:
-        regex = self._regex
-        if regex is None:
-            return lambda url: True
-        match = regex.match
-        allows = tuple(r is not None and r.allow for r in self._by_group)
+    def _plain(self) -> tuple[Callable[[str], bool], Callable[[str], tuple[bool, Rule | None]]]:
+        """Slow but always-available matcher: first rule in decision order that matches decides."""
+        ordered, fallback = self._ordered, self._fallback
+
+        def decide(url: str) -> tuple[bool, Rule | None]:
+            path = normalise_path(path_of(url))
+            for pattern, rule in ordered:
+                if _glob(path, pattern):
+                    return rule.allow, rule
+            return True, fallback
+
+        return (lambda url: decide(url)[0]), decide
+
+    def checker(self) -> Callable[[str], bool]:
+        return self.check
+
+    def _compile(self, flat: bool = False) -> tuple[Callable[[str], bool], Callable[[str], tuple[bool, Rule | None]]]:
+        ordered, fallback = self._ordered, self._fallback
+        if not ordered:
+            return (lambda url: True), (lambda url: (True, fallback))
+        items = []
+        for serial, (pattern, _) in enumerate(ordered):
+            head, tail = _split(pattern, serial)
+            items.append((head, tail, f"(?P<r{serial}>)"))
+        if flat:
+            body = "(?:" + "|".join(re.escape(h) + t + m for h, t, m in items) + ")"
+        else:
+            body = _tree(items, 0)
+        path_regex = re.compile(body, re.DOTALL)
+        # Then two more groups: "no rule matched" and "unusual URL: take the exact path".
+        url_regex = re.compile(f"{_URL_HEAD}(?:(?=/){body}|(?=/)(?P<none>)|(?P<odd>))", re.DOTALL)
+        rules = tuple(rule for _, rule in ordered)
+
+        def table(regex: re.Pattern[str]) -> tuple[Any, ...]:
+            out: list[Any] = [None] * (regex.groups + 1)
+            for name, number in regex.groupindex.items():
+                if name[0] == "r":
+                    out[number] = rules[int(name[1:])]
+            return tuple(out)
+
+        path_rules = table(path_regex)
+        url_verdicts = [None if r is None else r.allow for r in table(url_regex)]
+        url_verdicts[url_regex.groupindex["none"]] = True
+        verdicts = tuple(url_verdicts)
+        path_verdicts = tuple(None if r is None else r.allow for r in path_rules)
+        path_match, url_match = path_regex.match, url_regex.match
         _path_of, _normalise = path_of, normalise_path
 
         def check(url: str) -> bool:
-            path = _path_of(url)
-            if not path.isascii() or "%" in path:
-                path = _normalise(path)
-            m = match(path)
-            return True if m is None else allows[m.lastindex]  # type: ignore[index]
-
-        return check
-
-    def _make_decide(self) -> Callable[[str], tuple[bool, Rule | None]]:
-        regex, by_group, fallback = self._regex, self._by_group, self._fallback
+            if url.isascii() and "%" not in url:
+                m = url_match(url)
+                if m is not None:
+                    verdict = verdicts[m.lastindex]  # type: ignore[index]
+                    if verdict is not None:
+                        return verdict  # type: ignore[no-any-return]
+            m = path_match(_normalise(_path_of(url)))
+            return True if m is None else path_verdicts[m.lastindex]  # type: ignore[index,no-any-return]
 
         def decide(url: str) -> tuple[bool, Rule | None]:
             """(allowed, the rule Google's ``matching_line()`` would point at, or None)."""
-            path = normalise_path(path_of(url))
-            if regex is not None:
-                m = regex.match(path)
-                if m is not None:
-                    rule = by_group[m.lastindex]  # type: ignore[index]
-                    return rule.allow, rule  # type: ignore[union-attr]
-            return True, fallback
+            m = path_match(normalise_path(path_of(url)))
+            if m is None:
+                return True, fallback
+            rule = path_rules[m.lastindex]  # type: ignore[index]
+            return rule.allow, rule
 
-        return decide
+        return check, decide
 
 
 EMPTY = RuleSet(())

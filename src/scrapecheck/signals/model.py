@@ -56,6 +56,9 @@ class RobotsSignal(_Frozen):
     redirects: list[str] = Field(default_factory=list)
     error: Optional[str] = None
     file: Optional[str] = Field(None, description="Snapshot file named in the plan, if any.")
+    headers: dict[str, list[str]] = Field(
+        default_factory=dict, description="Response headers that matter (lower-case name → values), if fetched.")
+    attempts: Optional[int] = Field(None, description="Requests made for the final answer (retries included).")
 
     @property
     def effective_text(self) -> str:

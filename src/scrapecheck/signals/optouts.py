@@ -1,37 +1,134 @@
-"""Opt-outs read from a robots.txt: AI crawlers it blocks, and what that says about an unnamed crawler."""
+"""Opt-outs read from a robots.txt, computed afresh from its body every time the engine evaluates a plan.
+
+* ``robots-ai-agent``: an AI crawler of the shipped list disallowed from the whole site (``/``);
+* ``robots-ai-intent``: AI-training (or AI-answer) crawlers blocked while the plan's own token is not named,
+  a reservation the plan's crawler should respect in spirit;
+* ``content-usage`` / ``content-signal``: IETF aipref and Cloudflare preference lines that apply to the
+  plan's crawler (in its group, in the ``*`` group when it has none of its own, or outside any group);
+* ``rsl-license``: an RSL ``License:`` line pointing at machine-readable licence terms;
+* ``legal-notice``: a comment such as "no AI training" or "scraping prohibited" (low confidence, quoted).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from .ai_agents import ai_agents
+from .ai_agents import lookup
 from .model import OptOut
+from .pages import preference_opt_out
 
 if TYPE_CHECKING:
     from ..robots import RobotsPolicy
 
+_PREFERENCE_KEYS = {"content-usage": ("content-usage", "Content-Usage"),
+                    "content-signal": ("content-signal", "Content-Signal")}
+_LICENSE_KEYS = ("license",)
 
-def from_robots(policy: "RobotsPolicy", own_token: str, robots_url: str) -> list[OptOut]:
-    """AI agents disallowed from the whole site (``/``) in this robots.txt, as typed opt-outs."""
-    known = ai_agents()
+_NEG = (r"(?:no|not|never|prohibit\w*|forbid\w*|disallow\w*|ban\w*|den(?:y|ies|ied)|refuse\w*|may not|must not|"
+        r"shall not|without (?:\w+ ){0,3}(?:permission|consent|licen[cs]e|authori[sz]ation))")
+_AI = (r"(?:a\.?i\.?|artificial intelligence|machine[- ]learning|ml|llms?|large language models?|gen(?:erative)?[- ]?ai|"
+       r"(?:model|ai|llm) training|train(?:ing)? (?:of )?(?:ai|models?|llms?|machine)|training data|datasets?)")
+_TDM = r"(?:text (?:and|&) data[- ]mining|data[- ]mining|\btdm\b|2019/790|\b44b\b|article 4 (?:of )?(?:the )?(?:dsm|directive))"
+_SCRAPE = r"(?:scrap(?:e|es|ing|ers?)|harvest(?:ing)?|automated (?:access|collection|retrieval|means)|data collection)"
+_BAD = r"(?:prohibited|forbidden|not (?:permitted|allowed|authori[sz]ed)|disallowed|illegal|unlawful|banned)"
+
+_AI_NOTICE = re.compile(rf"\b{_NEG}\b.{{0,60}}\b{_AI}\b|\b{_AI}\b.{{0,40}}\b{_BAD}\b", re.I)
+_TDM_NOTICE = re.compile(rf"\b{_TDM}|reserv\w*.{{0,60}}\b(?:{_AI}|mining)\b", re.I)
+_SCRAPE_NOTICE = re.compile(rf"\b{_NEG}\b.{{0,40}}\b{_SCRAPE}\b|\b{_SCRAPE}\b.{{0,40}}\b{_BAD}\b", re.I)
+# Comments explaining a machine-readable preference line (Cloudflare's managed robots.txt preamble) are not
+# notices of their own: the Content-Signal line says what is reserved.
+_EXPLAINS_SIGNAL = re.compile(r"content[- ]signal|content[- ]usage", re.I)
+
+
+def legal_notice_scopes(comment: str) -> list[str]:
+    """Scopes a robots.txt comment appears to reserve ("no AI training", "scraping prohibited"), or []."""
+    if _EXPLAINS_SIGNAL.search(comment):
+        return []
+    scopes: list[str] = []
+    if _TDM_NOTICE.search(comment):
+        scopes += ["tdm", "ai-training"]
+    if _AI_NOTICE.search(comment) and "ai-training" not in scopes:
+        scopes.append("ai-training")
+    if _SCRAPE_NOTICE.search(comment):
+        scopes.insert(0, "scraping")
+    return scopes
+
+
+def _applicable_extension_lines(policy: "RobotsPolicy", own_token: str) -> tuple[set[int], dict[int, tuple[str, ...]]]:
+    """Line numbers of extension lines that apply to ``own_token``, and each grouped line's agents."""
+    grouped: dict[int, tuple[str, ...]] = {}
+    for group in policy.groups:
+        for line, _, _ in group.extensions:
+            grouped[line] = group.agents
+    applicable = {line for line, _, _ in policy.extensions if line not in grouped}
+    mine = policy.group_for(own_token)
+    if mine is not None:
+        applicable.update(line for line, _, _ in mine.extensions)
+    return applicable, grouped
+
+
+def _agent_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str) -> list[OptOut]:
     found: list[OptOut] = []
-    blocked_training: list[str] = []
+    blocked: dict[str, list[str]] = {"ai-training": [], "ai-inference": []}
+    seen: set[str] = set()
     for group in policy.groups:
         for agent in group.agents:
-            info = known.get(agent.lower())
-            if info is None:
+            info = lookup(agent)
+            if info is None or info.token.lower() in seen:
                 continue
-            verdict = policy.explain(agent, "/")
+            seen.add(info.token.lower())
+            verdict = policy.explain(info.token, "/")
             if verdict.allowed:
                 continue
-            line = verdict.rule.line if verdict.rule is not None else None
-            found.append(OptOut(kind="robots-ai-agent", scopes=list(info.scopes), value=f"User-agent: {agent} / "
-                                f"{verdict.rule.text if verdict.rule else 'Disallow: /'}", where=robots_url,
-                                line=line, agents=[info.token]))
-            if "ai-training" in info.scopes:
-                blocked_training.append(info.token)
-    if blocked_training and own_token.lower() not in known and not policy.names_agent(own_token):
-        found.append(OptOut(kind="robots-ai-intent", scopes=["ai-training"],
-                            value="AI-training crawlers blocked: " + ", ".join(sorted(set(blocked_training))),
-                            where=robots_url, agents=sorted(set(blocked_training))))
+            rule_text = verdict.rule.text if verdict.rule is not None else "Disallow: /"
+            found.append(OptOut(kind="robots-ai-agent", scopes=list(info.scopes),  # type: ignore[arg-type]
+                                value=f"User-agent: {agent} / {rule_text}", where=robots_url,
+                                line=verdict.rule.line if verdict.rule is not None else None, agents=[info.token]))
+            for scope in info.scopes:
+                blocked[scope].append(info.token)
+    own_named = lookup(own_token) is not None or policy.names_agent(own_token)
+    if not own_named:
+        labels = {"ai-training": "AI-training crawlers blocked: ", "ai-inference": "AI answer/search crawlers blocked: "}
+        for scope, tokens in blocked.items():
+            if tokens:
+                names = sorted(set(tokens), key=str.lower)
+                found.append(OptOut(kind="robots-ai-intent", scopes=[scope],  # type: ignore[list-item]
+                                    value=labels[scope] + ", ".join(names), where=robots_url, agents=names))
     return found
+
+
+def _extension_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str) -> list[OptOut]:
+    found: list[OptOut] = []
+    applicable, grouped = _applicable_extension_lines(policy, own_token)
+    for line, key, value in policy.extensions:
+        if key in _PREFERENCE_KEYS:
+            if line not in applicable:
+                continue
+            kind, name = _PREFERENCE_KEYS[key]
+            opt_out = preference_opt_out(kind, f"{name}: {value}", value, robots_url, line=line,
+                                         agents=grouped.get(line, ()))
+            if opt_out is not None:
+                found.append(opt_out)
+        elif key in _LICENSE_KEYS and value.strip():
+            found.append(OptOut(kind="rsl-license", scopes=["ai-training", "ai-inference"],
+                                value=f"License: {value.strip()}", where=robots_url, line=line))
+    return found
+
+
+def _notice_opt_outs(policy: "RobotsPolicy", robots_url: str) -> list[OptOut]:
+    found: list[OptOut] = []
+    for line, text in policy.comments:
+        scopes = legal_notice_scopes(text)
+        if scopes:
+            found.append(OptOut(kind="legal-notice", scopes=scopes, value=f"# {text}",  # type: ignore[arg-type]
+                                where=robots_url, line=line, confidence="low"))
+    return found
+
+
+def from_robots(policy: "RobotsPolicy", own_token: str, robots_url: str) -> list[OptOut]:
+    """Every opt-out this robots.txt expresses towards a crawler whose product token is ``own_token``."""
+    return (_agent_opt_outs(policy, own_token, robots_url)
+            + _extension_opt_outs(policy, own_token, robots_url)
+            + _notice_opt_outs(policy, robots_url))
+

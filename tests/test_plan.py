@@ -1,0 +1,136 @@
+"""Plan format v1: defaults, validation messages with file and field path, TOML and JSON, snapshot files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_PLAN, ROOT, write
+
+from scrapecheck import CrawlPlan, PlanError, ScrapecheckError, load_plan
+
+
+def test_minimal_plan_gets_documented_defaults(tmp_path: Path) -> None:
+    plan = load_plan(write(tmp_path / "crawl.toml", MINIMAL_PLAN))
+    assert plan.purpose.kind == "other"
+    assert plan.access.authentication == "none"
+    assert plan.use.lawful_basis == "unknown"
+    assert plan.use.honours_deletion_requests is False
+    assert plan.targets == []
+    assert plan.source == str(tmp_path / "crawl.toml")
+
+
+@pytest.mark.parametrize("extra, field, message", [
+    ("[access]\naccounts = 3\n", "access.accounts", "unknown key"),
+    ("[access]\nauthentication = \"borrowed\"\n", "access.authentication", "Input should be"),
+    ("[[targets]]\nurl = \"ftp://example.com/\"\n", "targets[0].url", "http or https"),
+    ("[[targets]]\nurl = \"file:///etc/passwd\"\n", "targets[0].url", "http or https"),
+    ("[[targets]]\nurl = \"https://example.com/\"\npaths = [\"nope\"]\n", "targets[0].paths", "must start with '/'"),
+    ("[[targets]]\nurl = \"https://example.com/\"\nrequests_per_second = 0\n", "targets[0].requests_per_second",
+     "greater than 0"),
+    ("[data]\nestimated_subjects = -1\n", "data.estimated_subjects", "greater than or equal to 0"),
+    ("[purpose]\nkind = \"ai-trainig\"\n", "purpose.kind", "Input should be"),
+    ("colour = \"blue\"\n", "crawler.colour", "unknown key"),
+])
+def test_bad_values_name_file_and_field(tmp_path: Path, extra: str, field: str, message: str) -> None:
+    path = write(tmp_path / "crawl.toml", MINIMAL_PLAN + extra)
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{path}: {field}: ")
+    assert message in str(caught.value)
+    assert isinstance(caught.value, ScrapecheckError)
+
+
+def test_unknown_key_message_matches_the_contract(tmp_path: Path) -> None:
+    path = write(tmp_path / "crawl.toml", MINIMAL_PLAN + "[access]\naccounts = 3\n")
+    with pytest.raises(PlanError, match=r"crawl\.toml: access\.accounts: unknown key$"):
+        load_plan(path)
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.toml", "version = 1\n[crawler]\nname = \"x\"\n")
+    with pytest.raises(PlanError, match="crawler.user_agent: required key missing"):
+        load_plan(path)
+
+
+def test_several_problems_are_counted(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.toml", MINIMAL_PLAN + "[access]\nfoo = 1\nbar = 2\n")
+    with pytest.raises(PlanError, match=r"and 1 more problem\)"):
+        load_plan(path)
+
+
+def test_only_version_1(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="version"):
+        load_plan(write(tmp_path / "p.toml", MINIMAL_PLAN.replace("version = 1", "version = 2")))
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("p.toml", "version = 1\n[crawler\n", "invalid TOML"),
+    ("p.json", "{\"version\": 1,", "invalid JSON"),
+    ("p.yaml", "version: 1", "must end in .toml or .json"),
+    ("p.json", "[1, 2]", "a plan is a table/object"),
+])
+def test_unreadable_plans(tmp_path: Path, name: str, text: str, message: str) -> None:
+    with pytest.raises(PlanError, match=message):
+        load_plan(write(tmp_path / name, text))
+
+
+def test_missing_and_binary_files(tmp_path: Path) -> None:
+    with pytest.raises(PlanError, match="no such file"):
+        load_plan(tmp_path / "absent.toml")
+    binary = tmp_path / "b.toml"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(PlanError, match="not UTF-8"):
+        load_plan(binary)
+
+
+def test_json_plan_equals_toml_plan(tmp_path: Path) -> None:
+    data = {"version": 1, "crawler": {"name": "t", "user_agent": "TestBot/1.0"},
+            "targets": [{"url": "https://example.com/a", "robots_txt": "User-agent: *\nDisallow: /a"}]}
+    plan = load_plan(write(tmp_path / "p.json", json.dumps(data)))
+    assert plan.targets[0].robots_txt.startswith("User-agent")
+    assert CrawlPlan.model_validate(data).targets[0].url == "https://example.com/a"
+
+
+def test_robots_txt_file_is_read_relative_to_the_plan(tmp_path: Path) -> None:
+    write(tmp_path / "snap" / "robots.txt", "User-agent: *\nDisallow: /x\n")
+    plan_dir = tmp_path
+    plan = load_plan(write(plan_dir / "crawl.toml", MINIMAL_PLAN +
+                           "[[targets]]\nurl = \"https://example.com/\"\nrobots_txt_file = \"snap/robots.txt\"\n"))
+    assert plan.targets[0].robots_txt == "User-agent: *\nDisallow: /x\n"
+    assert plan.targets[0].robots_txt_file == "snap/robots.txt"
+
+
+def test_robots_txt_file_problems(tmp_path: Path) -> None:
+    path = write(tmp_path / "crawl.toml", MINIMAL_PLAN +
+                 "[[targets]]\nurl = \"https://example.com/\"\nrobots_txt_file = \"missing.txt\"\n")
+    with pytest.raises(PlanError, match=r"targets\[0\]: cannot read robots_txt_file"):
+        load_plan(path)
+    both = write(tmp_path / "both.toml", MINIMAL_PLAN + "[[targets]]\nurl = \"https://example.com/\"\n"
+                 "robots_txt = \"\"\nrobots_txt_file = \"x.txt\"\n")
+    with pytest.raises(PlanError, match="not both"):
+        load_plan(both)
+
+
+def test_target_helpers() -> None:
+    plan = CrawlPlan.model_validate({"crawler": {"name": "t", "user_agent": "T"}, "targets": [
+        {"url": "HTTPS://Example.COM:443/a/b?q=1"}, {"url": "http://example.com:8080/"}]})
+    first, second = plan.targets
+    assert first.origin == "https://example.com"
+    assert first.planned_paths == ["/a/b?q=1"]
+    assert second.origin == "http://example.com:8080"
+    assert second.planned_paths == ["/"]
+
+
+def test_plan_is_frozen() -> None:
+    plan = CrawlPlan.model_validate({"crawler": {"name": "t", "user_agent": "T"}})
+    with pytest.raises(Exception):
+        plan.crawler.name = "other"  # type: ignore[misc]
+
+
+def test_init_template_is_a_valid_plan(tmp_path: Path) -> None:
+    template = ROOT / "src" / "scrapecheck" / "data" / "plan-template.toml"
+    plan = load_plan(write(tmp_path / "crawl.toml", template.read_text()))
+    assert plan.crawler.name == "my-crawl"
