@@ -210,7 +210,7 @@ class RuleSet:
         ordered, fallback = self._ordered, self._fallback
         if not ordered:
             return (lambda url: True), (lambda url: (True, fallback))
-        items = []
+        items: list[tuple[str, str, str]] = []
         for serial, (pattern, _) in enumerate(ordered):
             head, tail = _split(pattern, serial)
             items.append((head, tail, f"(?P<r{serial}>)"))
@@ -218,42 +218,36 @@ class RuleSet:
             body = "(?:" + "|".join(re.escape(h) + t + m for h, t, m in items) + ")"
         else:
             body = _tree(items, 0)
-        path_regex = re.compile(body, re.DOTALL)
-        # Then two more groups: "no rule matched" and "unusual URL: take the exact path".
-        url_regex = re.compile(f"{_URL_HEAD}(?:(?=/){body}|(?=/)(?P<none>)|(?P<odd>))", re.DOTALL)
-        rules = tuple(rule for _, rule in ordered)
-
-        def table(regex: re.Pattern[str]) -> tuple[Any, ...]:
-            out: list[Any] = [None] * (regex.groups + 1)
-            for name, number in regex.groupindex.items():
-                if name[0] == "r":
-                    out[number] = rules[int(name[1:])]
-            return tuple(out)
-
-        path_rules = table(path_regex)
-        url_verdicts = [None if r is None else r.allow for r in table(url_regex)]
-        url_verdicts[url_regex.groupindex["none"]] = True
-        verdicts = tuple(url_verdicts)
-        path_verdicts = tuple(None if r is None else r.allow for r in path_rules)
-        path_match, url_match = path_regex.match, url_regex.match
+        # After the branches, two more groups: "no rule matched" and "unusual URL: take the exact path".
+        # A normalised path is matched as "http://h" + path, so one compiled regex serves both.
+        regex = re.compile(f"{_URL_HEAD}(?:(?=/){body}|(?=/)(?P<none>)|(?P<odd>))", re.DOTALL)
+        by_group: list[Any] = [None] * (regex.groups + 1)
+        for name, number in regex.groupindex.items():
+            if name[0] == "r":
+                by_group[number] = ordered[int(name[1:])][1]
+        verdict_list: list[bool | None] = [None if r is None else r.allow for r in by_group]
+        verdict_list[regex.groupindex["none"]] = True
+        verdicts, rules, none = tuple(verdict_list), tuple(by_group), regex.groupindex["none"]
+        match = regex.match
         _path_of, _normalise = path_of, normalise_path
 
         def check(url: str) -> bool:
             if url.isascii() and "%" not in url:
-                m = url_match(url)
+                m = match(url)
                 if m is not None:
                     verdict = verdicts[m.lastindex]  # type: ignore[index]
                     if verdict is not None:
-                        return verdict  # type: ignore[no-any-return]
-            m = path_match(_normalise(_path_of(url)))
-            return True if m is None else path_verdicts[m.lastindex]  # type: ignore[index,no-any-return]
+                        return verdict
+            m = match("http://h" + _normalise(_path_of(url)))
+            return verdicts[m.lastindex]  # type: ignore[union-attr,index,return-value]
 
         def decide(url: str) -> tuple[bool, Rule | None]:
             """(allowed, the rule Google's ``matching_line()`` would point at, or None)."""
-            m = path_match(normalise_path(path_of(url)))
-            if m is None:
+            m = match("http://h" + normalise_path(path_of(url)))
+            index = m.lastindex  # type: ignore[union-attr]
+            if index == none:
                 return True, fallback
-            rule = path_rules[m.lastindex]  # type: ignore[index]
+            rule = rules[index]  # type: ignore[index]
             return rule.allow, rule
 
         return check, decide
