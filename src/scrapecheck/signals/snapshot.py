@@ -25,6 +25,21 @@ def from_plan(plan: CrawlPlan) -> Signals:
     return Signals(targets=targets)
 
 
+def dump_signals(signals: Signals) -> str:
+    """A signals file's text: JSON, keys sorted, two-space indent, one trailing newline."""
+    return json.dumps(signals.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def save_signals(signals: Signals, path: Union[str, Path]) -> Path:
+    """Write ``signals`` to ``path`` (read back by ``load_signals``); a SignalsError names the file on failure."""
+    path = Path(path)
+    try:
+        path.write_text(dump_signals(signals), encoding="utf-8")
+    except OSError as exc:
+        raise SignalsError(str(path), "", f"cannot write: {exc.strerror or exc}") from None
+    return path
+
+
 def load_signals(path: Union[str, Path]) -> Signals:
     """Read a signals file; any problem is a SignalsError naming the file and the field."""
     path = Path(path)

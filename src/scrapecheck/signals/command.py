@@ -1,0 +1,73 @@
+"""``scrapecheck fetch PLAN -o signals.json``: record the targets' signals as evidence for offline checks.
+
+The signals file holds, per origin, the robots.txt fetch (URL, status, headers that matter, body and its
+SHA-256, size, UTC time, redirects) and every opt-out found outside robots.txt with the page records it came
+from. ``scrapecheck check PLAN --signals signals.json`` then evaluates offline and gives the same findings.
+A summary goes to stderr; the exit status is 0 whatever the sites answered (findings come from ``check``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+_EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, timeouts, DNS or connection "
+           "failures, redirect loops) is read as complete disallow; 401/403 as refused.")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``fetch`` on the CLI's subparsers."""
+    parser = subparsers.add_parser("fetch", help="record the targets' signals (robots.txt, opt-outs) to a file",
+                                   description=__doc__.splitlines()[0], epilog=_EPILOG)
+    parser.add_argument("plan", help="plan file (.toml or .json)")
+    parser.add_argument("--output", "-o", metavar="FILE",
+                        help="write the signals JSON here (default: stdout)")
+    parser.add_argument("--user-agent", metavar="UA", help="User-Agent to send (default: the plan's)")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="read timeout per request (default: 10); connect timeout is half of it")
+    parser.add_argument("--retries", type=int, default=2, metavar="N",
+                        help="retries after a 5xx or 429 answer (default: 2)")
+    parser.add_argument("--concurrency", type=int, default=8, metavar="N",
+                        help="origins fetched at once (default: 8)")
+    parser.add_argument("--robots-only", action="store_true",
+                        help="fetch robots.txt only, not start pages or /.well-known/tdmrep.json")
+    return parser
+
+
+def _summary(signals: Any) -> str:
+    lines = []
+    for origin, target in signals.targets.items():
+        robots = target.robots
+        outcome = f"{robots.outcome} (HTTP {robots.status})" if robots and robots.status else \
+            (robots.outcome if robots else "not fetched")
+        opt_outs = "not collected" if target.opt_outs is None else f"{len(target.opt_outs)} opt-out(s) outside robots.txt"
+        lines.append(f"{origin}: robots.txt {outcome}; {opt_outs}")
+        lines.extend(f"  - {problem}" for problem in target.problems)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``fetch``; input problems raise ScrapecheckError (the CLI makes them exit 2)."""
+    from ..errors import ScrapecheckError
+    from ..plan import load_plan
+    from .fetch import FetchConfig, collect
+    from .snapshot import dump_signals, save_signals
+
+    plan = load_plan(args.plan)
+    if not plan.targets:
+        raise ScrapecheckError(f"{args.plan}: targets: the plan has no targets to fetch")
+    if args.timeout <= 0 or args.retries < 0 or args.concurrency < 1:
+        raise ScrapecheckError("fetch: --timeout must be > 0, --retries >= 0 and --concurrency >= 1")
+    config = FetchConfig(connect_timeout=max(args.timeout / 2, 0.1), read_timeout=args.timeout,
+                         total_timeout=max(args.timeout * 3, 1.0), retries=args.retries,
+                         max_concurrency=args.concurrency, user_agent=args.user_agent,
+                         fetch_pages=not args.robots_only)
+    signals = collect(plan, config=config)
+    if args.output:
+        save_signals(signals, args.output)
+        sys.stderr.write(f"wrote {args.output}\n")
+    else:
+        sys.stdout.write(dump_signals(signals))
+    sys.stderr.write(_summary(signals))
+    return 0
