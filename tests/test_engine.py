@@ -133,3 +133,23 @@ def test_severity_order_and_parse() -> None:
     assert Severity.parse("HIGH") is Severity.HIGH
     with pytest.raises(ValueError, match="choose one of"):
         Severity.parse("severe")
+
+
+@pytest.mark.parametrize("host, fires", [("x.com", False), ("www.tiktok.com", False), ("github.com", False),
+                                         ("www.reddit.com", True), ("www.quora.com", True)])
+def test_informational_clauses_are_not_cited_as_bans(host: str, fires: bool) -> None:
+    report = evaluate(plan(purpose={"kind": "ai-training"},
+                           targets=[{"url": f"https://{host}/", "robots_txt": "", "requests_per_second": 1}]),
+                      offline=True)
+    assert ("TOS-003" in ids(report)) is fires
+
+
+@pytest.mark.parametrize("user_agent, fires", [
+    ("Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)", True),
+    ("Mozilla/5.0 (Linux; Android 10; Cubot X30) AppleWebKit/537.36", True),
+    ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", False),
+    ("AcmeBot/1.0", False),
+])
+def test_browser_user_agents_are_recognised(user_agent: str, fires: bool) -> None:
+    report = evaluate(CrawlPlan.model_validate({"crawler": {"name": "t", "user_agent": user_agent}}), offline=True)
+    assert ("TRN-002" in ids(report)) is fires

@@ -323,7 +323,7 @@ class TargetPlatform(_TargetKind):
         if self.login_wall is not None and platform.login_wall != self.login_wall:
             return Outcome(False, evidence)
         if self.clause is not None:
-            text = getattr(platform.clauses, self.clause)
+            text = platform.restriction(self.clause)
             if not text:
                 return Outcome(False, evidence)
             evidence.update(clause=self.clause, clause_text=text)

@@ -85,6 +85,16 @@ class Platform(_Strict):
     login_wall: bool = False
     sources: list[str] = Field(default_factory=list)
     clauses: Clauses = Field(default_factory=Clauses)  # type: ignore[arg-type]
+    informational: list[ClauseName] = Field(
+        default_factory=list,
+        description="Clauses quoted for context that do not restrict crawlers (e.g. the platform's own right to "
+                    "train on users' posts); rules never cite them as a prohibition.")
+
+    def restriction(self, clause: str) -> Optional[str]:
+        """The clause's text if the terms use it to restrict crawlers, else None."""
+        if clause in self.informational:
+            return None
+        return getattr(self.clauses, clause)
 
     @field_validator("domains")
     @classmethod
