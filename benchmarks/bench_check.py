@@ -1,0 +1,84 @@
+"""How long `scrapecheck check` takes on a 50-target plan, offline (issue 1 of 8 asks for < 0.5 s).
+
+Run on demand:  python benchmarks/bench_check.py [--targets 50] [--repeat 10]
+Measures, in one run: the whole command as a user runs it (a new process: interpreter start, imports, pack
+loading, evaluation, text output), bare interpreter start-up as the floor to compare with, and evaluate()
+alone in a warm process. Prints medians and the ratio of the command to the bare interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROBOTS = """User-agent: *
+Disallow: /private/
+Disallow: /*.pdf$
+Allow: /private/public-*
+Crawl-delay: 2
+
+User-agent: GPTBot
+Disallow: /
+"""
+
+
+def make_plan(directory: Path, targets: int) -> Path:
+    lines = ['version = 1', '[crawler]', 'name = "bench"',
+             'user_agent = "BenchBot/1.0 (+https://bench.example/bot)"', '[purpose]', 'kind = "ai-training"',
+             '[data]', 'personal = true', 'categories = ["public-profile"]', 'subject_regions = ["eu"]',
+             'estimated_subjects = 500000']
+    snapshot = directory / "robots.txt"
+    snapshot.write_text(ROBOTS)
+    for index in range(targets):
+        lines += ['[[targets]]', f'url = "https://site{index}.example/"',
+                  'paths = ["/a/", "/private/x", "/docs/file.pdf", "/private/public-1", "/b/c?d=e"]',
+                  'robots_txt_file = "robots.txt"', 'requests_per_second = 1.0']
+    path = directory / "plan.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def timed(argv: list[str], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--targets", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = make_plan(Path(tmp), args.targets)
+        command = timed([sys.executable, "-m", "scrapecheck", "check", str(plan), "--offline"], args.repeat)
+        floor = timed([sys.executable, "-c", "pass"], args.repeat)
+
+        import scrapecheck
+        from scrapecheck.api import default_policy
+
+        loaded = scrapecheck.load_plan(plan)
+        default_policy()
+        warm = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            report = scrapecheck.evaluate(loaded, offline=True)
+            warm.append(time.perf_counter() - start)
+    cmd, base, hot = statistics.median(command), statistics.median(floor), statistics.median(warm)
+    print(f"targets: {args.targets}, findings: {len(report.findings)}, repeat: {args.repeat}")
+    print(f"scrapecheck check (new process, offline): median {cmd * 1000:7.1f} ms")
+    print(f"python -c pass (interpreter floor):       median {base * 1000:7.1f} ms")
+    print(f"evaluate() in a warm process:             median {hot * 1000:7.1f} ms")
+    print(f"ratio check / interpreter floor: {cmd / base:.1f}x; budget 500 ms: {'met' if cmd < 0.5 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
