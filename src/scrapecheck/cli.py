@@ -11,7 +11,7 @@ import os
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from ._version import __version__
 from .errors import ScrapecheckError
@@ -68,13 +68,23 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("path", nargs="?", default="crawl.toml", help="where to write it (default: crawl.toml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
-    try:
-        from .robots import command as robots_command
-    except ImportError:  # pragma: no cover - the robots package always ships it
-        robots_command = None  # type: ignore[assignment]
-    if robots_command is not None and hasattr(robots_command, "add_parser"):
-        robots_command.add_parser(commands)
+    for module in _command_modules().values():
+        module.add_parser(commands)
     return parser
+
+
+def _command_modules() -> dict[str, Any]:
+    """Commands that live beside their subject: each module has ``add_parser(subparsers)`` and ``run(args)``."""
+    from .signals import command as fetch_command
+
+    modules: dict[str, Any] = {"fetch": fetch_command}
+    try:  # TEMPORARY until robots/command.py lands (issue 4); then import it like fetch
+        from .robots import command as robots_command
+    except ImportError:
+        pass
+    else:
+        modules["robots"] = robots_command
+    return modules
 
 
 def _write(text: str, output: Optional[str]) -> None:
@@ -165,10 +175,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _cmd_explain(args)
     if args.command == "init":
         return _cmd_init(args)
-    if args.command == "robots":
-        from .robots import command as robots_command
-
-        return int(robots_command.run(args))
+    modules = _command_modules()
+    if args.command in modules:
+        return int(modules[args.command].run(args))
     raise _UsageError("scrapecheck: a command is required (see scrapecheck --help)")
 
 
