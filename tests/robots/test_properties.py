@@ -1,0 +1,89 @@
+"""Property tests: the compiled matcher equals a literal re-statement of Google's algorithm, and the
+parser never raises."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scrapecheck.robots import RobotsPolicy, is_allowed
+
+from .reference import allowed as reference_allowed
+from .reference import matches as reference_matches
+
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+KEYS = st.sampled_from(
+    ["User-agent", "user-agent", "useragent", "user agent", "Allow", "allow", "Disallow", "disalow",
+     "dissallow", "Sitemap", "crawl-delay", "foo", "", "user", "Disallow /x"]
+)
+AGENTS = st.sampled_from(["*", "FooBot", "foobot", "Foo", "Foo Bar", "FooBot/1.2", "BarBot", "* x", "*x", ""])
+PATTERN = st.text(alphabet="/ab*$%é?.", max_size=8)
+SEP = st.sampled_from([": ", ":", " ", "\t", " : ", "  "])
+EOL = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@st.composite
+def robots_files(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(0, 10))):
+        key = draw(KEYS)
+        value = draw(AGENTS) if "agent" in key.lower() else draw(PATTERN)
+        line = key + draw(SEP) + value
+        if draw(st.booleans()) and draw(st.booleans()):
+            line += " # note"
+        lines.append(line)
+    return draw(EOL).join(lines)
+
+
+URL_PATHS = st.text(alphabet="/ab$%?.é#", max_size=8)
+URL_FORMS = st.sampled_from(
+    ["http://h.example{}", "https://h.example{}", "{}", "h.example{}", "//h{}", "HTTP://h{}", "http://h{}#f"]
+)
+
+
+@SETTINGS
+@given(robots_files(), st.sampled_from(["FooBot", "foo", "BarBot", "Qux", "Foo Bar/2"]), URL_FORMS, URL_PATHS)
+def test_matches_reference_algorithm(robots: str, agent: str, form: str, path: str) -> None:
+    url = form.format(path)
+    expected, line = reference_allowed(robots, agent, url)
+    policy = RobotsPolicy.parse(robots)
+    assert policy.is_allowed(agent, url) is expected
+    verdict = policy.explain(agent, url)
+    assert verdict.allowed is expected
+    assert (verdict.line or 0) == line
+
+
+@SETTINGS
+@given(st.text(alphabet="/ab*$", max_size=10), st.text(alphabet="/ab$", max_size=10))
+def test_pattern_matching_reference(pattern: str, path: str) -> None:
+    path = "/" + path
+    expected = reference_matches(path, pattern)
+    robots = f"User-agent: *\nDisallow: {pattern}\n"
+    # An empty pattern matches with length 0 and never decides.
+    assert is_allowed(robots, "x", "http://h" + path) is (not expected or pattern == "")
+
+
+@SETTINGS
+@given(st.binary(max_size=400), st.text(max_size=40))
+def test_parse_never_raises_on_bytes(data: bytes, url: str) -> None:
+    policy = RobotsPolicy.parse(data)
+    policy.is_allowed("FooBot", url)
+    policy.explain("FooBot", url)
+    policy.crawl_delay("FooBot")
+    policy.request_rate("FooBot")
+
+
+@SETTINGS
+@given(st.text(max_size=400), st.text(max_size=30), st.text(max_size=40))
+def test_parse_never_raises_on_text(text: str, agent: str, url: str) -> None:
+    policy = RobotsPolicy.parse(text)
+    assert isinstance(policy.is_allowed(agent, url), bool)
+    policy.group_for(agent)
+    policy.names_agent(agent)
+
+
+def test_lone_surrogates_do_not_raise() -> None:
+    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /\udcff\ud800\n")
+    assert policy.is_allowed("x", "/a")
+    assert isinstance(policy.is_allowed("x", "/\ud800"), bool)
