@@ -27,7 +27,7 @@ def preflight(plan_path: Path) -> bool:
 
 
 def main() -> int:
-    cleared = preflight(HERE / "plans" / "clean-price-monitoring.toml")
+    cleared = preflight(HERE / "plans" / "clean-archiving.toml")
     blocked = not preflight(HERE / "plans" / "linkedin-fake-accounts.toml")
     return 0 if cleared and blocked else 1
 

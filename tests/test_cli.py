@@ -14,7 +14,7 @@ from conftest import EXAMPLES, MINIMAL_PLAN, write
 from scrapecheck.cli import Exit, main
 
 FAKE = str(EXAMPLES / "plans" / "linkedin-fake-accounts.toml")
-CLEAN = str(EXAMPLES / "plans" / "clean-price-monitoring.toml")
+CLEAN = str(EXAMPLES / "plans" / "clean-archiving.toml")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -18,7 +18,7 @@ SEED_CASES = {
     "linkedin-inmail-ai-training.toml": ("de-la-torre-v-linkedin-2025", {"PRV-001", "PRV-002", "PRV-003"}),
     "public-profiles-marketing.toml": ("joint-statement-scraping-2023", {"PER-001", "PER-009", "USE-001"}),
 }
-CLEAN = ["clean-search-indexing.toml", "clean-price-monitoring.toml"]
+CLEAN = ["clean-search-indexing.toml", "clean-archiving.toml"]
 
 
 def test_every_example_plan_is_covered() -> None:
