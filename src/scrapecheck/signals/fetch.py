@@ -514,7 +514,7 @@ def collect(plan: CrawlPlan, origins: Optional[Sequence[str]] = None, *, config:
     results: dict[str, TargetSignals] = {}
     todo = []
     for origin in wanted:
-        hit = cache.get(key(origin))
+        hit = cache.get(key(origin)) if config.cache_ttl > 0 else None
         if hit is not None:
             results[origin] = hit
         else:

@@ -1,0 +1,1 @@
+"""Tests of signal collection: fetching against a local server, opt-out parsing, snapshots."""
