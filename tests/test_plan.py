@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_PLAN, ROOT, write
+from pydantic import ValidationError
 
 from scrapecheck import CrawlPlan, PlanError, ScrapecheckError, load_plan
 
@@ -126,7 +127,7 @@ def test_target_helpers() -> None:
 
 def test_plan_is_frozen() -> None:
     plan = CrawlPlan.model_validate({"crawler": {"name": "t", "user_agent": "T"}})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         plan.crawler.name = "other"  # type: ignore[misc]
 
 

@@ -62,9 +62,10 @@ def test_a_good_extra_pack_loads(policy_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("change, where, message", [
-    (('kind = "field-equals"', 'kind = "field-equal"'), "rules[0] (ZZZ-001).when", "does not match any of the expected tags"),
-    (('field = "access.automated_signup"', 'field = "access.automatic_signup"'), "rules[0] (ZZZ-001).when.field-equals.field",
-     "unknown plan field"),
+    (('kind = "field-equals"', 'kind = "field-equal"'), "rules[0] (ZZZ-001).when",
+     "does not match any of the expected tags"),
+    (('field = "access.automated_signup"', 'field = "access.automatic_signup"'),
+     "rules[0] (ZZZ-001).when.field-equals.field", "unknown plan field"),
     (('sources = ["rfc-9309"]', 'sources = ["no-such-case"]'), "ZZZ-001.sources[0]", "unknown source id"),
     (('sources = ["rfc-9309"]', 'sources = []'), "rules[0] (ZZZ-001).sources", "at least 1 item"),
     (('severity = "high"', 'severity = "severe"'), "rules[0] (ZZZ-001).severity", "Input should be"),

@@ -6,8 +6,6 @@ Cases live in tests/rules/<RULE_ID>/{fires,quiet}.toml, each a complete plan, wi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import ROOT
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import string
 from datetime import date
+from enum import Enum
 from typing import Any, Mapping, Optional, Sequence
 
 from ._version import __version__
@@ -64,7 +65,7 @@ def _clean(evidence: Mapping[str, Any]) -> dict[str, Any]:
             return [plain(item) for item in value]
         if isinstance(value, Mapping):
             return {str(k): plain(v) for k, v in sorted(value.items())}
-        if hasattr(value, "value") and not isinstance(value, (int, float, str, bool)):
+        if isinstance(value, Enum):
             return value.value
         return value
     return {key: plain(value) for key, value in sorted(evidence.items())}

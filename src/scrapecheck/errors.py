@@ -22,7 +22,13 @@ class InputError(ScrapecheckError):
 
 
 class PlanError(InputError):
-    """A crawl plan that does not load or validate."""
+    """A crawl plan that does not load or validate; ``problems`` lists every (field, message) found."""
+
+    problems: list[tuple[str, str]]
+
+    def __init__(self, source: str, field: str, message: str) -> None:
+        super().__init__(source, field, message)
+        self.problems = [(field, message)]
 
 
 class PolicyError(InputError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Mapping, Optional
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -192,7 +192,7 @@ class Use(_Section):
 class CrawlPlan(_Section):
     """A crawl plan (format v1): the input ``evaluate`` checks."""
 
-    version: Literal[1] = Field(PLAN_VERSION, description="Plan format version; only 1 exists.")
+    version: Literal[1] = Field(1, description="Plan format version; only 1 exists.")
     crawler: Crawler
     purpose: Purpose = Field(default_factory=Purpose)  # type: ignore[arg-type]
     targets: list[Target] = Field(default_factory=list, description="Sites the crawl fetches from.")
@@ -228,7 +228,7 @@ def field_paths(model: type[BaseModel] = CrawlPlan, prefix: str = "") -> dict[st
     return paths
 
 
-def _describe(error: dict[str, Any]) -> tuple[str, str]:
+def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
     parts = []
     for item in error["loc"]:
         if isinstance(item, int):
@@ -254,7 +254,7 @@ def plan_error(source: str, exc: ValidationError) -> PlanError:
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
     err = PlanError(source, path, message)
-    err.problems = [_describe(e) for e in errors]  # type: ignore[attr-defined]
+    err.problems = [_describe(e) for e in errors]
     return err
 
 

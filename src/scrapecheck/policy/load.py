@@ -15,10 +15,19 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 from pydantic import BaseModel, ValidationError
 
 from ..errors import PolicyError
-from ..plan import PLAN_VERSION, field_paths  # noqa: F401  (PLAN_VERSION re-exported for docs)
+from ..plan import field_paths
 from .kinds import TargetPlatform, evidence_names
-from .models import (Platform, PlatformsFile, RedirectsFile, Rule, RulePack, Source, SourcesFile, Threshold,
-                     ThresholdsFile)
+from .models import (
+    Platform,
+    PlatformsFile,
+    RedirectsFile,
+    Rule,
+    RulePack,
+    Source,
+    SourcesFile,
+    Threshold,
+    ThresholdsFile,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -146,8 +155,8 @@ def _check_templates(rule: Rule, path: Path) -> None:
             raise PolicyError(str(path), f"{rule.id}.{text_field}", f"bad template: {exc}") from None
         for name in names:
             if name not in allowed:
-                raise PolicyError(str(path), f"{rule.id}.{text_field}",
-                                  f"placeholder {{{name}}} is neither a plan field, 'target', nor evidence of its checks")
+                raise PolicyError(str(path), f"{rule.id}.{text_field}", f"placeholder {{{name}}} is neither a "
+                                  "plan field, 'target', nor evidence of its checks")
 
 
 def load_policy(directory: Optional[Union[str, Path]] = None, extra: Sequence[Union[str, Path]] = ()) -> Policy:
