@@ -41,7 +41,8 @@ def _summary(signals: Any) -> str:
         robots = target.robots
         outcome = f"{robots.outcome} (HTTP {robots.status})" if robots and robots.status else \
             (robots.outcome if robots else "not fetched")
-        opt_outs = "not collected" if target.opt_outs is None else f"{len(target.opt_outs)} opt-out(s) outside robots.txt"
+        opt_outs = ("not collected" if target.opt_outs is None
+                    else f"{len(target.opt_outs)} opt-out(s) outside robots.txt")
         lines.append(f"{origin}: robots.txt {outcome}; {opt_outs}")
         lines.extend(f"  - {problem}" for problem in target.problems)
     return "\n".join(lines) + ("\n" if lines else "")

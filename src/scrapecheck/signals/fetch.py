@@ -25,8 +25,17 @@ from typing import Any, Optional, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
-from urllib3.exceptions import (ConnectTimeoutError, HTTPError, LocationValueError, MaxRetryError,
-                                NameResolutionError, NewConnectionError, ProtocolError, ReadTimeoutError, SSLError)
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    LocationValueError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
 
 from .._version import __version__
 from ..errors import SignalError
@@ -527,7 +536,7 @@ def collect(plan: CrawlPlan, origins: Optional[Sequence[str]] = None, *, config:
                 collected = list(pool.map(lambda o: _safe_collect(client, o, by_origin[o], token), todo))
         finally:
             client.close()
-        for origin, signals in zip(todo, collected):
+        for origin, signals in zip(todo, collected, strict=True):
             results[origin] = signals
             failed = signals.robots is None or signals.robots.outcome == "unreachable"
             cache.put(key(origin), signals,

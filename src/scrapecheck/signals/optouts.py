@@ -27,9 +27,11 @@ _LICENSE_KEYS = ("license",)
 
 _NEG = (r"(?:no|not|never|prohibit\w*|forbid\w*|disallow\w*|ban\w*|den(?:y|ies|ied)|refuse\w*|may not|must not|"
         r"shall not|without (?:\w+ ){0,3}(?:permission|consent|licen[cs]e|authori[sz]ation))")
-_AI = (r"(?:a\.?i\.?|artificial intelligence|machine[- ]learning|ml|llms?|large language models?|gen(?:erative)?[- ]?ai|"
-       r"(?:model|ai|llm) training|train(?:ing)? (?:of )?(?:ai|models?|llms?|machine)|training data|datasets?)")
-_TDM = r"(?:text (?:and|&) data[- ]mining|data[- ]mining|\btdm\b|2019/790|\b44b\b|article 4 (?:of )?(?:the )?(?:dsm|directive))"
+_AI = (r"(?:a\.?i\.?|artificial intelligence|machine[- ]learning|ml|llms?|large language models?|"
+       r"gen(?:erative)?[- ]?ai|(?:model|ai|llm) training|train(?:ing)? (?:of )?(?:ai|models?|llms?|machine)|"
+       r"training data|datasets?)")
+_TDM = (r"(?:text (?:and|&) data[- ]mining|data[- ]mining|\btdm\b|2019/790|\b44b\b|"
+        r"article 4 (?:of )?(?:the )?(?:dsm|directive))")
 _SCRAPE = r"(?:scrap(?:e|es|ing|ers?)|harvest(?:ing)?|automated (?:access|collection|retrieval|means)|data collection)"
 _BAD = r"(?:prohibited|forbidden|not (?:permitted|allowed|authori[sz]ed)|disallowed|illegal|unlawful|banned)"
 
@@ -89,7 +91,8 @@ def _agent_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str) -> 
                 blocked[scope].append(info.token)
     own_named = lookup(own_token) is not None or policy.names_agent(own_token)
     if not own_named:
-        labels = {"ai-training": "AI-training crawlers blocked: ", "ai-inference": "AI answer/search crawlers blocked: "}
+        labels = {"ai-training": "AI-training crawlers blocked: ",
+                  "ai-inference": "AI answer/search crawlers blocked: "}
         for scope, tokens in blocked.items():
             if tokens:
                 names = sorted(set(tokens), key=str.lower)
