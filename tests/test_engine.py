@@ -153,3 +153,17 @@ def test_informational_clauses_are_not_cited_as_bans(host: str, fires: bool) -> 
 def test_browser_user_agents_are_recognised(user_agent: str, fires: bool) -> None:
     report = evaluate(CrawlPlan.model_validate({"crawler": {"name": "t", "user_agent": user_agent}}), offline=True)
     assert ("TRN-002" in ids(report)) is fires
+
+
+def test_header_content_signal_counts_as_an_opt_out() -> None:
+    from scrapecheck.signals import OptOut
+
+    p = plan(purpose={"kind": "ai-training"},
+             targets=[{"url": "https://a.example/", "robots_txt": "User-agent: *\nAllow: /\n", "requests_per_second": 1}])
+    header = OptOut(kind="content-signal", scopes=["ai-training"], value="Content-Signal: ai-train=no",
+                    where="https://a.example/ (Content-Signal header)")
+    signals = Signals(targets={"https://a.example": TargetSignals(origin="https://a.example", opt_outs=[header])})
+    assert "AIO-014" in ids(evaluate(p, offline=True, signals=signals))
+    undecided = evaluate(p, offline=True)
+    assert "AIO-014" not in ids(undecided)
+    assert any(item.rule_id == "AIO-014" and "pages" in item.missing for item in undecided.not_checked)

@@ -106,6 +106,11 @@ def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, targ
                    remediation=rule.remediation)
 
 
+def _is_meta(rule: Rule) -> bool:
+    """Rules about other rules' missing signals run after all others."""
+    return any(isinstance(node, Undecided) for node in rule.when.walk())
+
+
 def evaluate_plan(
     plan: CrawlPlan,
     policy: Policy,
@@ -123,8 +128,8 @@ def evaluate_plan(
     not_checked: list[NotChecked] = []
     undecided: dict[str, dict[str, list[str]]] = {}
     active = [rule for rule in policy.rules if rule.status != "deprecated"]
-    meta_rules = [rule for rule in active if isinstance(rule.when, Undecided)]
-    plain_rules = [rule for rule in active if not isinstance(rule.when, Undecided)]
+    meta_rules = [rule for rule in active if _is_meta(rule)]
+    plain_rules = [rule for rule in active if not _is_meta(rule)]
 
     for rule in plain_rules:
         if not is_target_scoped(rule.when):

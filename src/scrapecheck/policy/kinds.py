@@ -28,6 +28,10 @@ PLAN_FIELDS = field_paths()
 TARGET_NUMERIC_FIELDS = ("requests_per_second", "concurrency")
 ROBOTS_OPT_OUT_KINDS = frozenset({"robots-ai-agent", "robots-ai-intent", "content-usage", "content-signal",
                                   "rsl-license", "legal-notice"})
+"""Opt-out kinds that robots.txt can carry (derived from its text by the engine)."""
+PAGE_OPT_OUT_KINDS = frozenset({"x-robots-tag", "meta-robots", "tdmrep", "content-usage", "content-signal",
+                                "rsl-license"})
+"""Opt-out kinds that pages and headers can carry (collected by signals.fetch); some kinds come from both."""
 
 
 @dataclass(frozen=True)
@@ -506,7 +510,7 @@ class OptOutPresent(_TargetKind):
                 missing.add("robots")
             else:
                 sources.extend(view.robots_opt_outs)
-        if wanted is None or wanted - ROBOTS_OPT_OUT_KINDS:
+        if wanted is None or wanted & PAGE_OPT_OUT_KINDS:
             if view.page_opt_outs is None:
                 missing.add("pages")
             else:
