@@ -38,23 +38,42 @@ SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .formats import FORMATS
+    from .config import FORMAT_NAMES
 
     parser = _Parser(prog="scrapecheck", description=(
         "Check a crawl plan against site policies and the law; findings come with evidence and sources."))
     parser.add_argument("--version", action="version", version=f"scrapecheck {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="evaluate a crawl plan")
-    check.add_argument("plan", help="plan file (.toml or .json)")
-    check.add_argument("--offline", action="store_true", help="use only snapshots in the plan and --signals")
+    check = commands.add_parser(
+        "check", help="evaluate crawl plans",
+        description="Evaluate crawl plans. Exit 0: nothing at or above --fail-on; 1: findings at or above it; "
+                    "2: bad input or invocation. Options not given come from [tool.scrapecheck] in "
+                    "pyproject.toml or a scrapecheck.toml (nearest, from the current directory up).")
+    check.add_argument("plans", nargs="*", metavar="PLAN",
+                       help="plan files (.toml or .json) or directories (every *.toml and *.json plan in them)")
+    check.add_argument("--offline", action=argparse.BooleanOptionalAction, default=None,
+                       help="use only snapshots in the plan and --signals (--no-offline overrides the config)")
     check.add_argument("--signals", metavar="FILE", help="signals recorded by 'scrapecheck fetch'")
-    check.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    check.add_argument("--format", choices=FORMAT_NAMES, default=None, help="output format (default: text)")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
-    check.add_argument("--fail-on", choices=SEVERITIES, default="high", metavar="SEV",
-                       help="exit 1 when a finding is at or above this severity (default: high; "
+    check.add_argument("--fail-on", choices=SEVERITIES, default=None, metavar="SEV",
+                       help="exit 1 when an unwaived finding is at or above this severity (default: high; "
                             f"one of {', '.join(SEVERITIES)})")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even with findings at or above --fail-on (bad input still exits 2)")
     check.add_argument("--waivers", metavar="FILE", help="TOML file of waivers (rule, target, reason, expires)")
+    check.add_argument("--select", action="append", metavar="IDS",
+                       help="report only these rule ids, prefixes (ACC) or categories (accounts); comma-separated")
+    check.add_argument("--ignore", action="append", metavar="IDS",
+                       help="do not report these rule ids, prefixes or categories; comma-separated")
+    check.add_argument("--quiet", "-q", action=argparse.BooleanOptionalAction, default=None,
+                       help="text: print only the summary line, nothing when no finding is left; "
+                            "no notes on stderr")
+    check.add_argument("--config", metavar="FILE", help="read options from this scrapecheck.toml or pyproject.toml")
+    check.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    check.add_argument("--print-config", action="store_true",
+                       help="print the effective configuration and where each value came from, then exit")
     check.add_argument("--policies", metavar="DIR", help=argparse.SUPPRESS)
 
     rules = commands.add_parser("rules", help="list the rules")
@@ -101,20 +120,127 @@ def _use_colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from .api import evaluate
-    from .formats import FORMATS, text
-    from .plan import load_plan
+CONFIG_NAMES = ("pyproject.toml", "scrapecheck.toml")
 
-    plan = load_plan(args.plan)
-    report = evaluate(plan, signals=args.signals, offline=args.offline, policies=args.policies,
-                      waivers=args.waivers)
-    if args.format == "text" and not args.output:
-        rendered = text.render(report, colour=_use_colour())
+
+def _plan_paths(arguments: Sequence[str]) -> tuple[list[Path], bool]:
+    """Expand the PLAN arguments: files as given, directories to their *.toml and *.json files (sorted, not
+    recursive, config files excluded). Returns the paths and whether the run is over several plans."""
+    paths: list[Path] = []
+    several = len(arguments) > 1
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            several = True
+            found = sorted(p for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in (".toml", ".json") and p.name not in CONFIG_NAMES)
+            if not found:
+                raise ScrapecheckError(f"{argument}: no plan files (*.toml, *.json) in this directory")
+            paths.extend(found)
+        else:
+            paths.append(path)
+    unique: list[Path] = []
+    for path in paths:
+        if path not in unique:
+            unique.append(path)
+    return unique, several
+
+
+def _relative(path: Path) -> str:
+    """The path as the report and SARIF name it: relative to the current directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _plan_lines(path: Path) -> dict[str, int]:
+    from .formats._locate import plan_lines
+
+    try:
+        return plan_lines(path.read_text(encoding="utf-8-sig"), path.suffix)
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from . import config, selection
+    from .api import default_policy, evaluate
+    from .docs import rule_docs
+    from .formats import FORMATS, FORMATS_MANY
+    from .formats.interface import RenderContext
+    from .plan import load_plan
+    from .policy.load import load_policy
+    from .waivers import check_waivers, load_waivers
+
+    cli_values = {
+        "format": args.format, "fail_on": args.fail_on, "offline": args.offline, "quiet": args.quiet,
+        "select": selection.split_specs(args.select) if args.select else None,
+        "ignore": selection.split_specs(args.ignore) if args.ignore else None,
+        "waivers": args.waivers, "signals": args.signals, "output": args.output,
+    }
+    settings = config.resolve(cli_values, config=args.config, isolated=args.isolated)
+    if args.print_config:
+        sys.stdout.write(config.render(settings, args.plans))
+        return Exit.OK
+    if not args.plans:
+        raise _UsageError("scrapecheck check: at least one PLAN (file or directory) is required")
+
+    policy = load_policy(args.policies) if args.policies else default_policy()
+    chosen = selection.resolve(policy, settings.select, settings.ignore,
+                               select_option=_option_label(settings, "select"),
+                               ignore_option=_option_label(settings, "ignore"))
+    waivers = []
+    if settings.waivers:
+        waivers = check_waivers(load_waivers(settings.waivers), policy, settings.waivers)
+    paths, several = _plan_paths(args.plans)
+    plans = [load_plan(_relative(path)) for path in paths]
+    reports = []
+    for plan in plans:
+        report = evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
+                          waivers=waivers)
+        reports.append(selection.restrict(report, chosen))
+
+    context = RenderContext(
+        colour=settings.format == "text" and not settings.output and _use_colour(),
+        quiet=settings.quiet, fail_on=settings.fail_on,
+        rules=rule_docs(policy) if settings.format == "sarif" else {},
+        plan_lines={plan.source or "": _plan_lines(Path(plan.source)) for plan in plans if plan.source}
+        if settings.format == "sarif" else {},
+    )
+    if several:
+        rendered = FORMATS_MANY[settings.format](reports, context)
     else:
-        rendered = FORMATS[args.format](report)
-    _write(rendered, args.output)
-    return Exit.FINDINGS if report.exceeds(args.fail_on) else Exit.OK
+        rendered = FORMATS[settings.format](reports[0], context)
+    _write(rendered, settings.output)
+    if not settings.quiet:
+        _note_expired_waivers(reports, settings.waivers or "")
+    if args.exit_zero:
+        return Exit.OK
+    return Exit.FINDINGS if any(report.exceeds(settings.fail_on) for report in reports) else Exit.OK
+
+
+def _option_label(settings: Any, name: str) -> str:
+    origin = settings.origin(name)
+    key = name.replace("_", "-")
+    return f"--{key}" if origin in ("command line", "default") else f"{origin}: {key}"
+
+
+def _note_expired_waivers(reports: Sequence[Any], source: str) -> None:
+    """One note on stderr per expired waiver that still matches a finding: it has stopped applying."""
+    seen = set()
+    for report in reports:
+        for finding in report.findings:
+            waiver = finding.waiver or {}
+            if not waiver.get("expired"):
+                continue
+            key = (finding.rule_id, finding.target, waiver.get("expires"))
+            if key in seen:
+                continue
+            seen.add(key)
+            where = f" for {finding.target}" if finding.target else ""
+            sys.stderr.write(f"scrapecheck: note: {source}: waiver for {finding.rule_id}{where} expired on "
+                             f"{waiver.get('expires')} and no longer applies\n")
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:

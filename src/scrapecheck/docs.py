@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .policy.load import Policy
 from .policy.models import Rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .formats.interface import RuleDoc
 
 
 def _source_line(policy: Policy, source_id: str) -> str:
@@ -44,6 +49,22 @@ def render_rule(rule: Rule, policy: Policy) -> str:
     ]
     lines.extend(_source_line(policy, source_id) for source_id in rule.sources)
     return "\n".join(lines) + "\n"
+
+
+def rule_docs(policy: Policy) -> "dict[str, RuleDoc]":
+    """Every rule's documentation as plain values for the formats (SARIF rule metadata, Markdown)."""
+    from .formats.interface import Citation, RuleDoc
+
+    docs = {}
+    for rule in policy.rules:
+        checks = rule.when.describe()
+        docs[rule.id] = RuleDoc(
+            id=rule.id, title=rule.title, severity=rule.severity.value, category=rule.category.value,
+            why=rule.why.strip(), example=rule.example.strip(), remediation=rule.remediation.strip(),
+            checks=checks, status=rule.status,
+            sources=tuple(Citation(id=s.id, title=s.title, url=s.url, date=s.date)
+                          for s in (policy.sources[source_id] for source_id in rule.sources)))
+    return docs
 
 
 def render_rule_table(policy: Policy) -> str:
@@ -89,7 +110,7 @@ def main() -> None:  # pragma: no cover - developer tool; the staleness test cov
     from pathlib import Path
 
     from .policy.load import load_policy
-    from .schema import plan_schema
+    from .schema import plan_schema, report_schema
 
     parser = argparse.ArgumentParser(description="Regenerate docs/rules.md and docs/schema/*.json")
     parser.add_argument("--root", default=".", help="project root")
@@ -100,6 +121,8 @@ def main() -> None:  # pragma: no cover - developer tool; the staleness test cov
     (root / "docs" / "schema").mkdir(exist_ok=True)
     (root / "docs" / "schema" / "plan.schema.json").write_text(
         json.dumps(plan_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (root / "docs" / "schema" / "report.schema.json").write_text(
+        json.dumps(report_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

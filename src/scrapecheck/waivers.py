@@ -1,20 +1,33 @@
 """Waivers: a reviewed decision to accept a finding, with a reason and an expiry; never a way to hide one.
 
 A waived finding stays in the report marked ``suppressed``; an expired waiver stops applying and the finding
-says so in its ``waiver`` field.
+says so in its ``waiver`` field. A waiver applies up to and including its ``expires`` date.
+
+```toml
+[[waivers]]
+rule = "LOD-002"                          # required: a rule id (renamed ids are followed)
+target = "https://shop.example/"          # optional: only findings for this target URL (exact match)
+reason = "Agreed 2 rps with the site owner, ticket OPS-123"   # required, not blank
+expires = 2026-06-30                      # required: a TOML date or "YYYY-MM-DD"
+approved_by = "legal@acme.example"        # optional
+```
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import WaiverError
 from .report import Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .policy.load import Policy
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,7 +49,17 @@ class Waiver(BaseModel):
     @field_validator("rule")
     @classmethod
     def _upper(cls, value: str) -> str:
-        return value.strip().upper()
+        value = value.strip().upper()
+        if not _RULE_ID.match(value):
+            raise ValueError(f"{value!r} is not a rule id (like ACC-001)")
+        return value
+
+    @field_validator("target")
+    @classmethod
+    def _target(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not value.strip():
+            raise ValueError("target is blank; leave it out to waive the rule for every target")
+        return value.strip() if value is not None else None
 
     @field_validator("reason")
     @classmethod
@@ -47,6 +70,9 @@ class Waiver(BaseModel):
 
     def covers(self, finding: Finding) -> bool:
         return finding.rule_id == self.rule and (self.target is None or self.target == finding.target)
+
+
+_RULE_ID = re.compile(r"^[A-Z]{3}-\d{3}$")
 
 
 class WaiversFile(BaseModel):
@@ -71,9 +97,35 @@ def load_waivers(path: Union[str, Path]) -> list[Waiver]:
         error = exc.errors()[0]
         loc = "".join(f"[{p}]" if isinstance(p, int) else ("." if i else "") + str(p)
                       for i, p in enumerate(error["loc"]))
-        message = "unknown key" if error["type"] == "extra_forbidden" else (
-            "required key missing" if error["type"] == "missing" else error["msg"].removeprefix("Value error, "))
-        raise WaiverError(str(path), loc, message) from None
+        raise WaiverError(str(path), loc, _message(error)) from None
+
+
+def _message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (allowed: rule, target, reason, expires, approved_by)"
+    if kind == "missing":
+        return "required key missing"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"not a date: {error['input']!r} (write expires = YYYY-MM-DD)"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def check_waivers(waivers: Sequence[Waiver], policy: "Policy", source: str) -> list[Waiver]:
+    """Every waiver names a rule of ``policy``; renamed ids are rewritten to the current id.
+
+    An unknown id is a WaiverError naming ``source`` and ``waivers[i].rule``: a waiver for a rule that does
+    not exist would silently waive nothing.
+    """
+    checked = []
+    for index, waiver in enumerate(waivers):
+        try:
+            rule = policy.rule(waiver.rule)
+        except KeyError:
+            raise WaiverError(source, f"waivers[{index}].rule",
+                              f"unknown rule id {waiver.rule!r}; 'scrapecheck rules' lists them") from None
+        checked.append(waiver if rule.id == waiver.rule else waiver.model_copy(update={"rule": rule.id}))
+    return checked
 
 
 def apply_waivers(findings: Sequence[Finding], waivers: Sequence[Waiver], today: Optional[date]) -> list[Finding]:

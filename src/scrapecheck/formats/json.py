@@ -1,11 +1,48 @@
-"""JSON: the machine format of DESIGN.md. Keys sorted, stable across runs for the same report."""
+"""JSON: the machine format of DESIGN.md. Keys sorted, stable across runs for the same report.
+
+One plan: ``{"version", "tool_version", "plan", "summary", "findings", "not_checked", "signals"}`` exactly as
+``Report.to_dict``. Several plans (or a directory): ``{"version", "tool_version", "summary", "reports": [one of the above, ...]}``
+where ``summary`` adds up the reports and counts the plans. ``docs/schema/report.schema.json`` describes both.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any, Optional, Sequence
 
-from ..report import Report
+from ..report import Report, Severity
+from .interface import RenderContext
 
 
-def render(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def combined(reports: Sequence[Report]) -> dict[str, Any]:
+    """The several-plans document."""
+    counts = {severity.value: 0 for severity in Severity}
+    for report in reports:
+        for name, n in report.counts.items():
+            counts[name] += n
+    highest = max((r.max_severity for r in reports if r.max_severity is not None), default=None)
+    return {
+        "version": 1,
+        "tool_version": reports[0].tool_version if reports else "",
+        "summary": {
+            "plans": len(reports),
+            "max_severity": highest.value if highest else None,
+            "counts": counts,
+            "suppressed": sum(report.summary()["suppressed"] for report in reports),
+            "not_checked": sum(len(report.not_checked) for report in reports),
+        },
+        "reports": [report.to_dict() for report in reports],
+    }
+
+
+def render(report: Report, context: Optional[RenderContext] = None) -> str:
+    return _dump(report.to_dict())
+
+
+def render_many(reports: Sequence[Report], context: Optional[RenderContext] = None) -> str:
+    """The ``reports`` document, used whenever the run named several plans or a directory (even of one)."""
+    return _dump(combined(reports))

@@ -1,0 +1,141 @@
+"""Where a plan field is written: plan text → {field path: line}, and a finding → the line that triggered it.
+
+A deliberately small scanner, not a TOML parser: it tracks ``[table]`` and ``[[targets]]`` headers and
+``key = value`` lines (skipping multi-line strings and arrays), which is how plans are written. Paths look like
+``access.authentication``, ``targets[0]`` (the ``[[targets]]`` header) and ``targets[0].url``. For JSON plans it
+scans characters with a container stack, so every key gets its exact path and line. Anything it cannot place is simply absent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Optional, Sequence
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+_JSON_KEY = re.compile(r'"([A-Za-z0-9_\-]+)"\s*:')
+GATES = ("data.personal",)
+"""Evidence fields that only gate a rule (``data.personal = true``); another field is the better line."""
+
+
+def toml_lines(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    table = ""
+    counts: dict[str, int] = {}
+    open_string: Optional[str] = None
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if open_string is not None:
+            if line.count(open_string) % 2 == 1:
+                open_string = None
+            continue
+        if depth > 0:
+            depth += line.count("[") - line.count("]")
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            name = header.group(2).replace('"', "").replace(" ", "")
+            if header.group(1) == "[[":
+                index = counts.get(name, 0)
+                counts[name] = index + 1
+                name = f"{name}[{index}]"
+            table = name
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if not key:
+            continue
+        dotted = key.group(1).replace(" ", "")
+        path = f"{table}.{dotted}" if table else dotted
+        lines.setdefault(path, number)
+        rest = line[key.end():]
+        for quote in ('"""', "'''"):
+            if rest.count(quote) % 2 == 1:
+                open_string = quote
+                break
+        else:
+            stripped = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", rest).split("#", 1)[0]
+            depth = max(0, stripped.count("[") - stripped.count("]"))
+    return lines
+
+
+def json_lines(text: str) -> dict[str, int]:
+    """Keys of a JSON plan by path (``access.authentication``, ``targets[0].url``); ``targets[i]`` is the line
+    where that target's object opens. Scans characters with a container stack; strings are skipped whole."""
+    lines: dict[str, int] = {}
+    stack: list[list[Any]] = []  # [kind "{" or "[", current key or index]
+    number, i, n = 1, 0, len(text)
+
+    def path(extra: Any = None) -> str:
+        parts = [item[1] for item in stack if item[1] is not None]
+        if extra is not None:
+            parts.append(extra)
+        out = ""
+        for part in parts:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out
+
+    while i < n:
+        char = text[i]
+        if char == "\n":
+            number += 1
+        elif char == '"':
+            j, start_line = i + 1, number
+            while j < n and text[j] != '"':
+                if text[j] == "\\":
+                    j += 1
+                elif text[j] == "\n":
+                    number += 1
+                j += 1
+            word = text[i + 1:j]
+            k = j + 1
+            while k < n and text[k] in " \t\r\n":
+                k += 1
+            if stack and stack[-1][0] == "{" and k < n and text[k] == ":":
+                stack[-1][1] = word
+                lines.setdefault(path(), start_line)
+            i = j
+        elif char == "{" or char == "[":
+            if stack and stack[-1][0] == "[":
+                stack[-1][1] = stack[-1][1] + 1 if isinstance(stack[-1][1], int) else 0
+                lines.setdefault(path(), number)
+            stack.append([char, None])
+        elif char in "}]":
+            if stack:
+                stack.pop()
+        i += 1
+    return lines
+
+
+def plan_lines(text: str, suffix: str) -> dict[str, int]:
+    """``suffix`` is the plan file's (``.toml`` or ``.json``)."""
+    return json_lines(text) if suffix.lower() == ".json" else toml_lines(text)
+
+
+def finding_line(evidence: Mapping[str, Any], target: Optional[str], plan_targets: Sequence[str],
+                 lines: Mapping[str, int]) -> Optional[int]:
+    """The line of the field that triggered a finding, or of its target, or None.
+
+    Order: a target's own field named in the evidence (``requests_per_second``), a plan field named in the
+    evidence (gate fields such as ``data.personal`` last), the target's ``url`` line, the first field's table.
+    """
+    if not lines:
+        return None
+    index = plan_targets.index(target) if target is not None and target in plan_targets else None
+    keys = sorted(evidence, key=lambda key: key in GATES)
+    if index is not None:
+        for key in keys:
+            line = lines.get(f"targets[{index}].{key}")
+            if line:
+                return line
+    for key in keys:
+        if "." in key and key in lines:
+            return lines[key]
+    if index is not None:
+        for path in (f"targets[{index}].url", f"targets[{index}]"):
+            if path in lines:
+                return lines[path]
+    for key in keys:
+        if "." in key and key.split(".", 1)[0] in lines:
+            return lines[key.split(".", 1)[0]]
+    return None

@@ -1,0 +1,55 @@
+"""What a formatter is given besides Reports: plain values the CLI prepares, so formatters stay pure.
+
+A formatter never reads files, the clock or the environment. The CLI gathers what a format needs (is the
+terminal colour-capable, the rule documentation, the line of each plan field) and passes it in here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    title: str
+    url: str
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """A rule's documentation as SARIF and Markdown show it (built from the policy by ``docs.rule_docs``)."""
+
+    id: str
+    title: str
+    severity: str
+    category: str
+    why: str
+    example: str
+    remediation: str
+    checks: str = ""
+    sources: tuple[Citation, ...] = ()
+    status: str = "stable"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Options for one rendering.
+
+    colour: ANSI colours in text output (the CLI sets it only for a terminal without NO_COLOR).
+    quiet: text output keeps only the summary line (and nothing at all when there are no findings).
+    fail_on: the gate severity, named in the text and Markdown summaries when given.
+    rules: rule id -> documentation, for SARIF rule metadata; findings alone are used when it is empty.
+    plan_lines: plan source (as in ``report.plan["source"]``) -> plan field path -> 1-based line number.
+    """
+
+    colour: bool = False
+    quiet: bool = False
+    fail_on: Optional[str] = None
+    rules: Mapping[str, RuleDoc] = field(default_factory=dict)
+    plan_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+
+DEFAULT_CONTEXT = RenderContext()
