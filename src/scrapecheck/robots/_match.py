@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ._syntax import normalise_path, path_of
+from ._syntax import LOWER_HEX_ESCAPE, normalise_path, path_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,10 +229,10 @@ class RuleSet:
         verdict_list[regex.groupindex["none"]] = True
         verdicts, rules, none = tuple(verdict_list), tuple(by_group), regex.groupindex["none"]
         match = regex.match
-        _path_of, _normalise = path_of, normalise_path
+        _path_of, _normalise, lower_escape = path_of, normalise_path, LOWER_HEX_ESCAPE.search
 
         def check(url: str) -> bool:
-            if url.isascii() and "%" not in url:
+            if url.isascii() and ("%" not in url or lower_escape(url) is None):
                 m = match(url)
                 if m is not None:
                     verdict = verdicts[m.lastindex]  # type: ignore[index]

@@ -30,7 +30,7 @@ DISALLOW_KEYS = ("disallow", "dissallow", "dissalow", "disalow", "diasllow", "di
 SITEMAP_KEYS = ("sitemap", "site-map")
 
 _HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_LOWER_HEX_ESCAPE = re.compile(r"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
+LOWER_HEX_ESCAPE = _LOWER_HEX_ESCAPE = re.compile(r"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
 _HIGH_BYTES = {i: f"%{i:02X}" for i in range(0x80, 0x100)}
 _PRODUCT = re.compile(r"[A-Za-z_-]*")
 _PATH_SEP = re.compile(r"[/?;]")
