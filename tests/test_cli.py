@@ -106,3 +106,195 @@ def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "scrapecheck", "check", str(tmp_path / "nope.toml")],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+# --- check: several plans, selection, quiet, output, exit paths ----------------------------------------------
+
+import shutil  # noqa: E402
+
+import yaml  # noqa: E402
+from conftest import ROOT  # noqa: E402
+
+PLANS_DIR = str(EXAMPLES / "plans")
+
+
+def test_several_plans_and_directories(capsys) -> None:
+    code, out, _ = run(capsys, "check", FAKE, CLEAN, "--offline", "--isolated", "--format", "json")
+    data = json.loads(out)
+    assert [Path(r["plan"]["source"]).resolve() for r in data["reports"]] == [Path(FAKE), Path(CLEAN)]
+    assert code == Exit.FINDINGS and data["summary"]["plans"] == 2
+    code, out, _ = run(capsys, "check", PLANS_DIR, "--offline", "--isolated")
+    assert out.rstrip().splitlines()[-1].startswith(f"{len(list((EXAMPLES / 'plans').glob('*.toml')))} plans: ")
+    assert run(capsys, "check", CLEAN, CLEAN, "--offline", "--isolated")[0] == Exit.OK   # duplicates once
+
+
+def test_clean_plans_only_exit_0(capsys) -> None:
+    clean = [str(EXAMPLES / "plans" / name) for name in ("clean-archiving.toml", "clean-search-indexing.toml")]
+    assert run(capsys, "check", *clean, "--offline", "--isolated")[0] == Exit.OK
+
+
+def test_directory_errors(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "check", str(tmp_path), "--offline", "--isolated")
+    assert code == Exit.USAGE and "no plan files" in err
+    write(tmp_path / "good.toml", MINIMAL_PLAN)
+    write(tmp_path / "bad.json", "{")
+    code, out, err = run(capsys, "check", str(tmp_path), "--offline", "--isolated")
+    assert code == Exit.USAGE and out == "" and "bad.json: invalid JSON" in err and len(err.splitlines()) == 1
+
+
+def test_no_plan_given(capsys) -> None:
+    code, out, err = run(capsys, "check", "--isolated")
+    assert code == Exit.USAGE and "at least one PLAN" in err and out == ""
+
+
+@pytest.mark.parametrize("option, spec, expected", [
+    ("--select", "ACC-001", {"ACC-001"}),
+    ("--select", "acc", {"ACC-001", "ACC-002", "ACC-003", "ACC-005", "ACC-007"}),
+    ("--select", "accounts,LOD-002", {"ACC-001", "ACC-002", "ACC-003", "ACC-005", "ACC-007", "LOD-002"}),
+])
+def test_select(capsys, option: str, spec: str, expected: set[str]) -> None:
+    code, out, _ = run(capsys, "check", FAKE, "--offline", "--isolated", "--format", "json", option, spec)
+    found = {f["rule_id"] for f in json.loads(out)["findings"]}
+    assert found and found <= expected and ("ACC-001" in found or spec == "ACC-001" and found == {"ACC-001"})
+
+
+def test_ignore_and_exit_status_follows_the_filter(capsys) -> None:
+    code, out, _ = run(capsys, "check", FAKE, "--offline", "--isolated", "--format", "json",
+                       "--ignore", "ACC,CIR,PER,USE,TOS,ROB,PRV,LOD", "--ignore", "TRN,AIO")
+    data = json.loads(out)
+    assert data["findings"] == [] and data["not_checked"] == [] and code == Exit.OK
+    code, out, _ = run(capsys, "check", FAKE, "--offline", "--isolated", "--format", "json",
+                       "--select", "LOD", "--ignore", "LOD-003")
+    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"LOD-002"}
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_unknown_selection_exits_2(capsys, option: str) -> None:
+    code, out, err = run(capsys, "check", FAKE, "--offline", "--isolated", option, "ACC-001,XYZ-999")
+    assert code == Exit.USAGE and out == ""
+    assert err.strip() == (f"scrapecheck: error: {option}: unknown rule id, prefix or category 'XYZ-999'; "
+                           "'scrapecheck rules' lists them")
+
+
+def test_quiet(capsys) -> None:
+    code, out, err = run(capsys, "check", FAKE, "--offline", "--isolated", "--quiet")
+    assert code == Exit.FINDINGS and len(out.splitlines()) == 1 and "at or above high" in out
+    code, out, _ = run(capsys, "check", FAKE, "--offline", "--isolated", "--quiet", "--select", "TRN-001",
+                       "--ignore", "TRN-001")
+    assert code == Exit.OK and out == ""
+
+
+def test_exit_zero_still_fails_on_bad_input(capsys, tmp_path: Path) -> None:
+    assert run(capsys, "check", FAKE, "--offline", "--isolated", "--exit-zero")[0] == Exit.OK
+    assert run(capsys, "check", str(tmp_path / "nope.toml"), "--isolated", "--exit-zero")[0] == Exit.USAGE
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "markdown"])
+def test_every_format_to_a_file(capsys, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"report.{fmt}"
+    code, out, _ = run(capsys, "check", FAKE, "--offline", "--isolated", "--format", fmt, "--output", str(target))
+    assert code == Exit.FINDINGS and out == ""
+    body = target.read_text(encoding="utf-8")
+    assert "ACC-001" in body and "\033[" not in body
+
+
+def test_unwritable_output_exits_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "check", FAKE, "--offline", "--isolated", "--output", str(tmp_path / "no" / "x.txt"))
+    assert code == Exit.USAGE and "cannot write" in err
+
+
+def test_colour_on_a_terminal_unless_no_color(capsys, monkeypatch) -> None:
+    from scrapecheck import cli
+
+    monkeypatch.setattr(cli, "_use_colour", lambda: True)
+    assert "\033[1;31mCRITICAL" in run(capsys, "check", FAKE, "--offline", "--isolated")[1]
+    monkeypatch.undo()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._use_colour() is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm")
+    assert cli._use_colour() is True
+
+
+# --- CI integrations: the example pipelines run as written ---------------------------------------------------
+
+def _ci_project(tmp_path: Path) -> dict[str, str]:
+    """A repository with the bundled example plan as crawl.toml and offline config; the installed package."""
+    shutil.copy(FAKE, tmp_path / "crawl.toml")
+    shutil.copytree(EXAMPLES / "plans" / "snapshots", tmp_path / "snapshots")
+    write(tmp_path / "pyproject.toml", '[project]\nname = "crawler"\n\n[tool.scrapecheck]\noffline = true\n')
+    bin_dir = Path(sys.executable).parent
+    assert (bin_dir / "scrapecheck").exists(), "the scrapecheck console script is not installed in this venv"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "CI_"))}
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1")
+    return env
+
+
+def _installs(command: str) -> bool:
+    return "pip install" in command
+
+
+def test_github_actions_job_runs_as_written(tmp_path: Path) -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "ci" / "github-actions.yml").read_text())
+    (job,) = workflow["jobs"].values()
+    env = _ci_project(tmp_path)
+    env.update({key: str(value) for key, value in job.get("env", {}).items()})
+    env["GITHUB_STEP_SUMMARY"] = str(tmp_path / "step-summary.md")
+    steps = job["steps"]
+    uses = [step["uses"] for step in steps if "uses" in step]
+    assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
+    upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif"))
+    codes = {}
+    for step in steps:
+        if "run" not in step or _installs(step["run"]):
+            continue
+        done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert "Traceback" not in done.stderr
+        codes[step["name"]] = done.returncode
+    assert codes == {"Check plans (SARIF for code scanning)": 0, "Job summary (Markdown)": 0,
+                     "Gate on severity": 1}
+    sarif_log = json.loads((tmp_path / upload["with"]["sarif_file"]).read_text())
+    import jsonschema
+
+    jsonschema.Draft4Validator(json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+                               ).validate(sarif_log)
+    assert sarif_log["runs"][0]["artifacts"][0]["location"]["uri"] == "crawl.toml"
+    summary = (tmp_path / "step-summary.md").read_text()
+    assert summary.startswith("## scrapecheck") and "ACC-001" in summary
+
+
+def test_gitlab_job_runs_as_written(tmp_path: Path) -> None:
+    pipeline = yaml.safe_load((ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text())
+    job = pipeline["scrapecheck"]
+    env = _ci_project(tmp_path)
+    env.update({key: str(value) for key, value in job.get("variables", {}).items()})
+    codes = []
+    for line in job["script"]:
+        if _installs(line):
+            continue
+        done = subprocess.run(["bash", "-e", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        codes.append(done.returncode)
+    assert codes == [0, 0, 0, 1]
+    for path in job["artifacts"]["paths"]:
+        assert (tmp_path / path).stat().st_size > 0
+
+
+def test_pre_commit_hook(capsys, tmp_path: Path) -> None:
+    import re
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "scrapecheck" and hook["entry"] == "scrapecheck check" and hook["language"] == "python"
+    pattern = re.compile(hook["files"])
+    for name in ("crawl.toml", "crawl.json", "plans/crawl.toml", "plans/shop.crawl.toml", "a/b.crawl.json"):
+        assert pattern.search(name), name
+    for name in ("pyproject.toml", "mycrawl.toml", "crawl.toml.bak", "crawl.yaml", "scrapecheck.toml"):
+        assert not pattern.search(name), name
+    # pre-commit runs `entry args... file1 file2`: several plans in one call
+    first = write(tmp_path / "crawl.toml", MINIMAL_PLAN)
+    second = write(tmp_path / "shop.crawl.toml", MINIMAL_PLAN.replace('name = "t"', 'name = "shop"'))
+    argv = hook["entry"].split()[1:] + ["--offline", "--isolated", str(first), str(second)]
+    code, out, _ = run(capsys, *argv)
+    assert code == Exit.OK and out.rstrip().splitlines()[-1].startswith("2 plans: ")

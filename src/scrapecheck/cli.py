@@ -194,7 +194,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if settings.waivers:
         waivers = check_waivers(load_waivers(settings.waivers), policy, settings.waivers)
     paths, several = _plan_paths(args.plans)
-    plans = [load_plan(_relative(path)) for path in paths]
+    plans = []
+    for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
+        plan = load_plan(path)
+        plans.append(plan.model_copy(update={"source": _relative(path)}))
     reports = []
     for plan in plans:
         report = evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
