@@ -142,6 +142,11 @@ def test_directory_errors(capsys, tmp_path: Path) -> None:
     assert code == Exit.USAGE and out == "" and "bad.json: invalid JSON" in err and len(err.splitlines()) == 1
 
 
+def test_missing_signals_file_exits_2(capsys, tmp_path: Path) -> None:
+    code, out, err = run(capsys, "check", FAKE, "--isolated", "--signals", str(tmp_path / "signals.json"))
+    assert code == Exit.USAGE and out == "" and "signals.json" in err and len(err.splitlines()) == 1
+
+
 def test_no_plan_given(capsys) -> None:
     code, out, err = run(capsys, "check", "--isolated")
     assert code == Exit.USAGE and "at least one PLAN" in err and out == ""

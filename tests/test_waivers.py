@@ -147,3 +147,12 @@ def test_cli_bad_waivers_exit_2_with_one_line(capsys, tmp_path: Path, body: str,
 def test_cli_missing_waivers_file(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "check", FAKE, "--offline", "--isolated", "--waivers", str(tmp_path / "nope.toml"))
     assert code == Exit.USAGE and "nope.toml: no such file" in err
+
+
+def test_cli_notes_a_waiver_that_matches_nothing(capsys, tmp_path: Path) -> None:
+    path = waivers_file(tmp_path, '[[waivers]]\nrule = "ROB-001"\ntarget = "https://typo.example/"\n'
+                                  'reason = "r"\nexpires = 2999-01-01\n')
+    code, _, err = run(capsys, "check", FAKE, "--offline", "--isolated", "--waivers", path)
+    assert code == Exit.FINDINGS
+    assert err == (f"scrapecheck: note: {path}: waivers[0] (ROB-001 for https://typo.example/) matched no "
+                   "finding in this run\n")

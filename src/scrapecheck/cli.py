@@ -198,11 +198,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
         plan = load_plan(path)
         plans.append(plan.model_copy(update={"source": _relative(path)}))
-    reports = []
-    for plan in plans:
-        report = evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
-                          waivers=waivers)
-        reports.append(selection.restrict(report, chosen))
+    evaluated = [evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
+                          waivers=waivers) for plan in plans]
+    reports = [selection.restrict(report, chosen) for report in evaluated]
 
     context = RenderContext(
         colour=settings.format == "text" and not settings.output and _use_colour(),
@@ -218,6 +216,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     _write(rendered, settings.output)
     if not settings.quiet:
         _note_expired_waivers(reports, settings.waivers or "")
+        _note_unused_waivers(waivers, evaluated, settings.waivers or "")
     if args.exit_zero:
         return Exit.OK
     return Exit.FINDINGS if any(report.exceeds(settings.fail_on) for report in reports) else Exit.OK
@@ -227,6 +226,15 @@ def _option_label(settings: Any, name: str) -> str:
     origin = settings.origin(name)
     key = name.replace("_", "-")
     return f"--{key}" if origin in ("command line", "default") else f"{origin}: {key}"
+
+
+def _note_unused_waivers(waivers: Sequence[Any], reports: Sequence[Any], source: str) -> None:
+    """One note on stderr per waiver that matched no finding in this run: stale, or a typo in its target."""
+    for index, waiver in enumerate(waivers):
+        if not any(waiver.covers(finding) for report in reports for finding in report.findings):
+            where = f" for {waiver.target}" if waiver.target else ""
+            sys.stderr.write(f"scrapecheck: note: {source}: waivers[{index}] ({waiver.rule}{where}) matched no "
+                             "finding in this run\n")
 
 
 def _note_expired_waivers(reports: Sequence[Any], source: str) -> None:
