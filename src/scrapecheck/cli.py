@@ -94,16 +94,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _command_modules() -> dict[str, Any]:
     """Commands that live beside their subject: each module has ``add_parser(subparsers)`` and ``run(args)``."""
+    from .robots import command as robots_command
     from .signals import command as fetch_command
 
-    modules: dict[str, Any] = {"fetch": fetch_command}
-    try:  # TEMPORARY until robots/command.py lands (issue 4); then import it like fetch
-        from .robots import command as robots_command
-    except ImportError:
-        pass
-    else:
-        modules["robots"] = robots_command
-    return modules
+    return {"fetch": fetch_command, "robots": robots_command}
 
 
 def _write(text: str, output: Optional[str]) -> None:
