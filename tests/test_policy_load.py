@@ -73,7 +73,7 @@ def test_a_good_extra_pack_loads(policy_dir: Path) -> None:
     (('id = "ZZZ-001"', 'id = "zzz1"'), "rules[0] (zzz1).id", "must look like ABC-123"),
     (('message = "m {access.account_count}"', 'message = "m {access.acount}"'), "ZZZ-001.message", "placeholder"),
     (('why = "w"\n', 'why = "w"\nseverity_hint = 1\n'), "rules[0] (ZZZ-001).severity_hint", "unknown key"),
-    (('why = "w"\n', ''), "rules[0] (ZZZ-001).why", "Field required"),
+    (('why = "w"\n', ''), "rules[0] (ZZZ-001).why", "required key missing"),
 ])
 def test_broken_rules_fail_with_file_and_field(policy_dir: Path, change: tuple[str, str], where: str,
                                                message: str) -> None:

@@ -9,18 +9,13 @@ An unknown key or a bad value is a ConfigError naming the file and the key.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence, Union
 
+from ._files import load_document
 from .errors import InputError
 from .report import Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 FORMAT_NAMES = ("text", "json", "sarif", "markdown")
 SEVERITY_NAMES = tuple(severity.value for severity in Severity)
@@ -70,14 +65,10 @@ _PATHS = {"waivers", "signals", "output"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(str(path), "", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), "", f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), "", f"invalid TOML: {exc}") from None
+    data = load_document(path, ConfigError)
+    if not isinstance(data, dict):  # pragma: no cover - TOML documents are always tables
+        raise ConfigError(str(path), "", "not a table")
+    return data
 
 
 def _table(path: Path) -> Optional[dict[str, Any]]:

@@ -5,20 +5,14 @@ Every model forbids unknown keys, so a typo in a plan is an error with its path 
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Any, Literal, Mapping, Optional
+from typing import Any, Literal, Optional
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from ._files import first_problem, load_document, problems
 from .errors import PlanError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 PLAN_VERSION = 1
 MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024
@@ -228,33 +222,11 @@ def field_paths(model: type[BaseModel] = CrawlPlan, prefix: str = "") -> dict[st
     return paths
 
 
-def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
-    parts = []
-    for item in error["loc"]:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        else:
-            parts.append(("." if parts else "") + str(item))
-    path = "".join(parts)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return path, "unknown key"
-    if kind == "missing":
-        return path, "required key missing"
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return path, message
-
-
 def plan_error(source: str, exc: ValidationError) -> PlanError:
     """The first validation problem as a PlanError (``file: field.path: message``); the rest ride along."""
-    errors = exc.errors()
-    path, message = _describe(errors[0])
-    if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    path, message = first_problem(exc)
     err = PlanError(source, path, message)
-    err.problems = [_describe(e) for e in errors]
+    err.problems = problems(exc)
     return err
 
 
@@ -272,24 +244,4 @@ def parse_plan(data: Any, *, source: str = "<plan>", base_dir: str | Path = ".")
 def load_plan(path: str | Path) -> CrawlPlan:
     """Read a ``.toml`` or ``.json`` plan; any problem is a PlanError naming the file and the field."""
     path = Path(path)
-    source = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".toml", ".json"):
-        raise PlanError(source, "", "a plan file must end in .toml or .json")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanError(source, "", "no such file") from None
-    except OSError as exc:
-        raise PlanError(source, "", f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PlanError(source, "", f"not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanError(source, "", f"invalid TOML: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise PlanError(source, "", f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    return parse_plan(data, source=source, base_dir=path.parent)
+    return parse_plan(load_document(path, PlanError), source=str(path), base_dir=path.parent)

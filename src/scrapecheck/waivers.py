@@ -16,23 +16,19 @@ approved_by = "legal@acme.example"        # optional
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ._files import field_path, load_document, problem_message
 from .errors import WaiverError
 from .report import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
     from .policy.load import Policy
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 class Waiver(BaseModel):
@@ -83,32 +79,23 @@ class WaiversFile(BaseModel):
 def load_waivers(path: Union[str, Path]) -> list[Waiver]:
     """Read ``[[waivers]]`` tables from TOML; a missing reason or a bad date is a WaiverError."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WaiverError(str(path), "", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WaiverError(str(path), "", f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise WaiverError(str(path), "", f"invalid TOML: {exc}") from None
+    if path.suffix.lower() != ".toml":
+        raise WaiverError(str(path), "", "a waivers file must end in .toml")
+    data = load_document(path, WaiverError)
     try:
         return list(WaiversFile.model_validate(data).waivers)
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = "".join(f"[{p}]" if isinstance(p, int) else ("." if i else "") + str(p)
-                      for i, p in enumerate(error["loc"]))
-        raise WaiverError(str(path), loc, _message(error)) from None
+        raise WaiverError(str(path), field_path(error["loc"]), _message(error)) from None
 
 
 def _message(error: dict) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key (allowed: rule, target, reason, expires, approved_by)"
-    if kind == "missing":
-        return "required key missing"
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"not a date: {error['input']!r} (write expires = YYYY-MM-DD)"
-    return str(error["msg"]).removeprefix("Value error, ")
+    return problem_message(error)
 
 
 def check_waivers(waivers: Sequence[Waiver], policy: "Policy", source: str) -> list[Waiver]:

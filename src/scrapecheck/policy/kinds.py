@@ -162,34 +162,31 @@ class _Bound(BaseModel):
         return f"threshold `{self.threshold}`" if self.threshold else f"{self.value_:g}"
 
 
-class FieldAtLeast(_FieldKind, _Bound):
+class _FieldCompare(_FieldKind, _Bound):
+    """A numeric plan field against a bound; an absent value (unknown) never satisfies it."""
+
+    at_least: ClassVar[bool]
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        actual = self.value(ctx)
+        bound = self.bound(ctx)
+        evidence = {self.field: actual, "threshold": bound}
+        if actual is None:
+            return Outcome(False, evidence)
+        return Outcome(actual >= bound if self.at_least else actual <= bound, evidence)
+
+    def describe(self) -> str:
+        return f"`{self.field}` is at {'least' if self.at_least else 'most'} {self.bound_text()}"
+
+
+class FieldAtLeast(_FieldCompare):
     kind: Literal["field-at-least"]
-
-    def evaluate(self, ctx: Context) -> Outcome:
-        actual = self.value(ctx)
-        bound = self.bound(ctx)
-        evidence = {self.field: actual, "threshold": bound}
-        if actual is None:
-            return Outcome(False, evidence)
-        return Outcome(actual >= bound, evidence)
-
-    def describe(self) -> str:
-        return f"`{self.field}` is at least {self.bound_text()}"
+    at_least: ClassVar[bool] = True
 
 
-class FieldAtMost(_FieldKind, _Bound):
+class FieldAtMost(_FieldCompare):
     kind: Literal["field-at-most"]
-
-    def evaluate(self, ctx: Context) -> Outcome:
-        actual = self.value(ctx)
-        bound = self.bound(ctx)
-        evidence = {self.field: actual, "threshold": bound}
-        if actual is None:
-            return Outcome(False, evidence)
-        return Outcome(actual <= bound, evidence)
-
-    def describe(self) -> str:
-        return f"`{self.field}` is at most {self.bound_text()}"
+    at_least: ClassVar[bool] = False
 
 
 class FieldEmpty(_FieldKind):

@@ -7,13 +7,13 @@ does not resolve, or a message placeholder that no plan field or evidence key fi
 from __future__ import annotations
 
 import string
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from pydantic import BaseModel, ValidationError
 
+from .._files import load_document, problem_message
 from ..errors import PolicyError
 from ..plan import field_paths
 from .kinds import TargetPlatform, evidence_names
@@ -28,11 +28,6 @@ from .models import (
     Threshold,
     ThresholdsFile,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 SPECIAL_FILES = {"sources.toml", "platforms.toml", "thresholds.toml", "redirects.toml"}
 PLAN_FIELDS = set(field_paths())
@@ -94,12 +89,8 @@ class Policy:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PolicyError(str(path), "", f"cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyError(str(path), "", f"invalid TOML: {exc}") from None
+    data = load_document(path, PolicyError)
+    return data if isinstance(data, dict) else {}
 
 
 def _location(loc: Sequence[Union[int, str]], data: Mapping[str, Any]) -> str:
@@ -126,9 +117,7 @@ def _validate(model: type[BaseModel], data: dict[str, Any], path: Path) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+        message = problem_message(error)
         more = len(exc.errors()) - 1
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"

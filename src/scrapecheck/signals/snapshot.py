@@ -8,6 +8,7 @@ from typing import Union
 
 from pydantic import ValidationError
 
+from .._files import first_problem, load_document
 from ..errors import SignalsError
 from ..plan import CrawlPlan
 from .model import RobotsSignal, Signals, TargetSignals
@@ -42,19 +43,8 @@ def save_signals(signals: Signals, path: Union[str, Path]) -> Path:
 
 def load_signals(path: Union[str, Path]) -> Signals:
     """Read a signals file; any problem is a SignalsError naming the file and the field."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SignalsError(str(path), "", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SignalsError(str(path), "", f"cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise SignalsError(str(path), "", f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
+    data = load_document(Path(path), SignalsError)
     try:
         return Signals.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"])
-        raise SignalsError(str(path), where, "unknown key" if error["type"] == "extra_forbidden" else error["msg"]) \
-            from None
+        raise SignalsError(str(path), *first_problem(exc)) from None
