@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -89,7 +89,7 @@ def load_waivers(path: Union[str, Path]) -> list[Waiver]:
         raise WaiverError(str(path), field_path(error["loc"]), _message(error)) from None
 
 
-def _message(error: dict) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key (allowed: rule, target, reason, expires, approved_by)"

@@ -102,6 +102,12 @@ class RobotsPolicy:
     extensions: tuple[tuple[int, str, str], ...]
     size: int
     truncated: bool
+    _raw_lines: list[str]
+    _lines: tuple[str, ...] | None
+    _by_token: dict[str, tuple[int, ...]]
+    _global: tuple[int, ...]
+    _checks: dict[str, Any]
+    _resolved: dict[tuple[int, ...], Any]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"RobotsPolicy is immutable (cannot set {name!r})")

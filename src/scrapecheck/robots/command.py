@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
         return 0
-    width = max(len(r["path"]) for r in results)
+    width = max(len(str(r["path"])) for r in results)
     for r in results:
         why = "(no matching rule)" if r["line"] is None else f"line {r['line']}: {r['rule']}"
         print(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}")
