@@ -71,7 +71,8 @@ def test_only_version_1(tmp_path: Path) -> None:
     ("p.toml", "version = 1\n[crawler\n", "invalid TOML"),
     ("p.json", "{\"version\": 1,", "invalid JSON"),
     ("p.yaml", "version: 1", "must end in .toml or .json"),
-    ("p.json", "[1, 2]", "a plan is a table/object"),
+    ("p.json", "[1, 2]", r"a plan is a table \(object\), got a list"),
+    ("p.json", "null", "got null"),
 ])
 def test_unreadable_plans(tmp_path: Path, name: str, text: str, message: str) -> None:
     with pytest.raises(PlanError, match=message):
@@ -135,3 +136,87 @@ def test_init_template_is_a_valid_plan(tmp_path: Path) -> None:
     template = ROOT / "src" / "scrapecheck" / "data" / "plan-template.toml"
     plan = load_plan(write(tmp_path / "crawl.toml", template.read_text()))
     assert plan.crawler.name == "my-crawl"
+
+
+def _target_plan(tmp_path: Path, target: str, extra: str = "") -> Path:
+    return write(tmp_path / "crawl.toml", MINIMAL_PLAN + "[[targets]]\n" + target + "\n" + extra)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("https://user:pw@example.com/", "must not carry credentials"),
+    ("https://example.com:99999/", "invalid port"),
+    ("https://example.com:abc/", "invalid port"),
+    ("https://example.com:0/", "invalid port"),
+    ("https://exa mple.com/", "invalid host"),
+    ("https://-/", "invalid host"),
+    ("https:///path", "has no host"),
+])
+def test_bad_target_urls(tmp_path: Path, url: str, message: str) -> None:
+    with pytest.raises(PlanError, match=message):
+        load_plan(_target_plan(tmp_path, f'url = "{url}"'))
+
+
+@pytest.mark.parametrize("url, origin", [
+    ("https://[::1]:8443/a", "https://[::1]:8443"),
+    ("https://bücher.example/", "https://bücher.example"),
+    ("http://127.0.0.1/", "http://127.0.0.1"),
+])
+def test_unusual_but_valid_hosts(tmp_path: Path, url: str, origin: str) -> None:
+    assert load_plan(_target_plan(tmp_path, f'url = "{url}"')).targets[0].origin == origin
+
+
+@pytest.mark.parametrize("text, message", [
+    ('user_agent = "Acme\\r\\nX-Injected: yes"', "control character"),
+    ('name = "\\u001b[31mred"', "control character"),
+])
+def test_control_characters_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    plan = "version = 1\n[crawler]\nname = \"t\"\nuser_agent = \"T\"\n"
+    key = text.split(" = ")[0]
+    plan = "\n".join(line for line in plan.splitlines() if not line.startswith(key + " ")) + "\n" + text + "\n"
+    with pytest.raises(PlanError, match=message):
+        load_plan(write(tmp_path / "p.toml", plan))
+
+
+def test_description_may_span_lines(tmp_path: Path) -> None:
+    plan = load_plan(write(tmp_path / "p.toml", MINIMAL_PLAN + '[purpose]\ndescription = """one\ntwo"""\n'))
+    assert plan.purpose.description == "one\ntwo"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1.0"])
+def test_rates_and_thresholds_must_be_finite_and_positive(tmp_path: Path, value: str) -> None:
+    with pytest.raises(PlanError, match="requests_per_second"):
+        load_plan(_target_plan(tmp_path, f'url = "https://e.example/"\nrequests_per_second = {value}'))
+    with pytest.raises(PlanError, match="thresholds.flood_request_rate"):
+        load_plan(write(tmp_path / "t.toml", MINIMAL_PLAN + f"[thresholds]\nflood_request_rate = {value}\n"))
+
+
+def test_conflicting_snapshots_for_one_origin(tmp_path: Path) -> None:
+    plan = MINIMAL_PLAN + ('[[targets]]\nurl = "https://e.example/a"\nrobots_txt = ""\n'
+                           '[[targets]]\nurl = "https://e.example/b"\nrobots_txt = "User-agent: *\\nDisallow: /"\n')
+    with pytest.raises(PlanError, match=r"targets\[0\] and targets\[1\] give different robots.txt snapshots"):
+        load_plan(write(tmp_path / "p.toml", plan))
+
+
+@pytest.mark.parametrize("name, message", [
+    ("/etc/hostname", "must be relative"),
+    ("../outside.txt", "outside the plan's folder"),
+    ("snapdir", "not a regular file"),
+])
+def test_snapshot_files_stay_inside_the_plan_folder(tmp_path: Path, name: str, message: str) -> None:
+    (tmp_path / "outside.txt").write_text("User-agent: *\n")
+    plan_dir = tmp_path / "plans"
+    (plan_dir / "snapdir").mkdir(parents=True)
+    with pytest.raises(PlanError, match=message):
+        load_plan(_target_plan(plan_dir, f'url = "https://e.example/"\nrobots_txt_file = "{name}"'))
+
+
+def test_special_and_huge_snapshot_files_are_refused_without_reading_them(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(PlanError, match="not a regular file"):
+        load_plan(_target_plan(tmp_path, 'url = "https://e.example/"\nrobots_txt_file = "fifo.txt"'))
+    (tmp_path / "big.txt").write_bytes(b"#" * (11 * 1024 * 1024))
+    with pytest.raises(PlanError, match="over"):
+        load_plan(_target_plan(tmp_path, 'url = "https://e.example/"\nrobots_txt_file = "big.txt"'))

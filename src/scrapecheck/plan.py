@@ -5,11 +5,22 @@ Every model forbids unknown keys, so a typo in a plan is an error with its path 
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ._files import first_problem, load_document, problems
 from .errors import PlanError
@@ -37,6 +48,32 @@ DataCategory = Literal[
 LawfulBasis = Literal["consent", "contract", "legitimate-interests", "public-interest", "none", "unknown"]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _one_line(value: str) -> str:
+    """Reject control characters: a CR/LF in a user agent would inject headers, an ESC would drive terminals."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains a control character ({found.group()!r})")
+    return value
+
+
+def _prose(value: str) -> str:
+    found = _CONTROL_BUT_LINES.search(value)
+    if found:
+        raise ValueError(f"contains a control character ({found.group()!r})")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_one_line)]
+"""Single-line text: no control characters at all."""
+Prose = Annotated[str, AfterValidator(_prose)]
+"""Free text: line breaks and tabs allowed, other control characters not."""
+Rate = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -44,13 +81,14 @@ class _Section(BaseModel):
 class Crawler(_Section):
     """Who crawls. The user agent's product token is what robots.txt groups are matched against."""
 
-    name: str = Field(min_length=1, description="Short name of the crawl (required).")
-    user_agent: str = Field(min_length=1, description="User-Agent header sent; robots matching uses its product token.")
-    operator: Optional[str] = Field(None, description="Legal entity that runs the crawler.")
-    operator_region: Optional[str] = Field(
+    name: Line = Field(min_length=1, description="Short name of the crawl (required).")
+    user_agent: Line = Field(min_length=1, max_length=1000,
+                             description="User-Agent header sent; robots matching uses its product token.")
+    operator: Optional[Line] = Field(None, description="Legal entity that runs the crawler.")
+    operator_region: Optional[Line] = Field(
         None, description="Where the operator is established: eu, uk, us, ca, au, ... or other (lower case)."
     )
-    contact: Optional[str] = Field(None, description="How a site owner reaches the operator: mailto: or https: URL.")
+    contact: Optional[Line] = Field(None, description="How a site owner reaches the operator: mailto: or https: URL.")
 
     @field_validator("operator_region")
     @classmethod
@@ -62,20 +100,64 @@ class Purpose(_Section):
     """Why the data is collected; many rules depend on it (AI training versus search indexing)."""
 
     kind: PurposeKind = Field("other", description="What the crawl is for.")
-    description: str = Field("", description="Free text, shown in reports.")
+    description: Prose = Field("", description="Free text, shown in reports.")
     commercial: bool = Field(False, description="The data or its results are used for profit.")
+
+
+def _valid_host(host: str) -> bool:
+    """A DNS name (IDNA-encodable labels of letters, digits and inner hyphens) or an IP address."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return all(_LABEL.match(label) for label in labels)
+
+
+_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
+
+
+def read_snapshot(base: Path, name: str) -> str:
+    """A robots.txt snapshot file: a regular file inside the plan's folder, read with a size cap."""
+    relative = Path(name)
+    if relative.is_absolute():
+        raise ValueError(f"robots_txt_file {name!r} must be relative to the plan's folder")
+    path = base / relative
+    try:
+        resolved, root = path.resolve(), base.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise ValueError(f"cannot resolve robots_txt_file {name!r}: {exc}") from None
+    if root != resolved and root not in resolved.parents:
+        raise ValueError(f"robots_txt_file {name!r} is outside the plan's folder")
+    try:
+        if not resolved.is_file():
+            raise ValueError(f"robots_txt_file {name!r} is not a regular file" if resolved.exists()
+                             else f"cannot read robots_txt_file {str(path)!r}: no such file")
+        with resolved.open("rb") as handle:
+            raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot read robots_txt_file {str(path)!r}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SNAPSHOT_BYTES:
+        raise ValueError(f"robots_txt_file {name!r} is over {MAX_SNAPSHOT_BYTES} bytes")
+    return raw.decode("utf-8", errors="replace")
 
 
 class Target(_Section):
     """One site to crawl, with an optional robots.txt snapshot so the plan can be checked offline."""
 
-    url: str = Field(description="Start URL, http or https (required).")
-    paths: list[str] = Field(default_factory=list, description="Paths to be fetched; default: the url's own path.")
-    robots_txt: Optional[str] = Field(None, description="Snapshot of the site's robots.txt, inline.")
-    robots_txt_file: Optional[str] = Field(
-        None, description="Snapshot of the site's robots.txt in a file, relative to the plan file."
+    url: Line = Field(description="Start URL, http or https (required).")
+    paths: list[Line] = Field(default_factory=list, description="Paths to be fetched; default: the url's own path.")
+    robots_txt: Optional[str] = Field(None, max_length=MAX_SNAPSHOT_BYTES,
+                                      description="Snapshot of the site's robots.txt, inline.")
+    robots_txt_file: Optional[Line] = Field(
+        None, description="Snapshot of the robots.txt in a file, relative to the plan file and inside its folder."
     )
-    requests_per_second: Optional[float] = Field(None, gt=0, description="Planned request rate against this site.")
+    requests_per_second: Optional[Rate] = Field(None, description="Planned request rate against this site.")
     concurrency: Optional[int] = Field(None, ge=1, description="Planned parallel connections to this site.")
 
     @field_validator("url")
@@ -84,8 +166,19 @@ class Target(_Section):
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https"):
             raise ValueError(f"must be an http or https URL, got {value!r}")
-        if not parts.hostname:
+        if "@" in parts.netloc:
+            raise ValueError("must not carry credentials (user:password@); plans are shared and reports published")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ValueError(f"has an invalid port: {value!r}") from None
+        if port == 0:
+            raise ValueError(f"has an invalid port: {value!r}")
+        host = parts.hostname or ""
+        if not host:
             raise ValueError(f"has no host: {value!r}")
+        if not _valid_host(host):
+            raise ValueError(f"has an invalid host {host!r}")
         return value
 
     @field_validator("paths")
@@ -102,15 +195,7 @@ class Target(_Section):
             raise ValueError("give robots_txt or robots_txt_file, not both")
         if self.robots_txt_file is not None and self.robots_txt is None:
             base = Path((info.context or {}).get("base_dir", "."))
-            path = base / self.robots_txt_file
-            try:
-                size = path.stat().st_size
-                if size > MAX_SNAPSHOT_BYTES:
-                    raise ValueError(f"robots_txt_file {str(path)!r} is {size} bytes, over {MAX_SNAPSHOT_BYTES}")
-                text = path.read_bytes().decode("utf-8", errors="replace")
-            except OSError as exc:
-                raise ValueError(f"cannot read robots_txt_file {str(path)!r}: {exc.strerror or exc}") from None
-            object.__setattr__(self, "robots_txt", text)
+            object.__setattr__(self, "robots_txt", read_snapshot(base, self.robots_txt_file))
         return self
 
     @property
@@ -193,11 +278,23 @@ class CrawlPlan(_Section):
     access: Access = Field(default_factory=Access)  # type: ignore[arg-type]
     data: Data = Field(default_factory=Data)  # type: ignore[arg-type]
     use: Use = Field(default_factory=Use)  # type: ignore[arg-type]
-    thresholds: dict[str, float] = Field(
+    thresholds: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
         default_factory=dict,
         description="Overrides of the named thresholds of the rule packs (see `scrapecheck rules --thresholds`).",
     )
     source: Optional[str] = Field(None, exclude=True, description="File the plan was loaded from (set by load_plan).")
+
+    @model_validator(mode="after")
+    def _one_snapshot_per_origin(self) -> "CrawlPlan":
+        seen: dict[str, tuple[int, str]] = {}
+        for index, target in enumerate(self.targets):
+            if target.robots_txt is None:
+                continue
+            first = seen.setdefault(target.origin, (index, target.robots_txt))
+            if first[1] != target.robots_txt:
+                raise ValueError(f"targets[{first[0]}] and targets[{index}] give different robots.txt snapshots "
+                                 f"for {target.origin}; one site has one robots.txt")
+        return self
 
     def resolve(self, field_path: str) -> Any:
         """Value at a dotted path such as ``access.authentication``; raises KeyError for an unknown path."""
@@ -233,7 +330,8 @@ def plan_error(source: str, exc: ValidationError) -> PlanError:
 def parse_plan(data: Any, *, source: str = "<plan>", base_dir: str | Path = ".") -> CrawlPlan:
     """Validate an already-decoded plan; ``robots_txt_file`` paths are read relative to ``base_dir``."""
     if not isinstance(data, dict):
-        raise PlanError(source, "", f"a plan is a table/object, got {type(data).__name__}")
+        kind = "null" if data is None else "a list" if isinstance(data, list) else type(data).__name__
+        raise PlanError(source, "", f"a plan is a table (object), got {kind}")
     try:
         plan = CrawlPlan.model_validate(data, context={"base_dir": str(base_dir)})
     except ValidationError as exc:
