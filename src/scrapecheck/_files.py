@@ -36,9 +36,40 @@ def read_text(path: Path, error: type[InputError]) -> str:
         raise error(str(path), "", f"not UTF-8 text (byte {exc.start})") from None
 
 
+MAX_DEPTH = 64
+"""Deepest nesting of tables and arrays accepted in a user file; ours need a handful of levels."""
+
+
+def _depth_over(data: Any, limit: int) -> bool:
+    """True when ``data`` nests dicts and lists more than ``limit`` levels deep (iterative: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 def load_document(path: Union[str, Path], error: type[InputError]) -> Any:
-    """A ``.toml`` or ``.json`` file decoded; the suffix decides the syntax."""
+    """A ``.toml`` or ``.json`` file decoded; the suffix decides the syntax.
+
+    Nesting deeper than :data:`MAX_DEPTH` (or too deep for the decoder) is the caller's error, "nested too deeply".
+    """
     path = Path(path)
+    data = _decode(path, error)
+    if _depth_over(data, MAX_DEPTH):
+        raise error(str(path), "", f"nested too deeply (more than {MAX_DEPTH} levels of tables or arrays)")
+    return data
+
+
+def _decode(path: Path, error: type[InputError]) -> Any:
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise error(str(path), "", "the file must end in .toml or .json")
@@ -48,10 +79,14 @@ def load_document(path: Union[str, Path], error: type[InputError]) -> Any:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise error(str(path), "", f"invalid TOML: {exc}") from None
+        except RecursionError:
+            raise error(str(path), "", "invalid TOML: nested too deeply") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(str(path), "", f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise error(str(path), "", "invalid JSON: nested too deeply") from None
 
 
 def field_path(loc: Sequence[Union[int, str]]) -> str:

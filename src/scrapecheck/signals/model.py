@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 RobotsOutcome = Literal[
     "ok",           # 2xx with rules (or none): parse and obey
@@ -97,10 +97,18 @@ class TargetSignals(_Frozen):
 class Signals(_Frozen):
     """Signals for all targets of a plan, keyed by origin (``scheme://host[:port]``)."""
 
-    version: int = 1
+    version: Literal[1] = Field(1, description="Signals file format version; only 1 exists.")
     tool_version: str = ""
     collected_at: Optional[str] = None
     targets: dict[str, TargetSignals] = Field(default_factory=dict)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _known_version(cls, value: object) -> object:
+        if type(value) is not int or value != 1:
+            raise ValueError(f"unsupported signals file version {value!r}; this scrapecheck reads version 1 "
+                             "(record the signals again with 'scrapecheck fetch')")
+        return value
 
     def for_origin(self, origin: str) -> Optional[TargetSignals]:
         return self.targets.get(origin)
