@@ -56,6 +56,12 @@ class Verdict:
         return None if self.rule is None else self.rule.line
 
 
+def _require_str(name: str, value: object) -> None:
+    """TypeError for a user agent or URL that is not a ``str`` (None must not read as "allowed")."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+
+
 class _GroupBuilder:
     __slots__ = ("agents", "agent_lines", "rules", "extensions", "end_line", "has_rules")
 
@@ -121,7 +127,7 @@ class RobotsPolicy:
     # ------------------------------------------------------------------ parsing
     @classmethod
     def parse(cls, text: str | bytes) -> RobotsPolicy:
-        """Parse a robots.txt body. Never raises on any ``str`` or ``bytes`` content."""
+        """Parse a robots.txt body. Never raises on any ``str`` or ``bytes`` content (TypeError for other types)."""
         body, size = syn.to_latin1(text)
         raw_lines = syn.split_lines(syn.strip_bom(body))
 
@@ -253,6 +259,7 @@ class RobotsPolicy:
 
     # ------------------------------------------------------------------ groups
     def _group_indexes(self, user_agent: str) -> tuple[int, ...]:
+        _require_str("user_agent", user_agent)
         token = syn.product_token(user_agent).lower()
         specific = self._by_token.get(token)
         if specific is not None:
@@ -295,6 +302,7 @@ class RobotsPolicy:
 
     def names_agent(self, product_token: str) -> bool:
         """True when some user-agent line names this product token (``*`` does not count)."""
+        _require_str("product_token", product_token)
         return syn.product_token(product_token).lower() in self._by_token
 
     # ------------------------------------------------------------------ matching
@@ -309,8 +317,12 @@ class RobotsPolicy:
     def is_allowed(self, user_agent: str, url: str) -> bool:
         """May ``user_agent`` fetch ``url``? ``url`` is an absolute URL or a path such as "/a?b".
 
-        ``user_agent`` may be a full User-Agent header; its product token is matched.
+        ``user_agent`` may be a full User-Agent header; its product token is matched. Both must be ``str``
+        (TypeError otherwise).
         """
+        if not isinstance(url, str) or not isinstance(user_agent, str):
+            _require_str("user_agent", user_agent)
+            _require_str("url", url)
         check = self._checks.get(user_agent)
         if check is None:
             check = self._check_for(user_agent)
@@ -318,6 +330,7 @@ class RobotsPolicy:
 
     def explain(self, user_agent: str, url: str) -> Verdict:
         """The verdict with the deciding rule (line and text), or rule None when none decided."""
+        _require_str("url", url)
         group, ruleset = self._resolve(self._group_indexes(user_agent))
         if group is None:
             return Verdict(True, None, None)
@@ -366,8 +379,13 @@ def is_allowed(robots_txt: str | bytes, user_agent: str, url: str) -> bool:
     """May ``user_agent`` fetch ``url`` under ``robots_txt``? As Google's parser answers (RFC 9309).
 
     Recent bodies are kept parsed, so repeated calls with the same text do not re-parse it; for many
-    checks, hold a :class:`RobotsPolicy` instead.
+    checks, hold a :class:`RobotsPolicy` instead. A ``robots_txt`` that is not text or bytes, or a
+    ``user_agent`` or ``url`` that is not a ``str``, is a TypeError.
     """
     if isinstance(robots_txt, (bytearray, memoryview)):
         robots_txt = bytes(robots_txt)
+    elif not isinstance(robots_txt, (str, bytes)):
+        raise TypeError(f"robots_txt must be str or bytes, not {type(robots_txt).__name__}")
+    _require_str("user_agent", user_agent)
+    _require_str("url", url)
     return _cached_parse(robots_txt).is_allowed(user_agent, url)
