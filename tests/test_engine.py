@@ -70,8 +70,8 @@ def test_given_signals_override_plan_snapshots() -> None:
     signals = Signals(targets={"https://a.example": TargetSignals(origin="https://a.example", robots=RobotsSignal(
         url="https://a.example/robots.txt", origin="fetched", status=503, outcome="unreachable"))})
     report = evaluate(p, offline=True, signals=signals)
-    finding = next(f for f in report.findings if f.rule_id == "ROB-001")
-    assert "complete disallow" in finding.evidence["rule"]
+    assert "ROB-051" in ids(report)      # unreachable: complete disallow, reported once
+    assert "ROB-001" not in ids(report)  # not again as a disallowed path
 
 
 def test_plan_thresholds_override_defaults() -> None:
@@ -167,3 +167,20 @@ def test_header_content_signal_counts_as_an_opt_out() -> None:
     undecided = evaluate(p, offline=True)
     assert "AIO-014" not in ids(undecided)
     assert any(item.rule_id == "AIO-014" and "pages" in item.missing for item in undecided.not_checked)
+
+
+def test_api_inputs_fail_with_our_errors(tmp_path) -> None:
+    from scrapecheck.errors import PolicyError, SignalsError, WaiverError
+
+    p = plan()
+    with pytest.raises(SignalsError, match="x: unknown key"):
+        evaluate(p, offline=True, signals={"x": 1})
+    with pytest.raises(WaiverError, match=r"\[0\].reason"):
+        evaluate(p, offline=True, waivers=[{"rule": "ACC-001", "expires": "2030-01-01"}])
+    with pytest.raises(TypeError, match="waivers\\[0\\] must be a Waiver"):
+        evaluate(p, offline=True, waivers=["ACC-001"])  # type: ignore[list-item]
+    waived = evaluate(plan(access={"automated_signup": True}), offline=True, today=date(2026, 1, 1),
+                      waivers=[{"rule": "ACC-002", "reason": "test rig", "expires": "2030-01-01"}])
+    assert all(f.suppressed for f in waived.findings if f.rule_id == "ACC-002")
+    with pytest.raises(PolicyError, match="no rule packs"):
+        evaluate(p, offline=True, policies=tmp_path)

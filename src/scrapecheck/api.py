@@ -7,8 +7,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
+from pydantic import ValidationError
+
+from ._files import first_problem
 from .engine import evaluate_plan
-from .errors import ScrapecheckError
+from .errors import ScrapecheckError, SignalsError, WaiverError
 from .plan import CrawlPlan
 from .policy.load import Policy, load_policy
 from .report import Report
@@ -18,7 +21,7 @@ from .waivers import Waiver, load_waivers
 
 PolicyInput = Union[Policy, str, Path, None]
 SignalsInput = Union[Signals, dict, str, Path, None]
-WaiversInput = Union[Sequence[Waiver], str, Path, None]
+WaiversInput = Union[Sequence[Union[Waiver, dict]], str, Path, None]
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +42,13 @@ def _signals(signals: SignalsInput) -> Optional[Signals]:
     if signals is None or isinstance(signals, Signals):
         return signals
     if isinstance(signals, dict):
-        return Signals.model_validate(signals)
-    return load_signals(signals)
+        try:
+            return Signals.model_validate(signals)
+        except ValidationError as exc:
+            raise SignalsError("<signals>", *first_problem(exc)) from None
+    if isinstance(signals, (str, Path)):
+        return load_signals(signals)
+    raise TypeError(f"signals must be Signals, a dict or a path, not {type(signals).__name__}")
 
 
 def _waivers(waivers: WaiversInput) -> list[Waiver]:
@@ -48,7 +56,19 @@ def _waivers(waivers: WaiversInput) -> list[Waiver]:
         return []
     if isinstance(waivers, (str, Path)):
         return load_waivers(waivers)
-    return list(waivers)
+    result = []
+    for index, item in enumerate(waivers):
+        if isinstance(item, Waiver):
+            result.append(item)
+        elif isinstance(item, dict):
+            try:
+                result.append(Waiver.model_validate(item))
+            except ValidationError as exc:
+                where, message = first_problem(exc)
+                raise WaiverError("<waivers>", f"[{index}].{where}", message) from None
+        else:
+            raise TypeError(f"waivers[{index}] must be a Waiver or a dict, not {type(item).__name__}")
+    return result
 
 
 def _missing_origins(plan: CrawlPlan, signals: Optional[Signals]) -> list[str]:

@@ -34,7 +34,10 @@ class _Formatter(string.Formatter):
             return self.evidence[field_name], field_name
         if field_name == "target":
             return self.target, field_name
-        return self.plan.resolve(field_name), field_name
+        try:
+            return self.plan.resolve(field_name), field_name
+        except KeyError:  # an evidence key that the branch which decided did not produce
+            return None, field_name
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if value is None:

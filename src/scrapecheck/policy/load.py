@@ -179,10 +179,14 @@ def load_policy(directory: Optional[Union[str, Path]] = None, extra: Sequence[Un
 
     pack_paths = sorted(p for p in root.glob("*.toml") if p.name not in SPECIAL_FILES)
     pack_paths += [Path(p) for p in extra]
+    if not pack_paths:
+        raise PolicyError(str(root), "", "no rule packs (*.toml with [[rules]]) in this directory")
     rules: dict[str, Rule] = {}
     rule_files: dict[str, Path] = {}
     for path in pack_paths:
         pack: RulePack = _validate(RulePack, _read_toml(path), path)
+        if not pack.rules:
+            raise PolicyError(str(path), "rules", "a rule pack without rules (is this file meant to be here?)")
         for rule in pack.rules:
             if rule.id in rules:
                 raise PolicyError(str(path), rule.id, f"rule id already defined in {rule_files[rule.id].name}")
