@@ -75,19 +75,44 @@ def test_five_redirects_are_followed_but_a_sixth_is_not(site: Site) -> None:
     assert fetch_one(site).robots.outcome == "ok"
 
     site.route("/r5", status=301, headers={"Location": "/r6"})
-    site.route("/r6", body=ALLOW_ALL)
+    site.route("/r6", body="User-agent: *\nDisallow: /\n")
     target = fetch_one(site)
-    assert target.robots.outcome == "unreachable"
-    assert "more than 5 redirects" in target.robots.error
-    assert any("RFC 9309 2.3.1.4" in problem for problem in target.problems)
+    # RFC 9309 2.3.1.2: beyond five redirects a crawler MAY assume robots.txt is unavailable (2.3.1.3: no
+    # rules); Google reads it as a 404. Not "unreachable", which would mean complete disallow (2.3.1.4).
+    assert target.robots.outcome == "not-found" and target.robots.effective_text == ""
+    assert target.robots.error == f"more than 5 redirects (next: {site.origin}/r6)"
+    assert "/r6" not in site.paths_hit()
+    assert any("RFC 9309 2.3.1.2" in p and "unavailable" in p for p in target.problems)
+    assert not any("2.3.1.4" in p or "disallow" in p for p in target.problems)
 
 
-def test_redirect_loop_is_unreachable(site: Site) -> None:
+def test_redirect_loop_is_read_as_unavailable(site: Site) -> None:
     site.route("/robots.txt", status=302, headers={"Location": "/loop"})
     site.route("/loop", status=302, headers={"Location": "/robots.txt"})
+    target = fetch_one(site)
+    robots = target.robots
+    assert robots.outcome == "not-found" and robots.effective_text == ""
+    assert robots.error == f"redirect loop: {site.origin}/robots.txt -> {site.origin}/loop -> {site.origin}/robots.txt"
+    assert any("RFC 9309 2.3.1.2" in p for p in target.problems)
+
+
+def test_self_redirect_loop_message_names_the_loop_not_a_count(site: Site) -> None:
+    site.route("/robots.txt", status=301, headers={"Location": "/robots.txt"})
     robots = fetch_one(site).robots
-    assert robots.outcome == "unreachable" and "redirect loop" in robots.error
-    assert robots.effective_text == "User-agent: *\nDisallow: /\n"
+    assert robots.outcome == "not-found"
+    assert robots.error == f"redirect loop: {site.origin}/robots.txt redirects to itself"
+    assert "after" not in robots.error
+
+
+def test_too_many_redirects_give_no_unreachable_finding(site: Site) -> None:
+    from scrapecheck import evaluate
+
+    site.route("/robots.txt", status=302, headers={"Location": "/loop"})
+    site.route("/loop", status=302, headers={"Location": "/robots.txt"})
+    plan = make_plan(f"{site.origin}/", kind="research")
+    signals = collect(plan, config=dataclasses.replace(FAST, fetch_pages=False))
+    ids = {f.rule_id for f in evaluate(plan, offline=True, signals=signals).findings}
+    assert "ROB-051" not in ids
 
 
 def test_cross_origin_redirect_is_followed(site: Site, other_site: Site) -> None:

@@ -13,7 +13,8 @@ import sys
 from typing import Any
 
 _EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, timeouts, DNS or connection "
-           "failures, redirect loops) is read as complete disallow; 401/403 as refused.")
+           "failures) is read as complete disallow; 401/403 as refused; other 4xx, more than five redirects "
+           "or a redirect loop as unavailable (no rules).")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

@@ -1,10 +1,11 @@
 """The only module that touches the network: fetch each target origin's robots.txt, start pages and TDMRep file.
 
 robots.txt follows RFC 9309 §2.3: up to five redirects are followed (same or other origin); 2xx is parsed;
-401/403 is ``refused`` (no rules, but a finding); other 4xx is ``not-found`` (no rules); 5xx, 429, timeouts,
-DNS and connection failures, a redirect loop or more than five redirects are ``unreachable`` (complete
-disallow); an HTML page served as robots.txt is ``html`` (reported, not parsed as rules); only the first
-500 KiB are kept. Bodies that are not UTF-8 are decoded with replacement characters, binary bodies are
+401/403 is ``refused`` (no rules, but a finding); other 4xx is ``not-found`` (no rules); more than five
+redirects or a redirect loop is also ``not-found`` (§2.3.1.2 lets a crawler then assume robots.txt is
+unavailable, and Google reads it as a 404), with the redirect problem in ``error``; 5xx, 429, timeouts, DNS
+and connection failures are ``unreachable`` (complete disallow); an HTML page served as robots.txt is
+``html`` (reported, not parsed as rules); only the first 500 KiB are kept. Bodies that are not UTF-8 are decoded with replacement characters, binary bodies are
 recorded (hash and size) but read as no rules, each with a problem entry.
 
 Every failure becomes an outcome and a ``problems`` entry: nothing raised by the network escapes
@@ -156,6 +157,8 @@ class _Fetched:
     error: Optional[str] = None
     attempts: int = 0
     notes: list[str] = field(default_factory=list)
+    redirects_exhausted: bool = False
+    """More than ``max_redirects`` redirects or a loop: RFC 9309 2.3.1.2, robots.txt may be taken as unavailable."""
 
     @property
     def sha256(self) -> Optional[str]:
@@ -245,10 +248,14 @@ class _Client:
                 result.error = f"redirect to a non-HTTP URL: {target}"
                 return result
             if target in seen:
-                result.error = f"redirect loop: {target} reached again after {len(chain) + 1} redirects"
+                hops = " -> ".join([url, *chain, target])
+                result.error = (f"redirect loop: {current} redirects to itself" if target == current
+                                else f"redirect loop: {hops}")
+                result.redirects_exhausted = True
                 return result
             if len(chain) >= config.max_redirects:
                 result.error = f"more than {config.max_redirects} redirects (next: {target})"
+                result.redirects_exhausted = True
                 return result
             chain.append(target)
             seen.add(target)
@@ -368,7 +375,11 @@ def robots_signal(fetched: _Fetched) -> tuple[RobotsSignal, list[str]]:
     problems = [f"robots.txt: {note}" for note in fetched.notes]
     status = fetched.status
     body_text: Optional[str] = None
-    if fetched.error is not None:
+    if fetched.error is not None and fetched.redirects_exhausted:
+        outcome = "not-found"
+        problems.append(f"robots.txt not reached ({fetched.error}): RFC 9309 2.3.1.2 lets a crawler then assume "
+                        "robots.txt is unavailable (2.3.1.3), read as no rules, as Google does")
+    elif fetched.error is not None:
         outcome = "unreachable"
         problems.append(f"robots.txt unreachable ({fetched.error}): RFC 9309 2.3.1.4, read as complete disallow")
     elif status is not None and 200 <= status < 300:

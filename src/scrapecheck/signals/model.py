@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 RobotsOutcome = Literal[
     "ok",           # 2xx with rules (or none): parse and obey
-    "not-found",    # 4xx other than 401/403: RFC 9309 2.3.1.3, no restrictions
+    "not-found",    # 4xx other than 401/403: RFC 9309 2.3.1.3, no restrictions; also more than five redirects or
+                    # a redirect loop (2.3.1.2: MAY assume unavailable; Google reads it as a 404), with ``error`` set
     "refused",      # 401/403: no restrictions by the RFC, but access is refused, which is itself a finding
-    "unreachable",  # 5xx, timeout, DNS or connection failure, too many redirects: RFC 9309 2.3.1.4, disallow all
+    "unreachable",  # 5xx, 429, timeout, DNS or connection failure: RFC 9309 2.3.1.4, disallow all
     "html",         # an HTML page served as robots.txt: reported, parsed as no rules
 ]
 OptOutKind = Literal[
