@@ -303,3 +303,21 @@ def test_pre_commit_hook(capsys, tmp_path: Path) -> None:
     argv = hook["entry"].split()[1:] + ["--offline", "--isolated", str(first), str(second)]
     code, out, _ = run(capsys, *argv)
     assert code == Exit.OK and out.rstrip().splitlines()[-1].startswith("2 plans: ")
+
+
+def test_review_fixes_for_the_command_line(capsys, tmp_path: Path) -> None:
+    plan = tmp_path / "x.toml"
+    plan.write_text(Path(CLEAN).read_text())
+    code, out, _ = run(capsys, "check", str(plan), str(tmp_path / "." / "x.toml"), "--offline", "--format", "json")
+    assert json.loads(out)["reports"][0]["plan"]["name"] == "public-web-archive"
+    assert len(json.loads(out)["reports"]) == 1  # the same plan named twice is checked once
+    code, _, err = run(capsys, "check", CLEAN, "--offline", "--select", "")
+    assert code == Exit.USAGE and "--select needs rule ids" in err
+    code, _, err = run(capsys, "init", str(tmp_path / "plan.json"))
+    assert code == Exit.USAGE and "name the file *.toml" in err
+    config = write(tmp_path / "scrapecheck.toml", 'fail_on = "low"\nfail-on = "high"\n')
+    code, _, err = run(capsys, "check", CLEAN, "--offline", "--config", str(config))
+    assert code == Exit.USAGE and "set twice" in err
+    waivers = write(tmp_path / "w.toml", 'rule = "ACC-001"\n')
+    code, _, err = run(capsys, "check", CLEAN, "--offline", "--waivers", str(waivers))
+    assert code == Exit.USAGE and "a waivers file holds [[waivers]] tables" in err

@@ -296,3 +296,15 @@ def test_report_schema_is_current(update_golden: bool) -> None:
         path.write_text(expected, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == expected, (
         "docs/schema/report.schema.json is stale: run `python -m scrapecheck.docs` (or pytest --update-golden)")
+
+
+def test_text_output_escapes_control_characters_from_fetched_files() -> None:
+    from scrapecheck import CrawlPlan, evaluate
+    from scrapecheck.formats import text
+
+    plan = CrawlPlan.model_validate({
+        "crawler": {"name": "t", "user_agent": "T/1 (+https://t.example)"},
+        "targets": [{"url": "https://e.example/p", "requests_per_second": 1,
+                     "robots_txt": "User-agent: *\nDisallow: /p # \x1b[2J\x1b[31mgotcha\n"}]})
+    rendered = text.render(evaluate(plan, offline=True))
+    assert "\x1b" not in rendered and "\\x1b[2J" in rendered

@@ -117,6 +117,18 @@ def _use_colour() -> bool:
 CONFIG_NAMES = ("pyproject.toml", "scrapecheck.toml")
 
 
+def _specs(values: Optional[Sequence[str]], option: str) -> Optional[list[str]]:
+    """Rule ids, prefixes or categories from repeated, comma-separated options; an empty one is a mistake."""
+    if not values:
+        return None
+    from . import selection
+
+    specs = selection.split_specs(values)
+    if not specs:
+        raise _UsageError(f"scrapecheck check: {option} needs rule ids, prefixes or categories, got {values[0]!r}")
+    return specs
+
+
 def _plan_paths(arguments: Sequence[str]) -> tuple[list[Path], bool]:
     """Expand the PLAN arguments: files as given, directories to their *.toml and *.json files (sorted, not
     recursive, config files excluded). Returns the paths and whether the run is over several plans."""
@@ -134,8 +146,11 @@ def _plan_paths(arguments: Sequence[str]) -> tuple[list[Path], bool]:
         else:
             paths.append(path)
     unique: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
-        if path not in unique:
+        key = path.resolve()  # ./x.toml, x.toml and /abs/x.toml are one plan
+        if key not in seen:
+            seen.add(key)
             unique.append(path)
     return unique, several
 
@@ -169,8 +184,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     cli_values = {
         "format": args.format, "fail_on": args.fail_on, "offline": args.offline, "quiet": args.quiet,
-        "select": selection.split_specs(args.select) if args.select else None,
-        "ignore": selection.split_specs(args.ignore) if args.ignore else None,
+        "select": _specs(args.select, "--select"),
+        "ignore": _specs(args.ignore, "--ignore"),
         "waivers": args.waivers, "signals": args.signals, "output": args.output,
     }
     settings = config.resolve(cli_values, config=args.config, isolated=args.isolated)
@@ -289,6 +304,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 def _cmd_init(args: argparse.Namespace) -> int:
     path = Path(args.path)
+    if path.suffix.lower() != ".toml":
+        raise ScrapecheckError(f"{path}: the template is TOML; name the file *.toml")
     if path.exists() and not args.force:
         raise ScrapecheckError(f"{path}: already exists (use --force to overwrite)")
     template = resources.files("scrapecheck").joinpath("data/plan-template.toml").read_text(encoding="utf-8")

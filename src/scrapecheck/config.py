@@ -112,12 +112,16 @@ def parse(table: Mapping[str, Any], path: Union[str, Path]) -> dict[str, Any]:
     where = str(path)
     prefix = "tool.scrapecheck." if path.name == PYPROJECT else ""
     values: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
     for key, value in table.items():
         name = _BY_KEY.get(key)
         shown = f"{prefix}{key}"
         if name is None:
             allowed = ", ".join(KEYS.values())
             raise ConfigError(where, shown, f"unknown key (allowed: {allowed})")
+        if name in spelled:
+            raise ConfigError(where, shown, f"set twice (also as {prefix}{spelled[name]})")
+        spelled[name] = key
         if name == "format":
             if value not in FORMAT_NAMES:
                 raise ConfigError(where, shown, f"must be one of {', '.join(FORMAT_NAMES)}, not {value!r}")

@@ -92,6 +92,8 @@ def load_waivers(path: Union[str, Path]) -> list[Waiver]:
 def _message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
+        if len(error["loc"]) == 1:
+            return "unknown key (a waivers file holds [[waivers]] tables)"
         return "unknown key (allowed: rule, target, reason, expires, approved_by)"
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"not a date: {error['input']!r} (write expires = YYYY-MM-DD)"

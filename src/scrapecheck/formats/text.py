@@ -6,6 +6,7 @@ Colour (severity labels only) when ``context.colour``; the CLI sets it for a ter
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Sequence
 
 from ..report import Finding, Report, Severity
@@ -18,6 +19,14 @@ _COLOURS = {
 _BOLD = "\033[1m"
 _RESET = "\033[0m"
 _INDENT = " " * 11
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _safe(text: object) -> str:
+    """Text from plans and fetched files, with control characters shown as escapes: no terminal tricks."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(text))
 
 
 def _evidence_line(finding: Finding) -> Optional[str]:
@@ -77,29 +86,29 @@ def _block(report: Report, context: RenderContext) -> list[str]:
         return f"{_COLOURS[severity]}{label}{_RESET}" if context.colour else label
 
     plan = report.plan
-    lines = [f"scrapecheck {report.tool_version}: {plan.get('name')} ({plan.get('source') or 'plan'}), "
-             f"purpose {plan.get('purpose')}, agent {plan.get('user_agent')}"]
+    lines = [_safe(f"scrapecheck {report.tool_version}: {plan.get('name')} ({plan.get('source') or 'plan'}), "
+                   f"purpose {plan.get('purpose')}, agent {plan.get('user_agent')}")]
     groups: dict[Optional[str], list[Finding]] = {}
     for finding in report.findings:
         groups.setdefault(finding.target, []).append(finding)
     order = sorted(groups, key=lambda target: (target is not None, target or ""))
     for target in order:
         lines.append("")
-        heading = target or "Whole plan"
+        heading = _safe(target or "Whole plan")
         lines.append(f"{_BOLD}{heading}{_RESET}" if context.colour else heading)
         for finding in groups[target]:
             mark = " [waived]" if finding.suppressed else ""
-            lines.append(f"  {sev(finding.severity)} {finding.rule_id}  {finding.message}{mark}")
+            lines.append(f"  {sev(finding.severity)} {finding.rule_id}  {_safe(finding.message)}{mark}")
             evidence = _evidence_line(finding)
             if evidence:
-                lines.append(f"{_INDENT}evidence: {evidence}")
+                lines.append(f"{_INDENT}evidence: {_safe(evidence)}")
             if finding.waiver:
                 waiver = finding.waiver
                 if waiver.get("expired"):
                     lines.append(f"{_INDENT}waiver: EXPIRED on {waiver['expires']}, no longer applies: "
-                                 f"{waiver['reason']}")
+                                 f"{_safe(waiver['reason'])}")
                 else:
-                    lines.append(f"{_INDENT}waived until {waiver['expires']}: {waiver['reason']}")
+                    lines.append(f"{_INDENT}waived until {waiver['expires']}: {_safe(waiver['reason'])}")
             source = finding.sources[0]
             lines.append(f"{_INDENT}source: {source.title} ({source.date}) {source.url}")
             lines.append(f"{_INDENT}fix: {finding.remediation}")
