@@ -42,18 +42,93 @@ def test_text_output(robots_file: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_json_output(robots_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run([str(robots_file), "--agent", "AcmeBot/2 (+https://acme.example)", "--format", "json", "/x"], capsys)
+    code, out = run([str(robots_file), "--agent", "AcmeBot/2 (+https://acme.example)", "--format", "json", "/x"],
+                    capsys)
     document = json.loads(out)
     assert code == 0
     assert document["product_token"] == "AcmeBot"
     assert document["group"] == {"agents": ["AcmeBot"], "lines": [5]}
-    assert document["results"] == [{"path": "/x", "allowed": False, "line": 6, "rule": "Disallow: /"}]
+    assert document["results"] == [{"path": "/x", "allowed": False, "line": 6, "rule": "Disallow: /", "reason": None}]
     assert document["crawl_delay"] == 3.0
+    assert document["outcome"] == "ok" and document["fetch"] is None
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="no such file"):
         run([str(tmp_path / "absent.txt"), "--agent", "x"], capsys)
+    with pytest.raises(InputError, match="give a URL such as https://example.com/"):
+        run(["example.invalid", "--agent", "x"], capsys)
+
+
+# --- local files: bounded reads ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_special_files_are_refused_without_reading(special: str, capsys: pytest.CaptureFixture[str]) -> None:
+    if not Path(special).exists():
+        pytest.skip(f"no {special} here")
+    with pytest.raises(InputError, match="not a regular file"):
+        run([special, "--agent", "A", "/"], capsys)
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    fifo = tmp_path / "robots.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        run([str(fifo), "--agent", "A", "/"], capsys)
+
+
+def test_directory_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(InputError, match="is a directory"):
+        run([str(tmp_path), "--agent", "A", "/"], capsys)
+
+
+def test_file_over_the_cap_is_refused_and_one_under_it_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(command, "MAX_FILE_BYTES", 1024)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"User-agent: *\nDisallow: /x\n" + b"# padding\n" * 200)
+    with pytest.raises(InputError, match="over the 1024-byte limit"):
+        run([str(big), "--agent", "A", "/x"], capsys)
+    big.write_bytes(b"User-agent: *\nDisallow: /x\n" + b"# pad\n" * 100)
+    code, out = run([str(big), "--agent", "A", "/x"], capsys)
+    assert code == 0 and out.startswith("disallowed")
+
+
+def test_cli_refuses_dev_zero_with_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from scrapecheck import cli
+
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    assert cli.main(["robots", "/dev/zero", "--agent", "A", "/"]) == 2
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+# --- malformed URLs --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("http://[::1", "not a valid URL"),
+    ("http://[::1/robots.txt", "not a valid URL"),
+    ("https://example.com:99999/", "Port out of range"),
+    ("https://example.com:http/", "not a valid URL"),
+    ("http:///path", "URL has no host"),
+    ("http://exa mple.com/", "not a valid URL"),
+])
+def test_malformed_urls_exit_2_with_one_line(url: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from scrapecheck import cli
+
+    assert cli.main(["robots", url, "--agent", "a", "/"]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert len(captured.err.strip().splitlines()) == 1 and captured.out == ""
+    with pytest.raises(InputError, match=message):
+        run([url, "--agent", "a", "/"], capsys)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -101,10 +176,16 @@ def test_fetch_404_means_everything_allowed(server: http.server.HTTPServer, caps
     assert code == 0 and out.startswith("allowed")
 
 
-def test_fetch_503_is_an_error(server: http.server.HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_503_disallows_everything(server: http.server.HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
     server.mode = "down"  # type: ignore[attr-defined]
-    with pytest.raises(InputError, match="HTTP 503"):
-        run([f"http://127.0.0.1:{server.server_address[1]}", "--agent", "x", "/a"], capsys)
+    code, out = run([f"http://127.0.0.1:{server.server_address[1]}", "--agent", "x", "--retries", "0", "/a"], capsys)
+    assert code == 0 and out.split() == ["disallowed", "/a", "(robots.txt", "unreachable)"]
+
+
+def test_command_has_no_network_code_of_its_own() -> None:
+    """DESIGN.md: network lives in one module (signals/fetch.py); the command goes through it."""
+    source = Path(command.__file__).read_text(encoding="utf-8")
+    assert "urllib3" not in source and "fetch_robots" in source
 
 
 def test_registered_in_main_cli(robots_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

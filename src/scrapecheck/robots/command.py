@@ -1,24 +1,43 @@
 """``scrapecheck robots URL_OR_FILE --agent UA [PATH...]``: allowed or disallowed per path, and why.
 
 Prints one line per path: ``allowed|disallowed  PATH  line N: <rule text>`` or ``(no matching rule)``;
-``--format json`` prints the same as one JSON document. A URL fetches ``<origin>/robots.txt``; anything
-else is read as a local file.
+``--format json`` prints the same as one JSON document. A URL's ``<origin>/robots.txt`` is fetched by
+:func:`scrapecheck.signals.fetch.fetch_robots`, with the outcomes of ``scrapecheck fetch`` (RFC 9309); anything
+else is read as a local regular file of at most 10 MiB.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+import os
+import stat
+import sys
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from ._policy import RobotsPolicy
-from ._syntax import MAX_BYTES, product_token
+from ._syntax import product_token
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Largest local file read; parsers use only the first 500 KiB, so anything bigger is not a robots.txt."""
 
 _DESCRIPTION = (
     "Check paths against a robots.txt exactly as Google's reference parser reads it (RFC 9309): "
     "longest match wins, Allow wins ties, '*' and '$' wildcards, the agent's product token picks the group."
 )
+_EPILOG = (
+    "A URL is fetched like 'scrapecheck fetch' does (RFC 9309 2.3.1): 2xx is parsed; a 4xx, more than five "
+    "redirects or a redirect loop means no robots.txt, so every path is allowed; a 5xx, 429, timeout or "
+    "connection failure means robots.txt is unreachable, so every path is disallowed, shown as "
+    "'disallowed (robots.txt unreachable)'. Either way the exit status is 0 and what went wrong is on stderr; "
+    "exit status 2 is kept for a bad URL, file or option. A local file must be a regular file of at most 10 MiB."
+)
+_NO_RULES = {
+    "not-found": "robots.txt unavailable: no rules",
+    "refused": "robots.txt refused: no rules",
+    "html": "robots.txt is an HTML page: no rules",
+}
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -27,6 +46,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "robots",
         help="allowed/disallowed per path under a robots.txt, with the deciding line",
         description=_DESCRIPTION,
+        epilog=_EPILOG,
     )
     parser.add_argument(
         "source", metavar="URL_OR_FILE", help="a site URL (its /robots.txt is fetched) or a local robots.txt file"
@@ -39,6 +59,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="paths or URLs to check (default: the URL's own path, or /)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS",
+        help="read timeout per request when fetching (default: 10); connect timeout is half of it, "
+             "a whole response may take three times it",
+    )
+    parser.add_argument(
+        "--retries", type=int, default=2, metavar="N", help="retries after a 5xx or 429 answer (default: 2)"
+    )
     _allow_intermixed(parser)
     return parser
 
@@ -74,58 +102,65 @@ def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _robots_url(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.netloc:
-        raise _input_error(url, "URL_OR_FILE", "URL has no host")
-    return f"{parts.scheme.lower()}://{parts.netloc}/robots.txt"
+def read_file(source: str) -> bytes:
+    """A local robots.txt: a regular file (not a device, FIFO, socket or directory) of at most 10 MiB.
 
-
-def _fetch_robots(url: str, user_agent: str) -> bytes:
-    """GET ``<origin>/robots.txt`` of ``url`` (the one network call of this command; easy to swap).
-
-    RFC 9309 §2.3.1: a 4xx means no robots.txt (everything allowed: returns b""); a 5xx or an
-    unreachable server is an error here (a crawler would have to assume complete disallow).
+    Opened without blocking (a FIFO would otherwise wait for a writer) and checked on the open descriptor.
     """
-    import urllib3
+    def refuse(message: str) -> Exception:
+        return _input_error(source, "URL_OR_FILE", message)
 
-    robots_url = _robots_url(url)
-    http = urllib3.PoolManager(
-        timeout=urllib3.Timeout(connect=5.0, read=10.0),
-        retries=urllib3.Retry(total=2, redirect=5, status_forcelist=(), raise_on_redirect=True),
-        headers={"User-Agent": user_agent},
-    )
+    hint = "" if "://" in source else " (for a site, give a URL such as https://example.com/)"
     try:
-        response = http.request("GET", robots_url, preload_content=False)
-        try:
-            status = response.status
-            body = response.read(MAX_BYTES + 1) if 200 <= status < 300 else b""
-        finally:
-            response.release_conn()
-    except urllib3.exceptions.HTTPError as exc:
-        raise _input_error(robots_url, "fetch", f"unreachable ({exc.__class__.__name__}: {exc})") from None
-    if 200 <= status < 300:
-        return body
-    if 400 <= status < 500:
-        return b""
-    raise _input_error(
-        robots_url, "fetch", f"HTTP {status}: robots.txt unreachable (RFC 9309 §2.3.1.4: assume complete disallow)"
-    )
-
-
-def _read(source: str, user_agent: str) -> bytes:
-    if _is_url(source):
-        return _fetch_robots(source, user_agent)
-    try:
-        with open(source, "rb") as handle:
-            return handle.read()
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise refuse(f"no such file{hint}") from None
+    except IsADirectoryError:
+        raise refuse("is a directory, not a file") from None
     except OSError as exc:
-        raise _input_error(source, "URL_OR_FILE", f"cannot read: {exc.strerror or exc}") from None
+        raise refuse(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("not a regular file (a device, FIFO or socket); give a robots.txt file or a URL")
+        if info.st_size > MAX_FILE_BYTES:
+            raise refuse(f"{info.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a robots.txt file "
+                         "(parsers read only the first 500 KiB)")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise refuse(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise refuse(f"over the {MAX_FILE_BYTES}-byte limit for a robots.txt file (parsers read only the first "
+                     "500 KiB)")
+    return data
+
+
+def _fetch(args: argparse.Namespace, agent: str) -> Any:
+    """The origin's robots.txt through the one network module; problems go to stderr."""
+    from ..signals.fetch import FetchConfig, fetch_robots
+
+    if not args.timeout > 0 or args.timeout != args.timeout or args.retries < 0:
+        raise _input_error("robots", "options", "--timeout must be > 0 and --retries >= 0")
+    config = FetchConfig(connect_timeout=max(args.timeout / 2, 0.1), read_timeout=args.timeout,
+                         total_timeout=max(args.timeout * 3, 1.0), retries=args.retries, fetch_pages=False)
+    target = fetch_robots(args.source, user_agent=agent, config=config)
+    robots = target.robots
+    assert robots is not None  # fetch_robots always sets it
+    for problem in target.problems:
+        sys.stderr.write(f"{robots.url}: {problem}\n")
+    return robots
 
 
 def _default_paths(source: str) -> list[str]:
     if _is_url(source):
-        parts = urlsplit(source)
+        parts = urlsplit(source.strip())
         path = parts.path or "/"
         return [path + (f"?{parts.query}" if parts.query else "")]
     return ["/"]
@@ -136,11 +171,22 @@ def run(args: argparse.Namespace) -> int:
     agent = args.agent.strip()
     if not agent:
         raise _input_error("--agent", "agent", "must not be empty")
-    policy = RobotsPolicy.parse(_read(args.source, agent))
+    robots: Optional[Any] = None
+    if _is_url(args.source):
+        robots = _fetch(args, agent)
+        outcome = robots.outcome
+        policy = RobotsPolicy.parse(robots.body if outcome == "ok" and robots.body is not None else "")
+    else:
+        outcome = "ok"
+        policy = RobotsPolicy.parse(read_file(args.source))
     paths = list(args.paths) or _default_paths(args.source)
     group = policy.group_for(agent)
     results = []
     for path in paths:
+        if outcome == "unreachable":
+            results.append({"path": path, "allowed": False, "line": None, "rule": None,
+                            "reason": "robots.txt unreachable"})
+            continue
         verdict = policy.explain(agent, path)
         rule = verdict.rule
         results.append(
@@ -149,6 +195,7 @@ def run(args: argparse.Namespace) -> int:
                 "allowed": verdict.allowed,
                 "line": None if rule is None else rule.line,
                 "rule": None if rule is None else rule.text,
+                "reason": None if outcome == "ok" else _NO_RULES[outcome],
             }
         )
     if args.format == "json":
@@ -160,12 +207,20 @@ def run(args: argparse.Namespace) -> int:
             "results": results,
             "crawl_delay": policy.crawl_delay(agent),
             "sitemaps": list(policy.sitemaps),
-            "truncated": policy.truncated,
+            "truncated": policy.truncated or bool(robots is not None and robots.truncated),
+            "outcome": outcome,
+            "fetch": None if robots is None else {
+                "url": robots.url, "status": robots.status, "error": robots.error,
+                "redirects": list(robots.redirects), "attempts": robots.attempts, "fetched_at": robots.fetched_at,
+            },
         }
         print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
         return 0
     width = max(len(str(r["path"])) for r in results)
     for r in results:
-        why = "(no matching rule)" if r["line"] is None else f"line {r['line']}: {r['rule']}"
+        if r["reason"] is not None and r["line"] is None:
+            why = f"({r['reason']})"
+        else:
+            why = "(no matching rule)" if r["line"] is None else f"line {r['line']}: {r['rule']}"
         print(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}")
     return 0

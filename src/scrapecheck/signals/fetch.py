@@ -5,8 +5,9 @@ robots.txt follows RFC 9309 §2.3: up to five redirects are followed (same or ot
 redirects or a redirect loop is also ``not-found`` (§2.3.1.2 lets a crawler then assume robots.txt is
 unavailable, and Google reads it as a 404), with the redirect problem in ``error``; 5xx, 429, timeouts, DNS
 and connection failures are ``unreachable`` (complete disallow); an HTML page served as robots.txt is
-``html`` (reported, not parsed as rules); only the first 500 KiB are kept. Bodies that are not UTF-8 are decoded with replacement characters, binary bodies are
-recorded (hash and size) but read as no rules, each with a problem entry.
+``html`` (reported, not parsed as rules); only the first 500 KiB are kept. Bodies that are not UTF-8 are
+decoded with replacement characters, binary bodies are recorded (hash and size) but read as no rules, each with
+a problem entry. :func:`fetch_robots` does the robots.txt half alone (for ``scrapecheck robots URL``).
 
 Every failure becomes an outcome and a ``problems`` entry: nothing raised by the network escapes
 :func:`collect`. :class:`~scrapecheck.errors.SignalError` is raised only for misuse (an origin that is not in
@@ -29,6 +30,7 @@ import urllib3
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
+    LocationParseError,
     LocationValueError,
     MaxRetryError,
     NameResolutionError,
@@ -39,7 +41,7 @@ from urllib3.exceptions import (
 )
 
 from .._version import __version__
-from ..errors import SignalError
+from ..errors import InputError, SignalError
 from ..plan import CrawlPlan, Target
 from ..robots import RobotsPolicy, product_token
 from .model import OptOut, RobotsSignal, Signals, TargetSignals
@@ -443,10 +445,13 @@ def _dedupe(opt_outs: list[OptOut]) -> list[OptOut]:
     return unique
 
 
+def _get_robots(client: _Client, origin: str) -> tuple[RobotsSignal, list[str]]:
+    return robots_signal(client.get(f"{origin}/robots.txt", client.config.max_robots_bytes, _ROBOTS_ACCEPT))
+
+
 def _collect_origin(client: _Client, origin: str, targets: Sequence[Target], token: str) -> TargetSignals:
     config = client.config
-    robots_url = f"{origin}/robots.txt"
-    robots, problems = robots_signal(client.get(robots_url, config.max_robots_bytes, _ROBOTS_ACCEPT))
+    robots, problems = _get_robots(client, origin)
     if not config.fetch_pages:
         return TargetSignals(origin=origin, robots=robots, opt_outs=None, problems=problems)
 
@@ -505,6 +510,55 @@ def _safe_collect(client: _Client, origin: str, targets: Sequence[Target], token
         return TargetSignals(origin=origin, robots=robots, opt_outs=None, problems=[message])
 
 
+def robots_origin(origin_or_url: str) -> str:
+    """The origin (``scheme://host[:port]``) whose robots.txt governs an http(s) URL or origin.
+
+    A malformed URL (``http://[::1``), a bad port (``:99999``), no host, or a scheme other than http(s) is an
+    :class:`~scrapecheck.errors.InputError` naming the URL.
+    """
+    if not isinstance(origin_or_url, str):
+        raise TypeError(f"origin_or_url must be a str, not {type(origin_or_url).__name__}")
+
+    def bad(message: str) -> InputError:
+        return InputError(origin_or_url, "url", message)
+
+    try:
+        parts = urlsplit(origin_or_url.strip())
+        port = parts.port
+        urllib3.util.parse_url(origin_or_url.strip())
+    except (ValueError, LocationParseError) as exc:
+        raise bad(f"not a valid URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise bad("must be an http:// or https:// URL")
+    host = parts.hostname
+    if not host:
+        raise bad("URL has no host")
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def fetch_robots(origin_or_url: str, *, user_agent: str, config: Optional[FetchConfig] = None) -> TargetSignals:
+    """Fetch the robots.txt that governs ``origin_or_url`` exactly as :func:`collect` does, and nothing else.
+
+    Same RFC 9309 outcomes, limits and retries as ``collect`` (``config``: total time per response, Retry-After
+    cap, at most ``max_redirects`` redirects, ``max_robots_bytes``); not cached. Returns the origin's
+    :class:`TargetSignals` with ``robots`` set, ``opt_outs`` None (not collected) and the problems in words.
+    A bad URL is an :class:`~scrapecheck.errors.InputError`; nothing the site or the network does raises.
+    """
+    origin = robots_origin(origin_or_url)
+    if not isinstance(user_agent, str) or not user_agent.strip():
+        raise InputError("user_agent", "user_agent", "must be a non-empty User-Agent string")
+    config = config or FetchConfig()
+    client = _Client(config, user_agent.strip(), 1)
+    try:
+        robots, problems = _get_robots(client, origin)
+    finally:
+        client.close()
+    return TargetSignals(origin=origin, robots=robots, opt_outs=None, problems=problems)
+
+
 def collect(plan: CrawlPlan, origins: Optional[Sequence[str]] = None, *, config: Optional[FetchConfig] = None,
             cache: Optional[FetchCache] = None) -> Signals:
     """Fetch robots.txt and opt-out signals for the plan's target origins (all, or those in ``origins``).
@@ -555,4 +609,5 @@ def collect(plan: CrawlPlan, origins: Optional[Sequence[str]] = None, *, config:
     return Signals(tool_version=__version__, collected_at=_now(), targets={o: results[o] for o in wanted})
 
 
-__all__ = ["FetchCache", "FetchConfig", "clear_cache", "collect", "looks_binary", "looks_html", "robots_signal"]
+__all__ = ["FetchCache", "FetchConfig", "clear_cache", "collect", "fetch_robots", "looks_binary", "looks_html",
+           "robots_origin", "robots_signal"]
