@@ -6,7 +6,8 @@
 * ``content-usage`` / ``content-signal``: IETF aipref and Cloudflare preference lines that apply to the
   plan's crawler (in its group, in the ``*`` group when it has none of its own, or outside any group);
 * ``rsl-license``: an RSL ``License:`` line pointing at machine-readable licence terms;
-* ``legal-notice``: a comment such as "no AI training" or "scraping prohibited" (low confidence, quoted).
+* ``legal-notice``: a comment such as "no AI training" or "scraping prohibited" (low confidence, quoted);
+  comment lines wrapped over several lines are read as one notice, reported at its first line.
 """
 
 from __future__ import annotations
@@ -32,15 +33,28 @@ _AI = (r"(?:a\.?i\.?|artificial intelligence|machine[- ]learning|ml|llms?|large 
        r"training data|datasets?)")
 _TDM = (r"(?:text (?:and|&) data[- ]mining|data[- ]mining|\btdm\b|2019/790|\b44b\b|"
         r"article 4 (?:of )?(?:the )?(?:dsm|directive))")
-_SCRAPE = r"(?:scrap(?:e|es|ing|ers?)|harvest(?:ing)?|automated (?:access|collection|retrieval|means)|data collection)"
+_SCRAPE = (r"(?:scrap(?:e|es|ing|ers?)|harvest(?:ing)?|data collection|collection of (?:\w+ )?data|"
+           r"automated (?:means|access|collection|retrieval|tools?|systems?|software|programs?|queries|requests))")
 _BAD = r"(?:prohibited|forbidden|not (?:permitted|allowed|authori[sz]ed)|disallowed|illegal|unlawful|banned)"
+_WITHOUT_PERMISSION = (r"without (?:(?:the|our|a|any|prior|express|explicit|written|advance) ){0,4}"
+                       r"(?:permission|consent|licen[cs]e|authori[sz]ation)")
+# Words that also name ordinary robots.txt business ("Do not crawl /search", "Disallow all robots from /tmp"):
+# a notice only with legal wording next to them, never with a plain "not", "disallow" or "not allowed".
+_CRAWL = r"(?:crawl(?:s|ing|ers?)?|spider(?:s|ing)?|robots|bots|web ?crawlers?)"
+_LEGAL = (rf"(?:(?:strictly )?prohibited|forbidden|not permitted|not authori[sz]ed|illegal|unlawful|"
+          rf"{_WITHOUT_PERMISSION})")
 
 _AI_NOTICE = re.compile(rf"\b{_NEG}\b.{{0,60}}\b{_AI}\b|\b{_AI}\b.{{0,40}}\b{_BAD}\b", re.I)
 _TDM_NOTICE = re.compile(rf"\b{_TDM}|reserv\w*.{{0,60}}\b(?:{_AI}|mining)\b", re.I)
-_SCRAPE_NOTICE = re.compile(rf"\b{_NEG}\b.{{0,40}}\b{_SCRAPE}\b|\b{_SCRAPE}\b.{{0,40}}\b{_BAD}\b", re.I)
+_SCRAPE_NOTICE = re.compile(
+    rf"\b{_NEG}\b.{{0,40}}\b{_SCRAPE}\b|\b{_SCRAPE}\b.{{0,40}}\b{_BAD}\b"
+    rf"|\b{_SCRAPE}\b[^.!?]{{0,100}}\b(?:{_LEGAL})"
+    rf"|\b{_CRAWL}\b[^.!?]{{0,100}}\b(?:{_LEGAL})|\bunauthori[sz]ed (?:\w+ )?{_CRAWL}\b",
+    re.I)
 # Comments explaining a machine-readable preference line (Cloudflare's managed robots.txt preamble) are not
 # notices of their own: the Content-Signal line says what is reserved.
 _EXPLAINS_SIGNAL = re.compile(r"content[- ]signal|content[- ]usage", re.I)
+_QUOTE_LIMIT = 300
 
 
 def legal_notice_scopes(comment: str) -> list[str]:
@@ -119,12 +133,45 @@ def _extension_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str)
     return found
 
 
+def _continues(previous: str, text: str) -> bool:
+    """Does comment ``text`` carry on the sentence of the comment line just before it (a wrapped line)?
+
+    Yes when the previous line does not end a sentence and this one starts in lower case, or both are written
+    in capitals (a shouted notice). A capitalised new sentence, a list item or an empty ``#`` starts anew.
+    """
+    if not previous or not text or previous[-1] in ".!?;:":
+        return False
+    return text[0].islower() or (previous.isupper() and text.isupper())
+
+
+def notices(policy: "RobotsPolicy") -> list[tuple[int, str]]:
+    """The comments as notices, ``(first line, text)``: wrapped whole-line comments joined with spaces.
+
+    A comment after a rule on the same line stands alone.
+    """
+    units: list[tuple[int, str]] = []
+    previous_line, previous_text = -1, ""
+    for line, text in policy.comments:
+        whole = (policy.line(line) or "").lstrip(" \t").startswith("#")
+        if whole and units and line == previous_line + 1 and _continues(previous_text, text):
+            first, joined = units[-1]
+            units[-1] = (first, f"{joined} {text}")
+        else:
+            units.append((line, text))
+        previous_line, previous_text = line, (text if whole else "")
+    return [(line, text) for line, text in units if text]
+
+
+def _quote(text: str) -> str:
+    return "# " + (text if len(text) <= _QUOTE_LIMIT else text[:_QUOTE_LIMIT - 1].rstrip() + "…")
+
+
 def _notice_opt_outs(policy: "RobotsPolicy", robots_url: str) -> list[OptOut]:
     found: list[OptOut] = []
-    for line, text in policy.comments:
+    for line, text in notices(policy):
         scopes = legal_notice_scopes(text)
         if scopes:
-            found.append(OptOut(kind="legal-notice", scopes=scopes, value=f"# {text}",  # type: ignore[arg-type]
+            found.append(OptOut(kind="legal-notice", scopes=scopes, value=_quote(text),  # type: ignore[arg-type]
                                 where=robots_url, line=line, confidence="low"))
     return found
 
