@@ -145,3 +145,10 @@ def test_command_help_documents_the_unreachable_exit_status(capsys: pytest.Captu
         main(["robots", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "disallowed (robots.txt unreachable)" in text and "exit status is 0" in text
+
+
+@pytest.mark.parametrize("option", [["--timeout", "0"], ["--timeout", "nan"], ["--timeout", "inf"],
+                                    ["--retries", "-1"]])
+def test_command_bad_fetch_options_exit_2(site: Site, option: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = robots_cli(capsys, site.origin, "--agent", "A", *option)
+    assert code == 2 and "--timeout must be" in err and site.hits == []

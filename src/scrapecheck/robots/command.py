@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import stat
 import sys
@@ -146,8 +147,8 @@ def _fetch(args: argparse.Namespace, agent: str) -> Any:
     """The origin's robots.txt through the one network module; problems go to stderr."""
     from ..signals.fetch import FetchConfig, fetch_robots
 
-    if not args.timeout > 0 or args.timeout != args.timeout or args.retries < 0:
-        raise _input_error("robots", "options", "--timeout must be > 0 and --retries >= 0")
+    if not (math.isfinite(args.timeout) and args.timeout > 0) or args.retries < 0:
+        raise _input_error("robots", "options", "--timeout must be a finite number > 0 and --retries >= 0")
     config = FetchConfig(connect_timeout=max(args.timeout / 2, 0.1), read_timeout=args.timeout,
                          total_timeout=max(args.timeout * 3, 1.0), retries=args.retries, fetch_pages=False)
     target = fetch_robots(args.source, user_agent=agent, config=config)
