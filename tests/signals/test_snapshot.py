@@ -124,3 +124,12 @@ def test_save_to_an_unwritable_place_names_the_file(tmp_path: Path) -> None:
 
     with pytest.raises(SignalsError, match="cannot write"):
         save_signals(Signals(), tmp_path / "missing-dir" / "signals.json")
+
+
+def test_fetch_output_must_be_json(tmp_path: Path, capsys) -> None:
+    from scrapecheck.cli import main
+
+    plan = tmp_path / "p.toml"
+    plan.write_text('version = 1\n[crawler]\nname = "t"\nuser_agent = "T"\n[[targets]]\nurl = "http://127.0.0.1:9/"\n')
+    assert main(["fetch", str(plan), "-o", str(tmp_path / "sig.yaml")]) == 2
+    assert "name the file *.json" in capsys.readouterr().err

@@ -395,6 +395,24 @@ class RobotsOutcomeIs(_TargetKind):
         return "fetching robots.txt ended as " + " or ".join(f"`{o}`" for o in self.outcomes)
 
 
+class RobotsTruncated(_TargetKind):
+    """robots.txt is longer than the 500 KiB that parsers must read (RFC 9309 2.5); the rest is ignored."""
+
+    kind: Literal["robots-truncated"]
+    evidence_keys: ClassVar[tuple[str, ...]] = ("robots_url", "size", "limit")
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        robots = view.robots
+        if robots is None:
+            return _needs("robots")
+        from ..robots import MAX_BYTES
+
+        return Outcome(robots.truncated, {"robots_url": robots.url, "size": robots.size, "limit": MAX_BYTES})
+
+    def describe(self) -> str:
+        return "robots.txt is longer than 500 KiB, so rules past that point are ignored"
+
+
 class RobotsDisallows(_TargetKind):
     """robots.txt, read for the plan's user agent, disallows at least one planned path."""
 
@@ -554,7 +572,7 @@ Check = Annotated[
         FieldEquals, FieldIn, FieldContainsAny, FieldAtLeast, FieldAtMost, FieldEmpty, FieldMatches,
         All, Any_, Not,
         TargetPlatform, TargetFieldAtLeast, TargetFieldEmpty,
-        RobotsOutcomeIs, RobotsDisallows, RobotsCrawlDelay, OptOutPresent, Undecided,
+        RobotsOutcomeIs, RobotsDisallows, RobotsCrawlDelay, RobotsTruncated, OptOutPresent, Undecided,
     ],
     Field(discriminator="kind"),
 ]

@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     if not plan.targets:
         raise ScrapecheckError(f"{args.plan}: targets: the plan has no targets to fetch")
+    if args.output and not str(args.output).lower().endswith(".json"):
+        raise ScrapecheckError(f"{args.output}: signals are written as JSON; name the file *.json")
     if args.timeout <= 0 or args.retries < 0 or args.concurrency < 1:
         raise ScrapecheckError("fetch: --timeout must be > 0, --retries >= 0 and --concurrency >= 1")
     config = FetchConfig(connect_timeout=max(args.timeout / 2, 0.1), read_timeout=args.timeout,

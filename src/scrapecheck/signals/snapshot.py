@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 from typing import Union
 
+import hashlib
+
 from pydantic import ValidationError
 
 from .._files import first_problem, load_document
 from ..errors import SignalsError
 from ..plan import CrawlPlan
+from ..robots import MAX_BYTES
 from .model import RobotsSignal, Signals, TargetSignals
 
 
@@ -20,8 +23,10 @@ def from_plan(plan: CrawlPlan) -> Signals:
     for target in plan.targets:
         if target.robots_txt is None or target.origin in targets:
             continue
+        raw = target.robots_txt.encode("utf-8")
         robots = RobotsSignal(url=f"{target.origin}/robots.txt", origin="snapshot", outcome="ok",
-                              body=target.robots_txt, file=target.robots_txt_file)
+                              body=raw[:MAX_BYTES].decode("utf-8", errors="ignore"), file=target.robots_txt_file,
+                              sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), truncated=len(raw) > MAX_BYTES)
         targets[target.origin] = TargetSignals(origin=target.origin, robots=robots)
     return Signals(targets=targets)
 
