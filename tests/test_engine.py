@@ -159,7 +159,8 @@ def test_header_content_signal_counts_as_an_opt_out() -> None:
     from scrapecheck.signals import OptOut
 
     p = plan(purpose={"kind": "ai-training"},
-             targets=[{"url": "https://a.example/", "robots_txt": "User-agent: *\nAllow: /\n", "requests_per_second": 1}])
+             targets=[{"url": "https://a.example/", "robots_txt": "User-agent: *\nAllow: /\n",
+                       "requests_per_second": 1}])
     header = OptOut(kind="content-signal", scopes=["ai-training"], value="Content-Signal: ai-train=no",
                     where="https://a.example/ (Content-Signal header)")
     signals = Signals(targets={"https://a.example": TargetSignals(origin="https://a.example", opt_outs=[header])})

@@ -14,7 +14,8 @@ from conftest import EXAMPLES, ROOT
 
 from scrapecheck import evaluate, load_plan
 from scrapecheck.cli import Exit, main
-from scrapecheck.formats import FORMATS, FORMATS_MANY, json as json_format, markdown, sarif, text
+from scrapecheck.formats import FORMATS, FORMATS_MANY, markdown, sarif, text
+from scrapecheck.formats import json as json_format
 from scrapecheck.formats._locate import finding_line, json_lines, toml_lines
 from scrapecheck.formats.interface import RenderContext
 
@@ -152,7 +153,10 @@ def test_sarif_levels_and_fingerprints(report) -> None:
 def test_sarif_fingerprints_ignore_volatile_message_text(report) -> None:
     changed = report.model_copy(update={"findings": [
         f.model_copy(update={"message": f.message + " (now 12345 requests)"}) for f in report.findings]})
-    prints = lambda r: [x["partialFingerprints"] for x in json.loads(sarif.render(r))["runs"][0]["results"]]
+
+    def prints(r):
+        return [x["partialFingerprints"] for x in json.loads(sarif.render(r))["runs"][0]["results"]]
+
     assert prints(changed) == prints(report)
     assert sarif.fingerprint("ACC-001", None, "a.toml") != sarif.fingerprint("ACC-001", None, "b.toml")
     assert sarif.fingerprint("ACC-001", "https://a/", "a.toml") != sarif.fingerprint("ACC-001", None, "a.toml")

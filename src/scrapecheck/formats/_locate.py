@@ -2,8 +2,9 @@
 
 A deliberately small scanner, not a TOML parser: it tracks ``[table]`` and ``[[targets]]`` headers and
 ``key = value`` lines (skipping multi-line strings and arrays), which is how plans are written. Paths look like
-``access.authentication``, ``targets[0]`` (the ``[[targets]]`` header) and ``targets[0].url``. For JSON plans it
-scans characters with a container stack, so every key gets its exact path and line. Anything it cannot place is simply absent.
+``access.authentication``, ``targets[0]`` (the ``[[targets]]`` header) and ``targets[0].url``. For JSON plans
+it scans characters with a container stack, so every key gets its exact path and line. Anything it cannot place
+is simply absent.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """JSON: the machine format of DESIGN.md. Keys sorted, stable across runs for the same report.
 
 One plan: ``{"version", "tool_version", "plan", "summary", "findings", "not_checked", "signals"}`` exactly as
-``Report.to_dict``. Several plans (or a directory): ``{"version", "tool_version", "summary", "reports": [one of the above, ...]}``
-where ``summary`` adds up the reports and counts the plans. ``docs/schema/report.schema.json`` describes both.
+``Report.to_dict``. Several plans (or a directory):
+``{"version", "tool_version", "summary", "reports": [one of the above, ...]}`` where ``summary`` adds up the reports and counts the plans. ``docs/schema/report.schema.json`` describes both.
 """
 
 from __future__ import annotations

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Union
-
-import hashlib
 
 from pydantic import ValidationError
 
