@@ -2,7 +2,8 @@
 
 One plan: ``{"version", "tool_version", "plan", "summary", "findings", "not_checked", "signals"}`` exactly as
 ``Report.to_dict``. Several plans (or a directory):
-``{"version", "tool_version", "summary", "reports": [one of the above, ...]}`` where ``summary`` adds up the reports and counts the plans. ``docs/schema/report.schema.json`` describes both.
+``{"version", "tool_version", "summary", "reports": [one of the above, ...]}`` where ``summary`` adds up the
+reports and counts the plans. ``docs/schema/report.schema.json`` describes both.
 """
 
 from __future__ import annotations
