@@ -185,3 +185,29 @@ def test_api_inputs_fail_with_our_errors(tmp_path) -> None:
     assert all(f.suppressed for f in waived.findings if f.rule_id == "ACC-002")
     with pytest.raises(PolicyError, match="no rule packs"):
         evaluate(p, offline=True, policies=tmp_path)
+
+
+@pytest.mark.parametrize("kind, states, expected", [
+    ("all", (True, True), True), ("all", (True, None), None), ("all", (None, False), False),
+    ("any", (False, False), False), ("any", (False, None), None), ("any", (None, True), True),
+])
+def test_combinations_follow_kleene_logic(kind: str, states: tuple, expected) -> None:
+    from pydantic import TypeAdapter
+
+    from scrapecheck.policy.kinds import Check, Context, TargetView
+
+    def leaf(state):
+        if state is None:  # undecided: an opt-out check without page signals
+            return {"kind": "opt-out", "kinds": ["tdmrep"]}
+        return {"kind": "field-equals", "field": "data.personal", "value": not state}
+
+    check = TypeAdapter(Check).validate_python({"kind": kind, "of": [leaf(s) for s in states]})
+    p = plan(targets=[{"url": "https://e.example/"}])
+    view = TargetView(target=p.targets[0], robots=None, robots_policy=None, robots_opt_outs=None,
+                      page_opt_outs=None, platform=None)
+    outcome = check.evaluate(Context(plan=p, thresholds={}, target=view))
+    assert outcome.state is expected
+    negated = TypeAdapter(Check).validate_python({"kind": "not", "check": {"kind": kind,
+                                                                           "of": [leaf(s) for s in states]}})
+    flipped = None if expected is None else not expected
+    assert negated.evaluate(Context(plan=p, thresholds={}, target=view)).state is flipped

@@ -222,9 +222,12 @@ class FieldMatches(_FieldKind):
         return f"`{self.field}` matches `{self.pattern}`"
 
 
-class All(_Kind):
-    kind: Literal["all"]
+class _Combination(_Kind):
+    """Kleene logic over child checks: one ``decisive`` answer settles it; otherwise undecided beats the rest."""
+
     of: list["Check"] = Field(min_length=1)
+    decisive: ClassVar[bool]
+    word: ClassVar[str]
 
     def children(self) -> tuple[_Kind, ...]:
         return tuple(self.of)
@@ -235,42 +238,29 @@ class All(_Kind):
         undecided = False
         for check in self.of:
             outcome = check.evaluate(ctx)
-            if outcome.state is False:
-                return Outcome(False, outcome.evidence)
+            if outcome.state is self.decisive:
+                return Outcome(self.decisive, outcome.evidence)
             if outcome.state is None:
                 undecided = True
                 missing |= outcome.missing
             for key, value in outcome.evidence.items():
                 evidence.setdefault(key, value)  # the first check's facts win (e.g. its threshold)
-        return Outcome(None if undecided else True, evidence, frozenset(missing))
+        return Outcome(None if undecided else not self.decisive, evidence, frozenset(missing))
 
     def describe(self) -> str:
-        return "all of: " + "; ".join(f"({check.describe()})" for check in self.of)
+        return f"{self.word} of: " + "; ".join(f"({check.describe()})" for check in self.of)
 
 
-class Any_(_Kind):
+class All(_Combination):
+    kind: Literal["all"]
+    decisive: ClassVar[bool] = False
+    word: ClassVar[str] = "all"
+
+
+class Any_(_Combination):
     kind: Literal["any"]
-    of: list["Check"] = Field(min_length=1)
-
-    def children(self) -> tuple[_Kind, ...]:
-        return tuple(self.of)
-
-    def evaluate(self, ctx: Context) -> Outcome:
-        missing: set[str] = set()
-        undecided = False
-        evidence: dict[str, Any] = {}
-        for check in self.of:
-            outcome = check.evaluate(ctx)
-            if outcome.state is True:
-                return Outcome(True, outcome.evidence)
-            if outcome.state is None:
-                undecided = True
-                missing |= outcome.missing
-            evidence.update(outcome.evidence)
-        return Outcome(None if undecided else False, evidence, frozenset(missing))
-
-    def describe(self) -> str:
-        return "any of: " + "; ".join(f"({check.describe()})" for check in self.of)
+    decisive: ClassVar[bool] = True
+    word: ClassVar[str] = "any"
 
 
 class Not(_Kind):
