@@ -39,6 +39,10 @@ class WaiverError(InputError):
     """A waivers file that does not validate."""
 
 
+class BaselineError(InputError):
+    """A baseline file (``--baseline``) that does not load or validate."""
+
+
 class SignalsError(InputError):
     """A recorded signals file that does not load or validate."""
 

@@ -107,6 +107,8 @@ class Finding(_Frozen):
     remediation: str
     suppressed: bool = False
     waiver: Optional[dict[str, Any]] = None
+    baseline: bool = False
+    """Recorded in the baseline given with ``--baseline``: known before, shown as such, not counted as new."""
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (-self.severity.rank, self.rule_id, self.target or "", self.message)
@@ -132,8 +134,8 @@ class Report(_Frozen):
 
     @property
     def active(self) -> list[Finding]:
-        """Findings not suppressed by a waiver."""
-        return [finding for finding in self.findings if not finding.suppressed]
+        """Findings neither suppressed by a waiver nor recorded in the baseline: the ones that gate."""
+        return [finding for finding in self.findings if not finding.suppressed and not finding.baseline]
 
     @property
     def max_severity(self) -> Optional[Severity]:
@@ -159,6 +161,7 @@ class Report(_Frozen):
             "max_severity": maximum.value if maximum else None,
             "counts": self.counts,
             "suppressed": sum(1 for finding in self.findings if finding.suppressed),
+            "baseline": sum(1 for finding in self.findings if finding.baseline),
             "not_checked": len(self.not_checked),
         }
 

@@ -72,10 +72,12 @@ def report_schema() -> dict[str, Any]:
             "max_severity": _max_severity(),
             "counts": _counts(),
             "suppressed": {"type": "integer", "minimum": 0, "description": "Findings waived."},
+            "baseline": {"type": "integer", "minimum": 0,
+                         "description": "Findings recorded in the --baseline file: known, not counted."},
             "not_checked": {"type": "integer", "minimum": 0,
                             "description": "Rule/target pairs not decided for lack of a signal."},
         },
-        "required": ["max_severity", "counts", "suppressed", "not_checked"],
+        "required": ["baseline", "max_severity", "counts", "suppressed", "not_checked"],
         "additionalProperties": False,
     }
     defs["PlanSummary"] = {

@@ -34,6 +34,7 @@ def combined(reports: Sequence[Report]) -> dict[str, Any]:
             "max_severity": highest.value if highest else None,
             "counts": counts,
             "suppressed": sum(report.summary()["suppressed"] for report in reports),
+            "baseline": sum(report.summary()["baseline"] for report in reports),
             "not_checked": sum(len(report.not_checked) for report in reports),
         },
         "reports": [report.to_dict() for report in reports],
