@@ -209,17 +209,17 @@ def test_unwritable_output_exits_2(capsys, tmp_path: Path) -> None:
 
 
 def test_colour_on_a_terminal_unless_no_color(capsys, monkeypatch) -> None:
-    from scrapecheck import cli
+    from scrapecheck.commands import _output, check
 
-    monkeypatch.setattr(cli, "_use_colour", lambda: True)
+    monkeypatch.setattr(check, "use_colour", lambda: True)
     assert "\033[1;31mCRITICAL" in run(capsys, "check", FAKE, "--offline", "--isolated")[1]
     monkeypatch.undo()
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._use_colour() is False
+    assert _output.use_colour() is False
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("TERM", "xterm")
-    assert cli._use_colour() is True
+    assert _output.use_colour() is True
 
 
 # --- CI integrations: the example pipelines run as written ---------------------------------------------------

@@ -5,10 +5,15 @@ Every problem becomes the caller's InputError subclass naming the file and, for 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
+import stat
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Callable, Mapping, Sequence, Union
 
 from pydantic import ValidationError
 
@@ -20,20 +25,97 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 
-def read_text(path: Path, error: type[InputError]) -> str:
-    """The file as text (UTF-8, an initial BOM dropped)."""
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""Largest user file read (plan, waivers, signals, config, pack); ours are kilobytes, a signals file a few MiB."""
+
+
+def read_capped(path: Union[str, Path], cap: int, refuse: Callable[[str], Exception]) -> bytes:
+    """The bytes of a regular file of at most ``cap`` bytes; anything else raises ``refuse(message)``.
+
+    The one way user files are read. Opened without blocking (a FIFO would otherwise wait for a writer) and
+    checked on the open descriptor, so a FIFO, device, socket or directory is refused before any read, and a
+    symlink is judged by what it points to (``/dev/zero`` is a device; a loop fails to open).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        raise error(str(path), "", "no such file") from None
+        raise refuse("no such file") from None
     except IsADirectoryError:
-        raise error(str(path), "", "is a directory, not a file") from None
+        raise refuse("is a directory, not a file") from None
     except OSError as exc:
-        raise error(str(path), "", f"cannot read: {exc.strerror or exc}") from None
+        if exc.errno == errno.ELOOP:
+            raise refuse("symbolic link loop") from None
+        raise refuse(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("not a regular file (a device, FIFO or socket)")
+        if info.st_size > cap:
+            raise refuse(f"{info.st_size} bytes, over the {cap}-byte limit")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        raise refuse(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > cap:
+        raise refuse(f"over the {cap}-byte limit")
+    return data
+
+
+def read_text(path: Path, error: type[InputError], cap: int = MAX_FILE_BYTES) -> str:
+    """The file as text (UTF-8, an initial BOM dropped), read with :func:`read_capped`."""
+    raw = read_capped(path, cap, lambda message: error(str(path), "", message))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(str(path), "", f"not UTF-8 text (byte {exc.start})") from None
+
+
+def write_atomic(path: Union[str, Path], text: str) -> None:
+    """Write ``text`` (UTF-8) so that ``path`` holds either its old content or all of the new one.
+
+    A temporary file in the same folder is written, flushed to disk and renamed over ``path``; on any failure
+    it is removed and the old file is untouched. Errors are ScrapecheckErrors naming the path.
+    """
+    from .errors import ScrapecheckError
+
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise ScrapecheckError(f"{path}: cannot write: is a directory")
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 MAX_DEPTH = 64

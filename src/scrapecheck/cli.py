@@ -1,5 +1,6 @@
-"""The ``scrapecheck`` command. Results on stdout, diagnostics on stderr; only ``main`` exits.
+"""The ``scrapecheck`` command: builds the parser from ``commands.COMMANDS``, runs one, maps errors to exit 2.
 
+Results on stdout, diagnostics on stderr; only ``main`` exits (through its return value).
 Exit status: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 wrong input or invocation.
 """
 
@@ -7,14 +8,11 @@ from __future__ import annotations
 
 import argparse
 import enum
-import os
 import sys
-from importlib import resources
-from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 from ._version import __version__
-from .errors import ScrapecheckError
+from .errors import ScrapecheckError, UsageError
 
 
 class Exit(enum.IntEnum):
@@ -27,306 +25,28 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as exit 2 through ``main`` instead of exiting itself."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{self.prog}: {message}")
-
-
-class _UsageError(Exception):
-    pass
-
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+        raise UsageError(f"{self.prog}: {message}")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .config import FORMAT_NAMES
+    from .commands import COMMANDS
 
     parser = _Parser(prog="scrapecheck", description=(
         "Check a crawl plan against site policies and the law; findings come with evidence and sources."))
     parser.add_argument("--version", action="version", version=f"scrapecheck {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    check = commands.add_parser(
-        "check", help="evaluate crawl plans",
-        description="Evaluate crawl plans. Exit 0: nothing at or above --fail-on; 1: findings at or above it; "
-                    "2: bad input or invocation. Options not given come from [tool.scrapecheck] in "
-                    "pyproject.toml or a scrapecheck.toml (nearest, from the current directory up).")
-    check.add_argument("plans", nargs="*", metavar="PLAN",
-                       help="plan files (.toml or .json) or directories (every *.toml and *.json plan in them)")
-    check.add_argument("--offline", action=argparse.BooleanOptionalAction, default=None,
-                       help="use only snapshots in the plan and --signals (--no-offline overrides the config)")
-    check.add_argument("--signals", metavar="FILE", help="signals recorded by 'scrapecheck fetch'")
-    check.add_argument("--format", choices=FORMAT_NAMES, default=None, help="output format (default: text)")
-    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
-    check.add_argument("--fail-on", choices=SEVERITIES, default=None, metavar="SEV",
-                       help="exit 1 when an unwaived finding is at or above this severity (default: high; "
-                            f"one of {', '.join(SEVERITIES)})")
-    check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even with findings at or above --fail-on (bad input still exits 2)")
-    check.add_argument("--waivers", metavar="FILE", help="TOML file of waivers (rule, target, reason, expires)")
-    check.add_argument("--select", action="append", metavar="IDS",
-                       help="report only these rule ids, prefixes (ACC) or categories (accounts); comma-separated")
-    check.add_argument("--ignore", action="append", metavar="IDS",
-                       help="do not report these rule ids, prefixes or categories; comma-separated")
-    check.add_argument("--quiet", "-q", action=argparse.BooleanOptionalAction, default=None,
-                       help="text: print only the summary line, nothing when no finding is left; "
-                            "no notes on stderr")
-    check.add_argument("--config", metavar="FILE", help="read options from this scrapecheck.toml or pyproject.toml")
-    check.add_argument("--isolated", action="store_true", help="ignore configuration files")
-    check.add_argument("--print-config", action="store_true",
-                       help="print the effective configuration and where each value came from, then exit")
-    check.add_argument("--policies", metavar="DIR", help=argparse.SUPPRESS)
-
-    rules = commands.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    rules.add_argument("--thresholds", action="store_true", help="list the named thresholds instead")
-
-    explain = commands.add_parser("explain", help="show one rule with its sources and remediation")
-    explain.add_argument("rule_id", metavar="RULE_ID")
-
-    init = commands.add_parser("init", help="write a commented plan template")
-    init.add_argument("path", nargs="?", default="crawl.toml", help="where to write it (default: crawl.toml)")
-    init.add_argument("--force", action="store_true", help="overwrite an existing file")
-
-    for module in _command_modules().values():
-        module.add_parser(commands)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMANDS.values():
+        module.add_parser(subparsers)
     return parser
 
 
-def _command_modules() -> dict[str, Any]:
-    """Commands that live beside their subject: each module has ``add_parser(subparsers)`` and ``run(args)``."""
-    from .robots import command as robots_command
-    from .signals import command as fetch_command
-
-    return {"fetch": fetch_command, "robots": robots_command}
-
-
-def _write(text: str, output: Optional[str]) -> None:
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ScrapecheckError(f"{output}: cannot write: {exc.strerror or exc}") from None
-    else:
-        sys.stdout.write(text)
-
-
-def _use_colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-
-
-CONFIG_NAMES = ("pyproject.toml", "scrapecheck.toml")
-
-
-def _specs(values: Optional[Sequence[str]], option: str) -> Optional[list[str]]:
-    """Rule ids, prefixes or categories from repeated, comma-separated options; an empty one is a mistake."""
-    if not values:
-        return None
-    from . import selection
-
-    specs = selection.split_specs(values)
-    if not specs:
-        raise _UsageError(f"scrapecheck check: {option} needs rule ids, prefixes or categories, got {values[0]!r}")
-    return specs
-
-
-def _plan_paths(arguments: Sequence[str]) -> tuple[list[Path], bool]:
-    """Expand the PLAN arguments: files as given, directories to their *.toml and *.json files (sorted, not
-    recursive, config files excluded). Returns the paths and whether the run is over several plans."""
-    paths: list[Path] = []
-    several = len(arguments) > 1
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            several = True
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in (".toml", ".json") and p.name not in CONFIG_NAMES)
-            if not found:
-                raise ScrapecheckError(f"{argument}: no plan files (*.toml, *.json) in this directory")
-            paths.extend(found)
-        else:
-            paths.append(path)
-    unique: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        key = path.resolve()  # ./x.toml, x.toml and /abs/x.toml are one plan
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique, several
-
-
-def _relative(path: Path) -> str:
-    """The path as the report and SARIF name it: relative to the current directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else str(path)
-    except ValueError:
-        return str(path)
-
-
-def _plan_lines(path: Path) -> dict[str, int]:
-    from .formats._locate import plan_lines
-
-    try:
-        return plan_lines(path.read_text(encoding="utf-8-sig"), path.suffix)
-    except (OSError, UnicodeDecodeError):
-        return {}
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
-    from . import config, selection
-    from .api import default_policy, evaluate
-    from .docs import rule_docs
-    from .formats import FORMATS, FORMATS_MANY
-    from .formats.interface import RenderContext
-    from .plan import load_plan
-    from .policy.load import load_policy
-    from .waivers import check_waivers, load_waivers
-
-    cli_values = {
-        "format": args.format, "fail_on": args.fail_on, "offline": args.offline, "quiet": args.quiet,
-        "select": _specs(args.select, "--select"),
-        "ignore": _specs(args.ignore, "--ignore"),
-        "waivers": args.waivers, "signals": args.signals, "output": args.output,
-    }
-    settings = config.resolve(cli_values, config=args.config, isolated=args.isolated)
-    if args.print_config:
-        sys.stdout.write(config.render(settings, args.plans))
-        return Exit.OK
-    if not args.plans:
-        raise _UsageError("scrapecheck check: at least one PLAN (file or directory) is required")
-
-    policy = load_policy(args.policies) if args.policies else default_policy()
-    chosen = selection.resolve(policy, settings.select, settings.ignore,
-                               select_option=_option_label(settings, "select"),
-                               ignore_option=_option_label(settings, "ignore"))
-    waivers = []
-    if settings.waivers:
-        waivers = check_waivers(load_waivers(settings.waivers), policy, settings.waivers)
-    paths, several = _plan_paths(args.plans)
-    plans = []
-    for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
-        plan = load_plan(path)
-        plans.append(plan.model_copy(update={"source": _relative(path)}))
-    evaluated = [evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
-                          waivers=waivers) for plan in plans]
-    reports = [selection.restrict(report, chosen) for report in evaluated]
-
-    context = RenderContext(
-        colour=settings.format == "text" and not settings.output and _use_colour(),
-        quiet=settings.quiet, fail_on=settings.fail_on,
-        rules=rule_docs(policy) if settings.format == "sarif" else {},
-        plan_lines={plan.source or "": _plan_lines(Path(plan.source)) for plan in plans if plan.source}
-        if settings.format == "sarif" else {},
-    )
-    if several:
-        rendered = FORMATS_MANY[settings.format](reports, context)
-    else:
-        rendered = FORMATS[settings.format](reports[0], context)
-    _write(rendered, settings.output)
-    if not settings.quiet:
-        _note_expired_waivers(reports, settings.waivers or "")
-        _note_unused_waivers(waivers, evaluated, settings.waivers or "")
-    if args.exit_zero:
-        return Exit.OK
-    return Exit.FINDINGS if any(report.exceeds(settings.fail_on) for report in reports) else Exit.OK
-
-
-def _option_label(settings: Any, name: str) -> str:
-    origin = settings.origin(name)
-    key = name.replace("_", "-")
-    return f"--{key}" if origin in ("command line", "default") else f"{origin}: {key}"
-
-
-def _note_unused_waivers(waivers: Sequence[Any], reports: Sequence[Any], source: str) -> None:
-    """One note on stderr per waiver that matched no finding in this run: stale, or a typo in its target."""
-    for index, waiver in enumerate(waivers):
-        if not any(waiver.covers(finding) for report in reports for finding in report.findings):
-            where = f" for {waiver.target}" if waiver.target else ""
-            sys.stderr.write(f"scrapecheck: note: {source}: waivers[{index}] ({waiver.rule}{where}) matched no "
-                             "finding in this run\n")
-
-
-def _note_expired_waivers(reports: Sequence[Any], source: str) -> None:
-    """One note on stderr per expired waiver that still matches a finding: it has stopped applying."""
-    seen = set()
-    for report in reports:
-        for finding in report.findings:
-            waiver = finding.waiver or {}
-            if not waiver.get("expired"):
-                continue
-            key = (finding.rule_id, finding.target, waiver.get("expires"))
-            if key in seen:
-                continue
-            seen.add(key)
-            where = f" for {finding.target}" if finding.target else ""
-            sys.stderr.write(f"scrapecheck: note: {source}: waiver for {finding.rule_id}{where} expired on "
-                             f"{waiver.get('expires')} and no longer applies\n")
-
-
-def _cmd_rules(args: argparse.Namespace) -> int:
-    import json
-
-    from .api import default_policy
-    from .docs import render_rule_table
-
-    policy = default_policy()
-    if args.thresholds:
-        for threshold in policy.thresholds.values():
-            sys.stdout.write(f"{threshold.name} = {threshold.value:g} {threshold.unit}: {threshold.description}\n")
-        return Exit.OK
-    if args.format == "json":
-        rows = [{"id": r.id, "title": r.title, "severity": r.severity.value, "category": r.category.value,
-                 "status": r.status, "sources": r.sources} for r in policy.rules]
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
-    elif args.format == "markdown":
-        sys.stdout.write(render_rule_table(policy))
-    else:
-        for rule in policy.rules:
-            mark = "" if rule.status == "stable" else f" ({rule.status})"
-            sys.stdout.write(f"{rule.id}  {rule.severity.value:<8}  {rule.category.value:<22}  {rule.title}{mark}\n")
-    return Exit.OK
-
-
-def _cmd_explain(args: argparse.Namespace) -> int:
-    from .api import default_policy
-    from .docs import render_rule
-
-    policy = default_policy()
-    try:
-        rule = policy.rule(args.rule_id)
-    except KeyError:
-        raise ScrapecheckError(f"unknown rule id {args.rule_id!r}; 'scrapecheck rules' lists them") from None
-    if rule.id != args.rule_id.strip().upper():
-        sys.stdout.write(f"{args.rule_id} was renamed to {rule.id}.\n\n")
-    sys.stdout.write(render_rule(rule, policy))
-    return Exit.OK
-
-
-def _cmd_init(args: argparse.Namespace) -> int:
-    path = Path(args.path)
-    if path.suffix.lower() != ".toml":
-        raise ScrapecheckError(f"{path}: the template is TOML; name the file *.toml")
-    if path.exists() and not args.force:
-        raise ScrapecheckError(f"{path}: already exists (use --force to overwrite)")
-    template = resources.files("scrapecheck").joinpath("data/plan-template.toml").read_text(encoding="utf-8")
-    _write(template, str(path))
-    sys.stderr.write(f"wrote {path}; edit it, then run: scrapecheck check {path}\n")
-    return Exit.OK
-
-
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "check":
-        return _cmd_check(args)
-    if args.command == "rules":
-        return _cmd_rules(args)
-    if args.command == "explain":
-        return _cmd_explain(args)
-    if args.command == "init":
-        return _cmd_init(args)
-    modules = _command_modules()
-    if args.command in modules:
-        return int(modules[args.command].run(args))
-    raise _UsageError("scrapecheck: a command is required (see scrapecheck --help)")
+    from .commands import COMMANDS
+
+    module = COMMANDS.get(args.command or "")
+    if module is None:
+        raise UsageError("scrapecheck: a command is required (see scrapecheck --help)")
+    return int(module.run(args))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -335,7 +55,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser = _parser()
         args = parser.parse_args(argv)
         return int(_dispatch(args))
-    except _UsageError as exc:
+    except UsageError as exc:
         sys.stderr.write(f"{exc}\n")
         return Exit.USAGE
     except ScrapecheckError as exc:

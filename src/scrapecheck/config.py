@@ -15,9 +15,9 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 from ._files import load_document
 from .errors import InputError
+from .formats import FORMAT_NAMES
 from .report import Severity
 
-FORMAT_NAMES = ("text", "json", "sarif", "markdown")
 SEVERITY_NAMES = tuple(severity.value for severity in Severity)
 CONFIG_FILE = "scrapecheck.toml"
 PYPROJECT = "pyproject.toml"

@@ -10,6 +10,11 @@ class ScrapecheckError(Exception):
     """Everything raised on purpose. ``cli.main`` turns it into exit 2."""
 
 
+class UsageError(ScrapecheckError):
+    """The command line itself is wrong (unknown option, bad value, missing argument); the message names the
+    command, e.g. ``scrapecheck check: --select needs rule ids``."""
+
+
 class InputError(ScrapecheckError):
     """Something a user gave us is wrong; names the file (or source) and the field path."""
 

@@ -151,4 +151,4 @@ def test_command_help_documents_the_unreachable_exit_status(capsys: pytest.Captu
                                     ["--retries", "-1"]])
 def test_command_bad_fetch_options_exit_2(site: Site, option: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = robots_cli(capsys, site.origin, "--agent", "A", *option)
-    assert code == 2 and "--timeout must be" in err and site.hits == []
+    assert code == 2 and f"argument {option[0]}: must be" in err and site.hits == []

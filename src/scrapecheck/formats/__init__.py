@@ -29,4 +29,7 @@ FORMATS_MANY: dict[str, RenderMany] = {
     "markdown": markdown.render_many,
 }
 
-__all__ = ["FORMATS", "FORMATS_MANY", "RenderContext", "RuleDoc"]
+FORMAT_NAMES: tuple[str, ...] = tuple(FORMATS)
+"""The ``--format`` choices and the config's ``format`` values."""
+
+__all__ = ["FORMATS", "FORMATS_MANY", "FORMAT_NAMES", "RenderContext", "RuleDoc"]

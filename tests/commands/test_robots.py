@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 
 from scrapecheck.errors import InputError
-from scrapecheck.robots import command
+from scrapecheck.commands import robots as command
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\nAllow: /private/ok\n\nUser-agent: AcmeBot\nDisallow: /\nCrawl-delay: 3\n"
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
-import stat
 import sys
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from ._policy import RobotsPolicy
-from ._syntax import product_token
+from ..cli import Exit
+from ._options import add_fetch_options, fetch_config
+
+NAME = "robots"
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest local file read; parsers use only the first 500 KiB, so anything bigger is not a robots.txt."""
@@ -44,7 +43,7 @@ _NO_RULES = {
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the ``robots`` command on an argparse subparsers object."""
     parser = subparsers.add_parser(
-        "robots",
+        NAME,
         help="allowed/disallowed per path under a robots.txt, with the deciding line",
         description=_DESCRIPTION,
         epilog=_EPILOG,
@@ -60,14 +59,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="paths or URLs to check (default: the URL's own path, or /)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    parser.add_argument(
-        "--timeout", type=float, default=10.0, metavar="SECONDS",
-        help="read timeout per request when fetching (default: 10); connect timeout is half of it, "
-             "a whole response may take three times it",
-    )
-    parser.add_argument(
-        "--retries", type=int, default=2, metavar="N", help="retries after a 5xx or 429 answer (default: 2)"
-    )
+    add_fetch_options(parser)
     _allow_intermixed(parser)
     return parser
 
@@ -104,54 +96,28 @@ def _is_url(source: str) -> bool:
 
 
 def read_file(source: str) -> bytes:
-    """A local robots.txt: a regular file (not a device, FIFO, socket or directory) of at most 10 MiB.
-
-    Opened without blocking (a FIFO would otherwise wait for a writer) and checked on the open descriptor.
-    """
-    def refuse(message: str) -> Exception:
-        return _input_error(source, "URL_OR_FILE", message)
+    """A local robots.txt: a regular file (not a device, FIFO, socket or directory) of at most 10 MiB."""
+    from .._files import read_capped
 
     hint = "" if "://" in source else " (for a site, give a URL such as https://example.com/)"
-    try:
-        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise refuse(f"no such file{hint}") from None
-    except IsADirectoryError:
-        raise refuse("is a directory, not a file") from None
-    except OSError as exc:
-        raise refuse(f"cannot read: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise refuse("is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise refuse("not a regular file (a device, FIFO or socket); give a robots.txt file or a URL")
-        if info.st_size > MAX_FILE_BYTES:
-            raise refuse(f"{info.st_size} bytes, over the {MAX_FILE_BYTES}-byte limit for a robots.txt file "
-                         "(parsers read only the first 500 KiB)")
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise refuse(f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise refuse(f"over the {MAX_FILE_BYTES}-byte limit for a robots.txt file (parsers read only the first "
-                     "500 KiB)")
-    return data
+
+    def refuse(message: str) -> Exception:
+        if message == "no such file":
+            message += hint
+        elif message.startswith("not a regular file"):
+            message += "; give a robots.txt file or a URL"
+        elif "limit" in message:
+            message += " for a robots.txt file (parsers read only the first 500 KiB)"
+        return _input_error(source, "URL_OR_FILE", message)
+
+    return read_capped(source, MAX_FILE_BYTES, refuse)
 
 
 def _fetch(args: argparse.Namespace, agent: str) -> Any:
     """The origin's robots.txt through the one network module; problems go to stderr."""
-    from ..signals.fetch import FetchConfig, fetch_robots
+    from ..signals.fetch import fetch_robots
 
-    if not (math.isfinite(args.timeout) and args.timeout > 0) or args.retries < 0:
-        raise _input_error("robots", "options", "--timeout must be a finite number > 0 and --retries >= 0")
-    config = FetchConfig(connect_timeout=max(args.timeout / 2, 0.1), read_timeout=args.timeout,
-                         total_timeout=max(args.timeout * 3, 1.0), retries=args.retries, fetch_pages=False)
-    target = fetch_robots(args.source, user_agent=agent, config=config)
+    target = fetch_robots(args.source, user_agent=agent, config=fetch_config(args, fetch_pages=False))
     robots = target.robots
     assert robots is not None  # fetch_robots always sets it
     for problem in target.problems:
@@ -169,6 +135,8 @@ def _default_paths(source: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit code (0). Bad input raises ``scrapecheck.errors.InputError``."""
+    from ..robots import RobotsPolicy, product_token
+
     agent = args.agent.strip()
     if not agent:
         raise _input_error("--agent", "agent", "must not be empty")
@@ -216,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             },
         }
         print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
-        return 0
+        return Exit.OK
     width = max(len(str(r["path"])) for r in results)
     for r in results:
         if r["reason"] is not None and r["line"] is None:
@@ -224,4 +192,4 @@ def run(args: argparse.Namespace) -> int:
         else:
             why = "(no matching rule)" if r["line"] is None else f"line {r['line']}: {r['rule']}"
         print(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}")
-    return 0
+    return Exit.OK

@@ -12,6 +12,10 @@ import argparse
 import sys
 from typing import Any
 
+from ..cli import Exit
+from ._options import add_fetch_options, fetch_config
+
+NAME = "fetch"
 _EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, timeouts, DNS or connection "
            "failures) is read as complete disallow; 401/403 as refused; other 4xx, more than five redirects "
            "or a redirect loop as unavailable (no rules).")
@@ -19,18 +23,13 @@ _EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, ti
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``fetch`` on the CLI's subparsers."""
-    parser = subparsers.add_parser("fetch", help="record the targets' signals (robots.txt, opt-outs) to a file",
-                                   description=__doc__.splitlines()[0], epilog=_EPILOG)
+    parser = subparsers.add_parser(NAME, help="record the targets' signals (robots.txt, opt-outs) to a file",
+                                   description=(__doc__ or "").splitlines()[0], epilog=_EPILOG)
     parser.add_argument("plan", help="plan file (.toml or .json)")
     parser.add_argument("--output", "-o", metavar="FILE",
                         help="write the signals JSON here (default: stdout)")
     parser.add_argument("--user-agent", metavar="UA", help="User-Agent to send (default: the plan's)")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                        help="read timeout per request (default: 10); connect timeout is half of it")
-    parser.add_argument("--retries", type=int, default=2, metavar="N",
-                        help="retries after a 5xx or 429 answer (default: 2)")
-    parser.add_argument("--concurrency", type=int, default=8, metavar="N",
-                        help="origins fetched at once (default: 8)")
+    add_fetch_options(parser, concurrency=True)
     parser.add_argument("--robots-only", action="store_true",
                         help="fetch robots.txt only, not start pages or /.well-known/tdmrep.json")
     return parser
@@ -53,20 +52,15 @@ def run(args: argparse.Namespace) -> int:
     """Run ``fetch``; input problems raise ScrapecheckError (the CLI makes them exit 2)."""
     from ..errors import ScrapecheckError
     from ..plan import load_plan
-    from .fetch import FetchConfig, collect
-    from .snapshot import dump_signals, save_signals
+    from ..signals.fetch import collect
+    from ..signals.snapshot import dump_signals, save_signals
 
     plan = load_plan(args.plan)
     if not plan.targets:
         raise ScrapecheckError(f"{args.plan}: targets: the plan has no targets to fetch")
     if args.output and not str(args.output).lower().endswith(".json"):
         raise ScrapecheckError(f"{args.output}: signals are written as JSON; name the file *.json")
-    if args.timeout <= 0 or args.retries < 0 or args.concurrency < 1:
-        raise ScrapecheckError("fetch: --timeout must be > 0, --retries >= 0 and --concurrency >= 1")
-    config = FetchConfig(connect_timeout=max(args.timeout / 2, 0.1), read_timeout=args.timeout,
-                         total_timeout=max(args.timeout * 3, 1.0), retries=args.retries,
-                         max_concurrency=args.concurrency, user_agent=args.user_agent,
-                         fetch_pages=not args.robots_only)
+    config = fetch_config(args, user_agent=args.user_agent, fetch_pages=not args.robots_only)
     signals = collect(plan, config=config)
     if args.output:
         save_signals(signals, args.output)
@@ -74,4 +68,4 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(dump_signals(signals))
     sys.stderr.write(_summary(signals))
-    return 0
+    return Exit.OK

@@ -1,0 +1,33 @@
+"""``scrapecheck explain RULE_ID``: one rule with its sources and remediation; follows renamed ids."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..cli import Exit
+from ..errors import ScrapecheckError
+
+NAME = "explain"
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(NAME, help="show one rule with its sources and remediation")
+    parser.add_argument("rule_id", metavar="RULE_ID")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..api import default_policy
+    from ..docs import render_rule
+
+    policy = default_policy()
+    try:
+        rule = policy.rule(args.rule_id)
+    except KeyError:
+        raise ScrapecheckError(f"unknown rule id {args.rule_id!r}; 'scrapecheck rules' lists them") from None
+    if rule.id != args.rule_id.strip().upper():
+        sys.stdout.write(f"{args.rule_id} was renamed to {rule.id}.\n\n")
+    sys.stdout.write(render_rule(rule, policy))
+    return Exit.OK

@@ -1,0 +1,41 @@
+"""``scrapecheck rules``: list the rules (or, with ``--thresholds``, the named thresholds)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..cli import Exit
+
+NAME = "rules"
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(NAME, help="list the rules")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument("--thresholds", action="store_true", help="list the named thresholds instead")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..api import default_policy
+    from ..docs import render_rule_table
+
+    policy = default_policy()
+    if args.thresholds:
+        for threshold in policy.thresholds.values():
+            sys.stdout.write(f"{threshold.name} = {threshold.value:g} {threshold.unit}: {threshold.description}\n")
+        return Exit.OK
+    if args.format == "json":
+        rows = [{"id": r.id, "title": r.title, "severity": r.severity.value, "category": r.category.value,
+                 "status": r.status, "sources": r.sources} for r in policy.rules]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(render_rule_table(policy))
+    else:
+        for rule in policy.rules:
+            mark = "" if rule.status == "stable" else f" ({rule.status})"
+            sys.stdout.write(f"{rule.id}  {rule.severity.value:<8}  {rule.category.value:<22}  {rule.title}{mark}\n")
+    return Exit.OK
