@@ -8,14 +8,14 @@ from .policy.load import Policy
 from .policy.models import Rule
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .formats.interface import RuleDoc
+    from .formats.interface import Citation, RuleDoc
 
 
 def _source_line(policy: Policy, source_id: str) -> str:
     source = policy.sources[source_id]
     ref = f", {source.reference}" if source.reference else ""
-    return (f"- `{source.id}`: {source.title} ({source.court_or_body}{ref}, {source.date}); "
-            f"status: {source.status}. <{source.url}>")
+    return (f"- `{source.id}` [{source.weight.value}; verification: {source.verification}]: {source.title} "
+            f"({source.court_or_body}{ref}, {source.date}); status: {source.status}. <{source.url}>")
 
 
 def render_rule(rule: Rule, policy: Policy) -> str:
@@ -24,7 +24,8 @@ def render_rule(rule: Rule, policy: Policy) -> str:
     lines = [
         f"## {rule.id} — {rule.title}{status}",
         "",
-        f"Severity: **{rule.severity.value}** · Category: **{rule.category.value}**",
+        f"Severity: **{rule.severity.value}** · Category: **{rule.category.value}** · "
+        f"Strongest source: **{strongest_weight(policy, rule)}**",
         "",
         "### What it checks",
         "",
@@ -48,12 +49,19 @@ def render_rule(rule: Rule, policy: Policy) -> str:
         "",
     ]
     lines.extend(_source_line(policy, source_id) for source_id in rule.sources)
+    lines += ["", "### Limits", ""]
+    if rule.limits:
+        lines.append("Authorities that limit this rule's theory (the strongest argument against a finding):")
+        lines.append("")
+        lines.extend(_source_line(policy, source_id) for source_id in rule.limits)
+    else:
+        lines.append("None recorded.")
     return "\n".join(lines) + "\n"
 
 
 def rule_docs(policy: Policy) -> "dict[str, RuleDoc]":
     """Every rule's documentation as plain values for the formats (SARIF rule metadata, Markdown)."""
-    from .formats.interface import Citation, RuleDoc
+    from .formats.interface import RuleDoc
 
     docs = {}
     for rule in policy.rules:
@@ -62,15 +70,26 @@ def rule_docs(policy: Policy) -> "dict[str, RuleDoc]":
             id=rule.id, title=rule.title, severity=rule.severity.value, category=rule.category.value,
             why=rule.why.strip(), example=rule.example.strip(), remediation=rule.remediation.strip(),
             checks=checks, status=rule.status,
-            sources=tuple(Citation(id=s.id, title=s.title, url=s.url, date=s.date)
-                          for s in (policy.sources[source_id] for source_id in rule.sources)))
+            sources=tuple(_citation(policy, source_id) for source_id in rule.sources),
+            limits=tuple(_citation(policy, source_id) for source_id in rule.limits))
     return docs
 
 
+def _citation(policy: Policy, source_id: str) -> "Citation":
+    from .formats.interface import Citation
+
+    source = policy.sources[source_id]
+    return Citation(id=source.id, title=source.title, url=source.url, date=source.date, weight=source.weight.value)
+
+
+def strongest_weight(policy: Policy, rule: Rule) -> str:
+    return max(policy.sources[source_id].weight for source_id in rule.sources).value
+
+
 def render_rule_table(policy: Policy) -> str:
-    rows = ["| id | severity | category | title |", "|---|---|---|---|"]
-    rows += [f"| [{r.id}](#{r.id.lower()}) | {r.severity.value} | {r.category.value} | {r.title} |"
-             for r in policy.rules]
+    rows = ["| id | severity | category | strongest source | title |", "|---|---|---|---|---|"]
+    rows += [f"| [{r.id}](#{r.id.lower()}) | {r.severity.value} | {r.category.value} | "
+             f"{strongest_weight(policy, r)} | {r.title} |" for r in policy.rules]
     return "\n".join(rows) + "\n"
 
 

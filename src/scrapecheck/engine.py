@@ -102,11 +102,15 @@ def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView
 
 def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, target: Optional[str]) -> Finding:
     message = _Formatter(plan, outcome.evidence, target).format(rule.message)
-    sources = [SourceRef(id=s.id, title=s.title, url=s.url, date=s.date, court_or_body=s.court_or_body,
-                         status=s.status) for s in (policy.sources[source_id] for source_id in rule.sources)]
     return Finding(rule_id=rule.id, title=rule.title, severity=rule.severity, category=rule.category,
-                   message=message, target=target, evidence=_clean(outcome.evidence), sources=sources,
+                   message=message, target=target, evidence=_clean(outcome.evidence),
+                   sources=_citations(policy, rule.sources), limits=_citations(policy, rule.limits),
                    remediation=rule.remediation)
+
+
+def _citations(policy: Policy, ids: Sequence[str]) -> list[SourceRef]:
+    return [SourceRef(id=s.id, title=s.title, url=s.url, date=s.date, court_or_body=s.court_or_body,
+                      status=s.status, weight=s.weight) for s in (policy.sources[source_id] for source_id in ids)]
 
 
 def _is_meta(rule: Rule) -> bool:

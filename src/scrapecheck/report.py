@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Severity(str, Enum):
@@ -78,6 +78,56 @@ class Category(str, Enum):
         return self.value
 
 
+class Weight(str, Enum):
+    """How much an authority weighs, strongest first: binding law, then courts, regulators, standards, claims.
+
+    ``Weight.STATUTE_IN_FORCE > Weight.ALLEGATION``. A finding shows the weight of its strongest source so a
+    reader can tell a rule resting on a statute from one resting on a complaint nobody has ruled on.
+    """
+
+    STATUTE_IN_FORCE = "statute-in-force"
+    APPELLATE_DECISION = "appellate-decision"
+    TRIAL_DECISION = "trial-decision"
+    REGULATOR_DECISION = "regulator-decision"
+    REGULATOR_GUIDANCE = "regulator-guidance"
+    STANDARD = "standard"
+    DRAFT_STANDARD = "draft-standard"
+    SETTLEMENT = "settlement"
+    VENDOR_POLICY = "vendor-policy"
+    ALLEGATION = "allegation"
+
+    @property
+    def rank(self) -> int:
+        """Higher is stronger."""
+        return _WEIGHT_RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Weight):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Weight):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Weight):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Weight):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_WEIGHT_RANK = {weight: len(Weight) - index for index, weight in enumerate(Weight)}
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -91,6 +141,7 @@ class SourceRef(_Frozen):
     date: str
     court_or_body: str = ""
     status: str = ""
+    weight: Weight = Field(description="Kind of authority (statute in force, appellate decision, ..., allegation).")
 
 
 class Finding(_Frozen):
@@ -104,11 +155,22 @@ class Finding(_Frozen):
     target: Optional[str] = None
     evidence: dict[str, Any] = Field(default_factory=dict)
     sources: list[SourceRef]
+    limits: list[SourceRef] = Field(
+        default_factory=list, description="Authorities that limit the rule's theory: the best case against it.")
+    weight: Optional[Weight] = Field(
+        None, description="Weight of the strongest source (computed from sources; null only without sources).")
     remediation: str
     suppressed: bool = False
     waiver: Optional[dict[str, Any]] = None
     baseline: bool = False
     """Recorded in the baseline given with ``--baseline``: known before, shown as such, not counted as new."""
+
+    @model_validator(mode="after")
+    def _strongest(self) -> "Finding":
+        """The weight shown is always the strongest source's, so it cannot disagree with the citations."""
+        strongest = max((source.weight for source in self.sources), default=None)
+        object.__setattr__(self, "weight", strongest)
+        return self
 
     def sort_key(self) -> tuple[int, str, str, str]:
         return (-self.severity.rank, self.rule_id, self.target or "", self.message)

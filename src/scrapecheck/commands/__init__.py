@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import check, explain, fetch, init, robots, rules
+from . import check, explain, fetch, init, robots, rules, sources
 
 COMMANDS: dict[str, ModuleType] = {
     "check": check,
@@ -19,6 +19,7 @@ COMMANDS: dict[str, ModuleType] = {
     "rules": rules,
     "explain": explain,
     "init": init,
+    "sources": sources,
 }
 """Command name -> module, in the order ``scrapecheck --help`` lists them."""
 

@@ -16,6 +16,7 @@ class Citation:
     title: str
     url: str
     date: str = ""
+    weight: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class RuleDoc:
     checks: str = ""
     sources: tuple[Citation, ...] = ()
     status: str = "stable"
+    limits: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,12 @@ def _details(finding: Finding) -> list[str]:
         else:
             lines += [f"Waived until {waiver['expires']}: {_inline(waiver['reason'])}", ""]
     lines += [f"**Fix:** {_inline(finding.remediation)}", "", "Sources:", ""]
-    lines += [f"- [{_inline(s.title)}]({s.url}) ({s.date}{', ' + _inline(s.status) if s.status else ''})"
-              for s in finding.sources]
+    lines += [f"- [{_inline(s.title)}]({s.url}) ({s.weight.value}, {s.date}"
+              f"{', ' + _inline(s.status) if s.status else ''})" for s in finding.sources]
+    if finding.limits:
+        lines += ["", "Limits (the strongest argument against this finding):", ""]
+        lines += [f"- [{_inline(s.title)}]({s.url}) ({s.weight.value}, {s.date}"
+                  f"{', ' + _inline(s.status) if s.status else ''})" for s in finding.limits]
     lines += ["", "</details>", ""]
     return lines
 

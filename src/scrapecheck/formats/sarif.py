@@ -20,7 +20,7 @@ import re
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, Optional, Sequence
 
-from ..report import Finding, Report, Severity
+from ..report import Finding, Report, Severity, SourceRef
 from ._locate import finding_line
 from .interface import DEFAULT_CONTEXT, Citation, RenderContext, RuleDoc
 
@@ -65,7 +65,15 @@ def _doc_for(finding: Finding, context: RenderContext) -> RuleDoc:
     return RuleDoc(id=finding.rule_id, title=finding.title, severity=finding.severity.value,
                    category=finding.category.value, why=finding.title, example="",
                    remediation=finding.remediation,
-                   sources=tuple(Citation(id=s.id, title=s.title, url=s.url, date=s.date) for s in finding.sources))
+                   sources=tuple(_cite(s) for s in finding.sources), limits=tuple(_cite(s) for s in finding.limits))
+
+
+def _cite(source: SourceRef) -> Citation:
+    return Citation(id=source.id, title=source.title, url=source.url, date=source.date, weight=source.weight.value)
+
+
+def _cited(citations: Sequence[Citation]) -> list[dict[str, str]]:
+    return [{"id": c.id, "title": c.title, "url": c.url, "date": c.date, "weight": c.weight} for c in citations]
 
 
 def _help(doc: RuleDoc) -> dict[str, str]:
@@ -80,8 +88,14 @@ def _help(doc: RuleDoc) -> dict[str, str]:
         text += ["", "Example that triggers it:", doc.example.strip()]
         markdown += ["", "Example that triggers it:", "", "```toml", doc.example.strip(), "```"]
     if doc.sources:
-        text += ["", "References:"] + [f"- {s.title} ({s.date}): {s.url}" for s in doc.sources]
-        markdown += ["", "**References:**", ""] + [f"- [{s.title}]({s.url}) ({s.date})" for s in doc.sources]
+        text += ["", "References:"] + [f"- {s.title} ({s.date}; {s.weight}): {s.url}" for s in doc.sources]
+        markdown += ["", "**References:**", ""] + [f"- [{s.title}]({s.url}) ({s.date}; {s.weight})"
+                                                   for s in doc.sources]
+    if doc.limits:
+        text += ["", "Limits (authorities against this rule's theory):"]
+        text += [f"- {s.title} ({s.date}; {s.weight}): {s.url}" for s in doc.limits]
+        markdown += ["", "**Limits** (authorities against this rule's theory):", ""]
+        markdown += [f"- [{s.title}]({s.url}) ({s.date}; {s.weight})" for s in doc.limits]
     return {"text": "\n".join(text), "markdown": "\n".join(markdown)}
 
 
@@ -101,7 +115,8 @@ def _rule(doc: RuleDoc) -> dict[str, Any]:
             "tags": ["scrapecheck", "security", doc.category],
             "precision": "high",
             "security-severity": SECURITY_SEVERITY[severity],
-            "sources": [{"id": s.id, "title": s.title, "url": s.url, "date": s.date} for s in doc.sources],
+            "sources": _cited(doc.sources),
+            "limits": _cited(doc.limits),
         },
     }
 
@@ -136,6 +151,8 @@ def _result(finding: Finding, report: Report, rule_index: int, artifact_index: i
             "plan": report.plan.get("name"),
             "evidence": finding.evidence,
             "remediation": finding.remediation,
+            "weight": finding.weight.value if finding.weight else None,
+            "limits": [source.id for source in finding.limits],
         },
     }
     if finding.waiver:

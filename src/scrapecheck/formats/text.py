@@ -110,7 +110,12 @@ def _block(report: Report, context: RenderContext) -> list[str]:
                 else:
                     lines.append(f"{_INDENT}waived until {waiver['expires']}: {_safe(waiver['reason'])}")
             source = finding.sources[0]
-            lines.append(f"{_INDENT}source: {source.title} ({source.date}) {source.url}")
+            lines.append(f"{_INDENT}source: {source.title} ({source.date}, {source.weight.value}) {source.url}")
+            if len(finding.sources) > 1 and finding.weight:
+                lines.append(f"{_INDENT}weight: {finding.weight.value} (strongest of {len(finding.sources)} sources)")
+            if finding.limits:
+                limit = max(finding.limits, key=lambda s: s.weight.rank)
+                lines.append(f"{_INDENT}limited by: {limit.title} ({limit.date}, {limit.weight.value}) {limit.url}")
             lines.append(f"{_INDENT}fix: {finding.remediation}")
     if report.not_checked:
         lines.append("")

@@ -190,9 +190,14 @@ def load_policy(directory: Optional[Union[str, Path]] = None, extra: Sequence[Un
         for rule in pack.rules:
             if rule.id in rules:
                 raise PolicyError(str(path), rule.id, f"rule id already defined in {rule_files[rule.id].name}")
-            for index, source_id in enumerate(rule.sources):
-                if source_id not in sources:
-                    raise PolicyError(str(path), f"{rule.id}.sources[{index}]", f"unknown source id {source_id!r}")
+            for name in ("sources", "limits"):
+                for index, source_id in enumerate(getattr(rule, name)):
+                    if source_id not in sources:
+                        raise PolicyError(str(path), f"{rule.id}.{name}[{index}]", f"unknown source id {source_id!r}")
+            both = sorted(set(rule.sources) & set(rule.limits))
+            if both:
+                raise PolicyError(str(path), f"{rule.id}.limits", f"{both[0]!r} is cited both as a source and as "
+                                  "a limit; an authority either supports the rule or limits it")
             for node in rule.when.walk():
                 threshold = getattr(node, "threshold", None)
                 if threshold is not None and threshold not in thresholds:

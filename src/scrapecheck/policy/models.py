@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+import datetime as dt
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..report import Category, Severity
+from ..report import Category, Severity, Weight
 from .kinds import Check
 
 RULE_ID = re.compile(r"^[A-Z]{3}-\d{3}$")
 KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+Verification = Literal["full", "partial", "none"]
 
 
 class _Strict(BaseModel):
@@ -32,9 +36,20 @@ class Source(_Strict):
     url: str
     summary: str = ""
     points: list[str] = Field(default_factory=list)
-    verified: bool = False
+    verification: Verification = Field(
+        "none", description="full: key facts seen in the page read (verified_from); partial: read, but key facts "
+                            "rest on secondary reports; none: not re-checked.")
+    weight: Weight = Field(description="Kind of authority; findings show the strongest among their sources.")
+    checked: Optional[dt.date] = Field(
+        None, strict=True, description="Date last re-checked against verified_from (a TOML date); none if never.")
     verified_from: str = ""
     caveat: str = ""
+
+    @model_validator(mode="after")
+    def _checked_when_verified(self) -> "Source":
+        if self.verification != "none" and (self.checked is None or not self.verified_from):
+            raise ValueError(f"verification {self.verification!r} needs checked (a date) and verified_from")
+        return self
 
     @field_validator("id")
     @classmethod
@@ -135,6 +150,8 @@ class Rule(_Strict):
     example: str = Field(min_length=1)
     remediation: str = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
+    limits: list[str] = Field(
+        default_factory=list, description="Source ids of authorities that limit the rule's theory (the other side).")
     status: Literal["stable", "preview", "deprecated"] = "stable"
 
     @field_validator("id")
