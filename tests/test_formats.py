@@ -312,3 +312,22 @@ def test_text_output_escapes_control_characters_from_fetched_files() -> None:
                      "robots_txt": "User-agent: *\nDisallow: /p # \x1b[2J\x1b[31mgotcha\n"}]})
     rendered = text.render(evaluate(plan, offline=True))
     assert "\x1b" not in rendered and "\\x1b[2J" in rendered
+
+
+def test_report_json_and_combiner_come_from_one_model(report) -> None:
+    """Issue 9: the JSON shape is written once (ReportDocument); the multi-plan document nests the same thing."""
+    from scrapecheck.report import MultiReportDocument, ReportDocument
+
+    single = json.loads(json_format.render(report))
+    many = json.loads(json_format.render_many([report, report]))
+    assert set(single) == set(ReportDocument.model_fields)
+    assert set(many) == set(MultiReportDocument.model_fields)
+    assert many["reports"][0] == single
+    assert ReportDocument.model_validate(single).model_dump(mode="json") == single
+    assert many["summary"]["plans"] == 2
+    assert many["summary"]["counts"] == {k: 2 * v for k, v in single["summary"]["counts"].items()}
+
+
+def test_report_schema_is_generated_not_hand_written() -> None:
+    source = (ROOT / "src" / "scrapecheck" / "schema.py").read_text()
+    assert "ReportDocument" in source and '"properties": {' not in source

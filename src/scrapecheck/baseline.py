@@ -25,9 +25,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Literal, Optional, Sequence, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ._files import first_problem, load_document
+from ._model import Frozen
 from .errors import BaselineError
 from .formats.sarif import artifact_uri, fingerprint
 from .report import Finding, Report
@@ -36,10 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .policy.load import Policy
 
 
-class BaselineEntry(BaseModel):
+class BaselineEntry(Frozen):
     """One recorded finding. ``fingerprint`` decides; the other fields are for people reading the file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     fingerprint: str = Field(min_length=1)
     rule_id: str = Field(min_length=1)
@@ -49,8 +48,7 @@ class BaselineEntry(BaseModel):
     title: str = ""
 
 
-class Baseline(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Baseline(Frozen):
 
     version: Literal[1] = 1
     tool: Literal["scrapecheck"] = "scrapecheck"

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from ._files import first_problem, load_document, problems
+from ._model import Frozen
 from .errors import PlanError
 
 PLAN_VERSION = 1
@@ -74,8 +75,8 @@ Prose = Annotated[str, AfterValidator(_prose)]
 Rate = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+class _Section(Frozen):
+    model_config = ConfigDict(str_strip_whitespace=True)
 
 
 class Crawler(_Section):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Sequence, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, WithJsonSchema, model_validator
+from typing_extensions import Annotated, NotRequired, TypedDict
+
+from ._model import Frozen
 
 
 class Severity(str, Enum):
@@ -128,11 +131,33 @@ class Weight(str, Enum):
 _WEIGHT_RANK = {weight: len(Weight) - index for index, weight in enumerate(Weight)}
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+IsoDate = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 
 
-class SourceRef(_Frozen):
+class WaiverState(TypedDict):
+    """A waiver as applied to a finding (a plain dict at run time). An expired waiver no longer suppresses it."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    reason: Annotated[str, Field(min_length=1)]
+    expires: IsoDate
+    approved_by: Optional[str]
+    expired: NotRequired[Literal[True]]
+
+
+class PlanSummary(TypedDict):
+    """Who crawls what, as read from the plan (a plain dict at run time)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    name: str
+    source: Annotated[Optional[str], Field(description="The plan file.")]
+    user_agent: str
+    purpose: str
+    targets: list[str]
+
+
+class SourceRef(Frozen):
     """A citation as it appears in a finding: enough to find and judge the source."""
 
     id: str
@@ -144,7 +169,7 @@ class SourceRef(_Frozen):
     weight: Weight = Field(description="Kind of authority (statute in force, appellate decision, ..., allegation).")
 
 
-class Finding(_Frozen):
+class Finding(Frozen):
     """One rule that fired for this plan (and target): what, why, on which facts, and how to fix it."""
 
     rule_id: str
@@ -161,7 +186,8 @@ class Finding(_Frozen):
         None, description="Weight of the strongest source (computed from sources; null only without sources).")
     remediation: str
     suppressed: bool = False
-    waiver: Optional[dict[str, Any]] = None
+    waiver: Optional[WaiverState] = Field(
+        default=None, description="The waiver covering this finding: live (then suppressed is true) or expired.")
     baseline: bool = False
     """Recorded in the baseline given with ``--baseline``: known before, shown as such, not counted as new."""
 
@@ -176,7 +202,7 @@ class Finding(_Frozen):
         return (-self.severity.rank, self.rule_id, self.target or "", self.message)
 
 
-class NotChecked(_Frozen):
+class NotChecked(Frozen):
     """A rule the engine could not decide because a signal it needs was missing (offline, no snapshot)."""
 
     rule_id: str
@@ -184,12 +210,12 @@ class NotChecked(_Frozen):
     missing: list[str]
 
 
-class Report(_Frozen):
+class Report(Frozen):
     """What ``evaluate`` returns. Unsuppressed findings decide ``max_severity`` and ``exceeds``."""
 
     version: int = 1
     tool_version: str
-    plan: dict[str, Any]
+    plan: PlanSummary
     findings: list[Finding]
     not_checked: list[NotChecked] = Field(default_factory=list)
     signals: dict[str, Any] = Field(default_factory=dict)
@@ -218,23 +244,87 @@ class Report(_Frozen):
         return counts
 
     def summary(self) -> dict[str, Any]:
-        maximum = self.max_severity
-        return {
-            "max_severity": maximum.value if maximum else None,
-            "counts": self.counts,
-            "suppressed": sum(1 for finding in self.findings if finding.suppressed),
-            "baseline": sum(1 for finding in self.findings if finding.baseline),
-            "not_checked": len(self.not_checked),
-        }
+        return Summary.of([self]).model_dump(mode="json")
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md: version, plan, summary, findings, signals (plus not_checked)."""
-        return {
-            "version": self.version,
-            "tool_version": self.tool_version,
-            "plan": self.plan,
-            "summary": self.summary(),
-            "findings": [finding.model_dump(mode="json") for finding in self.findings],
-            "not_checked": [item.model_dump(mode="json") for item in self.not_checked],
-            "signals": self.signals,
-        }
+        """The JSON shape of DESIGN.md (``ReportDocument``): version, plan, summary, findings, signals, not_checked."""
+        return ReportDocument.of(self).model_dump(mode="json")
+
+
+class Counts(Frozen):
+    """Unwaived findings per severity; every severity present."""
+
+    info: int = Field(ge=0)
+    low: int = Field(ge=0)
+    medium: int = Field(ge=0)
+    high: int = Field(ge=0)
+    critical: int = Field(ge=0)
+
+
+class Summary(Frozen):
+    """What a gate needs from one report (or, summed, from several)."""
+
+    max_severity: Optional[Severity] = Field(
+        description="Highest severity among unwaived findings; null when there are none.")
+    counts: Counts
+    suppressed: int = Field(ge=0, description="Findings waived.")
+    baseline: int = Field(ge=0, description="Findings recorded in the baseline (known before, not counted).")
+    not_checked: int = Field(ge=0, description="Rule/target pairs not decided for lack of a signal.")
+
+    @classmethod
+    def of(cls, reports: Sequence["Report"]) -> "Summary":
+        counts = {severity.value: 0 for severity in Severity}
+        for report in reports:
+            for name, n in report.counts.items():
+                counts[name] += n
+        return cls(
+            max_severity=max((r.max_severity for r in reports if r.max_severity is not None), default=None),
+            counts=Counts(**counts),
+            suppressed=sum(1 for report in reports for finding in report.findings if finding.suppressed),
+            baseline=sum(1 for report in reports for finding in report.findings if finding.baseline),
+            not_checked=sum(len(report.not_checked) for report in reports),
+        )
+
+
+class ReportDocument(Frozen):
+    """One plan's report as ``--format json`` writes it: findings most severe first."""
+
+    model_config = ConfigDict(title="Report")
+
+    version: Literal[1] = 1
+    tool_version: str
+    plan: PlanSummary
+    summary: Summary
+    findings: list[Finding]
+    not_checked: list[NotChecked]
+    signals: dict[str, Any] = Field(description="The signals used (robots.txt snapshots, opt-outs), as recorded "
+                                                "by 'scrapecheck fetch'.")
+
+    @classmethod
+    def of(cls, report: "Report") -> "ReportDocument":
+        return cls(version=1, tool_version=report.tool_version, plan=report.plan, summary=Summary.of([report]),
+                   findings=report.findings, not_checked=report.not_checked, signals=report.signals)
+
+
+class MultiSummary(Summary):
+    """The summary of several plans: the sums, and how many plans."""
+
+    plans: int = Field(ge=0, description="Plans checked.")
+
+
+class MultiReportDocument(Frozen):
+    """Several plans (or a directory) in one run: a combined summary and one report per plan."""
+
+    model_config = ConfigDict(title="MultiReport")
+
+    version: Literal[1] = 1
+    tool_version: str
+    summary: MultiSummary
+    reports: list[ReportDocument]
+
+    @classmethod
+    def of(cls, reports: Sequence["Report"]) -> "MultiReportDocument":
+        summary = Summary.of(reports)
+        return cls(version=1, tool_version=reports[0].tool_version if reports else "",
+                   summary=MultiSummary(**dict(summary), plans=len(reports)),
+                   reports=[ReportDocument.of(report) for report in reports])

@@ -20,9 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from ._files import field_path, load_document, problem_message
+from ._model import Frozen
 from .errors import WaiverError
 from .report import Finding
 
@@ -31,10 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 
-class Waiver(BaseModel):
+class Waiver(Frozen):
     """Accept ``rule`` (for ``target``, or everywhere) until ``expires``, for a stated ``reason``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: str = Field(min_length=1)
     target: Optional[str] = None
@@ -71,8 +70,7 @@ class Waiver(BaseModel):
 _RULE_ID = re.compile(r"^[A-Z]{3}-\d{3}$")
 
 
-class WaiversFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class WaiversFile(Frozen):
     waivers: list[Waiver] = Field(default_factory=list)
 
 

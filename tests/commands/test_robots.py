@@ -11,8 +11,8 @@ from typing import Iterator
 
 import pytest
 
-from scrapecheck.errors import InputError
 from scrapecheck.commands import robots as command
+from scrapecheck.errors import InputError
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\nAllow: /private/ok\n\nUser-agent: AcmeBot\nDisallow: /\nCrawl-delay: 3\n"
 

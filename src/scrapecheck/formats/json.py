@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional, Sequence
 
-from ..report import Report, Severity
+from ..report import MultiReportDocument, Report
 from .interface import RenderContext
 
 
@@ -20,25 +20,8 @@ def _dump(data: Any) -> str:
 
 
 def combined(reports: Sequence[Report]) -> dict[str, Any]:
-    """The several-plans document."""
-    counts = {severity.value: 0 for severity in Severity}
-    for report in reports:
-        for name, n in report.counts.items():
-            counts[name] += n
-    highest = max((r.max_severity for r in reports if r.max_severity is not None), default=None)
-    return {
-        "version": 1,
-        "tool_version": reports[0].tool_version if reports else "",
-        "summary": {
-            "plans": len(reports),
-            "max_severity": highest.value if highest else None,
-            "counts": counts,
-            "suppressed": sum(report.summary()["suppressed"] for report in reports),
-            "baseline": sum(report.summary()["baseline"] for report in reports),
-            "not_checked": sum(len(report.not_checked) for report in reports),
-        },
-        "reports": [report.to_dict() for report in reports],
-    }
+    """The several-plans document (``MultiReportDocument``)."""
+    return MultiReportDocument.of(reports).model_dump(mode="json")
 
 
 def render(report: Report, context: Optional[RenderContext] = None) -> str:

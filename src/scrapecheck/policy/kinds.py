@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Mapping, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
+from .._model import Frozen
 from ..plan import field_paths
 
 if TYPE_CHECKING:
@@ -65,8 +66,7 @@ def _false(**evidence: Any) -> Outcome:
     return Outcome(False, evidence)
 
 
-class _Kind(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Kind(Frozen):
     target_scoped: ClassVar[bool] = False
     evidence_keys: ClassVar[tuple[str, ...]] = ()
 

@@ -6,8 +6,9 @@ import re
 import datetime as dt
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from .._model import Frozen
 from ..report import Category, Severity, Weight
 from .kinds import Check
 
@@ -19,8 +20,8 @@ ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 Verification = Literal["full", "partial", "none"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Frozen):
+    """Policy files are strict: unknown keys are errors, values are frozen."""
 
 
 class Source(_Strict):

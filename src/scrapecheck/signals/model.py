@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from .._model import Frozen
 
 RobotsOutcome = Literal[
     "ok",           # 2xx with rules (or none): parse and obey
@@ -38,11 +40,10 @@ OptOutScope = Literal[
 ]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RobotsSignal(_Frozen):
+
+class RobotsSignal(Frozen):
     """A robots.txt as fetched or as snapshotted in the plan."""
 
     url: str
@@ -71,7 +72,7 @@ class RobotsSignal(_Frozen):
         return ""
 
 
-class OptOut(_Frozen):
+class OptOut(Frozen):
     """One machine-readable (or, for legal notices, human-readable) reservation found on a target."""
 
     kind: OptOutKind
@@ -83,7 +84,7 @@ class OptOut(_Frozen):
     agents: list[str] = Field(default_factory=list, description="For robots-ai-agent: the agent tokens blocked.")
 
 
-class TargetSignals(_Frozen):
+class TargetSignals(Frozen):
     """Everything collected for one origin."""
 
     origin: str
@@ -95,7 +96,7 @@ class TargetSignals(_Frozen):
     problems: list[str] = Field(default_factory=list, description="What went wrong while collecting, in words.")
 
 
-class Signals(_Frozen):
+class Signals(Frozen):
     """Signals for all targets of a plan, keyed by origin (``scheme://host[:port]``)."""
 
     version: Literal[1] = Field(1, description="Signals file format version; only 1 exists.")
