@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from pydantic import ValidationError
 
@@ -18,6 +19,9 @@ from .report import Report
 from .signals.model import Signals
 from .signals.snapshot import from_plan, load_signals
 from .waivers import Waiver, load_waivers
+
+if TYPE_CHECKING:
+    from .signals.config import FetchConfig
 
 PolicyInput = Union[Policy, str, Path, None]
 SignalsInput = Union[Signals, dict, str, Path, None]
@@ -92,11 +96,15 @@ def evaluate(
     policies: PolicyInput = None,
     waivers: WaiversInput = None,
     today: Optional[date] = None,
+    allow_private_networks: bool = False,
+    fetch_config: Optional["FetchConfig"] = None,
 ) -> Report:
     """Check a plan against the rule packs and return a Report, most severe findings first.
 
     Online (the default), signals the plan and ``signals`` lack are fetched from the targets first. Offline,
     only what is given is used, and a rule that needs a missing signal is reported as not checked.
+    Fetching refuses loopback, private, link-local and metadata addresses unless ``allow_private_networks``
+    (or ``fetch_config.allow_private_networks``) is True; ``fetch_config`` sets deadlines, retries and caps.
     """
     if not isinstance(plan, CrawlPlan):
         raise TypeError(f"evaluate() takes a CrawlPlan (see load_plan), not {type(plan).__name__}")
@@ -105,9 +113,12 @@ def evaluate(
     if not offline:
         missing = _missing_origins(plan, given)
         if missing:
-            from .signals.fetch import collect  # the only network module; imported only when needed
+            from .signals.fetch import FetchConfig, collect  # the network; imported only when needed
 
-            fetched = collect(plan, origins=missing)
+            config = fetch_config or FetchConfig()
+            if allow_private_networks and not config.allow_private_networks:
+                config = dataclasses.replace(config, allow_private_networks=True)
+            fetched = collect(plan, origins=missing, config=config)
             given = given.merged_over(fetched) if given is not None else fetched
     return evaluate_plan(plan, policy, signals=given, waivers=_waivers(waivers),
                          today=today or datetime.now(timezone.utc).date())

@@ -85,7 +85,7 @@ def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView
         robots_opt_outs = None
         if robots is not None:
             if target.origin not in compiled:
-                parsed = RobotsPolicy.parse(robots.effective_text)
+                parsed = RobotsPolicy.parse(robots.effective_rules)
                 opt_outs = from_robots(parsed, token, robots.url) if robots.outcome == "ok" else []
                 compiled[target.origin] = (parsed, opt_outs)
             robots_policy, robots_opt_outs = compiled[target.origin]

@@ -24,7 +24,9 @@ from pydantic import (
 
 from ._files import first_problem, load_document, problems
 from ._model import Frozen
-from .errors import PlanError
+from ._url import origin as url_origin
+from ._url import parse_origin, path_and_query
+from .errors import InputError, PlanError
 
 PLAN_VERSION = 1
 MAX_SNAPSHOT_BYTES = 10 * 1024 * 1024
@@ -180,6 +182,10 @@ class Target(_Section):
             raise ValueError(f"has no host: {value!r}")
         if not _valid_host(host):
             raise ValueError(f"has an invalid host {host!r}")
+        try:
+            parse_origin(value)
+        except InputError as exc:
+            raise ValueError(f"has no usable origin: {str(exc).split(': ', 2)[-1]}") from None
         return value
 
     @field_validator("paths")
@@ -201,28 +207,19 @@ class Target(_Section):
 
     @property
     def origin(self) -> str:
-        """``scheme://host[:port]`` in lower case, the key robots.txt and signals are stored under."""
-        parts = urlsplit(self.url)
-        host = (parts.hostname or "").lower()
-        default = {"http": 80, "https": 443}[parts.scheme.lower()]
-        port = parts.port
-        netloc = f"[{host}]" if ":" in host else host
-        if port and port != default:
-            netloc = f"{netloc}:{port}"
-        return f"{parts.scheme.lower()}://{netloc}"
+        """``scheme://host[:port]`` (see :func:`scrapecheck._url.origin`), the key robots.txt and signals use."""
+        return url_origin(self.url)
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.url).hostname or "").lower()
+        return parse_origin(self.url).host
 
     @property
     def planned_paths(self) -> list[str]:
         """The paths the crawl will fetch: ``paths`` or, when empty, the url's own path and query."""
         if self.paths:
             return list(self.paths)
-        parts = urlsplit(self.url)
-        path = parts.path or "/"
-        return [f"{path}?{parts.query}" if parts.query else path]
+        return [path_and_query(self.url)]
 
 
 class Access(_Section):

@@ -164,7 +164,7 @@ def server() -> Iterator[http.server.HTTPServer]:
 
 def test_fetch_from_url(server: http.server.HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    code, out = run([base + "/private/x?y=1", "--agent", "OtherBot/1.0"], capsys)
+    code, out = run([base + "/private/x?y=1", "--agent", "OtherBot/1.0", "--allow-private"], capsys)
     assert code == 0
     assert out.split() == ["disallowed", "/private/x?y=1", "line", "2:", "Disallow:", "/private/"]
     assert _Handler.seen_agents[-1] == "OtherBot/1.0"
@@ -172,13 +172,15 @@ def test_fetch_from_url(server: http.server.HTTPServer, capsys: pytest.CaptureFi
 
 def test_fetch_404_means_everything_allowed(server: http.server.HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
     server.mode = "gone"  # type: ignore[attr-defined]
-    code, out = run([f"http://127.0.0.1:{server.server_address[1]}", "--agent", "x", "/a"], capsys)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    code, out = run([base, "--agent", "x", "--allow-private", "/a"], capsys)
     assert code == 0 and out.startswith("allowed")
 
 
 def test_fetch_503_disallows_everything(server: http.server.HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
     server.mode = "down"  # type: ignore[attr-defined]
-    code, out = run([f"http://127.0.0.1:{server.server_address[1]}", "--agent", "x", "--retries", "0", "/a"], capsys)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    code, out = run([base, "--agent", "x", "--retries", "0", "--allow-private", "/a"], capsys)
     assert code == 0 and out.split() == ["disallowed", "/a", "(robots.txt", "unreachable)"]
 
 

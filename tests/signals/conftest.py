@@ -20,8 +20,9 @@ from scrapecheck.plan import CrawlPlan, parse_plan
 from scrapecheck.signals.fetch import FetchCache, FetchConfig
 
 FAST = FetchConfig(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, retries=2, backoff=0.01,
-                   max_retry_after=2.0, cache_ttl=0)
-"""Short timeouts and tiny backoff so the whole suite stays fast; no cache unless a test asks for one."""
+                   max_retry_after=2.0, cache_ttl=0, allow_private_networks=True)
+"""Short timeouts and tiny backoff so the whole suite stays fast; no cache unless a test asks for one; the
+local test server is on 127.0.0.1, so private networks are allowed (tests of the refusal turn it off)."""
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Site:
     def __init__(self) -> None:
         self.routes: dict[str, list[Answer]] = {}
         self.hits: list[tuple[str, str]] = []
+        self.hosts: list[str] = []
         self.lock = threading.Lock()
         handler = _handler(self)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -72,6 +74,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             with site.lock:
                 site.hits.append((self.path, self.headers.get("User-Agent", "")))
+                site.hosts.append(self.headers.get("Host", ""))
                 answers = site.routes.get(self.path)
                 if answers is None:
                     answer = Answer(status=404, body=b"not here")

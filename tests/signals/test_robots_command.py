@@ -20,7 +20,7 @@ NO_RETRY = dataclasses.replace(FAST, retries=0, fetch_pages=False)
 
 
 def robots_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["robots", *argv])
+    code = main(["robots", *argv, "--allow-private"])  # the test server is on 127.0.0.1
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

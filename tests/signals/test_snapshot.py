@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from scrapecheck import evaluate, load_plan
 from scrapecheck.cli import main
 from scrapecheck.errors import SignalsError
-from scrapecheck.signals.fetch import clear_cache, collect
+from scrapecheck.signals.fetch import collect
 from scrapecheck.signals.snapshot import dump_signals, load_signals, save_signals
 
 from .conftest import FAST, Site
@@ -24,13 +23,6 @@ User-agent: *
 Content-Signal: search=yes, ai-train=no
 Disallow: /private/
 """
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    clear_cache()  # live evaluate uses the process-wide cache; ports are reused between tests
-    yield
-    clear_cache()
 
 
 def serve_everything(site: Site, refused: Site) -> None:
@@ -62,7 +54,7 @@ def test_fetch_save_load_evaluate_matches_a_live_evaluate(site: Site, other_site
 
     saved = save_signals(collect(plan, config=FAST), tmp_path / "signals.json")
     offline = evaluate(plan, offline=True, signals=load_signals(saved))
-    live = evaluate(plan)
+    live = evaluate(plan, allow_private_networks=True)
 
     assert finding_keys(offline) == finding_keys(live)
     ids = {f.rule_id for f in offline.findings}
@@ -74,7 +66,7 @@ def test_search_indexing_plan_is_not_judged_by_ai_training_reservations(site: Si
                                                                        tmp_path: Path) -> None:
     serve_everything(site, other_site)
     plan = load_plan(write_plan(tmp_path, f"{site.origin}/", kind="search-indexing"))
-    report = evaluate(plan)
+    report = evaluate(plan, allow_private_networks=True)
     assert not {f.rule_id for f in report.findings} & {"AIO-010", "AIO-011", "AIO-012", "AIO-014", "AIO-015"}
 
 
@@ -84,13 +76,13 @@ def test_cli_fetch_then_check_with_signals_equals_live_check(site: Site, other_s
     plan = str(write_plan(tmp_path, f"{site.origin}/", f"{other_site.origin}/"))
     signals = str(tmp_path / "signals.json")
 
-    assert main(["fetch", plan, "-o", signals, "--timeout", "2", "--retries", "0"]) == 0
+    assert main(["fetch", plan, "-o", signals, "--timeout", "2", "--retries", "0", "--allow-private"]) == 0
     fetched = capsys.readouterr()
     assert "robots.txt ok (HTTP 200)" in fetched.err and "refused (HTTP 403)" in fetched.err
 
     offline_status = main(["check", plan, "--offline", "--signals", signals, "--format", "json"])
     offline = json.loads(capsys.readouterr().out)
-    live_status = main(["check", plan, "--format", "json"])
+    live_status = main(["check", plan, "--format", "json", "--allow-private"])
     live = json.loads(capsys.readouterr().out)
 
     assert offline_status == live_status == 1
@@ -101,7 +93,7 @@ def test_cli_fetch_then_check_with_signals_equals_live_check(site: Site, other_s
 def test_cli_fetch_to_stdout_writes_signals_json(site: Site, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     site.robots("User-agent: *\nAllow: /\n")
-    assert main(["fetch", str(write_plan(tmp_path, f"{site.origin}/")), "--robots-only"]) == 0
+    assert main(["fetch", str(write_plan(tmp_path, f"{site.origin}/")), "--robots-only", "--allow-private"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["targets"][site.origin]["robots"]["outcome"] == "ok"
     assert data["targets"][site.origin]["opt_outs"] is None

@@ -42,8 +42,17 @@ def count(minimum: int) -> Any:
     return parse
 
 
+def add_private_option(parser: argparse.ArgumentParser) -> None:
+    """``--allow-private``: every command that fetches takes it; never read from a configuration file, so a
+    pull request cannot turn it on by editing ``pyproject.toml`` (docs/security.md)."""
+    parser.add_argument("--allow-private", action="store_true",
+                        help="allow fetching from loopback, private, link-local, shared and cloud-metadata "
+                             "addresses (refused by default, after DNS and on every redirect)")
+
+
 def add_fetch_options(parser: argparse.ArgumentParser, *, concurrency: bool = False) -> None:
-    """``--timeout`` and ``--retries`` (and ``--concurrency`` for commands that fetch many origins)."""
+    """``--timeout``, ``--retries`` and ``--allow-private`` (and ``--concurrency`` for commands that fetch many
+    origins)."""
     parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"read timeout per request (default: {DEFAULT_TIMEOUT:g}); connect timeout is half "
                              "of it, a whole response may take three times it")
@@ -52,17 +61,24 @@ def add_fetch_options(parser: argparse.ArgumentParser, *, concurrency: bool = Fa
     if concurrency:
         parser.add_argument("--concurrency", type=count(1), default=DEFAULT_CONCURRENCY, metavar="N",
                             help=f"origins fetched at once (default: {DEFAULT_CONCURRENCY})")
+    add_private_option(parser)
 
 
 def fetch_config(args: argparse.Namespace, **extra: Any) -> Any:
-    """The ``FetchConfig`` the parsed options describe; ``extra`` sets further fields."""
-    from ..signals.fetch import FetchConfig
+    """The ``FetchConfig`` the parsed options describe; ``extra`` sets further fields.
+
+    ``--timeout`` is the read timeout; connecting gets half of it, a whole response three times it, and one
+    origin (every request, retry, wait and redirect) six times it.
+    """
+    from ..signals.config import FetchConfig
 
     values: dict[str, Any] = {
         "connect_timeout": max(args.timeout / 2, 0.1),
         "read_timeout": args.timeout,
         "total_timeout": max(args.timeout * 3, 1.0),
+        "origin_timeout": max(args.timeout * 6, 2.0),
         "retries": args.retries,
+        "allow_private_networks": bool(getattr(args, "allow_private", False)),
     }
     if getattr(args, "concurrency", None) is not None:
         values["max_concurrency"] = args.concurrency

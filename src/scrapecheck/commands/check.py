@@ -9,6 +9,7 @@ from typing import Any, Optional, Sequence
 
 from ..cli import Exit
 from ..errors import ScrapecheckError, UsageError
+from ._options import add_private_option
 from ._output import use_colour, write_output
 
 NAME = "check"
@@ -29,6 +30,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     check.add_argument("--offline", action=argparse.BooleanOptionalAction, default=None,
                        help="use only snapshots in the plan and --signals (--no-offline overrides the config)")
     check.add_argument("--signals", metavar="FILE", help="signals recorded by 'scrapecheck fetch'")
+    add_private_option(check)
     check.add_argument("--format", choices=FORMAT_NAMES, default=None, help="output format (default: text)")
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     check.add_argument("--fail-on", choices=SEVERITIES, default=None, metavar="SEV",
@@ -143,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         plan = load_plan(path)
         plans.append(plan.model_copy(update={"source": _relative(path)}))
     evaluated = [evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
-                          waivers=waivers) for plan in plans]
+                          waivers=waivers, allow_private_networks=args.allow_private) for plan in plans]
     reports = [selection.restrict(report, chosen) for report in evaluated]
 
     context = RenderContext(

@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     if _is_url(args.source):
         robots = _fetch(args, agent)
         outcome = robots.outcome
-        policy = RobotsPolicy.parse(robots.body if outcome == "ok" and robots.body is not None else "")
+        policy = RobotsPolicy.parse(robots.raw if outcome == "ok" and robots.raw is not None else b"")
     else:
         outcome = "ok"
         policy = RobotsPolicy.parse(read_file(args.source))

@@ -6,9 +6,19 @@ A signal records where it was found (URL, header, line) so that every finding bu
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from typing import Literal, Optional
 
-from pydantic import Field, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from .._model import Frozen
 
@@ -40,17 +50,26 @@ OptOutScope = Literal[
 ]
 
 
+class Evidence(Frozen):
+    """Frozen, and strict: a signals file is evidence, so ``"truncated": "yes"`` or ``"status": "200"`` is
+    refused rather than coerced."""
+
+    model_config = ConfigDict(strict=True)
 
 
 
-class RobotsSignal(Frozen):
+class RobotsSignal(Evidence):
     """A robots.txt as fetched or as snapshotted in the plan."""
 
     url: str
     origin: Literal["snapshot", "fetched"] = "snapshot"
     outcome: RobotsOutcome = "ok"
     status: Optional[int] = None
-    body: Optional[str] = Field(None, description="Text of the body (UTF-8, invalid bytes replaced), up to the cap.")
+    body: Optional[str] = Field(None, description="Text of the body for people (UTF-8, invalid bytes replaced), "
+                                                  "up to the cap; None when no rules were read (HTML, binary).")
+    body_base64: Optional[str] = Field(
+        None, description="The body's exact bytes, base64, when they are not valid UTF-8 (so `body` cannot hold "
+                          "them); rules are matched on these bytes.")
     sha256: Optional[str] = Field(None, description="SHA-256 of the body bytes as received.")
     size: Optional[int] = None
     truncated: bool = False
@@ -62,6 +81,49 @@ class RobotsSignal(Frozen):
         default_factory=dict, description="Response headers that matter (lower-case name → values), if fetched.")
     attempts: Optional[int] = Field(None, description="Requests made for the final answer (retries included).")
 
+    @model_serializer(mode="wrap")
+    def _omit_absent_bytes(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("body_base64") is None:
+            data.pop("body_base64", None)  # only present when the body is not valid UTF-8
+        return data
+
+    @model_validator(mode="after")
+    def _body_matches_hash(self) -> "RobotsSignal":
+        raw = self.raw  # also checks that body_base64 decodes
+        if raw is None or self.sha256 is None or (self.origin == "snapshot" and self.truncated):
+            return self
+        if hashlib.sha256(raw).hexdigest() != self.sha256.lower():
+            raise ValueError(f"the body of {self.url} does not match its sha256 {self.sha256}: the recorded "
+                             "evidence was changed; record it again with 'scrapecheck fetch'")
+        return self
+
+    @property
+    def raw(self) -> Optional[bytes]:
+        """The body's exact bytes (what rules are matched on), or None when no body was kept."""
+        if self.body_base64 is not None:
+            try:
+                return base64.b64decode(self.body_base64, validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError(f"body_base64 of {self.url} is not valid base64") from None
+        return None if self.body is None else self.body.encode("utf-8")
+
+    @property
+    def rfc9309(self) -> Literal["success", "unavailable", "unreachable"]:
+        """RFC 9309's class of this outcome: success (2.3.1.1), unavailable (2.3.1.3), unreachable (2.3.1.4)."""
+        if self.outcome in ("ok", "html"):
+            return "success"
+        return "unreachable" if self.outcome == "unreachable" else "unavailable"
+
+    @property
+    def effective_rules(self) -> bytes:
+        """The rules to obey as octets, per RFC 9309 2.3.1: the exact body, nothing, or disallow all."""
+        if self.outcome == "ok":
+            return self.raw or b""
+        if self.outcome == "unreachable":
+            return b"User-agent: *\nDisallow: /\n"
+        return b""
+
     @property
     def effective_text(self) -> str:
         """The rules to obey, per RFC 9309 2.3.1: the body, nothing (allow all), or disallow all."""
@@ -72,7 +134,7 @@ class RobotsSignal(Frozen):
         return ""
 
 
-class OptOut(Frozen):
+class OptOut(Evidence):
     """One machine-readable (or, for legal notices, human-readable) reservation found on a target."""
 
     kind: OptOutKind
@@ -84,7 +146,7 @@ class OptOut(Frozen):
     agents: list[str] = Field(default_factory=list, description="For robots-ai-agent: the agent tokens blocked.")
 
 
-class TargetSignals(Frozen):
+class TargetSignals(Evidence):
     """Everything collected for one origin."""
 
     origin: str
@@ -96,7 +158,7 @@ class TargetSignals(Frozen):
     problems: list[str] = Field(default_factory=list, description="What went wrong while collecting, in words.")
 
 
-class Signals(Frozen):
+class Signals(Evidence):
     """Signals for all targets of a plan, keyed by origin (``scheme://host[:port]``)."""
 
     version: Literal[1] = Field(1, description="Signals file format version; only 1 exists.")

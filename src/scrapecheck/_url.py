@@ -1,0 +1,140 @@
+"""The one place that says what a URL's origin is and what its "path plus query" is.
+
+Two spellings of one site must give one key, or a plan, a signals file and a Guard cache disagree about which
+robots.txt governs a URL. Hosts are lower-cased and international names are mapped with UTS #46 and IDNA 2008
+(the ``idna`` package, which urllib3 also uses): ``https://BÜCHER.de:443/`` and ``https://xn--bcher-kva.de/``
+both have the origin ``https://bücher.de``, shown in Unicode for people, while :func:`request_host` gives the
+ASCII form that goes on the wire. Default ports (80, 443) are dropped. A leaf module: stdlib, ``idna`` and
+the error types only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import idna
+
+from .errors import InputError
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class Origin(NamedTuple):
+    """An http(s) origin: ``scheme``, ``host`` (Unicode, lower case; IPv6 without brackets) and ``port``."""
+
+    scheme: str
+    host: str
+    port: int
+
+    @property
+    def ascii_host(self) -> str:
+        """The host as sent in DNS, the Host header and TLS SNI (A-labels for international names)."""
+        return request_host(self.host)
+
+    def __str__(self) -> str:
+        return _serialise(self.scheme, self.host, self.port)
+
+    def url(self, path: str = "/") -> str:
+        """An absolute URL on this origin, with the ASCII host (what a client requests)."""
+        return _serialise(self.scheme, self.ascii_host, self.port) + path
+
+
+def _serialise(scheme: str, host: str, port: int) -> str:
+    netloc = f"[{host}]" if ":" in host else host
+    if port != DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    return f"{scheme}://{netloc}"
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def normalise_host(host: str) -> str:
+    """Lower case; international names mapped (UTS #46) and shown as U-labels. ValueError when not a name."""
+    host = host.strip()
+    if not host:
+        raise ValueError("no host")
+    if _is_ip(host):
+        return str(ipaddress.ip_address(host))
+    if host.isascii() and "xn--" not in host.lower():
+        return host.lower()
+    try:
+        return idna.decode(idna.encode(host, uts46=True))
+    except idna.IDNAError:
+        pass
+    try:  # IDNA 2003, as Python's codec and the plan's validation read it (e.g. names with symbols)
+        return host.encode("idna").decode("idna").lower()
+    except UnicodeError as exc:
+        raise ValueError(f"not a valid international domain name ({exc})") from None
+
+
+def request_host(host: str) -> str:
+    """The ASCII form of a host for DNS, the Host header and SNI. ValueError when it has none."""
+    if host.isascii() or _is_ip(host):
+        return host.lower()
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        pass
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise ValueError(f"not a valid international domain name ({exc})") from None
+
+
+def parse_origin(url: str) -> Origin:
+    """The origin of an http(s) URL; :class:`~scrapecheck.errors.InputError` naming the URL when there is none.
+
+    Malformed URLs (``http://[::1``), bad ports (``:99999``), missing hosts, credentials and schemes other than
+    http and https are refused.
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a str, not {type(url).__name__}")
+    text = url.strip()
+
+    def bad(message: str) -> InputError:
+        return InputError(url, "url", message)
+
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise bad(f"not a valid URL ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise bad("must be an http:// or https:// URL")
+    if port == 0:
+        raise bad("port 0 is not a valid port")
+    raw_host = parts.hostname
+    if not raw_host:
+        raise bad("URL has no host")
+    if any(ch in raw_host for ch in " \t\r\n/\\?#@"):
+        raise bad(f"not a valid URL (invalid host {raw_host!r})")
+    try:
+        host = normalise_host(raw_host)
+    except ValueError as exc:
+        raise bad(str(exc)) from None
+    return Origin(scheme, host, DEFAULT_PORTS[scheme] if port is None else port)
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]``: the key robots.txt, signals and caches are stored under (see module doc)."""
+    return str(parse_origin(url))
+
+
+def path_and_query(url: str) -> str:
+    """What robots.txt rules are matched against: the path (``/`` when empty) plus ``?query``; no fragment."""
+    parts = urlsplit(url.strip())
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+__all__ = ["DEFAULT_PORTS", "Origin", "normalise_host", "origin", "parse_origin", "path_and_query",
+           "request_host"]
