@@ -1,12 +1,15 @@
-"""Property tests: the compiled matcher equals a literal re-statement of Google's algorithm, and the
-parser never raises."""
+"""Property tests: both matcher tiers (uncompiled and compiled regex) equal a literal re-statement of
+Google's algorithm, and the parser never raises."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scrapecheck.robots import RobotsPolicy, is_allowed
+from scrapecheck.robots import RobotsPolicy, _match
 
 from .reference import allowed as reference_allowed
 from .reference import matches as reference_matches
@@ -42,16 +45,54 @@ URL_FORMS = st.sampled_from(
 )
 
 
+TIERS = ("uncompiled", "compiled")
+
+
+@contextmanager
+def tier(name: str) -> Iterator[None]:
+    """Rule sets built inside start in (and keep to) the named tier."""
+    saved = _match.FORCE_TIER
+    _match.FORCE_TIER = name
+    try:
+        yield
+    finally:
+        _match.FORCE_TIER = saved
+
+
+def _parse_in(name: str, robots: str, agent: str) -> RobotsPolicy:
+    with tier(name):
+        policy = RobotsPolicy.parse(robots)
+        ruleset = policy._resolve(policy._group_indexes(agent))[1]
+    # The tier asked for is the one that runs (a regex can always be built for these small files).
+    assert ruleset.tier == (name if ruleset._ordered else "uncompiled")
+    return policy
+
+
 @SETTINGS
 @given(robots_files(), st.sampled_from(["FooBot", "foo", "BarBot", "Qux", "Foo Bar/2"]), URL_FORMS, URL_PATHS)
 def test_matches_reference_algorithm(robots: str, agent: str, form: str, path: str) -> None:
     url = form.format(path)
     expected, line = reference_allowed(robots, agent, url)
-    policy = RobotsPolicy.parse(robots)
-    assert policy.is_allowed(agent, url) is expected
-    verdict = policy.explain(agent, url)
-    assert verdict.allowed is expected
-    assert (verdict.line or 0) == line
+    for name in TIERS:
+        policy = _parse_in(name, robots, agent)
+        assert policy.is_allowed(agent, url) is expected, name
+        verdict = policy.explain(agent, url)
+        assert verdict.allowed is expected, name
+        assert (verdict.line or 0) == line, name
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.booleans(), st.text(alphabet="/ab*$", max_size=7)), max_size=12),
+       st.text(alphabet="/ab$", max_size=10))
+def test_many_rules_match_reference(rules: list[tuple[bool, str]], path: str) -> None:
+    """Many rules sharing heads exercise the prefix chain and the candidate order of the first tier."""
+    robots = "User-agent: *\n" + "".join(f"{'Allow' if a else 'Disallow'}: {p}\n" for a, p in rules)
+    url = "http://h/" + path
+    expected, line = reference_allowed(robots, "x", url)
+    for name in TIERS:
+        policy = _parse_in(name, robots, "x")
+        assert policy.is_allowed("x", url) is expected, name
+        assert (policy.explain("x", url).line or 0) == line, name
 
 
 @SETTINGS
@@ -60,8 +101,9 @@ def test_pattern_matching_reference(pattern: str, path: str) -> None:
     path = "/" + path
     expected = reference_matches(path, pattern)
     robots = f"User-agent: *\nDisallow: {pattern}\n"
-    # An empty pattern matches with length 0 and never decides.
-    assert is_allowed(robots, "x", "http://h" + path) is (not expected or pattern == "")
+    for name in TIERS:
+        # An empty pattern matches with length 0 and never decides.
+        assert _parse_in(name, robots, "x").is_allowed("x", "http://h" + path) is (not expected or pattern == ""), name
 
 
 @SETTINGS

@@ -1,21 +1,35 @@
-"""Compiled matching of one merged rule set against URL paths.
+"""Matching of one merged rule set against URL paths, in two tiers.
 
 Google's decision (robots.cc ``RobotsMatcher::disallow``) compares the longest matching Allow with the
 longest matching Disallow, the length being the pattern's length in octets; Allow wins ties; empty
 patterns (length 0) never decide. So the first rule that matches, in order of (length desc, Allow
-before Disallow, line asc), decides — and that is what a regular-expression alternation returns when
-its branches are written in that order. All patterns of a rule set become one compiled regex; the
-last (empty) group of each branch tells which branch matched, via ``Match.lastindex``.
+before Disallow, line asc), decides. Both tiers look for that first rule:
 
-``*`` and a final ``$`` are the only special characters (RFC 9309 §2.2.3). To keep matching linear
-whatever the patterns (``/*a*a*a*a*b`` must not backtrack exponentially), each middle segment between
-two ``*`` is matched atomically at its leftmost occurrence, which is exact for ``*``-only globs.
+* **Uncompiled** (every rule set starts here). A pattern can match a path only if its *literal head*
+  (the text before its first ``*``, less a final ``$``) is a prefix of the path. The distinct heads are
+  sorted and each is linked to its longest proper prefix among them, so a bisect and a walk up that
+  chain find every head that prefixes the path. Only the rules under those heads are tested, in
+  decision order, with ``str.startswith``/``str.find`` for the ``*`` and ``$`` parts; a rule without
+  ``*`` or ``$`` needs no test at all, and ends the search. Building this costs a sort.
+* **Compiled**. All patterns become one regex whose branches are in decision order (a regex
+  alternation returns its first matching branch); the last, empty group of each branch tells which
+  one matched (``Match.lastindex``). Per check this is faster, but building it runs Python's
+  pure-Python regex compiler, which costs far more than parsing the file. So a rule set switches only
+  once the time its checks have spent in the first tier reaches the estimated cost of compiling, and
+  never when that estimate is above :data:`COMPILE_CAP` (nor when the regex cannot be built). This
+  bounds a crawler's total cost to about twice the better of the two, whatever the number of URLs.
+
+``*`` and a final ``$`` are the only special characters (RFC 9309 §2.2.3). Both tiers match each
+middle segment between two ``*`` at its leftmost occurrence, which is exact for ``*``-only globs and
+keeps matching linear (``/*a*a*a*a*b`` cannot backtrack exponentially).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any, Callable, Sequence
 
 from ._syntax import LOWER_HEX_ESCAPE, normalise_path, path_of
@@ -53,7 +67,7 @@ _END = "(?![^#])"
 # Absolute http(s) URL: skip scheme and authority; a bare path must not start with "//". When what
 # follows is not a "/", the URL has an unusual shape and the slow, exact path is taken.
 _URL_HEAD = "(?:https?://[^/?;#]*|(?!//))"
-#: Deeper prefix trees fall back to a flat alternation (the regex compiler recurses per level).
+#: Deeper prefix trees are not compiled (the regex compiler recurses per level): the rule set stays uncompiled.
 _MAX_TRIE_DEPTH = 60
 
 
@@ -126,32 +140,61 @@ def _tree(items: list[tuple[str, str, str]], depth: int) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
-def _glob(path: str, pattern: str) -> bool:
-    """Plain-Python pattern match (robots.cc ``Matches``), used only if a regex cannot be built."""
+def _literal_head(pattern: str) -> tuple[str, int, tuple[str, ...], str]:
+    """(head, kind, middle segments, last segment) of a pattern, for the uncompiled tier.
+
+    kind 0: no ``*`` nor final ``$`` (matches whenever its head prefixes the path); 1: ``head$`` (the
+    path must equal the head); 2: a glob, ``head*mid*...*last`` with ``last`` at the end when kind is 3.
+    """
     anchored = pattern.endswith("$")
-    if anchored:
-        pattern = pattern[:-1]
-    segments = pattern.split("*")
-    if not path.startswith(segments[0]):
-        return False
-    if len(segments) == 1:
-        return len(path) == len(pattern) if anchored else True
-    pos = len(segments[0])
-    for seg in segments[1:-1]:
+    body = pattern[:-1] if anchored else pattern
+    star = body.find("*")
+    if star < 0:
+        return body, (1 if anchored else 0), (), ""
+    segments = body.split("*")
+    mids = tuple(s for s in segments[1:-1] if s)
+    return segments[0], (3 if anchored else 2), mids, segments[-1]
+
+
+def _tail_matches(path: str, pos: int, mids: tuple[str, ...], last: str, anchored: bool) -> bool:
+    """Does ``path[pos:]`` match ``*mid*...*last`` (with ``last`` at the very end when anchored)?"""
+    for seg in mids:
         found = path.find(seg, pos)
         if found < 0:
             return False
         pos = found + len(seg)
-    last = segments[-1]
     if anchored:
-        return path.endswith(last) and len(path) - len(last) >= pos
-    return path.find(last, pos) >= 0
+        return len(path) - len(last) >= pos and path.endswith(last)
+    return not last or path.find(last, pos) >= 0
+
+
+#: Estimated seconds to compile a rule set's regex: per character of pattern, per rule (measured with
+#: benchmarks/robots/bench_origins.py on the corpus; CPython 3.11, the pure-Python ``re`` compiler).
+_COMPILE_PER_CHAR = 2e-6
+_COMPILE_PER_RULE = 180e-6
+#: Rule sets whose regex would take longer than this to build are never compiled, so no single check
+#: stalls (issue 10: every check after the first within 50 ms on any file within 500 KiB).
+COMPILE_CAP = 0.030
+
+#: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does.
+FORCE_TIER: str | None = None
+
+try:  # compile without entering ``re``'s module cache, which would keep a dropped policy's regex alive
+    from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_compile as _sre_compiler  # type: ignore[no-redef]
 
 
 class RuleSet:
-    """The merged rules of the groups that apply to one agent, compiled for repeated checks."""
+    """The merged rules of the groups that apply to one agent.
 
-    __slots__ = ("rules", "_ordered", "_fallback", "check", "decide")
+    ``check(url) -> bool`` and ``decide(url) -> (allowed, rule)`` start uncompiled; ``check`` switches to
+    the compiled regex as described in the module docstring. ``decide`` (behind ``explain``) never
+    triggers a compile, but uses the regex once there is one.
+    """
+
+    __slots__ = ("rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_cands",
+                 "_spent", "_budget", "_compiled", "check", "decide")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -182,45 +225,128 @@ class RuleSet:
                 seen.add((kind, pattern))
                 ordered.append((pattern, rule))
         self._ordered = tuple(ordered)
+        self._build_uncompiled()
+        self._compiled = False
+        self._spent = 0.0
+        chars = sum(len(p) for p, _ in ordered)
+        estimate = _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
+        self._budget = estimate if estimate <= COMPILE_CAP and ordered else None
+        self.check: Callable[[str], bool] = self._check_uncompiled
+        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._decide_uncompiled
+        if FORCE_TIER == "compiled":
+            self._compile()
+        elif FORCE_TIER == "uncompiled":
+            self._budget = None
+
+    # ------------------------------------------------------------------ uncompiled tier
+    def _build_uncompiled(self) -> None:
+        by_head: dict[str, list[tuple[int, int, int, tuple[str, ...], str]]] = {}
+        for index, (pattern, _) in enumerate(self._ordered):
+            head, kind, mids, last = _literal_head(pattern)
+            by_head.setdefault(head, []).append((index, kind, len(head), mids, last))
+        heads = sorted(by_head)
+        parent = [-1] * len(heads)
+        stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
+        for i, head in enumerate(heads):
+            while stack and not head.startswith(heads[stack[-1]]):
+                stack.pop()
+            parent[i] = stack[-1] if stack else -1
+            stack.append(i)
+        self._heads = heads
+        self._parent = parent
+        self._own = [by_head[h] for h in heads]
+        self._cands: dict[int, tuple[tuple[int, int, int, tuple[str, ...], str], ...]] = {}
+
+    def _candidates(self, node: int) -> tuple[tuple[int, int, int, tuple[str, ...], str], ...]:
+        """Tests of the rules whose head is ``heads[node]`` or one of its prefixes, in decision order, cut
+        after the first rule that needs no test (it always matches, so nothing after it can decide)."""
+        chain = []
+        n = node
+        while n >= 0 and n not in self._cands:
+            chain.append(n)
+            n = self._parent[n]
+        inherited = self._cands[n] if n >= 0 else ()
+        for n in reversed(chain):
+            merged = sorted(inherited + tuple(self._own[n]))
+            for cut, test in enumerate(merged):
+                if test[1] == 0:
+                    merged = merged[: cut + 1]
+                    break
+            inherited = self._cands[n] = tuple(merged)
+        return inherited
+
+    def _first(self, path: str) -> int:
+        """Index in decision order of the first rule matching ``path`` (a normalised path), or -1."""
+        heads, parent = self._heads, self._parent
+        node = bisect_right(heads, path) - 1
+        while node >= 0 and not path.startswith(heads[node]):
+            node = parent[node]
+        if node < 0:
+            return -1
+        cands = self._cands.get(node)
+        if cands is None:
+            cands = self._candidates(node)
+        for index, kind, start, mids, last in cands:
+            if kind == 0:
+                return index
+            if kind == 1:
+                if len(path) == start:
+                    return index
+            elif kind == 2 and not mids:
+                if path.find(last, start) >= 0:
+                    return index
+            elif _tail_matches(path, start, mids, last, kind == 3):
+                return index
+        return -1
+
+    def _decide_uncompiled(self, url: str) -> tuple[bool, Rule | None]:
+        """(allowed, the rule Google's ``matching_line()`` would point at, or None)."""
+        index = self._first(normalise_path(path_of(url)))
+        if index < 0:
+            return True, self._fallback
+        rule = self._ordered[index][1]
+        return rule.allow, rule
+
+    def _check_uncompiled(self, url: str) -> bool:
+        budget = self._budget
+        if budget is None:
+            index = self._first(normalise_path(path_of(url)))
+            return index < 0 or self._ordered[index][1].allow
+        start = perf_counter()
+        index = self._first(normalise_path(path_of(url)))
+        spent = self._spent = self._spent + (perf_counter() - start)
+        if spent >= budget:
+            self._compile()
+        return index < 0 or self._ordered[index][1].allow
+
+    # ------------------------------------------------------------------ compiled tier
+    def _compile(self) -> None:
+        """Switch ``check`` and ``decide`` to one regex; stay uncompiled if it cannot be built."""
+        self._budget = None
+        if not self._ordered:
+            return
         try:
-            self.check, self.decide = self._compile()
+            self.check, self.decide = self._compiled_matchers()
         except (RecursionError, re.error, OverflowError, MemoryError):
-            try:
-                self.check, self.decide = self._compile(flat=True)
-            except (RecursionError, re.error, OverflowError, MemoryError):
-                self.check, self.decide = self._plain()
+            return
+        self._compiled = True
 
-    def _plain(self) -> tuple[Callable[[str], bool], Callable[[str], tuple[bool, Rule | None]]]:
-        """Slow but always-available matcher: first rule in decision order that matches decides."""
+    @property
+    def tier(self) -> str:
+        """"compiled" or "uncompiled" (for tests and benchmarks)."""
+        return "compiled" if self._compiled else "uncompiled"
+
+    def _compiled_matchers(self) -> tuple[Callable[[str], bool], Callable[[str], tuple[bool, Rule | None]]]:
         ordered, fallback = self._ordered, self._fallback
-
-        def decide(url: str) -> tuple[bool, Rule | None]:
-            path = normalise_path(path_of(url))
-            for pattern, rule in ordered:
-                if _glob(path, pattern):
-                    return rule.allow, rule
-            return True, fallback
-
-        return (lambda url: decide(url)[0]), decide
-
-    def checker(self) -> Callable[[str], bool]:
-        return self.check
-
-    def _compile(self, flat: bool = False) -> tuple[Callable[[str], bool], Callable[[str], tuple[bool, Rule | None]]]:
-        ordered, fallback = self._ordered, self._fallback
-        if not ordered:
-            return (lambda url: True), (lambda url: (True, fallback))
         items: list[tuple[str, str, str]] = []
         for serial, (pattern, _) in enumerate(ordered):
             head, tail = _split(pattern, serial)
             items.append((head, tail, f"(?P<r{serial}>)"))
-        if flat:
-            body = "(?:" + "|".join(re.escape(h) + t + m for h, t, m in items) + ")"
-        else:
-            body = _tree(items, 0)
+        body = _tree(items, 0)
         # After the branches, two more groups: "no rule matched" and "unusual URL: take the exact path".
         # A normalised path is matched as "http://h" + path, so one compiled regex serves both.
-        regex = re.compile(f"{_URL_HEAD}(?:(?=/){body}|(?=/)(?P<none>)|(?P<odd>))", re.DOTALL)
+        source = f"{_URL_HEAD}(?:(?=/){body}|(?=/)(?P<none>)|(?P<odd>))"
+        regex = _sre_compiler.compile(source, re.DOTALL)
         by_group: list[Any] = [None] * (regex.groups + 1)
         for name, number in regex.groupindex.items():
             if name[0] == "r":
@@ -242,8 +368,7 @@ class RuleSet:
             return verdicts[m.lastindex]  # type: ignore[union-attr,index,return-value]
 
         def decide(url: str) -> tuple[bool, Rule | None]:
-            """(allowed, the rule Google's ``matching_line()`` would point at, or None)."""
-            m = match("http://h" + normalise_path(path_of(url)))
+            m = match("http://h" + _normalise(_path_of(url)))
             index = m.lastindex  # type: ignore[union-attr]
             if index == none:
                 return True, fallback

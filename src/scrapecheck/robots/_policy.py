@@ -306,13 +306,13 @@ class RobotsPolicy:
         return syn.product_token(product_token).lower() in self._by_token
 
     # ------------------------------------------------------------------ matching
-    def _check_for(self, user_agent: str) -> Any:
+    def _ruleset_for(self, user_agent: str) -> RuleSet:
         checks = self._checks
         if len(checks) >= _CACHE_LIMIT:
             checks.clear()
-        check = self._resolve(self._group_indexes(user_agent))[1].check
-        checks[user_agent] = check
-        return check
+        ruleset = self._resolve(self._group_indexes(user_agent))[1]
+        checks[user_agent] = ruleset
+        return ruleset
 
     def is_allowed(self, user_agent: str, url: str) -> bool:
         """May ``user_agent`` fetch ``url``? ``url`` is an absolute URL or a path such as "/a?b".
@@ -323,10 +323,10 @@ class RobotsPolicy:
         if not isinstance(url, str) or not isinstance(user_agent, str):
             _require_str("user_agent", user_agent)
             _require_str("url", url)
-        check = self._checks.get(user_agent)
-        if check is None:
-            check = self._check_for(user_agent)
-        return check(url)
+        ruleset = self._checks.get(user_agent)
+        if ruleset is None:
+            ruleset = self._ruleset_for(user_agent)
+        return ruleset.check(url)
 
     def explain(self, user_agent: str, url: str) -> Verdict:
         """The verdict with the deciding rule (line and text), or rule None when none decided."""

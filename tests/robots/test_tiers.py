@@ -1,0 +1,95 @@
+"""When a rule set leaves the uncompiled tier for the compiled regex (issue 10), and when it must not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scrapecheck.robots import RobotsPolicy, _match
+
+from .reference import allowed as reference_allowed
+
+ROBOTS = """User-agent: *
+Disallow: /private/
+Allow: /private/public*
+Disallow: /*.pdf$
+Crawl-delay: 3
+Request-rate: 1/5s
+"""
+URLS = ["https://h/", "https://h/private/x", "https://h/private/public-1", "https://h/a.pdf", "https://h/a.pdfx"]
+
+
+class _NoCompile:
+    """Stands in for the regex compiler: any use fails the test."""
+
+    def compile(self, *args: Any) -> Any:
+        raise AssertionError("the regex compiler was called")
+
+
+def _ruleset(policy: RobotsPolicy, agent: str = "x") -> _match.RuleSet:
+    return policy._resolve(policy._group_indexes(agent))[1]
+
+
+def test_a_rule_set_starts_uncompiled_and_switches_once_its_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = RobotsPolicy.parse(ROBOTS)
+    ruleset = _ruleset(policy)
+    assert ruleset.tier == "uncompiled"
+    ruleset._budget = 0.0  # as if the checks so far had cost as much as compiling
+    assert policy.is_allowed("x", URLS[1]) is False
+    assert ruleset.tier == "compiled"
+    assert [policy.is_allowed("x", u) for u in URLS] == [True, False, True, False, True]
+
+
+def test_over_the_compile_cap_a_rule_set_never_compiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_match, "COMPILE_CAP", 0.0)
+    monkeypatch.setattr(_match, "_sre_compiler", _NoCompile())
+    policy = RobotsPolicy.parse(ROBOTS)
+    for _ in range(200):
+        assert [policy.is_allowed("x", u) for u in URLS] == [True, False, True, False, True]
+    assert _ruleset(policy).tier == "uncompiled"
+
+
+def test_group_for_crawl_delay_and_explain_never_compile(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With a zero estimate, the first is_allowed would compile; nothing else may.
+    monkeypatch.setattr(_match, "_COMPILE_PER_RULE", 0.0)
+    monkeypatch.setattr(_match, "_COMPILE_PER_CHAR", 0.0)
+    monkeypatch.setattr(_match, "_sre_compiler", _NoCompile())
+    policy = RobotsPolicy.parse(ROBOTS)
+    for _ in range(50):
+        assert policy.group_for("x") is not None
+        assert policy.crawl_delay("x") == 3.0
+        assert policy.request_rate("x") == (1, 5.0)
+        assert [policy.explain("x", u).allowed for u in URLS] == [True, False, True, False, True]
+    assert _ruleset(policy).tier == "uncompiled"
+    with pytest.raises(AssertionError, match="regex compiler"):
+        policy.is_allowed("x", URLS[0])  # proves the stand-in was live
+
+
+def test_a_regex_that_cannot_be_built_keeps_the_uncompiled_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 nested prefixes: the prefix tree of the regex is too deep to build, so the first tier stays.
+    robots = "User-agent: *\n" + "".join(f"{'Allow' if i % 2 else 'Disallow'}: /{'a' * i}\n" for i in range(1, 301))
+    monkeypatch.setattr(_match, "FORCE_TIER", "compiled")
+    policy = RobotsPolicy.parse(robots)
+    assert _ruleset(policy).tier == "uncompiled"
+    for k in (0, 1, 2, 3, 150, 299, 300, 301, 400):
+        url = "https://h/" + "a" * k + "b"
+        expected, line = reference_allowed(robots, "x", url)
+        assert policy.is_allowed("x", url) is expected
+        assert (policy.explain("x", url).line or 0) == line
+
+
+def test_compiled_regex_is_not_kept_in_re_cache() -> None:
+    import re
+
+    re.purge()
+    saved = _match.FORCE_TIER
+    _match.FORCE_TIER = "compiled"
+    try:
+        policy = RobotsPolicy.parse("User-agent: *\nDisallow: /zz-unique-pattern*x$\n")
+        assert policy.is_allowed("x", "https://h/zz-unique-pattern-x") is False
+        assert _ruleset(policy).tier == "compiled"
+    finally:
+        _match.FORCE_TIER = saved
+    cached = [key for key in getattr(re, "_cache", {}) if "zz-unique-pattern" in str(key)]
+    assert cached == []
