@@ -19,6 +19,8 @@ import idna
 from .errors import InputError
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_FORBIDDEN_HOST_CHARS = frozenset(" #%/:<>?@[\\]^|")
+"""WHATWG URL "forbidden host code points" (with C0 controls, space and DEL checked separately)."""
 
 
 class Origin(NamedTuple):
@@ -63,6 +65,8 @@ def normalise_host(host: str) -> str:
         raise ValueError("no host")
     if _is_ip(host):
         return str(ipaddress.ip_address(host))
+    if any(ch in _FORBIDDEN_HOST_CHARS or ord(ch) < 33 or ord(ch) == 127 for ch in host):
+        raise ValueError(f"invalid host {host!r}")
     if host.isascii() and "xn--" not in host.lower():
         return host.lower()
     try:
@@ -115,12 +119,10 @@ def parse_origin(url: str) -> Origin:
     raw_host = parts.hostname
     if not raw_host:
         raise bad("URL has no host")
-    if any(ch in raw_host for ch in " \t\r\n/\\?#@"):
-        raise bad(f"not a valid URL (invalid host {raw_host!r})")
     try:
         host = normalise_host(raw_host)
     except ValueError as exc:
-        raise bad(str(exc)) from None
+        raise bad(f"not a valid URL ({exc})") from None
     return Origin(scheme, host, DEFAULT_PORTS[scheme] if port is None else port)
 
 

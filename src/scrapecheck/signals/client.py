@@ -329,6 +329,8 @@ class HttpClient:
                                                  "Accept": accept, "Accept-Encoding": "identity"},
                          preload_content=False, decode_content=False)
             response = conn.getresponse()
+            if watchdog.fired:  # headers cut off by the deadline can parse as a short, "complete" answer
+                raise _Failure("deadline", "")
             fetched.status = response.status
             fetched.headers = {name: response.headers.getlist(name) for name in HEADERS_THAT_MATTER
                                if name in response.headers}
