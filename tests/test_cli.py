@@ -169,7 +169,7 @@ def test_ignore_and_exit_status_follows_the_filter(capsys) -> None:
     data = json.loads(out)
     assert data["findings"] == [] and data["not_checked"] == [] and code == Exit.OK
     code, out, _ = run(capsys, "check", FAKE, "--offline", "--isolated", "--format", "json",
-                       "--select", "LOD", "--ignore", "LOD-003")
+                       "--select", "LOD", "--ignore", "LOD-003,LOD-005")
     assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"LOD-002"}
 
 

@@ -93,14 +93,14 @@ def test_message_templates_are_filled_from_plan_and_evidence() -> None:
 
 def test_waivers_suppress_and_expire() -> None:
     p = plan(access={"circumvention": ["captcha-solving"]})
-    live = Waiver(rule="cir-001", reason="sandbox test site we own", expires=date(2030, 1, 1))
+    live = Waiver(rule="cir-008", reason="sandbox test site we own", expires=date(2030, 1, 1))
     report = evaluate(p, offline=True, waivers=[live], today=date(2026, 1, 1))
-    finding = next(f for f in report.findings if f.rule_id == "CIR-001")
+    finding = next(f for f in report.findings if f.rule_id == "CIR-008")
     assert finding.suppressed and finding.waiver["reason"] == "sandbox test site we own"
     assert not report.exceeds("high")
     assert report.summary()["suppressed"] == 1
     expired = evaluate(p, offline=True, waivers=[live], today=date(2031, 1, 1))
-    finding = next(f for f in expired.findings if f.rule_id == "CIR-001")
+    finding = next(f for f in expired.findings if f.rule_id == "CIR-008")
     assert not finding.suppressed and finding.waiver["expired"] is True
     assert expired.exceeds("high")
 

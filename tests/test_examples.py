@@ -13,7 +13,7 @@ from scrapecheck import Severity, evaluate, load_plan
 PLANS = EXAMPLES / "plans"
 
 SEED_CASES = {
-    "linkedin-fake-accounts.toml": ("linkedin-v-proapis-2025", {"ACC-001", "ACC-002", "ACC-007", "TOS-004"}),
+    "linkedin-fake-accounts.toml": ("linkedin-v-proapis-2025", {"ACC-001", "ACC-002", "TOS-004"}),  # ACC-007 merged into ACC-001
     "x-signup-flood.toml": ("x-corp-v-does-2023", {"ACC-002", "LOD-001", "CIR-006"}),
     "linkedin-inmail-ai-training.toml": ("de-la-torre-v-linkedin-2025", {"PRV-001", "PRV-002", "PRV-003"}),
     "public-profiles-marketing.toml": ("joint-statement-scraping-2023", {"PER-001", "PER-009", "USE-001"}),
