@@ -17,6 +17,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .api import evaluate
     from .errors import InputError, PlanError, PolicyError, ScrapecheckError, SignalError
+    from .guard import Decision, Guard
     from .plan import CrawlPlan, load_plan
     from .report import Category, Finding, Report, Severity
 
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "Category": "report",
     "CrawlPlan": "plan",
+    "Decision": "guard",
     "Finding": "report",
+    "Guard": "guard",
     "InputError": "errors",
     "PlanError": "errors",
     "PolicyError": "errors",
@@ -39,7 +42,9 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "Category",
     "CrawlPlan",
+    "Decision",
     "Finding",
+    "Guard",
     "InputError",
     "PlanError",
     "PolicyError",

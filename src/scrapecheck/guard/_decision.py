@@ -1,0 +1,104 @@
+"""The Guard's answers as small frozen values (dataclasses with slots, no pydantic: the hot path builds none).
+
+A :class:`Decision` does not name the URL it answers: decisions are shared between URLs of one origin that
+are decided the same way (same deciding line, same opt-outs), which is what keeps ``Guard.check`` cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Optional
+
+RobotsOutcomeName = Literal["success", "unavailable", "unreachable"]
+
+#: How each recorded/fetched outcome of the signals layer reads in RFC 9309 §2.3.1 terms.
+RFC_9309_OUTCOME: dict[str, RobotsOutcomeName] = {
+    "ok": "success",            # 2xx: parse and obey
+    "html": "success",          # 2xx, but an HTML page: parsed as no rules
+    "not-found": "unavailable",  # 4xx (and too many redirects): no restrictions
+    "refused": "unavailable",   # 401/403: no restrictions by the RFC (reported as a note)
+    "unreachable": "unreachable",  # 5xx, 429, network failure: complete disallow
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsFetch:
+    """How the origin's robots.txt was obtained, in RFC 9309 §2.3.1 terms.
+
+    ``outcome`` is ``success`` (2xx, rules obeyed), ``unavailable`` (4xx: everything allowed) or
+    ``unreachable`` (5xx, 429, network failure, or not recorded: everything disallowed). ``detail`` keeps the
+    finer signals-layer name (``ok``, ``html``, ``not-found``, ``refused``, ``unreachable``, ``not-recorded``).
+    ``source`` is ``fetched`` or ``recorded`` (from a signals file; no network).
+    """
+
+    outcome: RobotsOutcomeName
+    status: Optional[int]
+    detail: str
+    url: str
+    source: Literal["fetched", "recorded"] = "fetched"
+    error: Optional[str] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One fact behind a decision.
+
+    ``rule_id`` is the scrapecheck rule it corresponds to (``ROB-001`` robots.txt disallows, ``ROB-051``
+    unreachable, ``ROB-000`` not available, ``AIO-0xx`` AI opt-outs, ...; ``scrapecheck explain ID`` tells more).
+    ``blocking`` reasons refused the URL; the others are notes (a low-confidence notice, a licence, a 401/403).
+    For a robots rule, ``line`` and ``text`` are the deciding line's number and text; for an opt-out,
+    ``signal`` is its kind (``tdmrep``, ``x-robots-tag``, ``content-signal``...), ``text`` the directive as
+    found and ``source`` where (URL or header).
+    """
+
+    rule_id: str
+    message: str
+    blocking: bool = True
+    line: Optional[int] = None
+    text: Optional[str] = None
+    signal: Optional[str] = None
+    source: Optional[str] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """May this crawler fetch this URL now, and why.
+
+    ``allowed`` is the answer; ``reasons`` the blocking facts first, then notes; ``delay_seconds`` the
+    interval the site asks between requests (Crawl-delay or Request-rate; 0 when it says nothing);
+    ``robots`` how robots.txt was obtained; ``token`` the product token matched against robots.txt;
+    ``purpose`` the purpose the opt-outs were read for.
+    """
+
+    allowed: bool
+    reasons: tuple[Reason, ...]
+    delay_seconds: float
+    robots: RobotsFetch
+    token: str
+    purpose: str
+
+    @property
+    def blocking(self) -> tuple[Reason, ...]:
+        """The reasons that refused the URL (empty when allowed)."""
+        return tuple(r for r in self.reasons if r.blocking)
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(r.rule_id for r in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form (the decision log writes this, plus the URL)."""
+        return {
+            "allowed": self.allowed,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "delay_seconds": self.delay_seconds,
+            "robots": {k: v for k, v in asdict(self.robots).items() if v is not None},
+            "token": self.token,
+            "purpose": self.purpose,
+        }
+
+
+__all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName"]

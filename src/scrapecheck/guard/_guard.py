@@ -1,0 +1,497 @@
+"""The runtime Guard: one call per request inside the crawl loop, answered from per-origin state kept in memory.
+
+Per origin, robots.txt (and what else the site says at origin level) is obtained once on first use, compiled
+into an :class:`~scrapecheck.guard._origin.OriginRules`, and kept in a bounded cache (least recently used
+out, second-chance approximation) for at most ``cache_ttl`` seconds (RFC 9309 §2.4: at most 24 hours). An
+unreachable robots.txt refuses everything (fail closed) and is retried after ``fetch_config.failure_cache_ttl``.
+Concurrent first requests for one origin, from threads or tasks, share one fetch.
+
+The hot path (a cached origin) is a dict lookup on the URL's scheme-and-authority prefix, one compiled match
+and a shared frozen :class:`Decision`: no URL parsing, no allocation, no lock.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Union
+
+from ..errors import InputError
+from ..robots import product_token
+from ._decision import Decision, Reason, RobotsFetch
+from ._origin import PURPOSES, OptOutSignal, OriginRules, opt_out_reasons
+
+if TYPE_CHECKING:  # asyncio, concurrent.futures, json and datetime load on first use, not on import
+    from concurrent.futures import Future
+
+RFC_9309_CACHE_LIMIT = 24 * 3600.0
+_BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
+
+
+class _Entry:
+    """One cached origin: its rules, the bound decider for this Guard, and cache bookkeeping."""
+
+    __slots__ = ("origin", "rules", "decide", "expires", "used", "aliases", "delay")
+
+    def __init__(self, origin: str, rules: OriginRules, decide: Callable[[str], Decision], expires: float,
+                 delay: float) -> None:
+        self.origin = origin
+        self.rules = rules
+        self.decide = decide
+        self.expires = expires
+        self.used = False
+        self.aliases: list[str] = []
+        self.delay = delay
+
+
+def _input(field: str, message: str) -> InputError:
+    return InputError("Guard", field, message)
+
+
+class Guard:
+    """Checks each URL a crawler is about to fetch against robots.txt, its pacing and the site's AI opt-outs.
+
+    >>> guard = Guard("AcmeBot/1.0", "ai-training", signals="signals.json")   # doctest: +SKIP
+    >>> decision = guard.check("https://example.com/a")                      # doctest: +SKIP
+    >>> decision.allowed, [r.rule_id for r in decision.reasons]              # doctest: +SKIP
+
+    ``user_agent`` is the User-Agent the crawler sends (robots.txt is matched on its product token);
+    ``purpose`` one of the plan's purpose kinds, which decides which opt-outs refuse. ``signals`` (a signals
+    file written by ``scrapecheck fetch``, its parsed dict, or a ``Signals`` value) makes the Guard use only
+    recorded signals: no network at all, and origins not recorded are refused. ``cache_ttl`` (seconds, at
+    most 86400) bounds how long an origin's state is reused; ``max_origins`` how many are kept.
+    ``respect_ai_optouts=False`` keeps robots.txt and pacing but lets opt-outs through as notes only.
+    ``allow_private_networks`` lets the fetcher reach loopback/private addresses (tests, intranets).
+    ``decision_log`` (a path or a text file) receives one JSON line per refusal. ``clock`` is a monotonic
+    clock in seconds (for tests).
+    """
+
+    def __init__(self, user_agent: str, purpose: str, *, signals: Any = None,
+                 cache_ttl: float = RFC_9309_CACHE_LIMIT, max_origins: int = 10_000,
+                 respect_ai_optouts: bool = True, allow_private_networks: bool = False,
+                 fetch_config: Any = None, decision_log: Union[str, "os.PathLike[str]", IO[str], None] = None,
+                 clock: Optional[Callable[[], float]] = None) -> None:
+        if not isinstance(user_agent, str):
+            raise TypeError(f"user_agent must be a str, not {type(user_agent).__name__}")
+        user_agent = user_agent.strip()
+        if not user_agent or not product_token(user_agent):
+            raise _input("user_agent", f"{user_agent!r} has no product token (letters, '-' and '_' first, "
+                                       "e.g. 'AcmeBot/1.0')")
+        if not user_agent.isprintable() or not user_agent.isascii():
+            raise _input("user_agent", "must be printable ASCII (it is sent as an HTTP header)")
+        if purpose not in PURPOSES:
+            raise _input("purpose", f"{purpose!r} is not one of {', '.join(PURPOSES)}")
+        if isinstance(cache_ttl, bool) or not isinstance(cache_ttl, (int, float)) or not math.isfinite(cache_ttl) \
+                or not 0 < cache_ttl <= RFC_9309_CACHE_LIMIT:
+            raise _input("cache_ttl", f"{cache_ttl!r}: must be > 0 and at most 86400 seconds (RFC 9309 2.4)")
+        if isinstance(max_origins, bool) or not isinstance(max_origins, int) or max_origins < 1:
+            raise _input("max_origins", f"{max_origins!r}: must be an integer >= 1")
+        self.user_agent = user_agent
+        self.token = product_token(user_agent)
+        self.purpose = purpose
+        self.cache_ttl = float(cache_ttl)
+        self.max_origins = max_origins
+        self.respect_ai_optouts = bool(respect_ai_optouts)
+        self.allow_private_networks = bool(allow_private_networks)
+        self._fetch_config = fetch_config
+        self._clock = clock or time.monotonic
+        self._recorded = _recorded(signals)
+        self._entries: dict[str, _Entry] = {}
+        self._aliases: dict[str, _Entry] = {}
+        self._loading: dict[str, "Future[_Entry]"] = {}
+        self._lock = threading.Lock()
+        self._pace: dict[str, float] = {}
+        self._pace_lock = threading.Lock()
+        self._log: Optional[_DecisionLog] = None if decision_log is None else _DecisionLog(decision_log)
+        self.fetches = 0
+        """How many origins were fetched (network) or built from recorded signals so far."""
+        self.check = self._make_check()  # type: ignore[method-assign]  # a closure: the hot path, see check()
+
+    def _make_check(self) -> Callable[[str], Decision]:
+        """:meth:`check` as a closure over the cache (no attribute lookups per call); same behaviour."""
+        aliases, clock, slow, guard = self._aliases, self._clock, self._entry_for, self
+        timed = self._recorded is None
+
+        def check(url: str) -> Decision:
+            try:
+                cut = url.find("/", 8)
+            except AttributeError:
+                raise TypeError(f"url must be a str, not {type(url).__name__}") from None
+            entry = aliases.get(url[:cut] if cut >= 0 else url)
+            if entry is not None and (not timed or entry.expires > clock()):
+                entry.used = True
+                decision = entry.decide(url)
+            else:
+                decision = slow(url).decide(url)
+            if decision.allowed or guard._log is None:
+                return decision
+            guard._log.write(url, decision)
+            return decision
+
+        check.__doc__ = Guard.check.__doc__
+        return check
+
+    @classmethod
+    def from_robots(cls, user_agent: str, purpose: str, robots: Mapping[str, Union[str, bytes]],
+                    **options: Any) -> "Guard":
+        """A recorded-mode Guard from robots.txt bodies you already hold, ``{origin or URL: body}`` (str or
+        bytes, read as fetched with HTTP 200). No network; origins not given are refused. ``options`` are
+        :class:`Guard`'s keyword arguments (not ``signals``)."""
+        if "signals" in options:
+            raise TypeError("from_robots() takes robots bodies instead of signals")
+        guard = cls(user_agent, purpose, **options)
+        from ..signals.fetch import robots_origin
+
+        table: dict[str, Callable[[], OriginRules]] = {}
+        for key, body in robots.items():
+            if not isinstance(body, (str, bytes)):
+                raise TypeError(f"robots[{key!r}] must be str or bytes, not {type(body).__name__}")
+            origin = robots_origin(key)
+            fetch = RobotsFetch("success", 200, "ok", f"{origin}/robots.txt", "recorded")
+            table[origin] = lambda origin=origin, fetch=fetch, body=body: OriginRules(origin, fetch, body)
+        guard._recorded = table
+        guard.check = guard._make_check()  # type: ignore[method-assign]
+        return guard
+
+    def __repr__(self) -> str:
+        mode = "recorded" if self._recorded is not None else "live"
+        return f"<Guard {self.user_agent!r} {self.purpose} {mode} origins={len(self._entries)}>"
+
+    @property
+    def recorded(self) -> bool:
+        """True when built from recorded signals (never touches the network)."""
+        return self._recorded is not None
+
+    # ------------------------------------------------------------------ the hot path
+    def check(self, url: str) -> Decision:
+        """May the crawler fetch ``url`` (an absolute http(s) URL)? Fetches the origin's state on first use.
+
+        A malformed URL is an :class:`~scrapecheck.errors.InputError`; nothing a site or the network does
+        raises (an unreachable robots.txt is a refusal).
+        """
+        try:
+            cut = url.find("/", 8)
+        except AttributeError:
+            raise TypeError(f"url must be a str, not {type(url).__name__}") from None
+        entry = self._aliases.get(url[:cut] if cut >= 0 else url)
+        if entry is not None and entry.expires > self._clock():
+            entry.used = True
+            decision = entry.decide(url)
+        else:
+            decision = self._entry_for(url).decide(url)
+        if not decision.allowed and self._log is not None:
+            self._log.write(url, decision)
+        return decision
+
+    async def acheck(self, url: str) -> Decision:
+        """:meth:`check` for asyncio: a cached origin is answered at once; a fetch runs in a worker thread, and
+        concurrent tasks (or threads) asking for the same origin share it. Never blocks the event loop."""
+        try:
+            cut = url.find("/", 8)
+        except AttributeError:
+            raise TypeError(f"url must be a str, not {type(url).__name__}") from None
+        entry = self._aliases.get(url[:cut] if cut >= 0 else url)
+        if entry is None or entry.expires <= self._clock():
+            origin, prefix = self._origin_of(url)
+            entry, future, owner = self._begin(origin)
+            if entry is None:
+                import asyncio
+
+                if owner:
+                    await asyncio.get_running_loop().run_in_executor(None, self._load_into, origin, future)
+                entry = await asyncio.wrap_future(future)
+            self._alias(prefix, entry)
+        entry.used = True
+        decision = entry.decide(url)
+        if not decision.allowed and self._log is not None:
+            self._log.write(url, decision)
+        return decision
+
+    # ------------------------------------------------------------------ pacing
+    def wait_time(self, url: str) -> float:
+        """Seconds to wait before fetching ``url``, and a reservation of that slot.
+
+        Paces per origin at the interval robots.txt asks (the larger of Crawl-delay and Request-rate's),
+        counted from the Guard's own previous slot there: call it right before each request, sleep the
+        result, then fetch. Concurrent callers get successive slots. 0 when the site asks for no delay.
+        """
+        delay = self.check(url).delay_seconds
+        origin = self._origin_of(url)[0]
+        with self._pace_lock:
+            now = self._clock()
+            start = max(now, self._pace.get(origin, now))
+            if delay > 0:
+                if len(self._pace) >= 2 * self.max_origins:
+                    self._pace = {o: t for o, t in self._pace.items() if t > now}
+                self._pace[origin] = start + delay
+            return start - now
+
+    # ------------------------------------------------------------------ responses
+    def check_response(self, url: str, status: int, headers: Any, body: Union[bytes, str, None] = None) -> Decision:
+        """The decision for a response already fetched: :meth:`check` plus the page's own opt-outs.
+
+        Reads X-Robots-Tag, ``<meta name="robots">`` noai/noimageai, TDMRep headers and meta tags, Content-Usage
+        and Content-Signal headers (and their meta copies). ``headers`` is a mapping (values may be lists) or
+        (name, value) pairs; ``body`` the page, read for meta tags when it is HTML.
+        """
+        base = self.check(url)
+        if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
+            raise _input("status", f"{status!r}: must be an HTTP status code")
+        if base.robots.outcome == "unreachable":
+            return base
+        found = page_opt_outs(url, headers, body, self.token)
+        if not found:
+            return base
+        page_reasons = opt_out_reasons(found, self.purpose)
+        if not self.respect_ai_optouts:
+            page_reasons = [Reason(r.rule_id, r.message, False, r.line, r.text, r.signal, r.source)
+                            for r in page_reasons]
+        if not page_reasons:
+            return base
+        reasons = sorted(base.reasons + tuple(page_reasons), key=lambda r: not r.blocking)
+        decision = Decision(not any(r.blocking for r in reasons), tuple(reasons), base.delay_seconds, base.robots,
+                            base.token, base.purpose)
+        if not decision.allowed and base.allowed and self._log is not None:
+            self._log.write(url, decision)
+        return decision
+
+    # ------------------------------------------------------------------ cache
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every origin (the next check of each fetches again)."""
+        with self._lock:
+            self._entries.clear()
+            self._aliases.clear()
+
+    def rules_for(self, url: str) -> OriginRules:
+        """The compiled state of ``url``'s origin (fetched if needed): parsed robots.txt, outcome, opt-outs."""
+        return self._entry_for(url).rules
+
+    def close(self) -> None:
+        """Close the decision log, if the Guard opened it."""
+        if self._log is not None:
+            self._log.close()
+
+    def __enter__(self) -> "Guard":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ the slow path
+    def _origin_of(self, url: str) -> tuple[str, Optional[str]]:
+        """(origin, the URL's raw scheme-and-authority prefix when it may serve as a cache alias)."""
+        if not isinstance(url, str):
+            raise TypeError(f"url must be a str, not {type(url).__name__}")
+        from ..signals.fetch import robots_origin
+
+        try:
+            origin = robots_origin(url)
+        except InputError as exc:
+            raise InputError(url, "url", exc.message) from None
+        cut = url.find("/", 8)
+        prefix = url[:cut] if cut >= 0 else url
+        ok = prefix.startswith(("http://", "https://")) and not any(c in prefix for c in _BAD_IN_AUTHORITY)
+        return origin, (prefix if ok else None)
+
+    def _entry_for(self, url: str) -> _Entry:
+        origin, prefix = self._origin_of(url)
+        entry, future, owner = self._begin(origin)
+        if entry is None:
+            if owner:
+                self._load_into(origin, future)
+            entry = future.result()
+        self._alias(prefix, entry)
+        return entry
+
+    def _alias(self, prefix: Optional[str], entry: _Entry) -> None:
+        if prefix is None or self._aliases.get(prefix) is entry:
+            return
+        with self._lock:
+            if self._entries.get(entry.origin) is entry:
+                self._aliases[prefix] = entry
+                entry.aliases.append(prefix)
+
+    def _begin(self, origin: str) -> tuple[Optional[_Entry], "Future[_Entry]", bool]:
+        """A fresh cached entry, or the future of the load in flight (``owner``: this caller must run it)."""
+        from concurrent.futures import Future
+
+        with self._lock:
+            entry = self._entries.get(origin)
+            if entry is not None and entry.expires > self._clock():
+                entry.used = True
+                done: Future[_Entry] = Future()
+                done.set_result(entry)
+                return entry, done, False
+            future = self._loading.get(origin)
+            if future is not None:
+                return None, future, False
+            future = Future()
+            self._loading[origin] = future
+            return None, future, True
+
+    def _load_into(self, origin: str, future: "Future[_Entry]") -> None:
+        try:
+            rules, ttl = self._load(origin)
+            decide = rules.decider(self.user_agent, self.purpose, respect_ai_optouts=self.respect_ai_optouts)
+            entry = _Entry(origin, rules, decide, self._clock() + ttl, rules.delay(self.user_agent))
+        except BaseException as exc:
+            with self._lock:
+                self._loading.pop(origin, None)
+            future.set_exception(exc)
+            raise
+        with self._lock:
+            self._loading.pop(origin, None)
+            old = self._entries.pop(origin, None)
+            if old is not None:
+                self._drop_aliases(old)
+            elif len(self._entries) >= self.max_origins:
+                self._evict()
+            self._entries[origin] = entry
+            self.fetches += 1
+        future.set_result(entry)
+
+    def _drop_aliases(self, entry: _Entry) -> None:
+        for prefix in entry.aliases:
+            if self._aliases.get(prefix) is entry:
+                del self._aliases[prefix]
+
+    def _evict(self) -> None:
+        """Second-chance (CLOCK) eviction: an origin used since it was last passed over gets another round."""
+        entries = self._entries
+        for _ in range(2 * len(entries)):
+            origin = next(iter(entries))
+            entry = entries.pop(origin)
+            if entry.used and entry.expires > self._clock():
+                entry.used = False
+                entries[origin] = entry
+                continue
+            self._drop_aliases(entry)
+            return
+        origin = next(iter(entries))
+        self._drop_aliases(entries.pop(origin))
+
+    def _load(self, origin: str) -> tuple[OriginRules, float]:
+        """Build the origin's rules: from the recorded signals, or by fetching robots.txt (fail closed)."""
+        if self._recorded is not None:
+            build = self._recorded.get(origin)
+            if build is None:
+                fetch = RobotsFetch("unreachable", None, "not-recorded", f"{origin}/robots.txt", "recorded",
+                                    "robots.txt was not recorded for this origin")
+                return OriginRules(origin, fetch), math.inf
+            return build(), math.inf
+        from ..signals.fetch import FetchConfig, fetch_robots
+
+        config = self._fetch_config or FetchConfig()
+        try:
+            collected = fetch_robots(origin, user_agent=self.user_agent, config=config)
+            rules = OriginRules.from_signals(collected, source="fetched")
+        except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected, and say why
+            fetch = RobotsFetch("unreachable", None, "unreachable", f"{origin}/robots.txt", "fetched",
+                                f"internal error: {type(exc).__name__}: {exc}")
+            rules = OriginRules(origin, fetch)
+        ttl = self.cache_ttl
+        if rules.robots.outcome == "unreachable":
+            ttl = min(ttl, float(getattr(config, "failure_cache_ttl", 60.0)) or 1.0)
+        return rules, ttl
+
+
+def page_opt_outs(url: str, headers: Any, body: Union[bytes, str, None], token: str) -> list[OptOutSignal]:
+    """Opt-outs a response states about itself (headers, and meta tags when the body is HTML)."""
+    from ..signals.pages import from_headers, from_html
+
+    pairs = _header_pairs(headers)
+    found = [OptOutSignal.of(o) for o in from_headers(pairs, url, token)]
+    if body:
+        content_type = " ".join(v.lower() for k, v in pairs if k.lower() == "content-type")
+        text = body.decode("utf-8", "replace") if isinstance(body, (bytes, bytearray)) else str(body)
+        if "html" in content_type or text[:1024].lstrip().lower().startswith(("<!doctype html", "<html", "<head")):
+            found.extend(OptOutSignal.of(o) for o in from_html(text, url, token))
+    return found
+
+
+def _text(value: Any) -> str:
+    return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
+
+
+def _header_pairs(headers: Any) -> list[tuple[str, str]]:
+    """(name, value) pairs from a mapping (list values repeat a header; bytes are read as Latin-1) or pairs."""
+    if headers is None:
+        return []
+    items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) or hasattr(headers, "items") else headers
+    pairs: list[tuple[str, str]] = []
+    for name, value in items:
+        if isinstance(value, (list, tuple)):
+            pairs.extend((_text(name), _text(v)) for v in value)
+        else:
+            pairs.append((_text(name), _text(value)))
+    return pairs
+
+
+def _recorded(signals: Any) -> Optional[dict[str, Callable[[], OriginRules]]]:
+    """Recorded signals as {origin: build its rules}, or None for live mode."""
+    if signals is None:
+        return None
+    from pydantic import ValidationError  # deferred: recorded mode only
+
+    from .._files import first_problem
+    from ..errors import SignalsError
+    from ..signals.model import Signals
+    from ..signals.snapshot import load_signals
+
+    if isinstance(signals, Signals):
+        loaded = signals
+    elif isinstance(signals, dict):
+        try:
+            loaded = Signals.model_validate(signals)
+        except ValidationError as exc:
+            raise SignalsError("<signals>", *first_problem(exc)) from None
+    elif isinstance(signals, (str, os.PathLike)):
+        loaded = load_signals(signals)
+    else:
+        raise TypeError(f"signals must be a signals file path, its dict or Signals, not {type(signals).__name__}")
+    from ..signals.fetch import robots_origin
+
+    return {robots_origin(origin): (lambda target=target: OriginRules.from_signals(target))
+            for origin, target in loaded.targets.items()}
+
+
+class _DecisionLog:
+    """A JSONL sink of refusals: one object per line with time, URL and the decision's reasons."""
+
+    def __init__(self, target: Union[str, "os.PathLike[str]", IO[str]]) -> None:
+        self._lock = threading.Lock()
+        if isinstance(target, (str, os.PathLike)):
+            try:
+                self._file: IO[str] = open(target, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
+            except OSError as exc:
+                raise InputError(str(target), "decision_log", f"cannot open: {exc.strerror or exc}") from None
+            self._owned = True
+        elif hasattr(target, "write"):
+            self._file = target
+            self._owned = False
+        else:
+            raise TypeError(f"decision_log must be a path or a text file, not {type(target).__name__}")
+
+    def write(self, url: str, decision: Decision) -> None:
+        import json
+        from datetime import datetime, timezone
+
+        record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                  "url": url, **decision.to_dict()}
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+        with self._lock:
+            self._file.write(line)
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._owned:
+            with self._lock:
+                self._file.close()
+
+
+__all__ = ["Guard", "page_opt_outs"]

@@ -1,0 +1,363 @@
+"""The per-origin decision core: what one origin says, compiled once, asked about any URL, agent and purpose.
+
+Pure: no network, no clock, no files, no pydantic on the decision path. The Guard (fetching, caching, pacing)
+and the dataset audit both build on it.
+
+Interface::
+
+    rules = OriginRules(origin, robots_fetch, robots_body, opt_outs=())
+    rules.decide(url, user_agent, purpose)          # -> Decision (allowed, reasons, delay, outcome, token)
+    decide = rules.decider(user_agent, purpose)     # the same as a bound callable: url -> Decision (hot path)
+    rules.delay(user_agent)                         # seconds between requests asked by Crawl-delay/Request-rate
+    rules.policy                                    # the parsed RobotsPolicy, None unless robots.txt was read
+    OriginRules.from_signals(target_signals)        # from a recorded signals.json entry (duck-typed)
+
+* ``robots_fetch`` (:class:`RobotsFetch`) says how robots.txt was obtained, in RFC 9309 §2.3.1 terms:
+  ``success`` obeys ``robots_body`` (str or bytes, read as Google's parser reads it), ``unavailable`` (4xx)
+  allows everything, ``unreachable`` (5xx, 429, network failure, not recorded) refuses everything.
+* ``opt_outs`` are site-level opt-out signals found outside robots.txt (:class:`OptOutSignal`: TDMRep rules,
+  headers of recorded pages); each may be limited to a robots-style path pattern. Opt-outs written *in*
+  robots.txt (AI crawlers blocked, Content-Usage / Content-Signal lines, RSL licences, notices in comments)
+  are read from the body per product token, the first time a token asks, with the rules of
+  :mod:`scrapecheck.signals.optouts` (that import is deferred to then).
+* ``purpose`` picks which opt-outs refuse, as the rule packs do (``AIO-010`` ... ``AIO-018``): an
+  ``ai-training`` decision is refused under an AI-training or TDM reservation, a ``search-indexing`` one only
+  under a reservation of search use. Low-confidence notices and licences are notes, never refusals.
+* ``url`` is an absolute URL of this origin (the caller routes URLs to origins); only its path and query
+  are matched. Decisions are frozen and shared between URLs decided the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
+
+from ..robots import RobotsPolicy, product_token
+from ..robots._syntax import path_of
+from ._decision import RFC_9309_OUTCOME, Decision, Reason, RobotsFetch
+
+PURPOSES = (
+    "ai-training", "ai-inference", "search-indexing", "research", "archiving", "price-monitoring", "marketing",
+    "lead-generation", "data-resale", "security-research", "personal", "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutRule:
+    """Which opt-outs matter for a purpose, under which rule id, and whether they refuse or only note."""
+
+    rule_id: str
+    kinds: frozenset[str]
+    scopes: Optional[frozenset[str]]  # None: any scope
+    blocking: bool
+    min_confidence: str = "high"
+
+
+def _rule(rule_id: str, kinds: Iterable[str], scopes: Optional[Iterable[str]], blocking: bool,
+          min_confidence: str = "high") -> OptOutRule:
+    return OptOutRule(rule_id, frozenset(kinds), None if scopes is None else frozenset(scopes), blocking,
+                      min_confidence)
+
+
+_NOTICE_SCRAPING = _rule("ROB-053", ["legal-notice"], ["scraping"], False, "low")
+_RSL = _rule("AIO-016", ["rsl-license"], None, False)
+
+#: Purpose -> opt-out rules, mirroring policies/ai-opt-out.toml (same ids, kinds and scopes).
+PURPOSE_RULES: dict[str, tuple[OptOutRule, ...]] = {
+    "ai-training": (
+        _rule("AIO-010", ["robots-ai-intent"], ["ai-training"], True),
+        _rule("AIO-011", ["tdmrep"], ["tdm", "ai-training"], True),
+        _rule("AIO-012", ["x-robots-tag", "meta-robots"], ["ai-training"], True),
+        _rule("AIO-013", ["content-usage"], ["ai-training", "tdm"], True),
+        _rule("AIO-014", ["content-signal"], ["ai-training"], True),
+        _rule("AIO-015", ["legal-notice"], ["ai-training", "tdm"], False, "low"),
+        _RSL,
+        _NOTICE_SCRAPING,
+    ),
+    "ai-inference": (
+        _rule("AIO-017", ["robots-ai-intent", "content-usage", "content-signal", "x-robots-tag", "meta-robots",
+                          "tdmrep"], ["ai-inference"], True),
+        _RSL,
+        _NOTICE_SCRAPING,
+    ),
+    "search-indexing": (
+        _rule("AIO-018", ["content-usage", "content-signal"], ["search"], True),
+        _NOTICE_SCRAPING,
+    ),
+}
+_DEFAULT_RULES: tuple[OptOutRule, ...] = (_NOTICE_SCRAPING,)
+
+#: Opt-out kinds read from robots.txt itself; recorded copies of them are ignored (they are recomputed).
+ROBOTS_KINDS = frozenset({"robots-ai-agent", "robots-ai-intent", "legal-notice"})
+
+
+@dataclass(frozen=True, slots=True)
+class OptOutSignal:
+    """One opt-out signal, as the decision core reads it (a plain copy of ``signals.model.OptOut``).
+
+    ``path`` limits it to URLs whose path (and query) match a robots-style pattern (``*``, final ``$``);
+    None means the whole origin.
+    """
+
+    kind: str
+    scopes: tuple[str, ...]
+    value: str
+    where: str
+    line: Optional[int] = None
+    confidence: str = "high"
+    path: Optional[str] = None
+
+    @classmethod
+    def of(cls, opt_out: Any, path: Optional[str] = None) -> "OptOutSignal":
+        """Copy any object with the attributes of ``signals.model.OptOut`` (pydantic or not)."""
+        return cls(str(opt_out.kind), tuple(opt_out.scopes), str(opt_out.value), str(opt_out.where),
+                   opt_out.line, str(getattr(opt_out, "confidence", "high")), path)
+
+
+def _matches(rule: OptOutRule, signal: OptOutSignal) -> bool:
+    if signal.kind not in rule.kinds:
+        return False
+    if rule.scopes is not None and not rule.scopes.intersection(signal.scopes):
+        return False
+    return rule.min_confidence == "low" or signal.confidence == "high"
+
+
+def opt_out_reasons(signals: Iterable[OptOutSignal], purpose: str) -> list[Reason]:
+    """Reasons the opt-out ``signals`` give for ``purpose``: blocking ones first, one per (rule, signal)."""
+    rules = PURPOSE_RULES.get(purpose, _DEFAULT_RULES)
+    found: list[Reason] = []
+    for signal in signals:
+        for rule in rules:
+            if _matches(rule, signal):
+                what = "refuses" if rule.blocking else "notes"
+                where = f"{signal.where}, line {signal.line}" if signal.line else signal.where
+                found.append(Reason(rule.rule_id, f"{purpose} {what}: {signal.kind} '{signal.value}' at {where}",
+                                    rule.blocking, signal.line, signal.value, signal.kind, signal.where))
+                break
+    found.sort(key=lambda r: not r.blocking)
+    return found
+
+
+def path_pattern(pattern: str) -> Callable[[str], bool]:
+    """A robots-style path pattern (prefix match, ``*`` any run, final ``$`` end) as a predicate on paths."""
+    anchored = pattern.endswith("$")
+    body = pattern[:-1] if anchored else pattern
+    regex = re.compile(".*".join(re.escape(part) for part in body.split("*")) + ("$" if anchored else ""),
+                       re.DOTALL)
+    match = regex.match
+    return lambda path: match(path) is not None
+
+
+_TDM_LOCATION = re.compile(r"location (\S+): tdm-reservation")
+
+
+def _recorded_path(opt_out: Any, robots_url: str) -> Optional[str]:
+    """Where a recorded (page or TDMRep) opt-out applies: a TDMRep rule's location, a page's exact path."""
+    where = str(opt_out.where)
+    if where.endswith("/.well-known/tdmrep.json"):
+        m = _TDM_LOCATION.search(str(opt_out.value))
+        return m.group(1) if m else None
+    if where == robots_url or "://" not in where:
+        return None
+    return path_of(where) + "$"
+
+
+def _checker(policy: RobotsPolicy, user_agent: str) -> Callable[[str], bool]:
+    """``url -> allowed`` for one agent, as ``policy.is_allowed`` answers it, without its per-call overhead."""
+    get = getattr(policy, "_check_for", None)  # the compiled matcher is kept per agent by the policy
+    if get is not None:
+        check = get(user_agent)
+        if callable(check):
+            return check  # type: ignore[no-any-return]
+    is_allowed = policy.is_allowed
+    return lambda url: is_allowed(user_agent, url)
+
+
+class OriginRules:
+    """Everything one origin says about being crawled, compiled once. See the module docstring."""
+
+    __slots__ = ("origin", "robots", "policy", "opt_outs", "_deciders", "_robots_opt_outs", "_lock")
+
+    def __init__(self, origin: str, robots: RobotsFetch, body: Union[str, bytes, None] = None,
+                 opt_outs: Sequence[OptOutSignal] = ()) -> None:
+        self.origin = origin
+        self.robots = robots
+        self.policy: Optional[RobotsPolicy] = (
+            RobotsPolicy.parse(body or "") if robots.outcome == "success" and body else None)
+        self.opt_outs = tuple(opt_outs)
+        self._deciders: dict[tuple[str, str, bool], Callable[[str], Decision]] = {}
+        self._robots_opt_outs: dict[str, tuple[OptOutSignal, ...]] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<OriginRules {self.origin} robots={self.robots.outcome} opt_outs={len(self.opt_outs)}>"
+
+    @classmethod
+    def from_signals(cls, target: Any, source: str = "recorded") -> "OriginRules":
+        """From one origin's signals (a ``signals.model.TargetSignals``, read by attribute): recorded in a
+        signals file, or just fetched (``source="fetched"``).
+
+        No robots signal recorded reads as unreachable (fail closed), detail ``not-recorded``.
+        """
+        origin = str(target.origin)
+        signal = target.robots
+        if signal is None:
+            fetch = RobotsFetch("unreachable", None, "not-recorded", f"{origin}/robots.txt", "recorded",
+                                "robots.txt was not recorded for this origin")
+            return cls(origin, fetch)
+        detail = str(signal.outcome)
+        fetch = RobotsFetch(RFC_9309_OUTCOME.get(detail, "unreachable"), signal.status, detail, str(signal.url),
+                            "fetched" if source == "fetched" else "recorded", signal.error)
+        opt_outs = [OptOutSignal.of(o, _recorded_path(o, fetch.url)) for o in (target.opt_outs or ())
+                    if not (o.kind in ROBOTS_KINDS or str(o.where) == fetch.url)]
+        return cls(origin, fetch, signal.body if detail == "ok" else None, opt_outs)
+
+    # ------------------------------------------------------------------ what robots.txt says besides rules
+    def robots_opt_outs(self, user_agent: str) -> tuple[OptOutSignal, ...]:
+        """Opt-outs written in robots.txt towards ``user_agent``'s product token (computed once per token)."""
+        token = product_token(user_agent)
+        found = self._robots_opt_outs.get(token)
+        if found is None:
+            if self.policy is None or not (self.policy.groups or self.policy.extensions or self.policy.comments):
+                found = ()
+            else:
+                from ..signals.optouts import from_robots  # deferred: it builds pydantic models
+
+                found = tuple(OptOutSignal.of(o, self._preference_path(o))
+                              for o in from_robots(self.policy, token, self.robots.url))
+            self._robots_opt_outs[token] = found
+        return found
+
+    @staticmethod
+    def _preference_path(opt_out: Any) -> Optional[str]:
+        """A Content-Usage / Content-Signal line may start with a path it is limited to (aipref)."""
+        if opt_out.kind not in ("content-usage", "content-signal"):
+            return None
+        value = str(opt_out.value).split(":", 1)[-1].strip()
+        return value.split(None, 1)[0] if value.startswith("/") else None
+
+    def delay(self, user_agent: str) -> float:
+        """Seconds between two requests the site asks of ``user_agent``: the larger of Crawl-delay and
+        Request-rate's interval, 0 when robots.txt says neither (or was not read)."""
+        if self.policy is None:
+            return 0.0
+        delay = self.policy.crawl_delay(user_agent) or 0.0
+        rate = self.policy.request_rate(user_agent)
+        if rate is not None:
+            delay = max(delay, rate[1] / rate[0])
+        return delay
+
+    # ------------------------------------------------------------------ deciding
+    def decide(self, url: str, user_agent: str, purpose: str, *, respect_ai_optouts: bool = True) -> Decision:
+        """The decision for ``url`` (a URL of this origin). See :meth:`decider`."""
+        return self.decider(user_agent, purpose, respect_ai_optouts=respect_ai_optouts)(url)
+
+    def decider(self, user_agent: str, purpose: str, *, respect_ai_optouts: bool = True) -> Callable[[str], Decision]:
+        """A callable ``url -> Decision`` for one agent and purpose, built once and kept (thread-safe)."""
+        key = (user_agent, purpose, respect_ai_optouts)
+        decide = self._deciders.get(key)
+        if decide is None:
+            with self._lock:
+                decide = self._deciders.get(key)
+                if decide is None:
+                    decide = self._build(user_agent, purpose, respect_ai_optouts)
+                    self._deciders[key] = decide
+        return decide
+
+    def _notes(self) -> list[Reason]:
+        robots = self.robots
+        if robots.detail == "refused":
+            return [Reason("ROB-050", f"robots.txt refused (HTTP {robots.status}): RFC 9309 reads it as no rules, "
+                                      "but the site refuses automated access to it", False, source=robots.url)]
+        if robots.detail == "html":
+            return [Reason("ROB-052", "robots.txt is an HTML page, not rules: read as no rules", False,
+                           source=robots.url)]
+        if robots.detail == "not-found" and robots.error:
+            return [Reason("ROB-000", f"robots.txt not reached ({robots.error}): read as unavailable (RFC 9309 "
+                                      "2.3.1.2)", False, source=robots.url)]
+        return []
+
+    def _build(self, user_agent: str, purpose: str, respect: bool) -> Callable[[str], Decision]:
+        token = product_token(user_agent)
+        robots = self.robots
+
+        if robots.outcome == "unreachable":
+            if robots.detail == "not-recorded":
+                reason = Reason("ROB-000", f"robots.txt of {self.origin} is not in the recorded signals: "
+                                           "nothing may be fetched until it is known", source=robots.url)
+            else:
+                why = robots.error or (f"HTTP {robots.status}" if robots.status else robots.detail)
+                reason = Reason("ROB-051", f"robots.txt unreachable ({why}): RFC 9309 2.3.1.4, complete disallow",
+                                source=robots.url)
+            refused = Decision(False, (reason,), 0.0, robots, token, purpose)
+            return lambda url: refused
+
+        delay = self.delay(user_agent)
+        signals = self.robots_opt_outs(user_agent) + self.opt_outs if respect else ()
+        site = opt_out_reasons([s for s in signals if s.path is None], purpose)
+        scoped = [(path_pattern(s.path), s) for s in signals if s.path is not None]
+        scoped = [(match, s) for match, s in scoped if opt_out_reasons([s], purpose)]
+        notes = self._notes()
+
+        def make(rule_reason: Optional[Reason], extra: Sequence[Reason] = ()) -> Decision:
+            reasons = ([rule_reason] if rule_reason is not None else []) + list(site) + list(extra) + notes
+            reasons.sort(key=lambda r: not r.blocking)
+            return Decision(not any(r.blocking for r in reasons), tuple(reasons), delay, robots, token, purpose)
+
+        allowed_decision = make(None)
+        policy = self.policy
+        if policy is None:
+            allows: Optional[Callable[[str], bool]] = None
+        else:
+            allows = _checker(policy, user_agent)
+            explain = policy.explain
+        refused_by_rule: dict[Any, Decision] = {}
+
+        def refused(url: str) -> Decision:
+            rule = explain(user_agent, url).rule
+            hit = refused_by_rule.get(rule)
+            if hit is None:
+                text = rule.text if rule is not None else "Disallow: /"
+                line = rule.line if rule is not None else None
+                reason = Reason("ROB-001", f"robots.txt disallows this URL for {token}: line {line}: {text}",
+                                True, line, text, source=robots.url)
+                hit = refused_by_rule[rule] = make(reason)
+            return hit
+
+        if not scoped:
+            if allows is None:
+                return lambda url: allowed_decision
+
+            def decide(url: str) -> Decision:
+                if allows(url):
+                    return allowed_decision
+                return refused(url)
+
+            return decide
+
+        by_matches: dict[tuple[Any, tuple[int, ...]], Decision] = {}
+
+        def decide_scoped(url: str) -> Decision:
+            path = path_of(url)
+            hits = tuple(i for i, (match, _) in enumerate(scoped) if match(path))
+            if allows is None or allows(url):
+                base, rule = allowed_decision, None
+            else:
+                base = refused(url)
+                rule = base.reasons[0]
+            if not hits:
+                return base
+            key = (rule, hits)
+            hit = by_matches.get(key)
+            if hit is None:
+                extra = opt_out_reasons([scoped[i][1] for i in hits], purpose)
+                hit = by_matches[key] = make(rule, extra)
+            return hit
+
+        return decide_scoped
+
+
+__all__ = ["PURPOSES", "PURPOSE_RULES", "OptOutRule", "OptOutSignal", "OriginRules", "opt_out_reasons",
+           "path_pattern"]

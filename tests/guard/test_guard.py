@@ -1,0 +1,314 @@
+"""The Guard against a real server on 127.0.0.1 and from recorded signals: fetch once, fail closed, cache bounds,
+thread and asyncio safety, pacing, page-level opt-outs, the decision log, and input errors."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import threading
+
+import pytest
+
+from scrapecheck import Decision, Guard
+from scrapecheck.errors import InputError, SignalsError
+from scrapecheck.signals.model import RobotsSignal, Signals, TargetSignals
+from scrapecheck.signals.snapshot import save_signals
+
+from .conftest import Web
+
+UA = "AcmeBot/1.0 (+https://acme.example/bot)"
+
+
+def fast_config():  # type: ignore[no-untyped-def]
+    from scrapecheck.signals.fetch import FetchConfig
+
+    return FetchConfig(connect_timeout=1.0, read_timeout=1.0, total_timeout=2.0, retries=0, backoff=0.01,
+                       failure_cache_ttl=60.0)
+
+
+def live(purpose: str = "ai-training", **kwargs: object) -> Guard:
+    kwargs.setdefault("fetch_config", fast_config())
+    return Guard(UA, purpose, allow_private_networks=True, **kwargs)  # type: ignore[arg-type]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# --- fetching and failing closed ------------------------------------------------------------------------------
+def test_robots_fetched_once_per_origin_and_obeyed(web: Web) -> None:
+    web.robots("User-agent: *\nDisallow: /private/\n")
+    guard = live()
+    refused = guard.check(f"{web.origin}/private/a")
+    assert isinstance(refused, Decision)
+    assert not refused.allowed and refused.reasons[0].line == 2
+    assert refused.robots.outcome == "success" and refused.robots.status == 200
+    assert refused.robots.source == "fetched"
+    for n in range(20):
+        assert guard.check(f"{web.origin}/page/{n}").allowed
+    assert web.paths() == ["/robots.txt"]
+    assert web.hits[0][1] == UA
+    assert guard.fetches == 1
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_server_error_refuses_everything(web: Web, status: int) -> None:
+    web.robots("User-agent: *\nAllow: /\n", status=status)
+    d = live().check(f"{web.origin}/a")
+    assert not d.allowed and d.rule_ids == ("ROB-051",)
+    assert d.robots.outcome == "unreachable" and d.robots.status == status
+
+
+def test_missing_robots_allows(web: Web) -> None:
+    d = live().check(f"{web.origin}/a")
+    assert d.allowed and d.robots.outcome == "unavailable" and d.robots.status == 404
+
+
+def test_connection_refused_refuses() -> None:
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    d = live().check(f"http://127.0.0.1:{port}/a")
+    assert not d.allowed and d.robots.outcome == "unreachable" and d.robots.status is None
+    assert d.robots.error
+
+
+def test_unreachable_is_retried_after_the_failure_ttl(web: Web) -> None:
+    web.robots("User-agent: *\nAllow: /\n", status=503)
+    clock = Clock()
+    guard = live(clock=clock)
+    assert not guard.check(f"{web.origin}/a").allowed
+    web.robots("User-agent: *\nAllow: /\n")
+    clock.now += 30
+    assert not guard.check(f"{web.origin}/a").allowed  # still remembered
+    clock.now += 31
+    assert guard.check(f"{web.origin}/a").allowed
+    assert web.paths() == ["/robots.txt", "/robots.txt"]
+
+
+def test_cache_ttl_bounds_reuse(web: Web) -> None:
+    web.robots("User-agent: *\nDisallow: /a\n")
+    clock = Clock()
+    guard = live(clock=clock, cache_ttl=100)
+    assert not guard.check(f"{web.origin}/a").allowed
+    web.robots("User-agent: *\nAllow: /\n")
+    clock.now += 99
+    assert not guard.check(f"{web.origin}/a").allowed
+    clock.now += 2
+    assert guard.check(f"{web.origin}/a").allowed
+    assert len(web.paths()) == 2
+
+
+def test_lru_bounded_by_max_origins(web: Web) -> None:
+    web.robots("User-agent: *\nAllow: /\n")
+    guard = live(max_origins=2)
+    other = web.origin.replace("127.0.0.1", "localhost")
+    guard.check(f"{web.origin}/a")
+    guard.check(f"{other}/a")
+    assert len(guard) == 2
+    guard.check(f"{web.origin}/b")  # used again: kept when a third origin arrives
+    guard.check(f"http://[::1]:1/a")  # a third origin (unreachable, refused): one of the others leaves
+    assert len(guard) == 2
+    assert guard.check(f"{web.origin}/c").allowed
+    assert web.paths().count("/robots.txt") == 2  # web.origin was not evicted: no refetch
+
+
+def test_spellings_of_one_origin_share_one_entry(web: Web) -> None:
+    web.robots("User-agent: *\nAllow: /\n")
+    guard = live()
+    port = web.origin.rsplit(":", 1)[1]
+    for url in (f"{web.origin}/a", f"HTTP://127.0.0.1:{port}/b", f"{web.origin}?q=1", f"{web.origin}"):
+        assert guard.check(url).allowed
+    assert web.paths() == ["/robots.txt"]
+
+
+def test_concurrent_first_requests_fetch_once(web: Web) -> None:
+    web.robots("User-agent: *\nDisallow: /x\n", delay=0.3)
+    guard = live()
+    results: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        results.append(guard.check(f"{web.origin}/x/{n}").allowed)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [False] * 8
+    assert web.paths() == ["/robots.txt"]
+
+
+def test_acheck_shares_one_fetch_and_leaves_the_loop_free(web: Web) -> None:
+    web.robots("User-agent: *\nDisallow: /x\n", delay=0.4)
+    guard = live()
+    ticks = 0
+
+    async def ticker(stop: asyncio.Event) -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    async def main() -> list[Decision]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(ticker(stop))
+        decisions = await asyncio.gather(*(guard.acheck(f"{web.origin}/{p}/{n}") for n in range(10)
+                                           for p in ("x", "y")))
+        stop.set()
+        await task
+        return decisions
+
+    decisions = asyncio.run(main())
+    assert [d.allowed for d in decisions] == [False, True] * 10
+    assert web.paths() == ["/robots.txt"]
+    assert ticks >= 10  # the loop kept running while robots.txt was fetched in a worker thread
+
+
+# --- recorded mode --------------------------------------------------------------------------------------------
+def recorded_signals(origin: str, body: str = "User-agent: *\nDisallow: /x\n") -> Signals:
+    robots = RobotsSignal(url=f"{origin}/robots.txt", origin="fetched", outcome="ok", status=200, body=body)
+    return Signals(targets={origin: TargetSignals(origin=origin, robots=robots, opt_outs=[])})
+
+
+def test_recorded_mode_makes_no_network_call(web: Web, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    web.robots("User-agent: *\nAllow: /\n")
+    path = save_signals(recorded_signals(web.origin), tmp_path / "signals.json")
+    guard = Guard(UA, "ai-training", signals=path)
+    assert guard.recorded
+    assert not guard.check(f"{web.origin}/x").allowed
+    assert guard.check(f"{web.origin}/y").allowed
+    d = guard.check("https://not-recorded.example/a")
+    assert not d.allowed and d.rule_ids == ("ROB-000",) and d.robots.detail == "not-recorded"
+    assert d.robots.source == "recorded"
+    assert web.hits == []
+
+
+def test_recorded_from_a_dict_and_a_bad_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = recorded_signals("https://a.example").model_dump(mode="json")
+    assert not Guard(UA, "other", signals=data).check("https://a.example/x").allowed
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 2}')
+    with pytest.raises(SignalsError, match="version"):
+        Guard(UA, "other", signals=bad)
+    with pytest.raises(TypeError):
+        Guard(UA, "other", signals=42)
+
+
+def test_from_robots_bodies() -> None:
+    guard = Guard.from_robots(UA, "search-indexing", {"https://a.example/": b"User-agent: *\nDisallow: /x\n"})
+    assert not guard.check("https://a.example/x").allowed
+    assert guard.check("https://a.example/y").allowed
+    assert not guard.check("https://b.example/y").allowed
+
+
+# --- pacing ---------------------------------------------------------------------------------------------------
+def test_wait_time_paces_each_origin() -> None:
+    clock = Clock()
+    guard = Guard.from_robots(UA, "other", {"https://a.example": "User-agent: *\nCrawl-delay: 2\n",
+                                            "https://b.example": "User-agent: *\nRequest-rate: 1/5s\n",
+                                            "https://c.example": ""}, clock=clock)
+    assert guard.check("https://a.example/").delay_seconds == 2.0
+    assert [guard.wait_time("https://a.example/p") for _ in range(3)] == [0.0, 2.0, 4.0]
+    assert guard.wait_time("https://b.example/") == 0.0
+    assert guard.wait_time("https://b.example/") == 5.0
+    assert guard.wait_time("https://c.example/") == guard.wait_time("https://c.example/") == 0.0
+    clock.now += 10
+    assert guard.wait_time("https://a.example/p") == 0.0
+
+
+# --- page-level opt-outs --------------------------------------------------------------------------------------
+ORIGIN = "https://a.example"
+
+
+def page_guard(purpose: str, **kwargs: object) -> Guard:
+    return Guard.from_robots(UA, purpose, {ORIGIN: "User-agent: *\nAllow: /\n"}, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("headers", "body", "rule"), [
+    ({"X-Robots-Tag": "noai"}, None, "AIO-012"),
+    ({"X-Robots-Tag": "acmebot: noimageai"}, None, "AIO-012"),
+    ([("Content-Type", "text/html")], '<html><head><meta name="robots" content="noai, noimageai"></head>', "AIO-012"),
+    ({"tdm-reservation": "1", "tdm-policy": "https://a.example/policy"}, None, "AIO-011"),
+    ({"Content-Type": "text/html"}, '<meta name="tdm-reservation" content="1">', "AIO-011"),
+    ({"Content-Usage": "train-ai=n"}, None, "AIO-013"),
+    ({b"content-signal": [b"ai-train=no"]}, None, "AIO-014"),
+])
+def test_check_response_reads_page_opt_outs(headers: object, body: object, rule: str) -> None:
+    d = page_guard("ai-training").check_response(f"{ORIGIN}/a", 200, headers, body)
+    assert not d.allowed and d.rule_ids == (rule,)
+    assert d.reasons[0].source == f"{ORIGIN}/a"
+    assert page_guard("search-indexing").check_response(f"{ORIGIN}/a", 200, headers, body).allowed
+
+
+def test_check_response_other_agent_and_quiet_pages() -> None:
+    guard = page_guard("ai-training")
+    assert guard.check_response(f"{ORIGIN}/a", 200, {"X-Robots-Tag": "otherbot: noai"}).allowed
+    assert guard.check_response(f"{ORIGIN}/a", 200, {"X-Robots-Tag": "noindex"}, b"<html></html>").allowed
+    assert guard.check_response(f"{ORIGIN}/a", 200, None).allowed
+    relaxed = page_guard("ai-training", respect_ai_optouts=False)
+    d = relaxed.check_response(f"{ORIGIN}/a", 200, {"X-Robots-Tag": "noai"})
+    assert d.allowed and d.rule_ids == ("AIO-012",) and not d.reasons[0].blocking
+    with pytest.raises(InputError, match="status"):
+        guard.check_response(f"{ORIGIN}/a", "200", {})  # type: ignore[arg-type]
+
+
+def test_search_reservation_header_refuses_search_indexing() -> None:
+    d = page_guard("search-indexing").check_response(f"{ORIGIN}/a", 200, {"Content-Signal": "search=no"})
+    assert not d.allowed and d.rule_ids == ("AIO-018",)
+
+
+# --- decision log ---------------------------------------------------------------------------------------------
+def test_decision_log_records_each_refusal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "refusals.jsonl"
+    with Guard.from_robots(UA, "ai-training", {ORIGIN: "User-agent: *\nDisallow: /x\n"}, decision_log=log) as guard:
+        guard.check(f"{ORIGIN}/x/1")
+        guard.check(f"{ORIGIN}/ok")
+        guard.check_response(f"{ORIGIN}/ok", 200, {"X-Robots-Tag": "noai"})
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["url"] for r in rows] == [f"{ORIGIN}/x/1", f"{ORIGIN}/ok"]
+    assert rows[0]["reasons"][0]["rule_id"] == "ROB-001" and rows[0]["reasons"][0]["line"] == 2
+    assert rows[1]["reasons"][0]["rule_id"] == "AIO-012" and rows[1]["allowed"] is False
+    assert all(r["time"].endswith("Z") for r in rows)
+    stream = io.StringIO()
+    Guard.from_robots(UA, "other", {}, decision_log=stream).check(f"{ORIGIN}/a")
+    assert json.loads(stream.getvalue())["reasons"][0]["rule_id"] == "ROB-000"
+
+
+# --- bad input ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("args", "kwargs", "field"), [
+    (("", "other"), {}, "user_agent"),
+    (("1.0", "other"), {}, "user_agent"),
+    (("Acme\r\nX: y", "other"), {}, "user_agent"),
+    ((UA, "training"), {}, "purpose"),
+    ((UA, "other"), {"cache_ttl": 86401}, "cache_ttl"),
+    ((UA, "other"), {"cache_ttl": float("nan")}, "cache_ttl"),
+    ((UA, "other"), {"cache_ttl": 0}, "cache_ttl"),
+    ((UA, "other"), {"max_origins": 0}, "max_origins"),
+])
+def test_bad_arguments_are_input_errors(args: tuple, kwargs: dict, field: str) -> None:
+    with pytest.raises(InputError) as info:
+        Guard(*args, **kwargs)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("url", ["ftp://a.example/x", "https:///x", "not a url", "http://[::1/x", "", "/relative"])
+def test_bad_urls_are_input_errors(url: str) -> None:
+    guard = Guard.from_robots(UA, "other", {})
+    with pytest.raises(InputError):
+        guard.check(url)
+
+
+def test_non_str_url_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        Guard.from_robots(UA, "other", {}).check(None)  # type: ignore[arg-type]
