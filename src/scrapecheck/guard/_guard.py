@@ -12,6 +12,7 @@ and a shared frozen :class:`Decision`: no URL parsing, no allocation, no lock.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -107,7 +108,7 @@ class Guard:
         self._log: Optional[_DecisionLog] = None if decision_log is None else _DecisionLog(decision_log)
         self.fetches = 0
         """How many origins were fetched (network) or built from recorded signals so far."""
-        self.check = self._make_check()  # type: ignore[method-assign]  # a closure: the hot path, see check()
+        self.check = self._make_check()  # type: ignore[method-assign,assignment]  # a closure: the hot path, see check()
 
     def _make_check(self) -> Callable[[str], Decision]:
         """:meth:`check` as a closure over the cache (no attribute lookups per call); same behaviour."""
@@ -150,9 +151,9 @@ class Guard:
                 raise TypeError(f"robots[{key!r}] must be str or bytes, not {type(body).__name__}")
             origin = robots_origin(key)
             fetch = RobotsFetch("success", 200, "ok", f"{origin}/robots.txt", "recorded")
-            table[origin] = lambda origin=origin, fetch=fetch, body=body: OriginRules(origin, fetch, body)
+            table[origin] = functools.partial(OriginRules, origin, fetch, body)
         guard._recorded = table
-        guard.check = guard._make_check()  # type: ignore[method-assign]
+        guard.check = guard._make_check()  # type: ignore[method-assign,assignment]
         return guard
 
     def __repr__(self) -> str:
@@ -451,12 +452,14 @@ def _recorded(signals: Any) -> Optional[dict[str, Callable[[], OriginRules]]]:
         except ValidationError as exc:
             raise SignalsError("<signals>", *first_problem(exc)) from None
     elif isinstance(signals, (str, os.PathLike)):
-        loaded = load_signals(signals)
+        from pathlib import Path
+
+        loaded = load_signals(Path(signals))
     else:
         raise TypeError(f"signals must be a signals file path, its dict or Signals, not {type(signals).__name__}")
     from ..signals.fetch import robots_origin
 
-    return {robots_origin(origin): (lambda target=target: OriginRules.from_signals(target))
+    return {robots_origin(origin): functools.partial(OriginRules.from_signals, target)
             for origin, target in loaded.targets.items()}
 
 

@@ -291,8 +291,8 @@ class OriginRules:
                 why = robots.error or (f"HTTP {robots.status}" if robots.status else robots.detail)
                 reason = Reason("ROB-051", f"robots.txt unreachable ({why}): RFC 9309 2.3.1.4, complete disallow",
                                 source=robots.url)
-            refused = Decision(False, (reason,), 0.0, robots, token, purpose)
-            return lambda url: refused
+            refusal = Decision(False, (reason,), 0.0, robots, token, purpose)
+            return lambda url: refusal
 
         delay = self.delay(user_agent)
         signals = self.robots_opt_outs(user_agent) + self.opt_outs if respect else ()
