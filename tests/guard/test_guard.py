@@ -27,7 +27,7 @@ def fast_config():  # type: ignore[no-untyped-def]
                        failure_cache_ttl=60.0)
 
 
-def live(purpose: str = "ai-training", **kwargs: object) -> Guard:
+def live(purpose: str = "search-indexing", **kwargs: object) -> Guard:
     kwargs.setdefault("fetch_config", fast_config())
     return Guard(UA, purpose, allow_private_networks=True, **kwargs)  # type: ignore[arg-type]
 
@@ -43,7 +43,7 @@ class Clock:
 # --- fetching and failing closed ------------------------------------------------------------------------------
 def test_robots_fetched_once_per_origin_and_obeyed(web: Web) -> None:
     web.robots("User-agent: *\nDisallow: /private/\n")
-    guard = live()
+    guard = live("ai-training")
     refused = guard.check(f"{web.origin}/private/a")
     assert isinstance(refused, Decision)
     assert not refused.allowed and refused.reasons[0].line == 2
@@ -51,7 +51,7 @@ def test_robots_fetched_once_per_origin_and_obeyed(web: Web) -> None:
     assert refused.robots.source == "fetched"
     for n in range(20):
         assert guard.check(f"{web.origin}/page/{n}").allowed
-    assert web.paths() == ["/robots.txt"]
+    assert web.paths() == ["/robots.txt", "/.well-known/tdmrep.json"]
     assert web.hits[0][1] == UA
     assert guard.fetches == 1
 
@@ -62,6 +62,27 @@ def test_server_error_refuses_everything(web: Web, status: int) -> None:
     d = live().check(f"{web.origin}/a")
     assert not d.allowed and d.rule_ids == ("ROB-051",)
     assert d.robots.outcome == "unreachable" and d.robots.status == status
+
+
+def test_private_addresses_refused_unless_opted_in(web: Web) -> None:
+    web.robots("User-agent: *\nAllow: /\n")
+    d = Guard(UA, "search-indexing", fetch_config=fast_config()).check(f"{web.origin}/a")
+    assert not d.allowed and d.rule_ids == ("ROB-051",) and d.robots.outcome == "unreachable"
+    assert "private" in (d.robots.error or "")
+    assert web.hits == []
+    with pytest.raises(TypeError, match="FetchConfig"):
+        Guard(UA, "other", fetch_config={"retries": 0})
+
+
+def test_tdmrep_file_read_for_ai_purposes(web: Web) -> None:
+    web.robots("User-agent: *\nAllow: /\n")
+    web.route("/.well-known/tdmrep.json", body='[{"location": "/", "tdm-reservation": 1}]',
+              content_type="application/json")
+    d = live("ai-training").check(f"{web.origin}/a")
+    assert not d.allowed and d.rule_ids == ("AIO-011",)
+    assert d.reasons[0].source == f"{web.origin}/.well-known/tdmrep.json"
+    assert live("search-indexing").check(f"{web.origin}/a").allowed
+    assert web.paths() == ["/robots.txt", "/.well-known/tdmrep.json", "/robots.txt"]
 
 
 def test_missing_robots_allows(web: Web) -> None:

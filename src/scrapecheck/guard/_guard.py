@@ -97,6 +97,11 @@ class Guard:
         self.respect_ai_optouts = bool(respect_ai_optouts)
         self.allow_private_networks = bool(allow_private_networks)
         self._fetch_config = fetch_config
+        if fetch_config is not None:
+            from ..signals.config import FetchConfig
+
+            if not isinstance(fetch_config, FetchConfig):
+                raise TypeError(f"fetch_config must be a FetchConfig, not {type(fetch_config).__name__}")
         self._clock = clock or time.monotonic
         self._recorded = _recorded(signals)
         self._entries: dict[str, _Entry] = {}
@@ -143,7 +148,7 @@ class Guard:
         if "signals" in options:
             raise TypeError("from_robots() takes robots bodies instead of signals")
         guard = cls(user_agent, purpose, **options)
-        from ..signals.fetch import robots_origin
+        from .._url import origin as robots_origin
 
         table: dict[str, Callable[[], OriginRules]] = {}
         for key, body in robots.items():
@@ -288,12 +293,9 @@ class Guard:
         """(origin, the URL's raw scheme-and-authority prefix when it may serve as a cache alias)."""
         if not isinstance(url, str):
             raise TypeError(f"url must be a str, not {type(url).__name__}")
-        from ..signals.fetch import robots_origin
+        from .._url import origin as url_origin  # the one origin function (IDNA, default ports)
 
-        try:
-            origin = robots_origin(url)
-        except InputError as exc:
-            raise InputError(url, "url", exc.message) from None
+        origin = url_origin(url)
         cut = url.find("/", 8)
         prefix = url[:cut] if cut >= 0 else url
         ok = prefix.startswith(("http://", "https://")) and not any(c in prefix for c in _BAD_IN_AUTHORITY)
@@ -376,6 +378,19 @@ class Guard:
         origin = next(iter(entries))
         self._drop_aliases(entries.pop(origin))
 
+    def _config(self) -> Any:
+        """The fetch configuration actually used: the caller's, with this Guard's User-Agent, its private-network
+        opt-in (either opt-in counts), no caching inside the fetcher (the Guard caches), and site-level pages
+        (``/.well-known/tdmrep.json``) only when an opt-out there can change a decision."""
+        import dataclasses
+
+        from ..signals.config import FetchConfig
+
+        config = self._fetch_config if self._fetch_config is not None else FetchConfig()
+        wants_pages = self.respect_ai_optouts and self.purpose in ("ai-training", "ai-inference")
+        return dataclasses.replace(config, user_agent=self.user_agent, fetch_pages=wants_pages,
+                                   allow_private_networks=self.allow_private_networks or config.allow_private_networks)
+
     def _load(self, origin: str) -> tuple[OriginRules, float]:
         """Build the origin's rules: from the recorded signals, or by fetching robots.txt (fail closed)."""
         if self._recorded is not None:
@@ -385,11 +400,11 @@ class Guard:
                                     "robots.txt was not recorded for this origin")
                 return OriginRules(origin, fetch), math.inf
             return build(), math.inf
-        from ..signals.fetch import FetchConfig, fetch_robots
+        config = self._config()
+        from ..signals.fetch import fetch_origin
 
-        config = self._fetch_config or FetchConfig()
         try:
-            collected = fetch_robots(origin, user_agent=self.user_agent, config=config)
+            collected = fetch_origin(origin, user_agent=self.user_agent, config=config, paths=("/",))
             rules = OriginRules.from_signals(collected, source="fetched")
         except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected, and say why
             fetch = RobotsFetch("unreachable", None, "unreachable", f"{origin}/robots.txt", "fetched",
@@ -457,7 +472,7 @@ def _recorded(signals: Any) -> Optional[dict[str, Callable[[], OriginRules]]]:
         loaded = load_signals(Path(signals))
     else:
         raise TypeError(f"signals must be a signals file path, its dict or Signals, not {type(signals).__name__}")
-    from ..signals.fetch import robots_origin
+    from .._url import origin as robots_origin
 
     return {robots_origin(origin): functools.partial(OriginRules.from_signals, target)
             for origin, target in loaded.targets.items()}
