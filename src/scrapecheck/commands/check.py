@@ -154,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
         rules=rule_docs(policy) if settings.format == "sarif" else {},
         plan_lines={plan.source or "": _plan_lines(Path(plan.source)) for plan in plans if plan.source}
         if settings.format == "sarif" else {},
+        plan_details={plan.source or "": plan.model_dump(mode="json") for plan in plans}
+        if settings.format == "html" else {},
     )
     if several:
         rendered = FORMATS_MANY[settings.format](reports, context)

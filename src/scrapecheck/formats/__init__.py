@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable, Optional, Sequence
 
 from ..report import Report
-from . import json, markdown, sarif, text
+from . import html, json, markdown, sarif, text
 from .interface import RenderContext, RuleDoc
 
 Render = Callable[[Report, Optional[RenderContext]], str]
@@ -21,12 +21,14 @@ FORMATS: dict[str, Render] = {
     "json": json.render,
     "sarif": sarif.render,
     "markdown": markdown.render,
+    "html": html.render,
 }
 FORMATS_MANY: dict[str, RenderMany] = {
     "text": text.render_many,
     "json": json.render_many,
     "sarif": sarif.render_many,
     "markdown": markdown.render_many,
+    "html": html.render_many,
 }
 
 FORMAT_NAMES: tuple[str, ...] = tuple(FORMATS)

@@ -7,7 +7,7 @@ terminal colour-capable, the rule documentation, the line of each plan field) an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class RenderContext:
     fail_on: the gate severity, named in the text and Markdown summaries when given.
     rules: rule id -> documentation, for SARIF rule metadata; findings alone are used when it is empty.
     plan_lines: plan source (as in ``report.plan["source"]``) -> plan field path -> 1-based line number.
+    plan_details: plan source -> the whole plan as a JSON-ready dict, for formats that describe the plan (HTML).
     """
 
     colour: bool = False
@@ -52,6 +53,7 @@ class RenderContext:
     fail_on: Optional[str] = None
     rules: Mapping[str, RuleDoc] = field(default_factory=dict)
     plan_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    plan_details: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 DEFAULT_CONTEXT = RenderContext()
