@@ -21,7 +21,7 @@ from scrapecheck.formats.interface import RenderContext
 
 GOLDEN = Path(__file__).parent / "golden"
 PLAN = "examples/plans/linkedin-fake-accounts.toml"
-SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}
+SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md", "html": "html"}
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
 REPORT_SCHEMA = json.loads((ROOT / "docs" / "schema" / "report.schema.json").read_text())
 
