@@ -23,7 +23,7 @@ from scrapecheck.waivers import Waiver
 HOSTILE = '<script>window.__pwned = 1</script><img src="https://evil.example/x.png" onerror="alert(1)">'
 HOSTILE_PLAN = {
     "version": 1,
-    "crawler": {"name": f"x{HOSTILE}", "user_agent": f'EvilBot/1.0 "><svg onload=alert(1)>',
+    "crawler": {"name": f"x{HOSTILE}", "user_agent": 'EvilBot/1.0 "><svg onload=alert(1)>',
                 "operator": f"Op {HOSTILE}", "contact": "mailto:a@evil.example"},
     "purpose": {"kind": "ai-training", "description": f"train </li></ul>{HOSTILE}", "commercial": True},
     "targets": [{

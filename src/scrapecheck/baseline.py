@@ -77,7 +77,7 @@ def record(reports: Iterable[Report]) -> Baseline:
     entries = []
     for report in reports:
         uri, _ = artifact_uri(report.plan.get("source"))
-        for finding, key in zip(report.findings, finding_fingerprints(report)):
+        for finding, key in zip(report.findings, finding_fingerprints(report), strict=True):
             if finding.suppressed:
                 continue
             entries.append(BaselineEntry(fingerprint=key, rule_id=finding.rule_id, target=finding.target,
@@ -128,7 +128,7 @@ def apply_baseline(report: Report, baseline: Baseline) -> Report:
     """
     remaining = baseline.fingerprints()
     findings: list[Finding] = []
-    for finding, key in zip(report.findings, finding_fingerprints(report)):
+    for finding, key in zip(report.findings, finding_fingerprints(report), strict=True):
         if not finding.suppressed and remaining[key] > 0:
             remaining[key] -= 1
             finding = finding.model_copy(update={"baseline": True})

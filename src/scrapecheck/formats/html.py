@@ -123,16 +123,17 @@ _PURPOSES = {
 }
 _AUTH = {
     "none": "does not log in", "own-account": "logs in with the operator's own account",
-    "customer-accounts": "logs in with its customers' accounts", "purchased-accounts": "logs in with purchased accounts",
+    "customer-accounts": "logs in with its customers' accounts",
+    "purchased-accounts": "logs in with purchased accounts",
     "fake-accounts": "logs in with fake accounts", "shared-credentials": "logs in with shared credentials",
 }
 
 
 def _words(items: Iterable[object]) -> str:
-    items = [str(item) for item in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def plain_words(summary: Mapping[str, Any], details: Optional[Mapping[str, Any]]) -> list[str]:
