@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Optional
 
-import pytest
 from conftest import EXAMPLES
 
 from scrapecheck import evaluate, load_plan
@@ -149,17 +148,20 @@ def test_chart_bars_follow_the_counts() -> None:
         assert abs(bars[name] - 400 * n / top) <= 1
 
 
-def test_limits_and_weights_are_rendered_when_present() -> None:
+def test_limits_and_weights_are_rendered() -> None:
     report = example_report()
     finding = report.findings[0]
-    data = finding.model_dump()
-    first = dict(data["sources"][0])
-    if "weight" not in first:
-        pytest.skip("citations carry no weight yet")
-    assert f"weight: {first['weight']}" in html.render(report)
-    limits = getattr(finding, "limits", [])
-    if limits:
-        assert limits[0].url in html.render(report)
+    limit = finding.sources[-1].model_copy(update={"id": "limit-case", "title": "A <limiting> case",
+                                                   "url": "https://court.example/limit?a=1&b=2"})
+    limited = report.model_copy(update={"findings": [finding.model_copy(update={"limits": [limit]})]})
+    tree = parse(html.render(limited))
+    article = "".join(tree.text)
+    for source in finding.sources:
+        assert f"weight: {source.weight.value}" in article
+    assert f"{finding.weight.value} (the strongest of its sources)" in article
+    assert "Limits: authorities that narrow this rule's theory" in article and "A <limiting> case" in article
+    assert "https://court.example/limit?a=1&b=2" in {a["href"] for a in tree.of("a")}
+    assert [a["data-citation"] for a in tree.of("li") if a.get("data-citation")][-1] == "limit-case"
 
 
 def test_only_web_addresses_become_links() -> None:

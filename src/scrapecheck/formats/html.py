@@ -19,7 +19,7 @@ import json
 from html import escape
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from ..report import Finding, Report, Severity
+from ..report import Finding, Report, Severity, SourceRef
 from .interface import DEFAULT_CONTEXT, RenderContext
 
 _SEVERITIES = list(reversed(list(Severity)))  # critical first
@@ -232,20 +232,16 @@ def _chart(report: Report, labelled_by: str) -> str:
     return "".join(parts)
 
 
-def _citations(kind: str, items: Sequence[Any]) -> str:
+def _citations(kind: str, items: Sequence[SourceRef]) -> str:
     rows = []
     for item in items:
-        extras = [str(getattr(item, name, "") or "") for name in ("court_or_body", "date")]
-        detail = "; ".join(_e(x) for x in extras if x)
-        status = getattr(item, "status", "") or ""
-        weight = getattr(item, "weight", None)
+        detail = "; ".join(_e(x) for x in (item.court_or_body, item.date) if x)
         line = f'<li data-citation="{_e(item.id)}">{_link(item.url, item.title)}'
         if detail:
             line += f" — {detail}"
-        if weight not in (None, ""):
-            line += f' <span class="weight">weight: {_e(weight)}</span>'
-        if status:
-            line += f'<br><span class="muted">Status: {_e(status)}</span>'
+        line += f' <span class="weight">weight: {_e(item.weight.value)}</span>'
+        if item.status:
+            line += f'<br><span class="muted">Status: {_e(item.status)}</span>'
         rows.append(line + "</li>")
     if not rows:
         return ""
@@ -254,11 +250,11 @@ def _citations(kind: str, items: Sequence[Any]) -> str:
 
 def _status_tags(finding: Finding) -> str:
     tags = []
-    waiver = finding.waiver or {}
-    if finding.suppressed:
-        tags.append(f'<span class="tag">waived until {_e(waiver.get("expires", ""))}</span>')
-    elif waiver.get("expired"):
-        tags.append(f'<span class="tag">waiver expired {_e(waiver.get("expires", ""))}</span>')
+    waiver = finding.waiver
+    if waiver is not None and finding.suppressed:
+        tags.append(f'<span class="tag">waived until {_e(waiver["expires"])}</span>')
+    elif waiver is not None and waiver.get("expired"):
+        tags.append(f'<span class="tag">waiver expired {_e(waiver["expires"])}</span>')
     if finding.baseline:
         tags.append('<span class="tag">baseline: known before</span>')
     return "".join(tags)
@@ -277,19 +273,20 @@ def _finding(finding: Finding, anchor: str) -> str:
            f"<p>{_e(finding.message)}</p>", "<dl>",
            f"<dt>Concerns</dt><dd>{_link(finding.target) if finding.target else 'the whole plan'}</dd>",
            f"<dt>Category</dt><dd>{_e(finding.category.value)}</dd>"]
+    if finding.weight is not None:
+        out.append(f"<dt>Weight</dt><dd>{_e(finding.weight.value)} (the strongest of its sources)</dd>")
     for key, value in finding.evidence.items():
         out.append(f"<dt>Evidence: <code>{_e(key)}</code></dt><dd>{_value(value)}</dd>")
-    waiver = finding.waiver or {}
-    if waiver:
+    waiver = finding.waiver
+    if waiver is not None:
         state = "expired on" if waiver.get("expired") else "until"
         who = f", approved by {_e(waiver['approved_by'])}" if waiver.get("approved_by") else ""
-        out.append(f"<dt>Waiver</dt><dd>{_e(waiver.get('reason', ''))} ({state} {_e(waiver.get('expires', ''))}"
-                   f"{who})</dd>")
+        out.append(f"<dt>Waiver</dt><dd>{_e(waiver['reason'])} ({state} {_e(waiver['expires'])}{who})</dd>")
     if finding.baseline:
         out.append("<dt>Baseline</dt><dd>Recorded in the baseline file: present before, not counted as new.</dd>")
     out.append(f"<dt>Remediation</dt><dd>{_e(finding.remediation)}</dd></dl>")
     out.append(_citations("Sources", finding.sources))
-    out.append(_citations("Limits (authorities that narrow this rule)", list(getattr(finding, "limits", []) or [])))
+    out.append(_citations("Limits: authorities that narrow this rule's theory", finding.limits))
     out.append("</article>")
     return "".join(out)
 
