@@ -17,7 +17,7 @@ from .plan import CrawlPlan
 from .policy.load import Policy, load_policy
 from .report import Report
 from .signals.model import Signals
-from .signals.snapshot import from_plan, load_signals
+from .signals.snapshot import load_signals
 from .waivers import Waiver, load_waivers
 
 if TYPE_CHECKING:
@@ -76,16 +76,10 @@ def _waivers(waivers: WaiversInput) -> list[Waiver]:
 
 
 def _missing_origins(plan: CrawlPlan, signals: Optional[Signals]) -> list[str]:
-    have = from_plan(plan)
-    if signals is not None:
-        have = signals.merged_over(have)
-    missing = []
-    for target in plan.targets:
-        collected = have.for_origin(target.origin)
-        if collected is None or collected.robots is None or collected.opt_outs is None:
-            if target.origin not in missing:
-                missing.append(target.origin)
-    return missing
+    """Origins to fetch: asked of the signals registry, the one place that knows what a target lacks."""
+    from .signals.registry import missing_origins
+
+    return missing_origins(plan, signals)
 
 
 def evaluate(

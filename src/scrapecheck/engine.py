@@ -18,7 +18,7 @@ from .policy.models import Rule
 from .report import Finding, NotChecked, Report, SourceRef
 from .robots import RobotsPolicy, product_token
 from .signals.model import Signals
-from .signals.optouts import from_robots
+from .signals.registry import opt_outs_by_signal
 from .signals.snapshot import from_plan
 from .waivers import Waiver, apply_waivers
 
@@ -76,26 +76,23 @@ def _clean(evidence: Mapping[str, Any]) -> dict[str, Any]:
 
 def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView]:
     token = product_token(plan.crawler.user_agent)
-    compiled: dict[str, tuple[RobotsPolicy, list[Any]]] = {}
+    compiled: dict[str, tuple[Optional[RobotsPolicy], dict[str, Any]]] = {}
     views = []
     for target in plan.targets:
         collected = signals.for_origin(target.origin)
         robots = collected.robots if collected else None
-        robots_policy = None
-        robots_opt_outs = None
-        if robots is not None:
-            if target.origin not in compiled:
-                parsed = RobotsPolicy.parse(robots.effective_rules)
-                opt_outs = from_robots(parsed, token, robots.url) if robots.outcome == "ok" else []
-                compiled[target.origin] = (parsed, opt_outs)
-            robots_policy, robots_opt_outs = compiled[target.origin]
+        if target.origin not in compiled:
+            parsed = RobotsPolicy.parse(robots.effective_rules) if robots is not None else None
+            compiled[target.origin] = (parsed, opt_outs_by_signal(collected, parsed, token))
+        robots_policy, by_signal = compiled[target.origin]
         views.append(TargetView(
             target=target,
             robots=robots,
             robots_policy=robots_policy,
-            robots_opt_outs=robots_opt_outs,
-            page_opt_outs=collected.opt_outs if collected else None,
+            robots_opt_outs=by_signal.get("robots"),
+            page_opt_outs=by_signal.get("pages"),
             platform=policy.platform_for(target.host),
+            other_opt_outs={name: value for name, value in by_signal.items() if name not in ("robots", "pages")},
         ))
     return views
 

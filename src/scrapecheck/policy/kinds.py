@@ -22,19 +22,11 @@ if TYPE_CHECKING:
     from ..signals.model import OptOut, RobotsSignal
     from .models import Platform
 
-SignalName = Literal["robots", "pages"]
-"""robots: the target's robots.txt. pages: opt-outs outside robots.txt (headers, meta tags, TDMRep)."""
+SignalName = str
+"""A name in the signals registry (``scrapecheck.signals.registry``): robots, pages, ..."""
 
 PLAN_FIELDS = field_paths()
 TARGET_NUMERIC_FIELDS = ("requests_per_second", "concurrency")
-ROBOTS_OPT_OUT_KINDS = frozenset({"robots-ai-agent", "robots-ai-intent", "content-usage", "content-signal",
-                                  "rsl-license", "legal-notice"})
-"""Opt-out kinds that robots.txt can carry (derived from its text by the engine)."""
-PAGE_OPT_OUT_KINDS = frozenset({"x-robots-tag", "meta-robots", "tdmrep", "content-usage", "content-signal",
-                                "rsl-license"})
-"""Opt-out kinds that pages and headers can carry (collected by signals.fetch); some kinds come from both."""
-
-
 @dataclass(frozen=True)
 class TargetView:
     """One target as the checks see it: the plan entry, its signals, its compiled robots.txt, its platform."""
@@ -45,6 +37,16 @@ class TargetView:
     robots_opt_outs: Optional[list["OptOut"]]
     page_opt_outs: Optional[list["OptOut"]]
     platform: Optional["Platform"]
+    other_opt_outs: Mapping[str, Optional[list["OptOut"]]] = field(default_factory=dict)
+    """Opt-outs of signals registered beyond robots and pages, by name (None: not collected)."""
+
+    def opt_outs_of(self, signal: str) -> Optional[list["OptOut"]]:
+        """The opt-outs a signal holds for this target; None when it was not collected."""
+        if signal == "robots":
+            return self.robots_opt_outs
+        if signal == "pages":
+            return self.page_opt_outs
+        return self.other_opt_outs.get(signal)
 
 
 @dataclass(frozen=True)
@@ -507,19 +509,16 @@ class OptOutPresent(_TargetKind):
         return self.min_confidence == "low" or opt_out.confidence == "high"
 
     def check_target(self, ctx: Context, view: TargetView) -> Outcome:
-        wanted = set(self.kinds) if self.kinds else None
+        from ..signals.registry import signals_carrying
+
         sources = []
         missing: set[str] = set()
-        if wanted is None or wanted & ROBOTS_OPT_OUT_KINDS:
-            if view.robots_opt_outs is None:
-                missing.add("robots")
+        for spec in signals_carrying(self.kinds):
+            held = view.opt_outs_of(spec.name)
+            if held is None:
+                missing.add(spec.name)
             else:
-                sources.extend(view.robots_opt_outs)
-        if wanted is None or wanted & PAGE_OPT_OUT_KINDS:
-            if view.page_opt_outs is None:
-                missing.add("pages")
-            else:
-                sources.extend(view.page_opt_outs)
+                sources.extend(held)
         found = [opt_out for opt_out in sources if self._matches(opt_out)]
         if found:
             first = found[0]
@@ -548,6 +547,15 @@ class Undecided(_TargetKind):
     kind: Literal["undecided"]
     signal: SignalName
     evidence_keys: ClassVar[tuple[str, ...]] = ("signal", "rules_not_checked")
+
+    @field_validator("signal")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        from ..signals.registry import names
+
+        if value not in names():
+            raise ValueError(f"unknown signal {value!r}; known: {', '.join(names())}")
+        return value
 
     def check_target(self, ctx: Context, view: TargetView) -> Outcome:
         rules = ctx.undecided.get(self.signal, ())

@@ -25,12 +25,14 @@ from .._version import __version__
 from ..errors import SignalError
 from ..plan import CrawlPlan, Target
 from ..robots import RobotsPolicy, product_token
+from . import registry
 from .cache import SignalsCache
 from .client import HttpClient, Response, now_iso
 from .config import RFC_9309_CACHE_LIMIT, ROBOTS_MAX_BYTES, FetchConfig, check_user_agent
 from .interpret import decode_for_display, interpret_robots, looks_binary, looks_html
 from .model import OptOut, RobotsSignal, Signals, TargetSignals
 from .pages import from_headers, from_html, from_tdmrep_json
+from .registry import CollectContext
 
 _ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
@@ -114,9 +116,22 @@ def _collect_origin(client: HttpClient, origin: Origin, pages: Sequence[str], pa
         if tdmrep.truncated:
             problems.append(f"{tdmrep_url} larger than {config.max_tdmrep_bytes} bytes: not read whole")
 
+    extra: dict[str, list[OptOut]] = {}
+    for spec in registry.SIGNALS:  # signals registered beyond robots and pages
+        if spec.collect is None:
+            continue
+        context = CollectContext(origin=key, base_url=origin.url(""), robots_policy=policy, token=token, pages=tuple(pages),
+                                 paths=tuple(paths),
+                                 get=lambda url, cap, accept: client.get(url, cap, accept, deadline=deadline))
+        result = spec.collect(context)
+        problems.extend(context.problems)
+        records.extend(context.records)
+        if result is not None:
+            extra[spec.name] = result
+
     found = _dedupe(found)
     return TargetSignals(origin=key, robots=robots, opt_outs=found if (found or complete) else None,
-                         pages=records, problems=problems)
+                         pages=records, problems=problems, extra=extra)
 
 
 def _safe_collect(client: HttpClient, origin: Origin, pages: Sequence[str], paths: Sequence[str],

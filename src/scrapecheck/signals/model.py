@@ -156,6 +156,16 @@ class TargetSignals(Evidence):
         default_factory=list, description="Pages fetched for opt-out signals: url, status, headers that matter, sha256."
     )
     problems: list[str] = Field(default_factory=list, description="What went wrong while collecting, in words.")
+    extra: dict[str, list[OptOut]] = Field(
+        default_factory=dict, description="Opt-outs of signals registered after robots and pages "
+                                          "(signals/registry.py), by signal name; absent: not collected.")
+
+    @model_serializer(mode="wrap")
+    def _omit_empty_extra(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("extra"):
+            data.pop("extra", None)
+        return data
 
 
 class Signals(Evidence):
@@ -190,5 +200,6 @@ class Signals(Evidence):
                 "opt_outs": mine.opt_outs if mine.opt_outs is not None else theirs.opt_outs,
                 "pages": mine.pages or theirs.pages,
                 "problems": theirs.problems + mine.problems,
+                "extra": {**theirs.extra, **mine.extra},
             })
         return self.model_copy(update={"targets": targets})
