@@ -120,8 +120,8 @@ def _collect_origin(client: HttpClient, origin: Origin, pages: Sequence[str], pa
     for spec in registry.SIGNALS:  # signals registered beyond robots and pages
         if spec.collect is None:
             continue
-        context = CollectContext(origin=key, base_url=origin.url(""), robots_policy=policy, token=token, pages=tuple(pages),
-                                 paths=tuple(paths),
+        context = CollectContext(origin=key, base_url=origin.url(""), robots_policy=policy, token=token,
+                                 pages=tuple(pages), paths=tuple(paths),
                                  get=lambda url, cap, accept: client.get(url, cap, accept, deadline=deadline))
         result = spec.collect(context)
         problems.extend(context.problems)
