@@ -127,3 +127,90 @@ def test_bad_baseline_files_name_the_problem(tmp_path, content: str, suffix: str
 def test_missing_baseline_file(tmp_path) -> None:
     with pytest.raises(BaselineError, match="no such file"):
         load_baseline(tmp_path / "absent.json")
+
+
+# --- the command line ------------------------------------------------------------------------------------------
+
+def _project(tmp_path, monkeypatch):
+    import shutil
+
+    plans = tmp_path / "plans"
+    shutil.copytree(EXAMPLES / "plans" / "snapshots", plans / "snapshots")
+    shutil.copy(PLAN, plans / "crawl.toml")
+    monkeypatch.chdir(tmp_path)
+    return plans / "crawl.toml"
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    from scrapecheck.cli import main
+
+    code = main(["check", *argv, "--isolated", "--offline"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_write_then_gate_on_new_findings_only(tmp_path, monkeypatch, capsys) -> None:
+    plan = _project(tmp_path, monkeypatch)
+    code, out, err = _run(capsys, "plans/crawl.toml")
+    assert code == 1
+
+    code, out, err = _run(capsys, "plans/crawl.toml", "--write-baseline", "baseline.json")
+    assert code == 0, err
+    recorded = json.loads((tmp_path / "baseline.json").read_text())
+    assert recorded["findings"] and f"wrote {len(recorded['findings'])} finding(s)" in err
+    assert "No new findings" in out
+
+    code, out, err = _run(capsys, "plans/crawl.toml", "--baseline", "baseline.json", "--fail-on", "info")
+    assert code == 0, err
+    assert f"No new findings; {len(recorded['findings'])} in the baseline" in out
+    assert "In the baseline (known before, not reported as new)" in out
+    assert err == ""
+
+    # A reworded purpose changes messages, not fingerprints; a new circumvention technique is a new finding.
+    text = plan.read_text().replace('circumvention = [', 'circumvention = ["captcha-solving", ')
+    assert text != plan.read_text()
+    plan.write_text(text)
+    code, out, err = _run(capsys, "plans/crawl.toml", "--baseline", "baseline.json")
+    assert code == 1
+    new = [line for line in out.splitlines() if line.startswith("  ") and "-" in line.split()[1]]
+    assert new and all("captcha" in line.lower() or "CIR" in line for line in new), new
+
+
+def test_cli_baseline_in_sarif_and_json(tmp_path, monkeypatch, capsys) -> None:
+    _project(tmp_path, monkeypatch)
+    _run(capsys, "plans/crawl.toml", "--write-baseline", "baseline.json")
+    code, out, _ = _run(capsys, "plans/crawl.toml", "--baseline", "baseline.json", "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    assert code == 0 and {r["baselineState"] for r in results} == {"unchanged"}
+    code, out, _ = _run(capsys, "plans/crawl.toml", "--baseline", "baseline.json", "--format", "json")
+    data = json.loads(out)
+    assert data["summary"]["baseline"] == len(data["findings"]) and data["summary"]["max_severity"] is None
+    assert all(finding["baseline"] for finding in data["findings"])
+
+
+def test_cli_baseline_from_config_and_stale_entries(tmp_path, monkeypatch, capsys) -> None:
+    from scrapecheck.cli import main
+
+    _project(tmp_path, monkeypatch)
+    (tmp_path / "ci").mkdir()
+    _run(capsys, "plans/crawl.toml", "--write-baseline", "ci/baseline.json")
+    data = json.loads((tmp_path / "ci" / "baseline.json").read_text())
+    data["findings"].append({**data["findings"][0], "fingerprint": "0" * 32})
+    (tmp_path / "ci" / "baseline.json").write_text(json.dumps(data))
+    (tmp_path / "scrapecheck.toml").write_text('baseline = "ci/baseline.json"\noffline = true\n')
+    code = main(["check", "plans/crawl.toml"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "No new findings" in out
+    assert "1 baseline entry matched no finding" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--write-baseline", "baseline.toml"], "name it *.json"),
+    (["--baseline", "absent.json"], "absent.json: no such file"),
+    (["--baseline", "plans/crawl.toml"], "must end in .json"),
+])
+def test_cli_bad_baseline_exits_2(tmp_path, monkeypatch, capsys, argv, message) -> None:
+    _project(tmp_path, monkeypatch)
+    code, out, err = _run(capsys, "plans/crawl.toml", *argv)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -39,6 +39,7 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     waivers: Optional[str] = None
+    baseline: Optional[str] = None
     signals: Optional[str] = None
     output: Optional[str] = None
     origins: Mapping[str, str] = field(default_factory=dict)
@@ -57,11 +58,12 @@ KEYS = {
     "select": "select",
     "ignore": "ignore",
     "waivers": "waivers",
+    "baseline": "baseline",
     "signals": "signals",
     "output": "output",
 }
 _BY_KEY = {key: name for name, key in KEYS.items()} | {name: name for name in KEYS}
-_PATHS = {"waivers", "signals", "output"}
+_PATHS = {"waivers", "baseline", "signals", "output"}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

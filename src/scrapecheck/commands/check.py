@@ -39,6 +39,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even with findings at or above --fail-on (bad input still exits 2)")
     check.add_argument("--waivers", metavar="FILE", help="TOML file of waivers (rule, target, reason, expires)")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="report only findings not recorded in this baseline (JSON from --write-baseline); "
+                            "recorded ones are shown as known and do not gate")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record the current unwaived findings in FILE (.json) and report them as known")
     check.add_argument("--select", action="append", metavar="IDS",
                        help="report only these rule ids, prefixes (ACC) or categories (accounts); comma-separated")
     check.add_argument("--ignore", action="append", metavar="IDS",
@@ -123,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         "format": args.format, "fail_on": args.fail_on, "offline": args.offline, "quiet": args.quiet,
         "select": _specs(args.select, "--select"),
         "ignore": _specs(args.ignore, "--ignore"),
-        "waivers": args.waivers, "signals": args.signals, "output": args.output,
+        "waivers": args.waivers, "signals": args.signals, "output": args.output, "baseline": args.baseline,
     }
     settings = config.resolve(cli_values, config=args.config, isolated=args.isolated)
     if args.print_config:
@@ -147,6 +152,7 @@ def run(args: argparse.Namespace) -> int:
     evaluated = [evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
                           waivers=waivers, allow_private_networks=args.allow_private) for plan in plans]
     reports = [selection.restrict(report, chosen) for report in evaluated]
+    reports, known = _baseline(reports, settings.baseline, args.write_baseline, policy, settings.quiet)
 
     context = RenderContext(
         colour=settings.format == "text" and not settings.output and use_colour(),
@@ -156,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         if settings.format == "sarif" else {},
         plan_details={plan.source or "": plan.model_dump(mode="json") for plan in plans}
         if settings.format == "html" else {},
+        baseline=known,
     )
     if several:
         rendered = FORMATS_MANY[settings.format](reports, context)
@@ -168,6 +175,33 @@ def run(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return Exit.OK
     return Exit.FINDINGS if any(report.exceeds(settings.fail_on) for report in reports) else Exit.OK
+
+
+def _baseline(reports: list[Any], given: Optional[str], write: Optional[str], policy: Any,
+              quiet: bool) -> tuple[list[Any], bool]:
+    """Apply ``--baseline`` (or record ``--write-baseline`` and apply that); returns the reports and whether a
+    baseline is in use. Notes on stderr: what was written, and recorded entries that matched nothing."""
+    from .. import baseline as baselines
+    from .._files import write_atomic
+
+    if write:
+        if Path(write).suffix.lower() != ".json":
+            raise UsageError(f"scrapecheck check: --write-baseline {write}: the baseline is JSON; name it *.json")
+        recorded = baselines.record(reports)
+        write_atomic(write, baselines.dumps(recorded))
+        if not quiet:
+            sys.stderr.write(f"scrapecheck: wrote {len(recorded.findings)} finding(s) to baseline {write}\n")
+        return baselines.apply_to_all(reports, recorded), True
+    if not given:
+        return reports, False
+    loaded = baselines.load_baseline(given, policy)
+    applied = baselines.apply_to_all(reports, loaded)
+    unmatched = len(loaded.findings) - sum(1 for report in applied for finding in report.findings
+                                           if finding.baseline)
+    if unmatched and not quiet:
+        sys.stderr.write(f"scrapecheck: note: {given}: {unmatched} baseline entr{'y' if unmatched == 1 else 'ies'} "
+                         "matched no finding in this run (fixed, or the plan moved); --write-baseline refreshes it\n")
+    return applied, True
 
 
 def _option_label(settings: Any, name: str) -> str:

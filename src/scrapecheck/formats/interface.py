@@ -46,6 +46,8 @@ class RenderContext:
     rules: rule id -> documentation, for SARIF rule metadata; findings alone are used when it is empty.
     plan_lines: plan source (as in ``report.plan["source"]``) -> plan field path -> 1-based line number.
     plan_details: plan source -> the whole plan as a JSON-ready dict, for formats that describe the plan (HTML).
+    baseline: a baseline was given (``--baseline``/``--write-baseline``): SARIF then marks every result new or
+        unchanged, and the text summary counts the findings it holds.
     """
 
     colour: bool = False
@@ -54,6 +56,7 @@ class RenderContext:
     rules: Mapping[str, RuleDoc] = field(default_factory=dict)
     plan_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     plan_details: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    baseline: bool = False
 
 
 DEFAULT_CONTEXT = RenderContext()

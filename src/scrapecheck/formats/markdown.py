@@ -42,6 +42,8 @@ def _evidence_value(value: object) -> str:
 
 
 def _status(finding: Finding) -> str:
+    if finding.baseline:
+        return "in the baseline (known)"
     if finding.suppressed and finding.waiver:
         return f"waived until {finding.waiver['expires']}"
     if finding.waiver and finding.waiver.get("expired"):

@@ -8,6 +8,8 @@
   message (which carries volatile numbers), so an alert keeps its identity across runs and line moves.
 - Levels: critical and high → ``error``, medium → ``warning``, low and info → ``note``; rule properties also
   carry ``security-severity`` so GitHub ranks them.
+- With a baseline (``context.baseline``), every result has ``baselineState``: ``unchanged`` for a finding the
+  baseline holds, ``new`` otherwise.
 - A waived finding carries ``suppressions`` (kind ``external``, status ``accepted``, the waiver's reason).
 - Rule/target pairs the run could not check are ``toolExecutionNotifications``.
 """
@@ -157,6 +159,8 @@ def _result(finding: Finding, report: Report, rule_index: int, artifact_index: i
     }
     if finding.waiver:
         result["properties"]["waiver"] = finding.waiver
+    if context.baseline:
+        result["baselineState"] = "unchanged" if finding.baseline else "new"
     if finding.suppressed and finding.waiver:
         justification = finding.waiver["reason"]
         suppression: dict[str, Any] = {"kind": "external", "status": "accepted", "justification": justification,

@@ -54,12 +54,13 @@ def _counts_phrase(counts: dict[str, int]) -> str:
 def summary_line(reports: Sequence[Report], fail_on: Optional[str] = None) -> str:
     """One line: how many findings by severity, the highest, how many gate the run, waived, not checked."""
     counts = {severity.value: 0 for severity in Severity}
-    waived = not_checked = 0
+    waived = not_checked = known = 0
     highest: Optional[Severity] = None
     for report in reports:
         for name, n in report.counts.items():
             counts[name] += n
         waived += sum(1 for finding in report.findings if finding.suppressed)
+        known += sum(1 for finding in report.findings if finding.baseline)
         not_checked += len(report.not_checked)
         if report.max_severity is not None and (highest is None or report.max_severity > highest):
             highest = report.max_severity
@@ -72,9 +73,11 @@ def summary_line(reports: Sequence[Report], fail_on: Optional[str] = None) -> st
             gating = sum(n for name, n in counts.items() if Severity(name) >= threshold)
             text += f"; {gating or 'none'} at or above {threshold.value}"
     else:
-        text = f"{prefix}No findings"
+        text = f"{prefix}No {'new ' if known else ''}findings"
     if waived:
         text += f"; {waived} waived"
+    if known:
+        text += f"; {known} in the baseline"
     if not_checked:
         text += f"; {not_checked} not checked"
     return text + "."
@@ -89,8 +92,10 @@ def _block(report: Report, context: RenderContext) -> list[str]:
     lines = [_safe(f"scrapecheck {report.tool_version}: {plan.get('name')} ({plan.get('source') or 'plan'}), "
                    f"purpose {plan.get('purpose')}, agent {plan.get('user_agent')}")]
     groups: dict[Optional[str], list[Finding]] = {}
+    known = [finding for finding in report.findings if finding.baseline]
     for finding in report.findings:
-        groups.setdefault(finding.target, []).append(finding)
+        if not finding.baseline:  # known findings are listed in one line at the end, not reported again
+            groups.setdefault(finding.target, []).append(finding)
     order = sorted(groups, key=lambda target: (target is not None, target or ""))
     for target in order:
         lines.append("")
@@ -117,6 +122,11 @@ def _block(report: Report, context: RenderContext) -> list[str]:
                 limit = max(finding.limits, key=lambda s: s.weight.rank)
                 lines.append(f"{_INDENT}limited by: {limit.title} ({limit.date}, {limit.weight.value}) {limit.url}")
             lines.append(f"{_INDENT}fix: {finding.remediation}")
+    if known:
+        lines.append("")
+        ids = ", ".join(sorted({finding.rule_id for finding in known}))
+        lines.append(f"In the baseline (known before, not reported as new): {len(known)} finding"
+                     f"{'s' if len(known) != 1 else ''} ({ids}).")
     if report.not_checked:
         lines.append("")
         missing = sorted({name for item in report.not_checked for name in item.missing})
