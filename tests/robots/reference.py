@@ -59,6 +59,8 @@ def allowed(robots: str | bytes, user_agent: str, url: str) -> tuple[bool, int]:
     body, _ = to_latin1(robots)
     agent = product_token(user_agent).lower()
     path = normalise_path(path_of(url))
+    if path == "/robots.txt":
+        return True, 0  # RFC 9309 §2.2.2 (a deliberate addition to Google's library)
     best = {("allow", "g"): (-1, 0), ("allow", "s"): (-1, 0), ("dis", "g"): (-1, 0), ("dis", "s"): (-1, 0)}
     seen_global = seen_specific = ever_specific = separator = False
 
@@ -79,7 +81,8 @@ def allowed(robots: str | bytes, user_agent: str, url: str) -> tuple[bool, int]:
                 seen_global = seen_specific = separator = False
             if value[:1] == "*" and (len(value) == 1 or value[1] in WS):
                 seen_global = True
-            elif extract_agent(value).lower() == agent:
+            elif agent and extract_agent(value).lower() == agent:
+                # (Google requires its caller to pass a non-empty token; an empty one names no group here.)
                 seen_specific = ever_specific = True
         elif key.startswith("allow") or key.startswith(
             ("disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw")

@@ -69,7 +69,7 @@ def _parse_in(name: str, robots: str, agent: str) -> RobotsPolicy:
 
 
 @SETTINGS
-@given(robots_files(), st.sampled_from(["FooBot", "foo", "BarBot", "Qux", "Foo Bar/2"]), URL_FORMS, URL_PATHS)
+@given(robots_files(), st.sampled_from(["FooBot", "foo", "BarBot", "Qux", "Foo Bar/2", "*", "", "Mozilla/5.0 (compatible; FooBot/1)"]), URL_FORMS, URL_PATHS)
 def test_matches_reference_algorithm(robots: str, agent: str, form: str, path: str) -> None:
     url = form.format(path)
     expected, line = reference_allowed(robots, agent, url)

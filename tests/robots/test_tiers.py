@@ -93,3 +93,18 @@ def test_compiled_regex_is_not_kept_in_re_cache() -> None:
         _match.FORCE_TIER = saved
     cached = [key for key in getattr(re, "_cache", {}) if "zz-unique-pattern" in str(key)]
     assert cached == []
+
+
+@pytest.mark.parametrize("name", ["uncompiled", "compiled"])
+def test_robots_txt_itself_is_always_allowed(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RFC 9309 §2.2.2: "The /robots.txt URI is implicitly allowed." Only that exact path, no query."""
+    monkeypatch.setattr(_match, "FORCE_TIER", name)
+    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /\nDisallow: /robots.txt\n")
+    assert _ruleset(policy).tier == name
+    for url in ("https://h/robots.txt", "/robots.txt", "http://h/robots.txt#x", "https://h:8080/robots.txt"):
+        assert policy.is_allowed("x", url) is True, url
+        verdict = policy.explain("x", url)
+        assert verdict.allowed is True and verdict.rule is None, url
+    for url in ("https://h/robots.txt?x=1", "https://h/robots.txt/", "https://h/Robots.txt", "https://h/robots.txtx"):
+        assert policy.is_allowed("x", url) is False, url
+        assert policy.explain("x", url).allowed is False, url

@@ -185,6 +185,9 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
         return Exit.OK
+    token = product_token(agent)
+    if not token or not agent.startswith(token):  # say which token a browser-style User-Agent was matched as
+        print(_token_line(token, group))
     width = max(len(str(r["path"])) for r in results)
     for r in results:
         if r["reason"] is not None and r["line"] is None:
@@ -193,3 +196,14 @@ def run(args: argparse.Namespace) -> int:
             why = "(no matching rule)" if r["line"] is None else f"line {r['line']}: {r['rule']}"
         print(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}")
     return Exit.OK
+
+
+def _token_line(token: str, group: Any) -> str:
+    """Which product token a full User-Agent was matched as, and the group it picked (issue 10): a
+    browser-style agent such as "Mozilla/5.0 (compatible; AcmeBot/1.0)" is matched as "AcmeBot"."""
+    if group is None:
+        chosen = "none (no group applies: every path allowed)"
+    else:
+        lines = ", ".join(str(n) for n in group.agent_lines)
+        chosen = f"User-agent {', '.join(group.agents)} (line{'s' if len(group.agent_lines) > 1 else ''} {lines})"
+    return f"token: {token or '(none: only * applies)'}  group: {chosen}"

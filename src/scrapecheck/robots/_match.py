@@ -140,6 +140,10 @@ def _tree(items: list[tuple[str, str, str]], depth: int) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
+#: RFC 9309 §2.2.2: "The /robots.txt URI is implicitly allowed." (Google's library leaves it to callers.)
+ROBOTS_PATH = "/robots.txt"
+
+
 def _literal_head(pattern: str) -> tuple[str, int, tuple[str, ...], str]:
     """(head, kind, middle segments, last segment) of a pattern, for the uncompiled tier.
 
@@ -276,7 +280,10 @@ class RuleSet:
         return inherited
 
     def _first(self, path: str) -> int:
-        """Index in decision order of the first rule matching ``path`` (a normalised path), or -1."""
+        """Index in decision order of the first rule matching ``path`` (a normalised path), -1 when none
+        does, -2 for "/robots.txt" itself (RFC 9309 §2.2.2: implicitly allowed)."""
+        if path == ROBOTS_PATH:
+            return -2
         heads, parent = self._heads, self._parent
         node = bisect_right(heads, path) - 1
         while node >= 0 and not path.startswith(heads[node]):
@@ -303,7 +310,7 @@ class RuleSet:
         """(allowed, the rule Google's ``matching_line()`` would point at, or None)."""
         index = self._first(normalise_path(path_of(url)))
         if index < 0:
-            return True, self._fallback
+            return True, (self._fallback if index == -1 else None)
         rule = self._ordered[index][1]
         return rule.allow, rule
 
@@ -345,7 +352,8 @@ class RuleSet:
         body = _tree(items, 0)
         # After the branches, two more groups: "no rule matched" and "unusual URL: take the exact path".
         # A normalised path is matched as "http://h" + path, so one compiled regex serves both.
-        source = f"{_URL_HEAD}(?:(?=/){body}|(?=/)(?P<none>)|(?P<odd>))"
+        # "/robots.txt" itself comes first: RFC 9309 §2.2.2 allows it implicitly, whatever the rules say.
+        source = f"{_URL_HEAD}(?:(?=/)(?:/robots\\.txt{_END}(?P<implicit>)|{body})|(?=/)(?P<none>)|(?P<odd>))"
         regex = _sre_compiler.compile(source, re.DOTALL)
         by_group: list[Any] = [None] * (regex.groups + 1)
         for name, number in regex.groupindex.items():
@@ -353,7 +361,9 @@ class RuleSet:
                 by_group[number] = ordered[int(name[1:])][1]
         verdict_list: list[bool | None] = [None if r is None else r.allow for r in by_group]
         verdict_list[regex.groupindex["none"]] = True
+        verdict_list[regex.groupindex["implicit"]] = True
         verdicts, rules, none = tuple(verdict_list), tuple(by_group), regex.groupindex["none"]
+        implicit = regex.groupindex["implicit"]
         match = regex.match
         _path_of, _normalise, lower_escape = path_of, normalise_path, LOWER_HEX_ESCAPE.search
 
@@ -372,6 +382,8 @@ class RuleSet:
             index = m.lastindex  # type: ignore[union-attr]
             if index == none:
                 return True, fallback
+            if index == implicit:
+                return True, None
             rule = rules[index]  # type: ignore[index]
             return rule.allow, rule
 

@@ -32,6 +32,9 @@ class Group:
     start_line: int
     end_line: int
     extensions: tuple[tuple[int, str, str], ...] = ()
+    #: For each of ``extensions``, the user-agent values (as written) of the lines it follows: the run
+    #: of user-agent lines before it, with no other record between them.
+    extension_agents: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_global(self) -> bool:
@@ -63,13 +66,15 @@ def _require_str(name: str, value: object) -> None:
 
 
 class _GroupBuilder:
-    __slots__ = ("agents", "agent_lines", "rules", "extensions", "end_line", "has_rules")
+    __slots__ = ("agents", "agent_lines", "rules", "extensions", "extension_agents", "run", "end_line", "has_rules")
 
     def __init__(self) -> None:
         self.agents: list[str] = []
         self.agent_lines: list[int] = []
         self.rules: list[Rule] = []
         self.extensions: list[tuple[int, str, str]] = []
+        self.extension_agents: list[tuple[str, ...]] = []
+        self.run: tuple[str, ...] | None = None  # agents of the open run of user-agent lines
         self.end_line = 0
         self.has_rules = False
 
@@ -143,6 +148,8 @@ class RobotsPolicy:
         comments: list[tuple[int, str]] = []
         extensions: list[tuple[int, str, str]] = []
 
+        run: list[str] = []  # the user-agent lines since the last other record
+        run_open = False
         lineno = 0
         for raw in raw_lines:
             lineno += 1
@@ -183,10 +190,14 @@ class RobotsPolicy:
                 if current is None or current.has_rules:
                     current = _GroupBuilder()
                     builders.append(current)
+                if not run_open:
+                    run, run_open = [], True
+                run.append(value)
                 current.agents.append(value)
                 current.agent_lines.append(lineno)
                 current.end_line = lineno
             elif lkey.startswith(allow_keys) or lkey.startswith(disallow_keys):
+                run_open = False
                 if current is None:
                     continue  # rules before any user-agent line belong to no group
                 current.rules.append(
@@ -195,12 +206,15 @@ class RobotsPolicy:
                 current.has_rules = True
                 current.end_line = lineno
             elif lkey.startswith(sitemap_keys):
+                run_open = False
                 sitemaps.append(human(value))
             else:
+                run_open = False
                 record = (lineno, human(lkey), human(value))
                 extensions.append(record)
                 if current is not None:
                     current.extensions.append(record)
+                    current.extension_agents.append(tuple(run))
                     current.end_line = lineno
 
         groups = tuple(
@@ -211,6 +225,7 @@ class RobotsPolicy:
                 b.agent_lines[0],
                 b.end_line,
                 tuple(b.extensions),
+                tuple(tuple(human(a) for a in agents) for agents in b.extension_agents),
             )
             for b in builders
         )
@@ -261,6 +276,8 @@ class RobotsPolicy:
     def _group_indexes(self, user_agent: str) -> tuple[int, ...]:
         _require_str("user_agent", user_agent)
         token = syn.product_token(user_agent).lower()
+        if not token:
+            return self._global  # an empty token names no group (Google requires a non-empty one)
         specific = self._by_token.get(token)
         if specific is not None:
             return specific
@@ -287,6 +304,7 @@ class RobotsPolicy:
                     chosen[0].start_line,
                     chosen[-1].end_line,
                     tuple(e for g in chosen for e in g.extensions),
+                    tuple(a for g in chosen for a in g.extension_agents),
                 )
             result = (group, RuleSet(group.rules) if group.rules else EMPTY)
         self._resolved[indexes] = result
@@ -303,7 +321,8 @@ class RobotsPolicy:
     def names_agent(self, product_token: str) -> bool:
         """True when some user-agent line names this product token (``*`` does not count)."""
         _require_str("product_token", product_token)
-        return syn.product_token(product_token).lower() in self._by_token
+        token = syn.product_token(product_token).lower()
+        return bool(token) and token in self._by_token
 
     # ------------------------------------------------------------------ matching
     def _ruleset_for(self, user_agent: str) -> RuleSet:
@@ -339,10 +358,21 @@ class RobotsPolicy:
 
     # ------------------------------------------------------------------ other records
     def _group_records(self, user_agent: str, key: str) -> list[str]:
+        """Values of ``key`` records that follow a user-agent line naming ``user_agent`` (or ``*`` when the
+        global group applies): in a merged group each record keeps to the agents it follows."""
         group = self.group_for(user_agent)
         if group is None:
             return []
-        return [value for _, k, value in group.extensions if k == key]
+        token = syn.product_token(user_agent).lower()
+        specific = bool(token) and token in self._by_token
+
+        def applies(agents: tuple[str, ...]) -> bool:
+            if specific:
+                return any(syn.extract_agent(a).lower() == token for a in agents if not syn.is_global_agent(a))
+            return any(syn.is_global_agent(a) for a in agents)
+
+        return [value for (_, k, value), agents in zip(group.extensions, group.extension_agents)
+                if k == key and applies(agents)]
 
     def crawl_delay(self, user_agent: str) -> float | None:
         """Seconds from the first valid ``Crawl-delay`` of the group that applies (not in RFC 9309;

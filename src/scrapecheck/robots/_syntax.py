@@ -165,9 +165,47 @@ def normalise_path(path: str) -> str:
     return escape_pattern(raw)
 
 
-def product_token(user_agent: str) -> str:
-    """The product token of a User-Agent: "AcmeBot/1.0 (+https://x)" -> "AcmeBot".
+_ITEM_SEP = re.compile(r"[;()]")
+_COMMENT = re.compile(r"\(([^()]*)\)")
+_BARE_PRODUCT = re.compile(r"([A-Za-z_-]+)(?:/[^\s;()]*)?")
+_VERSIONED_PRODUCT = re.compile(r"([A-Za-z_-]+)/[^\s;()]+")
 
-    Same character set as the reference parser, ``[A-Za-z_-]``; surrounding whitespace is ignored.
+
+def product_token(user_agent: str) -> str:
+    """The product token that picks a robots.txt group for ``user_agent`` (RFC 9309 §2.2.1).
+
+    RFC 9309 matches groups by the crawler's product token, ``[A-Za-z_-]+``; Google's library takes
+    that token from its caller. Crawlers send a User-Agent header, in one of two shapes:
+
+    1. Their own product first, ``Token/version (comment)``: the token is the leading run of
+       ``[A-Za-z_-]`` (as robots.cc's ``ExtractUserAgent``): "AcmeBot/1.0 (+https://x)" -> "AcmeBot",
+       "CCBot/2.0" -> "CCBot", "Foo Bar" -> "Foo".
+    2. Browser-style, starting with ``Mozilla/``: the crawler names itself after the word
+       ``compatible``: "Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot)" -> "GPTBot".
+       The item right after the first ``compatible`` that is exactly ``Token`` or ``Token/version``
+       (items are split at ``;``, ``(`` and ``)``, inside a comment or not: "...Safari/537.36;
+       compatible; ChatGPT-User/1.0" -> "ChatGPT-User") is the token. Failing that, the last comment
+       whose first item is ``Token/version`` names it: "... Safari/605.1.15 (Applebot/0.1; +http://...)"
+       -> "Applebot". Failing both, it is a plain browser (or "compatible; MSIE 9.0"): the token is
+       "Mozilla", which no robots.txt names in practice, so the ``*`` group applies.
+
+    Surrounding whitespace is ignored. The result may be empty ("", "*", "008", "/1.0"): an empty
+    token names no group, so only the ``*`` group can apply. Known limit: a crawler that puts its name
+    in a comment without a version and without ``compatible`` ("Mozilla/5.0 (Yahoo! Slurp; ...)") is
+    read as a browser; pass its bare token instead.
     """
-    return _PRODUCT.match(user_agent.strip(WS)).group(0)  # type: ignore[union-attr]
+    ua = user_agent.strip(WS)
+    lead = _PRODUCT.match(ua).group(0)  # type: ignore[union-attr]  # always matches
+    if lead.lower() != "mozilla" or ua[len(lead) : len(lead) + 1] not in ("/", ""):
+        return lead
+    items = _ITEM_SEP.split(ua)
+    for index in range(1, len(items) - 1):
+        if items[index].strip(WS).lower() == "compatible":
+            found = _BARE_PRODUCT.fullmatch(items[index + 1].strip(WS))
+            if found is not None:
+                return found.group(1)
+    for comment in reversed(_COMMENT.findall(ua)):
+        found = _VERSIONED_PRODUCT.fullmatch(comment.split(";", 1)[0].strip(WS))
+        if found is not None:
+            return found.group(1)
+    return lead
