@@ -1,0 +1,60 @@
+"""URL -> origin at dataset speed: the scheme and authority are cut off with one regex and looked up in a
+bounded cache, so the canonical (IDNA-aware, validating) origin function runs once per distinct authority.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from ..errors import InputError
+
+_HEAD = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]*)")
+
+
+def _canonical_origin(url: str) -> str:
+    """The project's one origin function (lazily imported: it pulls in ``idna``)."""
+    try:
+        from .._url import origin  # type: ignore[import-not-found]
+    except ImportError:  # until the shared origin function lands: the plan's rule (default port dropped)
+        from ..signals.fetch import robots_origin
+
+        value = robots_origin(url)
+        for scheme, port in (("http://", ":80"), ("https://", ":443")):
+            if value.startswith(scheme) and value.endswith(port):
+                value = value[: -len(port)]
+        return value.lower()
+    return origin(url)
+
+
+class OriginCache:
+    """Maps a URL to ``(origin, None)`` or ``(None, reason)``; remembers at most ``limit`` authorities."""
+
+    __slots__ = ("_cache", "_limit", "_canonical")
+
+    def __init__(self, limit: int = 100_000, canonical: Optional[Callable[[str], str]] = None) -> None:
+        self._cache: dict[str, tuple[Optional[str], Optional[str]]] = {}
+        self._limit = limit
+        self._canonical = canonical or _canonical_origin
+
+    def __call__(self, url: str) -> tuple[Optional[str], Optional[str]]:
+        m = _HEAD.match(url)
+        if m is None:
+            return None, "not an absolute http(s) URL"
+        head = m.group(1)
+        hit = self._cache.get(head)
+        if hit is not None:
+            return hit
+        try:
+            result: tuple[Optional[str], Optional[str]] = (self._canonical(head), None)
+        except InputError as exc:
+            result = (None, exc.message)
+        except (ValueError, UnicodeError) as exc:
+            result = (None, f"not a valid URL ({exc})")
+        if len(self._cache) >= self._limit:
+            self._cache.clear()
+        self._cache[head] = result
+        return result
+
+
+__all__ = ["OriginCache"]
