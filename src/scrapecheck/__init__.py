@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .audit import audit
     from .api import evaluate
     from .errors import InputError, PlanError, PolicyError, ScrapecheckError, SignalError
     from .guard import Decision, Guard
@@ -33,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "PolicyError": "errors",
     "Report": "report",
     "ScrapecheckError": "errors",
+    "audit": "audit",
     "Severity": "report",
     "SignalError": "errors",
     "evaluate": "api",
@@ -53,6 +55,7 @@ __all__ = [
     "Severity",
     "SignalError",
     "__version__",
+    "audit",
     "evaluate",
     "load_plan",
 ]

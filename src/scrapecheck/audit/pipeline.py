@@ -29,6 +29,25 @@ class SignalSource(Protocol):
     def get(self, origin: str) -> Union[Optional["TargetSignals"], "Future[Optional[TargetSignals]]"]: ...
 
 
+class NotAUrl:
+    """Stands in an input stream where a record has no URL (bad JSON line, missing field); gives the reason."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"NotAUrl({self.reason!r})"
+
+
+def _odd(url: object) -> tuple[str, str]:
+    """(url text, reason) for an input item that is not a str."""
+    if isinstance(url, NotAUrl):
+        return "", url.reason
+    return ("" if url is None else str(url)), f"not a string ({type(url).__name__})"
+
+
 _VERDICT_SLOT = {"allowed": 0, "disallowed": 1, "reserved": 2}
 
 
@@ -118,8 +137,8 @@ class Auditor:
         try:
             for url in urls:
                 index += 1
-                if not isinstance(url, str):
-                    yield self._invalid(index, "" if url is None else str(url), "not a string")
+                if url.__class__ is not str and not isinstance(url, str):
+                    yield self._invalid(index, *_odd(url))
                     continue
                 origin, reason = origin_of(url)
                 if origin is None:
@@ -171,8 +190,9 @@ class Auditor:
         index = start - 1
         for url in urls:
             index += 1
-            if not isinstance(url, str):
-                pending.append((index, "" if url is None else str(url), None, "not a string"))
+            if url.__class__ is not str and not isinstance(url, str):
+                text, why = _odd(url)
+                pending.append((index, text, None, why))
             else:
                 origin, reason = origin_of(url)
                 pending.append((index, url, origin, reason))

@@ -1,13 +1,15 @@
 """The three summary tables, built from a :class:`~.pipeline.Tally` once the rows are done.
 
-Registered domains come from the public suffix list as bundled with ``tldextract`` (no network at run time:
-no list URL is given and no cache is written). They are for reporting only; matching stays per origin.
+Registered domains come from the public suffix list (ICANN section) bundled with ``publicsuffixlist``, a
+dependency-free package that reads only its own copy of the list: no network at run time. They are for
+reporting only; matching stays per origin.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from .pipeline import Tally
 
@@ -15,22 +17,26 @@ Table = list[tuple[Any, ...]]
 
 
 @lru_cache(maxsize=1)
-def _extractor() -> Callable[[str], Any]:
-    import tldextract
+def _suffixes() -> Any:
+    from publicsuffixlist import PublicSuffixList
 
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=False)
+    return PublicSuffixList(only_icann=True)
 
 
+@lru_cache(maxsize=65_536)
 def registered_domain(origin: str) -> str:
-    """``https://a.b.example.co.uk:8443`` -> ``example.co.uk``; an IP address or a bare name stays itself."""
+    """``https://a.b.example.co.uk:8443`` -> ``example.co.uk``; an IP address, a public suffix or a single
+    label (``localhost``) stays itself."""
     host = origin.split("://", 1)[-1]
     if host.startswith("["):
         return host[1:host.index("]")] if "]" in host else host
     host = host.rsplit(":", 1)[0] if ":" in host else host
-    parts = _extractor()(host)
-    if parts.domain and parts.suffix:
-        return f"{parts.domain}.{parts.suffix}"
-    return host
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    return _suffixes().privatesuffix(host) or host
 
 
 def _share(part: int, whole: int) -> Optional[float]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import check, explain, fetch, init, robots, rules, sources
+from . import audit, check, explain, fetch, init, robots, rules, sources
 
 COMMANDS: dict[str, ModuleType] = {
     "check": check,
@@ -20,6 +20,7 @@ COMMANDS: dict[str, ModuleType] = {
     "explain": explain,
     "init": init,
     "sources": sources,
+    "audit": audit,
 }
 """Command name -> module, in the order ``scrapecheck --help`` lists them."""
 

@@ -1,0 +1,203 @@
+"""Reading a dataset's URLs as a stream: a text file of URLs, CSV/TSV (``column``), JSONL (``field``), Parquet.
+
+Text-like readers yield *records* ``(url, raw)``: ``raw`` is the record exactly as read (line terminators
+included), so filter mode can write kept records back unchanged; ``url`` is None for what is not a data record
+(a text file's blank and ``#`` lines, a CSV header), which filter mode passes through. Parquet is read in
+record batches (pyarrow, the optional ``parquet`` extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any, Iterator, Optional
+
+from ..errors import InputError
+from .pipeline import NotAUrl as _Bad
+
+FORMATS = ("text", "csv", "tsv", "jsonl", "parquet")
+_BY_SUFFIX = {".txt": "text", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+              ".parquet": "parquet", ".pq": "parquet"}
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class InputSpec:
+    """An input file and how to read it; checked on construction (missing file, unknown format, options)."""
+
+    def __init__(self, path: str, fmt: Optional[str] = None, column: Optional[str] = None,
+                 field: Optional[str] = None) -> None:
+        self.path = path
+        self.stdin = path == "-"
+        if fmt is None:
+            fmt = "text" if self.stdin else _BY_SUFFIX.get(Path(path).suffix.lower(), "text")
+        if fmt not in FORMATS:
+            raise InputError(path, "--input-format", f"unknown input format {fmt!r} (one of {', '.join(FORMATS)})")
+        self.format = fmt
+        if column is not None and fmt not in ("csv", "tsv", "parquet"):
+            raise InputError(path, "--column", f"--column is for CSV, TSV and Parquet input, not {fmt}")
+        if field is not None and fmt != "jsonl":
+            raise InputError(path, "--field", f"--field is for JSONL input, not {fmt}")
+        self.column = column or "url"
+        self.field = field or "url"
+        if not self.stdin:
+            p = Path(path)
+            if not p.exists():
+                raise InputError(path, "", "no such file")
+            if not p.is_file():
+                raise InputError(path, "", "not a regular file")
+        if self.stdin and fmt == "parquet":
+            raise InputError(path, "", "Parquet input must be a file, not standard input")
+
+    def open_text(self) -> IO[str]:
+        if self.stdin:
+            return sys.stdin
+        try:
+            return open(self.path, encoding="utf-8", errors="surrogateescape", newline="")
+        except OSError as exc:
+            raise InputError(self.path, "", f"cannot read: {exc.strerror or exc}") from None
+
+    def size(self) -> Optional[int]:
+        return None if self.stdin else Path(self.path).stat().st_size
+
+
+class _Tap:
+    """A line iterator that remembers the lines handed out, so a CSV record's raw text can be recovered."""
+
+    __slots__ = ("lines", "taken")
+
+    def __init__(self, lines: IO[str]) -> None:
+        self.lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> "_Tap":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.taken.append(line)
+        return line
+
+    def take(self) -> str:
+        raw = "".join(self.taken)
+        self.taken.clear()
+        return raw
+
+
+def _text_records(handle: IO[str]) -> Iterator[tuple[Optional[str], str]]:
+    for line in handle:
+        url = line.strip()
+        if not url or url.startswith("#"):
+            yield None, line
+        else:
+            yield url, line
+
+
+def _csv_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Optional[str], str]]:
+    tap = _Tap(handle)
+    reader = csv.reader(tap, delimiter="\t" if spec.format == "tsv" else ",")
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(spec.path, "", "empty file: a header row naming the columns is needed") from None
+    except csv.Error as exc:
+        raise InputError(spec.path, "line 1", f"not {spec.format.upper()} ({exc})") from None
+    names = [name.lstrip("\ufeff").strip() for name in header]
+    if spec.column not in names:
+        shown = ", ".join(repr(n) for n in names[:20])
+        raise InputError(spec.path, "--column", f"no column {spec.column!r} in the header (columns: {shown})")
+    position = names.index(spec.column)
+    yield None, tap.take()
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            rest = tap.take()
+            if rest:
+                yield None, rest
+            return
+        except csv.Error as exc:
+            raise InputError(spec.path, f"line {reader.line_num}", f"not {spec.format.upper()} ({exc})") from None
+        raw = tap.take()
+        if not fields:
+            yield None, raw  # a blank line is no record
+            continue
+        yield (fields[position].strip() if position < len(fields) else ""), raw
+
+
+def _jsonl_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Any, str]]:
+    path = spec.field.split(".")
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            yield None, line
+            continue
+        try:
+            value: Any = json.loads(line)
+        except ValueError as exc:
+            yield _Bad(f"line {number}: not valid JSON ({exc})"), line
+            continue
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                value = _Bad(f"line {number}: no field {spec.field!r}")
+                break
+            value = value[key]
+        if not isinstance(value, (str, _Bad)):
+            value = _Bad(f"line {number}: field {spec.field!r} is not a string")
+        yield (value.strip() if isinstance(value, str) else value), line
+
+
+def records(spec: InputSpec) -> Iterator[tuple[Any, str]]:
+    """``(url or None, raw record)`` for text, CSV, TSV and JSONL input, streaming."""
+    handle = spec.open_text()
+    try:
+        if spec.format == "text":
+            yield from _text_records(handle)
+        elif spec.format in ("csv", "tsv"):
+            yield from _csv_records(spec, handle)
+        elif spec.format == "jsonl":
+            yield from _jsonl_records(spec, handle)
+        else:  # pragma: no cover - parquet goes through batches()
+            raise InputError(spec.path, "", "Parquet is read in batches")
+    except UnicodeDecodeError as exc:  # pragma: no cover - surrogateescape keeps going
+        raise InputError(spec.path, "", f"not UTF-8 text ({exc})") from None
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+def parquet_file(spec: InputSpec) -> Any:
+    """The ``pyarrow.parquet.ParquetFile``; a clear error when pyarrow is missing or the file is not Parquet."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(spec.path, "", "Parquet needs pyarrow: pip install 'scrapecheck[parquet]'") from None
+    try:
+        handle = pq.ParquetFile(spec.path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+        raise InputError(spec.path, "", f"not a Parquet file ({exc})") from None
+    names = handle.schema_arrow.names
+    if spec.column not in names:
+        raise InputError(spec.path, "--column", f"no column {spec.column!r} (columns: {', '.join(names[:20])})")
+    return handle
+
+
+def batches(spec: InputSpec, batch_size: int = 65_536, *, all_columns: bool = False) -> Iterator[Any]:
+    """Record batches of a Parquet input (only the URL column unless ``all_columns``)."""
+    handle = parquet_file(spec)
+    columns = None if all_columns else [spec.column]
+    yield from handle.iter_batches(batch_size=batch_size, columns=columns)
+
+
+def urls(spec: InputSpec) -> Iterator[Any]:
+    """Just the URLs, in order (a ``_Bad`` reason where a record has none)."""
+    if spec.format == "parquet":
+        for batch in batches(spec):
+            yield from batch.column(0).to_pylist()
+        return
+    for url, _ in records(spec):
+        if url is not None:
+            yield url
+
+
+__all__ = ["FORMATS", "InputSpec", "batches", "parquet_file", "records", "urls"]

@@ -1,0 +1,293 @@
+"""One audit run as the CLI does it: read the input, stream rows (or the filtered input) to the output, then
+write the origin, domain and headline tables beside it. No argparse here: ``commands/audit.py`` parses.
+
+Outputs for ``--output OUT.EXT``: the rows (or the filtered input) in ``OUT.EXT``; ``OUT.origins.EXT``,
+``OUT.domains.EXT`` and ``OUT.summary.EXT`` in the same format (CSV when the rows go to standard output,
+then only the headline is shown, on stderr); with ``--fetch``, the journal ``OUT.journal.jsonl`` that a rerun
+resumes from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections import deque
+from dataclasses import dataclass
+from dataclasses import field as _field
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator, Optional, Sequence
+
+from ..errors import InputError
+from . import columns as cols
+from .api import check_purpose, make_source
+from .inputs import InputSpec, batches, records
+from .pipeline import Auditor, Row, Tally
+from .tables import domain_table, origin_table, summary_table
+from .writers import OUTPUT_FORMATS, atomic_file, need_pyarrow, sink, write_table
+
+REASON_COLUMN = "scrapecheck_reason"
+
+
+@dataclass
+class AuditJob:
+    """Everything one run needs, already parsed (paths are as the user gave them)."""
+
+    input: str
+    agents: Sequence[str]
+    purpose: str
+    signals: Optional[str] = None
+    fetch: bool = False
+    output: Optional[str] = None
+    format: Optional[str] = None
+    input_format: Optional[str] = None
+    column: Optional[str] = None
+    field: Optional[str] = None
+    filter: bool = False
+    keep_reasons: bool = False
+    allow_private: bool = False
+    fetch_config: Any = None
+    journal: Optional[str] = None
+    user_agent: Optional[str] = None
+    engine: str = "local"
+    scheduler: Optional[str] = None
+    partitions: Optional[int] = None
+    progress: Optional[bool] = None
+    max_origins: int = 50_000
+    notes: list[str] = _field(default_factory=list)
+
+
+def side_path(output: str, name: str, ext: str) -> str:
+    """``out/audit.csv`` + ``origins`` -> ``out/audit.origins.csv`` (a directory output gets ``name.ext`` inside)."""
+    path = Path(output)
+    if path.suffix == "" and (path.is_dir() or not path.exists()) and ext == "parquet-dir":
+        return str(path / f"{name}.parquet")
+    stem = path.with_suffix("") if path.suffix else path
+    return f"{stem}.{name}.{ext}"
+
+
+def _output_format(job: AuditJob, spec: InputSpec) -> str:
+    if job.filter:
+        if job.format is not None and job.format != spec.format:
+            raise InputError("--format", "format", "--filter writes the input back in its own format "
+                             f"({spec.format}); leave --format out")
+        return spec.format
+    if job.format is not None:
+        return job.format
+    suffix = Path(job.output).suffix.lower().lstrip(".") if job.output else ""
+    return {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl", "parquet": "parquet", "pq": "parquet"}.get(suffix,
+                                                                                                          "csv")
+
+
+def _refuse_overwriting_inputs(job: AuditJob) -> None:
+    if not job.output:
+        return
+    out = Path(job.output).resolve()
+    for given, what in ((job.input, "the input"), (job.signals, "the signals file")):
+        if given and given != "-" and Path(given).resolve() == out:
+            raise InputError(job.output, "--output", f"is {what}; choose another output path")
+
+
+class _Progress:
+    """A tqdm bar on stderr when it is a terminal (or forced), updated every few thousand rows."""
+
+    def __init__(self, enabled: Optional[bool], total: Optional[int] = None) -> None:
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=" URLs", unit_scale=True, file=sys.stderr, mininterval=0.5,
+                            dynamic_ncols=True, leave=True)
+
+    def wrap(self, rows: Iterable[Row]) -> Iterator[Row]:
+        if self.bar is None:
+            yield from rows
+            return
+        step = 0
+        update = self.bar.update
+        for row in rows:
+            step += 1
+            if step == 8192:
+                update(step)
+                step = 0
+            yield row
+        update(step)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _reason(row: Row, agents: Sequence[cols.Agent]) -> str:
+    width = len(cols.AGENT_ROW)
+    parts = []
+    for i, agent in enumerate(agents):
+        verdict, line, rule, kind, source, value = row[7 + width * i: 7 + width * (i + 1)]
+        why = f"robots.txt line {line}: {rule}" if line is not None else f"robots.txt {row[4]}, no rule applies"
+        if kind is not None:
+            why += f"; {kind} at {source}: {value}"
+        parts.append(f"{agent.token}: {verdict} ({why})")
+    return "; ".join(parts)
+
+
+def _csv_cell(value: str, delimiter: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow([value])
+    return buffer.getvalue()
+
+
+def _append(raw: str, cell: str) -> str:
+    """``raw`` with ``cell`` added before its line terminator."""
+    body = raw.rstrip("\r\n")
+    return body + cell + raw[len(body):]
+
+
+def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[str], progress: _Progress) -> None:
+    pending: deque[tuple[Any, str]] = deque()
+    delimiter = "\t" if spec.format in ("tsv", "text") else ","
+    first = True
+
+    def write_passthrough(raw: str) -> None:
+        nonlocal first
+        if job.keep_reasons and first and spec.format in ("csv", "tsv"):
+            raw = _append(raw, delimiter + _csv_cell(REASON_COLUMN, delimiter))
+        first = False
+        out.write(raw)
+
+    def stream() -> Iterator[Any]:
+        for url, raw in records(spec):
+            pending.append((url, raw))
+            if url is not None:
+                yield url
+
+    for row in progress.wrap(auditor.rows(stream())):
+        while True:
+            url, raw = pending.popleft()
+            if url is None:
+                write_passthrough(raw)
+                continue
+            break
+        first = False
+        if not row[3]:
+            continue
+        if job.keep_reasons:
+            reason = _reason(row, auditor.agents)
+            if spec.format == "jsonl":
+                record = json.loads(raw)
+                record[REASON_COLUMN] = reason
+                raw = json.dumps(record, ensure_ascii=False) + raw[len(raw.rstrip("\r\n")):]
+            else:
+                raw = _append(raw, delimiter + (_csv_cell(reason, delimiter) if spec.format != "text" else reason))
+        out.write(raw)
+    while pending:
+        write_passthrough(pending.popleft()[1])
+
+
+def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, path: str, progress: _Progress) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .inputs import parquet_file
+
+    schema = parquet_file(spec).schema_arrow
+    if job.keep_reasons:
+        schema = schema.append(pa.field(REASON_COLUMN, pa.string()))
+    start = 0
+    with atomic_file(path, "wb") as handle:
+        writer = pq.ParquetWriter(handle, schema, compression="zstd")
+        for batch in batches(spec, all_columns=True):
+            values = batch.column(batch.schema.get_field_index(spec.column)).to_pylist()
+            rows = list(progress.wrap(auditor.rows(values, start)))
+            start += len(values)
+            mask = pa.array([row[3] for row in rows], type=pa.bool_())
+            kept = batch.filter(mask)
+            if job.keep_reasons:
+                reasons = pa.array([_reason(row, auditor.agents) for row in rows if row[3]], type=pa.string())
+                kept = pa.RecordBatch.from_arrays([*kept.columns, reasons], schema=schema)
+            writer.write_batch(kept)
+        writer.close()
+
+
+def _urls(spec: InputSpec, auditor: Auditor) -> Iterator[Row]:
+    if spec.format == "parquet":
+        start = 0
+        for batch in batches(spec):
+            values = batch.column(0).to_pylist()
+            yield from auditor.rows(values, start)
+            start += len(values)
+        return
+    yield from auditor.rows(url for url, _ in records(spec) if url is not None)
+
+
+def run(job: AuditJob) -> Tally:
+    """Run one audit; returns the tally (the headline is ``summary_table(tally)``)."""
+    check_purpose(job.purpose)
+    agents = cols.agents_from(job.agents)
+    spec = InputSpec(job.input, job.input_format, job.column, job.field)
+    fmt = _output_format(job, spec)
+    if fmt not in OUTPUT_FORMATS and not job.filter:
+        raise InputError("--format", "format", f"unknown output format {fmt!r}")
+    if fmt == "parquet" or spec.format == "parquet":
+        need_pyarrow("Parquet")
+    if fmt == "parquet" and not job.output:
+        raise InputError("--output", "output", "Parquet output needs --output FILE")
+    _refuse_overwriting_inputs(job)
+    if job.engine == "dask":
+        from .dask_engine import run_dask
+
+        return run_dask(job, spec, agents)
+    journal = job.journal
+    if job.fetch and journal is None and job.output:
+        journal = side_path(job.output, "journal", "jsonl")
+    source = make_source(signals=job.signals, fetch=job.fetch, user_agent=job.user_agent,
+                         allow_private_networks=job.allow_private, fetch_config=job.fetch_config, journal=journal)
+    tally = Tally(agents)
+    auditor = Auditor(agents, job.purpose, source, max_origins=job.max_origins, tally=tally)
+    progress = _Progress(job.progress)
+    try:
+        if job.filter:
+            if spec.format == "parquet":
+                assert job.output is not None
+                _filter_parquet(job, spec, auditor, job.output, progress)
+            elif job.output:
+                with atomic_file(job.output, "w") as handle:
+                    _filter_records(job, spec, auditor, handle, progress)
+            else:
+                _filter_records(job, spec, auditor, sys.stdout, progress)
+        else:
+            with sink(job.output, fmt, cols.row_columns(agents)) as out:
+                out.write(progress.wrap(_urls(spec, auditor)))
+    finally:
+        progress.close()
+        source.close()
+        fetched = getattr(source, "fetched", None)
+        if fetched is not None:
+            job.notes.append(f"origins fetched: {fetched}, read back from the journal: {source.resumed}"
+                             + (f" ({journal})" if journal else ""))
+    if job.output:
+        table_format = "csv" if fmt not in OUTPUT_FORMATS else fmt
+        write_tables(job.output, table_format, agents, tally)
+    return tally
+
+
+def write_tables(output: str, fmt: str, agents: Sequence[cols.Agent], tally: Tally) -> None:
+    write_table(side_path(output, "origins", fmt), fmt, cols.origin_columns(agents), origin_table(tally))
+    write_table(side_path(output, "domains", fmt), fmt, cols.domain_columns(agents), domain_table(tally))
+    write_table(side_path(output, "summary", fmt), fmt, cols.summary_columns(agents), summary_table(tally))
+
+
+def headline(tally: Tally) -> str:
+    """The headline as a few lines of text (for stderr)."""
+    row = summary_table(tally)[0]
+    names = [c.name for c in cols.summary_columns(tally.agents)]
+
+    def show(value: Any) -> str:
+        return f"{value:.1%}" if isinstance(value, float) else ("n/a" if value is None else str(value))
+
+    return "\n".join(f"  {name}: {show(value)}" for name, value in zip(names, row)) + "\n"
+
+
+__all__ = ["AuditJob", "REASON_COLUMN", "headline", "run", "side_path", "write_tables"]

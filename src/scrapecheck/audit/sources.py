@@ -1,0 +1,167 @@
+"""Where each origin's signals come from: a recorded signals file, or the fetcher with a resumable journal.
+
+The fetcher fetches each origin once, at most ``max_concurrency`` origins at a time, each origin's requests one
+after another (robots.txt, start page, TDMRep file: exactly what ``scrapecheck fetch`` collects, through the
+same fetcher, so the same RFC 9309 outcomes, limits and private-network refusal apply). Every origin fetched
+is appended to a journal (JSONL, flushed per line). A later run given the same journal reads what it records
+(up to 24 hours old, RFC 9309 2.4) instead of fetching again, so an interrupted audit resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import IO, Any, Optional, Union
+
+from ..errors import ScrapecheckError
+
+JOURNAL_VERSION = 1
+MAX_JOURNAL_AGE = 24 * 3600.0
+
+
+class RecordedSource:
+    """Signals from a ``Signals`` value (a signals file): answers at once, never touches the network."""
+
+    immediate = True
+
+    def __init__(self, signals: Any) -> None:
+        self.signals = signals
+
+    def get(self, origin: str) -> Any:
+        return self.signals.targets.get(origin)
+
+    def close(self) -> None:
+        pass
+
+
+def _with_private(config: Any, allow: bool) -> Any:
+    if any(f.name == "allow_private_networks" for f in dataclasses.fields(config)):
+        return dataclasses.replace(config, allow_private_networks=allow)
+    return config
+
+
+class FetchSource:
+    """Fetches origins on a bounded thread pool and journals each result; reads the journal back on resume."""
+
+    immediate = False
+
+    def __init__(self, *, user_agent: str, config: Any = None, allow_private_networks: bool = False,
+                 journal: Union[str, Path, None] = None, max_age: float = MAX_JOURNAL_AGE,
+                 clock: Any = time.time) -> None:
+        from ..signals.fetch import FetchCache, FetchConfig
+
+        config = config if config is not None else FetchConfig()
+        self.user_agent = user_agent
+        self.config = _with_private(dataclasses.replace(config, user_agent=user_agent, cache_ttl=0),
+                                    allow_private_networks)
+        self._cache = FetchCache()
+        self._pool = ThreadPoolExecutor(max_workers=self.config.max_concurrency,
+                                        thread_name_prefix="scrapecheck-audit")
+        self._lock = threading.Lock()
+        self._clock = clock
+        self.max_age = max_age
+        self.fetched = 0
+        self.resumed = 0
+        self._index: dict[str, int] = {}
+        self.journal_path = Path(journal) if journal is not None else None
+        self._journal: Optional[IO[bytes]] = None
+        if self.journal_path is not None:
+            self._open_journal()
+
+    # --- journal ------------------------------------------------------------------------------------------
+    def _open_journal(self) -> None:
+        assert self.journal_path is not None
+        path = self.journal_path
+        try:
+            self._journal = open(path, "a+b")
+        except OSError as exc:
+            raise ScrapecheckError(f"{path}: cannot open the journal: {exc.strerror or exc}") from None
+        self._journal.seek(0)
+        now = self._clock()
+        offset = 0
+        good_end = 0
+        for line in self._journal:
+            start = offset
+            offset += len(line)
+            if not line.endswith(b"\n"):
+                break  # a line cut short by an interruption: dropped, and fetched again
+            try:
+                entry = json.loads(line)
+                origin, recorded = entry["origin"], float(entry["recorded"])
+                if entry.get("version") != JOURNAL_VERSION:
+                    raise ValueError("version")
+            except (ValueError, KeyError, TypeError):
+                raise ScrapecheckError(f"{path}: line {len(self._index) + 1}: not an audit journal entry; "
+                                       "remove the file to start afresh") from None
+            good_end = offset
+            if now - recorded <= self.max_age:
+                self._index[origin] = start
+        if good_end != offset:
+            self._journal.truncate(good_end)
+        self._journal.seek(0, os.SEEK_END)
+
+    def _read(self, offset: int) -> Any:
+        from ..signals.model import TargetSignals
+
+        assert self._journal is not None
+        with self._lock:
+            position = self._journal.tell()
+            self._journal.seek(offset)
+            line = self._journal.readline()
+            self._journal.seek(position)
+        return TargetSignals.model_validate(json.loads(line)["signals"])
+
+    def _record(self, origin: str, signals: Any) -> None:
+        if self._journal is None:
+            return
+        entry = {"version": JOURNAL_VERSION, "origin": origin, "recorded": self._clock(),
+                 "signals": signals.model_dump(mode="json")}
+        data = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        with self._lock:
+            self._journal.seek(0, os.SEEK_END)
+            offset = self._journal.tell()
+            self._journal.write(data)
+            self._journal.flush()
+            self._index[origin] = offset
+
+    # --- fetching -----------------------------------------------------------------------------------------
+    def _fetch(self, origin: str) -> Any:
+        from ..plan import CrawlPlan
+        from ..signals.fetch import collect
+
+        plan = CrawlPlan.model_validate({
+            "version": 1, "crawler": {"name": "scrapecheck-audit", "user_agent": self.user_agent},
+            "targets": [{"url": origin + "/"}],
+        })
+        signals = next(iter(collect(plan, config=self.config, cache=self._cache).targets.values()))
+        self._record(origin, signals)
+        with self._lock:
+            self.fetched += 1
+        return signals
+
+    def get(self, origin: str) -> Any:
+        offset = self._index.get(origin)
+        if offset is not None:
+            self.resumed += 1
+            return self._read(offset)
+        return self._pool.submit(self._fetch, origin)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._journal is not None:
+            with self._lock:
+                self._journal.flush()
+                os.fsync(self._journal.fileno())
+                self._journal.close()
+                self._journal = None
+
+
+Source = Union[RecordedSource, FetchSource]
+_ = Future  # re-exported for type checkers reading pipeline.SignalSource
+
+__all__ = ["FetchSource", "JOURNAL_VERSION", "RecordedSource"]

@@ -1,0 +1,103 @@
+"""The Python API: ``scrapecheck.audit`` yields one typed row per URL, in order, with the evidence."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ACME, ACME_SEARCH, SIGNALS, URLS
+
+import scrapecheck
+from scrapecheck.errors import InputError
+
+
+def test_rows_in_order_with_verdicts_and_evidence() -> None:
+    rows = list(scrapecheck.audit(URLS, agents=["AcmeBot/1.0", "GPTBot"], purpose="ai-training", signals=SIGNALS))
+    assert [r.row for r in rows] == list(range(len(URLS)))
+    assert [r.url for r in rows] == URLS
+    assert [r.agents[0].verdict for r in rows] == ACME
+    assert [r.agents[1].verdict for r in rows] == ["disallowed", "disallowed", "disallowed", "reserved",
+                                                   "invalid", "unknown", "disallowed", "allowed"]
+    assert [r.keep for r in rows] == [False] * 7 + [True]
+    first, second = rows[0], rows[1]
+    assert first.origin == "https://a.example" and first.robots_outcome == "ok" and first.robots_status == 200
+    # AcmeBot is not named while GPTBot (an AI-training crawler) is blocked: an AI-training reservation
+    assert first.agents[0].optout_kind == "robots-ai-intent"
+    assert first.agents[0].optout_value == "AI-training crawlers blocked: GPTBot"
+    assert second.agents[0].robots_line == 2 and second.agents[0].robots_rule == "Disallow: /private/"
+    assert rows[1].agents[1].robots_line == 6  # GPTBot's own group
+    assert rows[6].origin == "https://a.example"  # upper case host and default port fold into one origin
+    assert rows[6].agents[0].robots_rule == "Allow: /private/ok"
+    c = rows[3].agents[0]
+    assert (c.optout_kind, c.optout_source, c.optout_value) == (
+        "content-signal", "https://c.example/robots.txt#L2", "Content-Signal: ai-train=no")
+    assert rows[2].robots_outcome == "unreachable" and rows[2].agents[0].robots_line is None
+    assert rows[4].robots_outcome == "invalid-url" and rows[4].error
+    assert rows[5].robots_outcome == "missing" and "no robots.txt recorded" in rows[5].error
+
+
+def test_purpose_decides_which_opt_outs_bind() -> None:
+    rows = scrapecheck.audit(URLS, agents=["AcmeBot"], purpose="search-indexing", signals=SIGNALS)
+    assert [r.agents[0].verdict for r in rows] == ACME_SEARCH
+
+
+def test_as_dict_uses_the_documented_column_names() -> None:
+    from scrapecheck.audit.columns import agents_from, row_columns
+
+    row = next(iter(scrapecheck.audit(URLS[:1], agents=["Google-Extended"], purpose="ai-training",
+                                      signals=SIGNALS)))
+    assert list(row.as_dict()) == [c.name for c in row_columns(agents_from(["Google-Extended"]))]
+    assert "google_extended_verdict" in row.as_dict()
+
+
+def test_generator_streams() -> None:
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield f"https://a.example/{n}"
+
+    rows = scrapecheck.audit(endless(), agents=["AcmeBot"], purpose="research", signals=SIGNALS)
+    assert [next(rows).url for _ in range(3)] == ["https://a.example/1", "https://a.example/2", "https://a.example/3"]
+
+
+def test_odd_items_are_invalid_rows_not_errors() -> None:
+    rows = list(scrapecheck.audit([None, 42, "https://e.example/"], agents=["AcmeBot"], purpose="research",
+                                  signals=SIGNALS))
+    assert [r.agents[0].verdict for r in rows] == ["invalid", "invalid", "allowed"]
+    assert "not a string" in rows[1].error
+
+
+def test_package_import_does_not_shadow_the_function() -> None:
+    import scrapecheck.audit.run  # noqa: F401 - binds scrapecheck.audit to the package
+    from scrapecheck import audit
+
+    assert [r.keep for r in audit(["https://e.example/"], agents=["X"], purpose="other", signals=SIGNALS)] == [True]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"agents": [], "purpose": "ai-training", "signals": SIGNALS}, "at least one agent"),
+    ({"agents": ["/1.0"], "purpose": "ai-training", "signals": SIGNALS}, "no product token"),
+    ({"agents": ["A/1", "a/2"], "purpose": "ai-training", "signals": SIGNALS}, "same product token"),
+    ({"agents": ["A"], "purpose": "world-domination", "signals": SIGNALS}, "not a purpose"),
+    ({"agents": ["A"], "purpose": "ai-training"}, "no signals"),
+    ({"agents": ["A"], "purpose": "ai-training", "signals": SIGNALS, "fetch": True}, "not both"),
+    ({"agents": ["A"], "purpose": "ai-training", "signals": {"version": 2}}, "version"),
+])
+def test_bad_arguments_are_input_errors(kwargs: dict, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        list(scrapecheck.audit(["https://a.example/"], **kwargs))
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_audit_column_returns_a_frame_of_the_same_library(library: str) -> None:
+    lib = pytest.importorskip(library)
+    if library == "pandas":
+        column = lib.Series(URLS, index=[10 + i for i in range(len(URLS))], name="url")
+    else:
+        column = lib.Series("url", URLS)
+    from scrapecheck.audit import audit_column
+
+    frame = audit_column(column, agents=["AcmeBot"], purpose="ai-training", signals=SIGNALS)
+    assert type(frame).__module__.split(".")[0] == library
+    assert list(frame["acmebot_verdict"]) == ACME
+    if library == "pandas":
+        assert list(frame.index) == list(column.index)
