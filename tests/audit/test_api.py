@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ACME, ACME_SEARCH, SIGNALS, URLS
+from .data import ACME, ACME_SEARCH, SIGNALS, URLS
 
 import scrapecheck
 from scrapecheck.errors import InputError

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ACME, URLS
+from .data import ACME, URLS
 
 from scrapecheck.audit.columns import agents_from, domain_columns, origin_columns, row_columns, summary_columns
 from scrapecheck.cli import main

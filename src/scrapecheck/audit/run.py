@@ -265,7 +265,7 @@ def run(job: AuditJob) -> Tally:
         source.close()
         fetched = getattr(source, "fetched", None)
         if fetched is not None:
-            job.notes.append(f"origins fetched: {fetched}, read back from the journal: {source.resumed}"
+            job.notes.append(f"origins fetched: {fetched}, read back from the journal: {getattr(source, 'resumed', 0)}"
                              + (f" ({journal})" if journal else ""))
     if job.output:
         table_format = "csv" if fmt not in OUTPUT_FORMATS else fmt

@@ -70,10 +70,12 @@ class _CsvSink:
         bools = self.bools
         for row in rows:
             if bools:
-                row = list(row)
+                cells = list(row)
                 for i in bools:
-                    row[i] = "true" if row[i] else ("false" if row[i] is not None else "")
-            writerow(row)  # csv writes None as an empty cell
+                    cells[i] = "true" if cells[i] else ("false" if cells[i] is not None else "")
+                writerow(cells)  # csv writes None as an empty cell
+            else:
+                writerow(row)
 
     def close(self) -> None:
         pass
@@ -151,11 +153,11 @@ def sink(path: Optional[str], fmt: str, columns: Sequence[Column]) -> Iterator[A
         if path is None:
             raise ScrapecheckError("Parquet output needs --output FILE")
         with atomic_file(path, "wb") as handle:
-            out = _ParquetSink(handle, columns)
-            yield out
-            out.close()
+            parquet = _ParquetSink(handle, columns)
+            yield parquet
+            parquet.close()
         return
-    factory = _CsvSink if fmt == "csv" else _JsonlSink
+    factory: Any = _CsvSink if fmt == "csv" else _JsonlSink
     if path is None:
         out = factory(sys.stdout, columns)
         yield out
