@@ -14,16 +14,8 @@ _HEAD = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]*)")
 
 def _canonical_origin(url: str) -> str:
     """The project's one origin function (lazily imported: it pulls in ``idna``)."""
-    try:
-        from .._url import origin  # type: ignore[import-not-found]
-    except ImportError:  # until the shared origin function lands: the plan's rule (default port dropped)
-        from ..signals.fetch import robots_origin
+    from .._url import origin
 
-        value = robots_origin(url)
-        for scheme, port in (("http://", ":80"), ("https://", ":443")):
-            if value.startswith(scheme) and value.endswith(port):
-                value = value[: -len(port)]
-        return value.lower()
     return origin(url)
 
 

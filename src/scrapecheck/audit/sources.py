@@ -1,8 +1,9 @@
 """Where each origin's signals come from: a recorded signals file, or the fetcher with a resumable journal.
 
 The fetcher fetches each origin once, at most ``max_concurrency`` origins at a time, each origin's requests one
-after another (robots.txt, start page, TDMRep file: exactly what ``scrapecheck fetch`` collects, through the
-same fetcher, so the same RFC 9309 outcomes, limits and private-network refusal apply). Every origin fetched
+after another (robots.txt, then ``/.well-known/tdmrep.json`` unless ``fetch_pages`` is off), through
+:func:`scrapecheck.signals.fetch.fetch_origin`, the fetcher every command and the Guard use: the same RFC 9309
+outcomes, deadlines, size caps and refusal of private addresses (unless ``allow_private_networks``). Every origin fetched
 is appended to a journal (JSONL, flushed per line). A later run given the same journal reads what it records
 (up to 24 hours old, RFC 9309 2.4) instead of fetching again, so an interrupted audit resumes where it stopped.
 """
@@ -39,12 +40,6 @@ class RecordedSource:
         pass
 
 
-def _with_private(config: Any, allow: bool) -> Any:
-    if any(f.name == "allow_private_networks" for f in dataclasses.fields(config)):
-        return dataclasses.replace(config, allow_private_networks=allow)
-    return config
-
-
 class FetchSource:
     """Fetches origins on a bounded thread pool and journals each result; reads the journal back on resume."""
 
@@ -53,13 +48,13 @@ class FetchSource:
     def __init__(self, *, user_agent: str, config: Any = None, allow_private_networks: bool = False,
                  journal: Union[str, Path, None] = None, max_age: float = MAX_JOURNAL_AGE,
                  clock: Any = time.time) -> None:
-        from ..signals.fetch import FetchCache, FetchConfig
+        from ..signals.config import FetchConfig
 
         config = config if config is not None else FetchConfig()
         self.user_agent = user_agent
-        self.config = _with_private(dataclasses.replace(config, user_agent=user_agent, cache_ttl=0),
-                                    allow_private_networks)
-        self._cache = FetchCache()
+        self.config = dataclasses.replace(config, user_agent=user_agent,
+                                          allow_private_networks=config.allow_private_networks
+                                          or allow_private_networks)
         self._pool = ThreadPoolExecutor(max_workers=self.config.max_concurrency,
                                         thread_name_prefix="scrapecheck-audit")
         self._lock = threading.Lock()
@@ -131,14 +126,9 @@ class FetchSource:
 
     # --- fetching -----------------------------------------------------------------------------------------
     def _fetch(self, origin: str) -> Any:
-        from ..plan import CrawlPlan
-        from ..signals.fetch import collect
+        from ..signals.fetch import fetch_origin
 
-        plan = CrawlPlan.model_validate({
-            "version": 1, "crawler": {"name": "scrapecheck-audit", "user_agent": self.user_agent},
-            "targets": [{"url": origin + "/"}],
-        })
-        signals = next(iter(collect(plan, config=self.config, cache=self._cache).targets.values()))
+        signals = fetch_origin(origin, user_agent=self.user_agent, config=self.config)
         self._record(origin, signals)
         with self._lock:
             self.fetched += 1

@@ -54,10 +54,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                              "any agent may not use")
     parser.add_argument("--keep-reasons", action="store_true",
                         help=f"with --filter: add a column '{'scrapecheck_reason'}' saying why each row is kept")
-    parser.add_argument("--allow-private", action="store_true",
-                        help="with --fetch: allow loopback, private and link-local addresses (refused by default)")
     parser.add_argument("--user-agent", metavar="UA",
                         help="User-Agent sent when fetching (default: scrapecheck's own)")
+    parser.add_argument("--robots-only", action="store_true",
+                        help="with --fetch: fetch robots.txt only, not /.well-known/tdmrep.json")
     parser.add_argument("--journal", metavar="FILE", help="with --fetch: journal file (default: OUT.journal.jsonl)")
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="local: one process, streaming; dask: partitions by origin on a Dask cluster "
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         input=args.input, agents=args.agent, purpose=args.purpose, signals=args.signals, fetch=args.fetch,
         output=args.output, format=args.format, input_format=args.input_format, column=args.column,
         field=args.field, filter=args.filter, keep_reasons=args.keep_reasons, allow_private=args.allow_private,
-        fetch_config=fetch_config(args) if args.fetch else None, journal=args.journal,
+        fetch_config=fetch_config(args, fetch_pages=not args.robots_only) if args.fetch else None, journal=args.journal,
         user_agent=args.user_agent, engine=args.engine, scheduler=args.scheduler, partitions=args.partitions,
         progress=args.progress, max_origins=args.max_origins,
     )
