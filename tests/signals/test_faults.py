@@ -154,7 +154,7 @@ def test_endless_chunked_body_stops_at_the_cap(raw) -> None:  # type: ignore[no-
 
 
 def test_gzip_bomb_is_inflated_only_up_to_the_cap(site: Site) -> None:
-    bomb = gzip.compress(b"# zzzzzzzz\n" * 5_000_000, compresslevel=9)  # 55 MB of text in ~100 KB
+    bomb = gzip.compress(b"#" * 20_000_000, compresslevel=1)  # 20 MB of text in ~90 KB (ratio ~230:1)
     site.robots(bomb, headers={"Content-Encoding": "gzip"})
     target, took = robots_of(site.origin)
     assert target.robots.outcome == "ok" and target.robots.truncated
@@ -245,6 +245,44 @@ def test_retry_after_on_every_redirect_hop_stays_within_the_origin_deadline(site
     assert any("origin deadline" in problem for problem in target.problems)
     assert took < config.origin_timeout + SLACK
     assert "/final" not in site.paths_hit()
+
+
+def test_tls_failure_is_unreachable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A certificate nobody signed: the HTTPS path verifies it (against the name, not the address)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=self.test",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        try:
+            conn, _ = listener.accept()
+            with context.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(1024)
+        except (OSError, ssl.SSLError):
+            pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        config = dataclasses.replace(FAULT, pinned_hosts=(("self.test", "127.0.0.1"),))
+        target, took = robots_of(f"https://self.test:{port}", config)
+    finally:
+        listener.close()
+    assert target.robots.outcome == "unreachable" and target.robots.error.startswith("TLS error")
+    assert "certificate" in target.robots.error.lower()
+    assert took < FAULT.total_timeout + SLACK
 
 
 def test_dns_failure() -> None:

@@ -9,8 +9,8 @@ from typing import Union
 
 from pydantic import ValidationError
 
-from .._files import first_problem, load_document
-from ..errors import SignalsError
+from .._files import first_problem, load_document, write_atomic
+from ..errors import ScrapecheckError, SignalsError
 from ..plan import CrawlPlan
 from ..robots import MAX_BYTES
 from .model import RobotsSignal, Signals, TargetSignals
@@ -36,12 +36,15 @@ def dump_signals(signals: Signals) -> str:
 
 
 def save_signals(signals: Signals, path: Union[str, Path]) -> Path:
-    """Write ``signals`` to ``path`` (read back by ``load_signals``); a SignalsError names the file on failure."""
+    """Write ``signals`` to ``path`` atomically (read back by ``load_signals``); a SignalsError names the file.
+
+    A temporary file is written, flushed and renamed, so a failed write leaves the old file as it was.
+    """
     path = Path(path)
     try:
-        path.write_text(dump_signals(signals), encoding="utf-8")
-    except OSError as exc:
-        raise SignalsError(str(path), "", f"cannot write: {exc.strerror or exc}") from None
+        write_atomic(path, dump_signals(signals))
+    except ScrapecheckError as exc:
+        raise SignalsError(str(path), "", str(exc).split(": ", 1)[-1]) from None
     return path
 
 
