@@ -220,3 +220,27 @@ def test_special_and_huge_snapshot_files_are_refused_without_reading_them(tmp_pa
     (tmp_path / "big.txt").write_bytes(b"#" * (11 * 1024 * 1024))
     with pytest.raises(PlanError, match="over"):
         load_plan(_target_plan(tmp_path, 'url = "https://e.example/"\nrobots_txt_file = "big.txt"'))
+
+
+@pytest.mark.parametrize("section, key, value", [
+    ("use", "sell", '"true"'), ("use", "sell", "1"), ("use", "train_models", '"yes"'),
+    ("use", "honours_deletion_requests", "0"), ("use", "dpia_done", '"false"'),
+    ("purpose", "commercial", '"true"'), ("access", "automated_signup", "1"),
+    ("access", "accepted_terms", '"no"'), ("data", "personal", '"true"'),
+])
+def test_booleans_are_strict(tmp_path: Path, section: str, key: str, value: str) -> None:
+    """Issue 14: `sell = "true"` was silently coerced to True; a boolean must be written as one."""
+    path = write(tmp_path / "crawl.toml", MINIMAL_PLAN + f"[{section}]\n{key} = {value}\n")
+    with pytest.raises(PlanError, match=rf"{section}\.{key}: .*boolean"):
+        load_plan(path)
+
+
+def test_strict_booleans_also_in_json_and_the_api(tmp_path: Path) -> None:
+    data = {"crawler": {"name": "t", "user_agent": "T/1"}, "use": {"sell": "true"}}
+    path = write(tmp_path / "crawl.json", json.dumps(data))
+    with pytest.raises(PlanError, match=r"use\.sell"):
+        load_plan(path)
+    with pytest.raises(ValidationError):
+        CrawlPlan.model_validate(data)
+    data["use"]["sell"] = True
+    assert CrawlPlan.model_validate(data).use.sell is True
