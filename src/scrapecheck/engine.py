@@ -12,7 +12,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from ._version import __version__
 from .plan import CrawlPlan
-from .policy.kinds import Context, Outcome, TargetView, Undecided, is_target_scoped
+from .policy.kinds import Context, Outcome, TargetView
 from .policy.load import Policy
 from .policy.models import Rule
 from .report import Finding, NotChecked, Report, SourceRef
@@ -110,11 +110,6 @@ def _citations(policy: Policy, ids: Sequence[str]) -> list[SourceRef]:
                       status=s.status, weight=s.weight) for s in (policy.sources[source_id] for source_id in ids)]
 
 
-def _is_meta(rule: Rule) -> bool:
-    """Rules about other rules' missing signals run after all others."""
-    return any(isinstance(node, Undecided) for node in rule.when.walk())
-
-
 def evaluate_plan(
     plan: CrawlPlan,
     policy: Policy,
@@ -132,11 +127,11 @@ def evaluate_plan(
     not_checked: list[NotChecked] = []
     undecided: dict[str, dict[str, list[str]]] = {}
     active = [rule for rule in policy.rules if rule.status != "deprecated"]
-    meta_rules = [rule for rule in active if _is_meta(rule)]
-    plain_rules = [rule for rule in active if not _is_meta(rule)]
+    meta_rules = [rule for rule in active if rule.after_others]
+    plain_rules = [rule for rule in active if not rule.after_others]
 
     for rule in plain_rules:
-        if not is_target_scoped(rule.when):
+        if not rule.target_scoped:
             outcome = rule.when.evaluate(Context(plan=plan, thresholds=thresholds))
             if outcome.state:
                 findings.append(_finding(rule, policy, plan, outcome, None))

@@ -49,6 +49,12 @@ DataCategory = Literal[
     "financial", "credentials",
 ]
 LawfulBasis = Literal["consent", "contract", "legitimate-interests", "public-interest", "none", "unknown"]
+Prohibition = Literal[
+    "scraping", "automated-access", "commercial-use", "ai-training", "resale", "competing-products", "fake-accounts",
+]
+"""What a site's terms can forbid that matters to a crawl (closed list; platforms.toml clauses map onto it)."""
+OwnData = Literal["posts", "messages", "account"]
+"""The operator's own material: posts they wrote, messages of or to their own account, their account's data."""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -74,7 +80,11 @@ Line = Annotated[str, AfterValidator(_one_line)]
 """Single-line text: no control characters at all."""
 Prose = Annotated[str, AfterValidator(_prose)]
 """Free text: line breaks and tabs allowed, other control characters not."""
-Rate = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Rate = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
+"""A boolean written as one: ``"true"``, ``1`` or ``"yes"`` are errors, not silently coerced (issue 14)."""
+Count = Annotated[int, Field(ge=0, strict=True)]
+"""A whole number: ``"5"``, ``5.0`` and ``true`` are errors."""
 
 
 class _Section(Frozen):
@@ -104,7 +114,7 @@ class Purpose(_Section):
 
     kind: PurposeKind = Field("other", description="What the crawl is for.")
     description: Prose = Field("", description="Free text, shown in reports.")
-    commercial: bool = Field(False, description="The data or its results are used for profit.")
+    commercial: Flag = Field(False, description="The data or its results are used for profit.")
 
 
 def _valid_host(host: str) -> bool:
@@ -150,6 +160,28 @@ def read_snapshot(base: Path, name: str) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def _http_url(value: Optional[str]) -> Optional[str]:
+    if value is not None and urlsplit(value).scheme.lower() not in ("http", "https"):
+        raise ValueError(f"must be an http or https URL, got {value!r}")
+    return value
+
+
+class Terms(_Section):
+    """What the operator knows of one site's terms. Unsaid facts fall back: ``accepted`` to the plan-wide
+    ``access.accepted_terms``; ``prohibits`` and ``url`` to the quoted clauses of a known platform
+    (``policies/platforms.toml``), whose clauses are added to what the plan declares."""
+
+    accepted: Optional[Flag] = Field(
+        None, description="The operator accepted this site's terms (click-wrap, sign-up); absent: "
+                          "access.accepted_terms applies.")
+    prohibits: Optional[list[Prohibition]] = Field(
+        None, description="What the terms forbid, from: scraping, automated-access, commercial-use, ai-training, "
+                          "resale, competing-products, fake-accounts. Absent: nobody assessed the terms; [] : "
+                          "assessed, and they forbid none of these. A known platform's clauses are added.")
+    url: Optional[Annotated[Line, AfterValidator(_http_url)]] = Field(
+        None, description="Address of the terms read; absent: the known platform's, if any.")
+
+
 class Target(_Section):
     """One site to crawl, with an optional robots.txt snapshot so the plan can be checked offline."""
 
@@ -161,7 +193,14 @@ class Target(_Section):
         None, description="Snapshot of the robots.txt in a file, relative to the plan file and inside its folder."
     )
     requests_per_second: Optional[Rate] = Field(None, description="Planned request rate against this site.")
-    concurrency: Optional[int] = Field(None, ge=1, description="Planned parallel connections to this site.")
+    concurrency: Optional[Annotated[int, Field(ge=1, strict=True)]] = Field(
+        None, description="Planned parallel connections to this site.")
+    terms: Terms = Field(default_factory=Terms,  # type: ignore[arg-type]
+                         description="What is known of this site's terms: accepted, prohibitions, address.")
+    cease_and_desist: Flag = Field(
+        False, description="The site's operator sent a cease-and-desist letter (or similar demand to stop).")
+    blocked: Flag = Field(
+        False, description="The site blocked the crawler (IP or account ban, or a block page aimed at it).")
 
     @field_validator("url")
     @classmethod
@@ -226,9 +265,11 @@ class Access(_Section):
     """How the crawler gets in: accounts, sign-ups, accepted terms, circumvention of technical measures."""
 
     authentication: Authentication = Field("none", description="Whose accounts, if any, the crawler logs in with.")
-    account_count: int = Field(0, ge=0, description="How many accounts the crawl uses.")
-    automated_signup: bool = Field(False, description="Accounts are created by automation.")
-    accepted_terms: bool = Field(False, description="The operator accepted the target's terms (click-wrap, sign-up).")
+    account_count: Count = Field(0, description="How many accounts the crawl uses.")
+    automated_signup: Flag = Field(False, description="Accounts are created by automation.")
+    accepted_terms: Flag = Field(
+        False, description="The operator accepted the targets' terms (click-wrap, sign-up); a target's "
+                           "terms.accepted overrides it for that site.")
     circumvention: list[Circumvention] = Field(
         default_factory=list, description="Techniques used to get past blocks, limits or access controls."
     )
@@ -237,12 +278,17 @@ class Access(_Section):
 class Data(_Section):
     """What is collected about people."""
 
-    personal: bool = Field(False, description="The crawl collects data about identifiable people.")
+    personal: Flag = Field(False, description="The crawl collects data about identifiable people.")
     categories: list[DataCategory] = Field(default_factory=list, description="Kinds of personal data collected.")
     subject_regions: list[str] = Field(
         default_factory=list, description="Where the people concerned live: eu, uk, us, ca, au, ... (lower case)."
     )
-    estimated_subjects: Optional[int] = Field(None, ge=0, description="Roughly how many people; unknown if absent.")
+    estimated_subjects: Optional[Count] = Field(None, description="Roughly how many people; unknown if absent.")
+    own_data: list[OwnData] = Field(
+        default_factory=list,
+        description="Set only when everything collected is the operator's own: posts (what they wrote), messages "
+                    "(of or to their own account), account (their own profile and settings). Empty: the crawl "
+                    "collects other people's material too.")
 
     @field_validator("subject_regions")
     @classmethod
@@ -253,17 +299,17 @@ class Data(_Section):
 class Use(_Section):
     """What happens to the data after collection."""
 
-    sell: bool = Field(False, description="The data is sold or licensed to others.")
+    sell: Flag = Field(False, description="The data is sold or licensed to others.")
     share_with: list[str] = Field(
         default_factory=list, description="Who else receives it, e.g. ai-vendor, data-broker, advertisers."
     )
-    train_models: bool = Field(False, description="The data trains machine-learning models.")
-    retention_days: Optional[int] = Field(None, ge=0, description="How long it is kept; unknown if absent.")
-    honours_deletion_requests: bool = Field(
+    train_models: Flag = Field(False, description="The data trains machine-learning models.")
+    retention_days: Optional[Count] = Field(None, description="How long it is kept; unknown if absent.")
+    honours_deletion_requests: Flag = Field(
         False, description="People can have their data deleted; not assumed unless the plan says so."
     )
     lawful_basis: LawfulBasis = Field("unknown", description="GDPR Art. 6 basis relied on for personal data.")
-    dpia_done: bool = Field(False, description="A data-protection impact assessment was carried out.")
+    dpia_done: Flag = Field(False, description="A data-protection impact assessment was carried out.")
 
 
 class CrawlPlan(_Section):
@@ -276,7 +322,7 @@ class CrawlPlan(_Section):
     access: Access = Field(default_factory=Access)  # type: ignore[arg-type]
     data: Data = Field(default_factory=Data)  # type: ignore[arg-type]
     use: Use = Field(default_factory=Use)  # type: ignore[arg-type]
-    thresholds: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+    thresholds: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]] = Field(
         default_factory=dict,
         description="Overrides of the named thresholds of the rule packs (see `scrapecheck rules --thresholds`).",
     )

@@ -68,9 +68,38 @@ def _false(**evidence: Any) -> Outcome:
     return Outcome(False, evidence)
 
 
+@dataclass(frozen=True)
+class References:
+    """What a check refers to, declared by each kind so the loader validates all kinds alike.
+
+    fields: plan field paths read; platforms: platform ids; thresholds: threshold names; evidence: keys its
+    outcome may carry (message templates may use them); target_scoped: evaluated once per target;
+    after_others: reads other rules' undecided outcomes, so it runs after them.
+    """
+
+    fields: frozenset[str] = frozenset()
+    platforms: frozenset[str] = frozenset()
+    thresholds: frozenset[str] = frozenset()
+    evidence: frozenset[str] = frozenset()
+    target_scoped: bool = False
+    after_others: bool = False
+
+    def __or__(self, other: "References") -> "References":
+        return References(self.fields | other.fields, self.platforms | other.platforms,
+                          self.thresholds | other.thresholds, self.evidence | other.evidence,
+                          self.target_scoped or other.target_scoped, self.after_others or other.after_others)
+
+
 class _Kind(Frozen):
     target_scoped: ClassVar[bool] = False
+    after_others: ClassVar[bool] = False
     evidence_keys: ClassVar[tuple[str, ...]] = ()
+
+    def references(self) -> References:
+        """This node's own references (not its children's); kinds that name fields, platforms or thresholds
+        extend it."""
+        return References(evidence=frozenset(self.evidence_keys), target_scoped=self.target_scoped,
+                          after_others=self.after_others)
 
     def evaluate(self, ctx: Context) -> Outcome:  # pragma: no cover - every kind overrides
         raise NotImplementedError
@@ -97,9 +126,8 @@ class _FieldKind(_Kind):
             raise ValueError(f"unknown plan field {value!r}")
         return value
 
-    @property
-    def evidence_names(self) -> tuple[str, ...]:
-        return (self.field,)
+    def references(self) -> References:
+        return super().references() | References(fields=frozenset({self.field}), evidence=frozenset({self.field}))
 
     def value(self, ctx: Context) -> Any:
         return ctx.plan.resolve(self.field)
@@ -163,6 +191,10 @@ class _Bound(BaseModel):
     def bound_text(self) -> str:
         return f"threshold `{self.threshold}`" if self.threshold else f"{self.value_:g}"
 
+    def bound_references(self) -> References:
+        return References(thresholds=frozenset({self.threshold}) if self.threshold else frozenset(),
+                          evidence=frozenset({"threshold"}))
+
 
 class _FieldCompare(_FieldKind, _Bound):
     """A numeric plan field against a bound; an absent value (unknown) never satisfies it."""
@@ -176,6 +208,9 @@ class _FieldCompare(_FieldKind, _Bound):
         if actual is None:
             return Outcome(False, evidence)
         return Outcome(actual >= bound if self.at_least else actual <= bound, evidence)
+
+    def references(self) -> References:
+        return super().references() | self.bound_references()
 
     def describe(self) -> str:
         return f"`{self.field}` is at {'least' if self.at_least else 'most'} {self.bound_text()}"
@@ -305,6 +340,9 @@ class TargetPlatform(_TargetKind):
     login_wall: Optional[bool] = None
     evidence_keys: ClassVar[tuple[str, ...]] = ("platform", "platform_name", "terms_url", "clause", "clause_text")
 
+    def references(self) -> References:
+        return super().references() | References(platforms=frozenset(self.platforms))
+
     def check_target(self, ctx: Context, view: TargetView) -> Outcome:
         platform = view.platform
         if platform is None:
@@ -335,13 +373,15 @@ class TargetPlatform(_TargetKind):
 class _TargetFieldKind(_TargetKind):
     field: Literal["requests_per_second", "concurrency"]
 
-    @property
-    def evidence_names(self) -> tuple[str, ...]:
-        return (self.field,)
+    def references(self) -> References:
+        return super().references() | References(evidence=frozenset({self.field}))
 
 
 class TargetFieldAtLeast(_TargetFieldKind, _Bound):
     kind: Literal["target-field-at-least"]
+
+    def references(self) -> References:
+        return super().references() | self.bound_references()
 
     def check_target(self, ctx: Context, view: TargetView) -> Outcome:
         actual = getattr(view.target, self.field)
@@ -546,6 +586,7 @@ class Undecided(_TargetKind):
 
     kind: Literal["undecided"]
     signal: SignalName
+    after_others: ClassVar[bool] = True
     evidence_keys: ClassVar[tuple[str, ...]] = ("signal", "rules_not_checked")
 
     @field_validator("signal")
@@ -579,16 +620,18 @@ for _model in (All, Any_, Not):
     _model.model_rebuild()
 
 
+def references(check: _Kind) -> References:
+    """Everything a check and its children refer to: the loader validates it, the engine schedules by it."""
+    found = References()
+    for node in check.walk():
+        found = found | node.references()
+    return found
+
+
 def is_target_scoped(check: _Kind) -> bool:
-    return any(node.target_scoped for node in check.walk())
+    return references(check).target_scoped
 
 
 def evidence_names(check: _Kind) -> set[str]:
     """Every evidence key the check can produce; message templates may use only these, plan fields, target."""
-    names: set[str] = set()
-    for node in check.walk():
-        names.update(node.evidence_keys)
-        names.update(getattr(node, "evidence_names", ()))
-        if isinstance(node, _Bound):
-            names.add("threshold")
-    return names
+    return set(references(check).evidence)

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ValidationError
 from .._files import load_document, problem_message
 from ..errors import PolicyError
 from ..plan import field_paths
-from .kinds import TargetPlatform, evidence_names
 from .models import (
     Platform,
     PlatformsFile,
@@ -135,7 +134,7 @@ def _unique(items: Iterable[Any], key: str, path: Path, what: str) -> dict[str, 
 
 
 def _check_templates(rule: Rule, path: Path) -> None:
-    allowed = PLAN_FIELDS | {"target"} | evidence_names(rule.when)
+    allowed = PLAN_FIELDS | {"target"} | set(rule.references.evidence)
     for text_field in ("message",):
         template = getattr(rule, text_field)
         try:
@@ -198,14 +197,12 @@ def load_policy(directory: Optional[Union[str, Path]] = None, extra: Sequence[Un
             if both:
                 raise PolicyError(str(path), f"{rule.id}.limits", f"{both[0]!r} is cited both as a source and as "
                                   "a limit; an authority either supports the rule or limits it")
-            for node in rule.when.walk():
-                threshold = getattr(node, "threshold", None)
-                if threshold is not None and threshold not in thresholds:
-                    raise PolicyError(str(path), f"{rule.id}.when", f"unknown threshold {threshold!r}")
-                if isinstance(node, TargetPlatform):
-                    for platform_id in node.platforms:
-                        if platform_id not in platforms:
-                            raise PolicyError(str(path), f"{rule.id}.when", f"unknown platform {platform_id!r}")
+            refs = rule.references
+            for named, known, what in ((refs.thresholds, thresholds, "threshold"), (refs.platforms, platforms,
+                                       "platform"), (refs.fields, PLAN_FIELDS, "plan field")):
+                unknown = sorted(set(named) - set(known))
+                if unknown:
+                    raise PolicyError(str(path), f"{rule.id}.when", f"unknown {what} {unknown[0]!r}")
             _check_templates(rule, path)
             rules[rule.id] = rule
             rule_files[rule.id] = path

@@ -6,11 +6,11 @@ import re
 import datetime as dt
 from typing import Literal, Optional
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from .._model import Frozen
 from ..report import Category, Severity, Weight
-from .kinds import Check
+from .kinds import Check, References, references
 
 RULE_ID = re.compile(r"^[A-Z]{3}-\d{3}$")
 KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -154,6 +154,25 @@ class Rule(_Strict):
     limits: list[str] = Field(
         default_factory=list, description="Source ids of authorities that limit the rule's theory (the other side).")
     status: Literal["stable", "preview", "deprecated"] = "stable"
+    _references: References = PrivateAttr(default_factory=References)
+
+    def model_post_init(self, __context: object) -> None:
+        self._references = references(self.when)  # computed once, when the pack is loaded
+
+    @property
+    def references(self) -> References:
+        """What ``when`` refers to (fields, platforms, thresholds, evidence keys) and how it is scheduled."""
+        return self._references
+
+    @property
+    def target_scoped(self) -> bool:
+        """Evaluated once per target (some check needs a target), else once per plan."""
+        return self._references.target_scoped
+
+    @property
+    def after_others(self) -> bool:
+        """Reads other rules' undecided outcomes, so the engine runs it last."""
+        return self._references.after_others
 
     @field_validator("id")
     @classmethod
