@@ -18,6 +18,11 @@ def _source_line(policy: Policy, source_id: str) -> str:
             f"({source.court_or_body}{ref}, {source.date}); status: {source.status}. <{source.url}>")
 
 
+def all_limits(rule: Rule) -> list[str]:
+    """The rule's limits, then those behind its severity caps, each once."""
+    return list(dict.fromkeys([*rule.limits, *(source_id for cap in rule.caps for source_id in cap.limits)]))
+
+
 def render_rule(rule: Rule, policy: Policy) -> str:
     """One rule in fixed sections: What it checks, Why it matters, Example, Remediation, References."""
     status = "" if rule.status == "stable" else f" *({rule.status})*"
@@ -31,6 +36,10 @@ def render_rule(rule: Rule, policy: Policy) -> str:
         "",
         rule.when.describe()[0].upper() + rule.when.describe()[1:] + ".",
         "",
+    ]
+    for cap in rule.caps:
+        lines += [f"At most **{cap.severity.value}** when {cap.when.describe()}: {cap.reason.strip()}", ""]
+    lines += [
         "### Why it matters",
         "",
         rule.why.strip(),
@@ -50,10 +59,10 @@ def render_rule(rule: Rule, policy: Policy) -> str:
     ]
     lines.extend(_source_line(policy, source_id) for source_id in rule.sources)
     lines += ["", "### Limits", ""]
-    if rule.limits:
+    if all_limits(rule):
         lines.append("Authorities that limit this rule's theory (the strongest argument against a finding):")
         lines.append("")
-        lines.extend(_source_line(policy, source_id) for source_id in rule.limits)
+        lines.extend(_source_line(policy, source_id) for source_id in all_limits(rule))
     else:
         lines.append("None recorded.")
     return "\n".join(lines) + "\n"
@@ -71,7 +80,7 @@ def rule_docs(policy: Policy) -> "dict[str, RuleDoc]":
             why=rule.why.strip(), example=rule.example.strip(), remediation=rule.remediation.strip(),
             checks=checks, status=rule.status,
             sources=tuple(_citation(policy, source_id) for source_id in rule.sources),
-            limits=tuple(_citation(policy, source_id) for source_id in rule.limits))
+            limits=tuple(_citation(policy, source_id) for source_id in all_limits(rule)))
     return docs
 
 

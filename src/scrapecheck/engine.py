@@ -97,11 +97,19 @@ def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView
     return views
 
 
-def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, target: Optional[str]) -> Finding:
+def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, target: Optional[str],
+             ctx: Context) -> Finding:
     message = _Formatter(plan, outcome.evidence, target).format(rule.message)
-    return Finding(rule_id=rule.id, title=rule.title, severity=rule.severity, category=rule.category,
-                   message=message, target=target, evidence=_clean(outcome.evidence),
-                   sources=_citations(policy, rule.sources), limits=_citations(policy, rule.limits),
+    severity, evidence, limits = rule.severity, dict(outcome.evidence), list(rule.limits)
+    for cap in rule.caps:  # every cap that holds lowers the ceiling; an undecided cap does not
+        if cap.severity < severity and cap.when.evaluate(ctx).state is True:
+            severity = cap.severity
+            evidence["severity_capped"] = {"from": rule.severity.value, "to": cap.severity.value,
+                                           "reason": cap.reason}
+            limits += [source_id for source_id in cap.limits if source_id not in limits]
+    return Finding(rule_id=rule.id, title=rule.title, severity=severity, category=rule.category,
+                   message=message, target=target, evidence=_clean(evidence),
+                   sources=_citations(policy, rule.sources), limits=_citations(policy, limits),
                    remediation=rule.remediation)
 
 
@@ -132,14 +140,16 @@ def evaluate_plan(
 
     for rule in plain_rules:
         if not rule.target_scoped:
-            outcome = rule.when.evaluate(Context(plan=plan, thresholds=thresholds))
+            ctx = Context(plan=plan, thresholds=thresholds)
+            outcome = rule.when.evaluate(ctx)
             if outcome.state:
-                findings.append(_finding(rule, policy, plan, outcome, None))
+                findings.append(_finding(rule, policy, plan, outcome, None, ctx))
             continue
         for view in views:
-            outcome = rule.when.evaluate(Context(plan=plan, thresholds=thresholds, target=view))
+            ctx = Context(plan=plan, thresholds=thresholds, target=view)
+            outcome = rule.when.evaluate(ctx)
             if outcome.state:
-                findings.append(_finding(rule, policy, plan, outcome, view.target.url))
+                findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx))
             elif outcome.state is None:
                 missing = sorted(outcome.missing)
                 not_checked.append(NotChecked(rule_id=rule.id, target=view.target.url, missing=missing))
@@ -149,10 +159,10 @@ def evaluate_plan(
     for rule in meta_rules:
         for view in views:
             per_signal = {name: tuple(ids) for name, ids in undecided.get(view.target.url, {}).items()}
-            outcome = rule.when.evaluate(Context(plan=plan, thresholds=thresholds, target=view,
-                                                 undecided=per_signal))
+            ctx = Context(plan=plan, thresholds=thresholds, target=view, undecided=per_signal)
+            outcome = rule.when.evaluate(ctx)
             if outcome.state:
-                findings.append(_finding(rule, policy, plan, outcome, view.target.url))
+                findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx))
 
     findings = apply_waivers(findings, waivers, today)
     findings.sort(key=Finding.sort_key)

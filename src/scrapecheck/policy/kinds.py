@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Mapping, Op
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .._model import Frozen
-from ..plan import field_paths
+from ..plan import OwnData as OwnDataKind
+from ..plan import Prohibition, field_paths
 
 if TYPE_CHECKING:
     from ..plan import CrawlPlan, Target
@@ -404,6 +405,164 @@ class TargetFieldEmpty(_TargetFieldKind):
         return f"the target does not state `{self.field}`"
 
 
+CLAUSE_PROHIBITS: dict[str, "Prohibition"] = {
+    "scraping": "scraping", "automated_access": "automated-access", "fake_accounts": "fake-accounts",
+    "ai_training": "ai-training", "data_resale": "resale",
+}
+"""A known platform's quoted clause (platforms.toml) as the prohibition a plan would declare."""
+
+
+@dataclass(frozen=True)
+class SiteTerms:
+    """One target's terms as the rules see them: the plan's statements, filled in from a known platform."""
+
+    accepted: bool
+    accepted_from: str
+    assessed: bool
+    prohibits: tuple[str, ...]
+    prohibits_from: str
+    url: Optional[str]
+    clauses: Mapping[str, str]
+
+    @classmethod
+    def of(cls, plan: "CrawlPlan", view: TargetView) -> "SiteTerms":
+        terms = view.target.terms
+        accepted_from = "targets.terms.accepted" if terms.accepted is not None else "access.accepted_terms"
+        accepted = terms.accepted if terms.accepted is not None else plan.access.accepted_terms
+        clauses: dict[str, str] = {}
+        if view.platform is not None:
+            for clause, prohibition in CLAUSE_PROHIBITS.items():
+                text = view.platform.restriction(clause)
+                if text:
+                    clauses[prohibition] = text
+        declared = list(terms.prohibits or [])
+        prohibits = tuple(dict.fromkeys(declared + sorted(clauses)))
+        origin = [name for name, used in (("plan", terms.prohibits is not None), ("platform", view.platform is not None))
+                  if used]
+        url = terms.url or (view.platform.terms_url if view.platform is not None else None)
+        return cls(accepted=accepted, accepted_from=accepted_from,
+                   assessed=terms.prohibits is not None or view.platform is not None, prohibits=prohibits,
+                   prohibits_from="+".join(origin) or "nobody", url=url, clauses=clauses)
+
+
+class TargetTerms(_TargetKind):
+    """The target's terms: accepted or not, assessed or not, forbidding something. Every facet given must hold.
+
+    A target's ``terms.accepted`` overrides ``access.accepted_terms``; a known platform's clauses are added to
+    the prohibitions the plan declares, and its terms address fills a missing ``terms.url``.
+    """
+
+    kind: Literal["target-terms"]
+    accepted: Optional[bool] = Field(None, description="The operator accepted them (true) or never did (false).")
+    assessed: Optional[bool] = Field(
+        None, description="Someone read them: the plan lists terms.prohibits or the target is a known platform.")
+    prohibits: list[Prohibition] = Field(
+        default_factory=list, description="They forbid at least one of these (declared or a platform clause).")
+    evidence_keys: ClassVar[tuple[str, ...]] = (
+        "terms_accepted", "terms_accepted_from", "terms_assessed", "terms_prohibits", "terms_prohibits_from",
+        "terms_url", "prohibition", "clause_text")
+
+    def references(self) -> References:
+        return super().references() | References(fields=frozenset({"access.accepted_terms"}))
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        terms = SiteTerms.of(ctx.plan, view)
+        evidence: dict[str, Any] = {
+            "terms_accepted": terms.accepted, "terms_accepted_from": terms.accepted_from,
+            "terms_assessed": terms.assessed, "terms_prohibits": list(terms.prohibits),
+            "terms_prohibits_from": terms.prohibits_from, "terms_url": terms.url}
+        if self.accepted is not None and terms.accepted != self.accepted:
+            return Outcome(False, evidence)
+        if self.assessed is not None and terms.assessed != self.assessed:
+            return Outcome(False, evidence)
+        if self.prohibits:
+            matched = [item for item in self.prohibits if item in terms.prohibits]
+            if not matched:
+                return Outcome(False, evidence)
+            evidence["prohibition"] = matched[0]
+            evidence["clause_text"] = terms.clauses.get(matched[0])
+        return Outcome(True, evidence)
+
+    def describe(self) -> str:
+        facets = []
+        if self.accepted is not None:
+            facets.append("were accepted" if self.accepted else "were never accepted")
+        if self.assessed is not None:
+            facets.append("were assessed (declared in the plan or a known platform)" if self.assessed
+                          else "were not assessed by anyone (no `terms.prohibits` and not a known platform)")
+        if self.prohibits:
+            facets.append("forbid " + " or ".join(f"`{p}`" for p in self.prohibits))
+        return "the target's terms " + (" and ".join(facets) if facets else "exist")
+
+
+class TargetNotice(_TargetKind):
+    """The site told the operator to stop: a cease-and-desist letter, or a block aimed at the crawler."""
+
+    kind: Literal["target-notice"]
+    received: list[Literal["cease-and-desist", "block"]] = Field(
+        default_factory=list, description="Which notices count; empty means either.")
+    evidence_keys: ClassVar[tuple[str, ...]] = ("cease_and_desist", "blocked", "notice")
+
+    def check_target(self, ctx: Context, view: TargetView) -> Outcome:
+        target = view.target
+        got = [name for name, flag in (("cease-and-desist", target.cease_and_desist), ("block", target.blocked))
+               if flag and (not self.received or name in self.received)]
+        return Outcome(bool(got), {"cease_and_desist": target.cease_and_desist, "blocked": target.blocked,
+                                   "notice": " and ".join(got) if got else None})
+
+    def describe(self) -> str:
+        wanted = self.received or ["cease-and-desist", "block"]
+        words = {"cease-and-desist": "a cease-and-desist letter", "block": "a block"}
+        return "the site sent " + " or ".join(words[w] for w in wanted) + " (`targets.cease_and_desist`, " \
+            "`targets.blocked`)"
+
+
+HOUSEHOLD_PURPOSES = ("personal", "archiving")
+OWN_ACCESS = ("none", "own-account")
+
+
+class OwnData(_Kind):
+    """Everything collected is the operator's own (``data.own_data``), reached logged out or through the
+    operator's own account; with ``household``, also kept to a
+    purely personal activity (GDPR Art. 2(2)(c)): a personal or archiving purpose, not commercial, not sold,
+    not shared."""
+
+    kind: Literal["own-data"]
+    of: list[OwnDataKind] = Field(default_factory=list, description="Own data of these kinds; empty means any.")
+    household: bool = Field(False, description="Also a purely personal or household activity.")
+    evidence_keys: ClassVar[tuple[str, ...]] = ("data.own_data", "access.authentication")
+
+    def references(self) -> References:
+        fields = {"data.own_data", "access.authentication"}
+        if self.household:
+            fields |= {"purpose.kind", "purpose.commercial", "use.sell", "use.share_with"}
+        return super().references() | References(fields=frozenset(fields), evidence=frozenset(fields))
+
+    def evaluate(self, ctx: Context) -> Outcome:
+        plan = ctx.plan
+        own = list(plan.data.own_data)
+        evidence: dict[str, Any] = {"data.own_data": own, "access.authentication": plan.access.authentication}
+        # Own data is reached through one's own account (or logged out); other people's accounts make it theirs.
+        state = (bool(own) and plan.access.authentication in OWN_ACCESS
+                 and (not self.of or any(item in self.of for item in own)))
+        if state and self.household:
+            evidence.update({"purpose.kind": plan.purpose.kind, "purpose.commercial": plan.purpose.commercial,
+                             "use.sell": plan.use.sell, "use.share_with": list(plan.use.share_with)})
+            state = (plan.purpose.kind in HOUSEHOLD_PURPOSES and not plan.purpose.commercial and not plan.use.sell
+                     and not plan.use.share_with)
+        return Outcome(state, evidence)
+
+    def describe(self) -> str:
+        what = ("the operator's own " + " or ".join(f"`{k}`" for k in self.of)) if self.of else \
+            "the operator's own data"
+        text = f"everything collected is {what} (`data.own_data`), reached through the operator's own account " \
+            "or logged out"
+        if self.household:
+            text += (", for a purely personal activity (purpose " + " or ".join(f"`{p}`" for p in HOUSEHOLD_PURPOSES)
+                     + ", not commercial, not sold, not shared)")
+        return text
+
+
 def _needs(signal: str, **evidence: Any) -> Outcome:
     return Outcome(None, evidence, frozenset({signal}))
 
@@ -610,7 +769,7 @@ Check = Annotated[
     Union[
         FieldEquals, FieldIn, FieldContainsAny, FieldAtLeast, FieldAtMost, FieldEmpty, FieldMatches,
         All, Any_, Not,
-        TargetPlatform, TargetFieldAtLeast, TargetFieldEmpty,
+        OwnData, TargetPlatform, TargetFieldAtLeast, TargetFieldEmpty, TargetTerms, TargetNotice,
         RobotsOutcomeIs, RobotsDisallows, RobotsCrawlDelay, RobotsTruncated, OptOutPresent, Undecided,
     ],
     Field(discriminator="kind"),

@@ -189,8 +189,10 @@ def load_policy(directory: Optional[Union[str, Path]] = None, extra: Sequence[Un
         for rule in pack.rules:
             if rule.id in rules:
                 raise PolicyError(str(path), rule.id, f"rule id already defined in {rule_files[rule.id].name}")
-            for name in ("sources", "limits"):
-                for index, source_id in enumerate(getattr(rule, name)):
+            cited = [("sources", rule.sources), ("limits", rule.limits)]
+            cited += [(f"caps[{i}].limits", cap.limits) for i, cap in enumerate(rule.caps)]
+            for name, ids in cited:
+                for index, source_id in enumerate(ids):
                     if source_id not in sources:
                         raise PolicyError(str(path), f"{rule.id}.{name}[{index}]", f"unknown source id {source_id!r}")
             both = sorted(set(rule.sources) & set(rule.limits))

@@ -138,6 +138,16 @@ class Threshold(_Strict):
         return value
 
 
+class Cap(_Strict):
+    """A lower ceiling on the rule's severity when a condition holds (for example: terms never accepted and
+    the crawl is logged out), so one theory stays one rule instead of a high and a medium copy."""
+
+    severity: Severity
+    when: Check
+    reason: str = Field(min_length=1, description="Why the severity is lower in this case; shown in the finding.")
+    limits: list[str] = Field(default_factory=list, description="Source ids of the authorities behind the cap.")
+
+
 class Rule(_Strict):
     """One rule: a typed condition over the plan and signals, and everything a finding needs to explain itself."""
 
@@ -153,11 +163,24 @@ class Rule(_Strict):
     sources: list[str] = Field(min_length=1)
     limits: list[str] = Field(
         default_factory=list, description="Source ids of authorities that limit the rule's theory (the other side).")
+    caps: list[Cap] = Field(default_factory=list,
+                            description="Lower severities for cases where the law the rule rests on is weaker.")
     status: Literal["stable", "preview", "deprecated"] = "stable"
     _references: References = PrivateAttr(default_factory=References)
 
     def model_post_init(self, __context: object) -> None:
-        self._references = references(self.when)  # computed once, when the pack is loaded
+        found = references(self.when)  # computed once, when the pack is loaded
+        for cap in self.caps:
+            found = found | references(cap.when)
+        self._references = found
+
+    @model_validator(mode="after")
+    def _caps_lower(self) -> "Rule":
+        for index, cap in enumerate(self.caps):
+            if cap.severity >= self.severity:
+                raise ValueError(f"caps[{index}].severity {cap.severity.value!r} must be below the rule's "
+                                 f"{self.severity.value!r}")
+        return self
 
     @property
     def references(self) -> References:
