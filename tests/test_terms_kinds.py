@@ -32,7 +32,7 @@ sources = ["ryanair-v-pr-aviation-2015"]
 def policy_dir(tmp_path: Path) -> Path:
     target = tmp_path / "policies"
     target.mkdir()
-    for name in ("sources.toml", "platforms.toml", "thresholds.toml", "redirects.toml"):
+    for name in ("sources.toml", "platforms.toml", "thresholds.toml"):
         shutil.copy(ROOT / "policies" / name, target / name)
     return target
 
