@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -135,8 +136,8 @@ def _valid_host(host: str) -> bool:
 _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 
 
-def read_snapshot(base: Path, name: str) -> str:
-    """A robots.txt snapshot file: a regular file inside the plan's folder, read with a size cap."""
+def read_snapshot(base: Path, name: str) -> bytes:
+    """A robots.txt snapshot file's exact bytes: a regular file inside the plan's folder, read with a size cap."""
     relative = Path(name)
     if relative.is_absolute():
         raise ValueError(f"robots_txt_file {name!r} must be relative to the plan's folder")
@@ -157,7 +158,7 @@ def read_snapshot(base: Path, name: str) -> str:
         raise ValueError(f"cannot read robots_txt_file {str(path)!r}: {exc.strerror or exc}") from None
     if len(raw) > MAX_SNAPSHOT_BYTES:
         raise ValueError(f"robots_txt_file {name!r} is over {MAX_SNAPSHOT_BYTES} bytes")
-    return raw.decode("utf-8", errors="replace")
+    return raw
 
 
 def _http_url(value: Optional[str]) -> Optional[str]:
@@ -186,6 +187,7 @@ class Target(_Section):
     """One site to crawl, with an optional robots.txt snapshot so the plan can be checked offline."""
 
     url: Line = Field(description="Start URL, http or https (required).")
+    _robots_txt_bytes: Optional[bytes] = PrivateAttr(None)
     paths: list[Line] = Field(default_factory=list, description="Paths to be fetched; default: the url's own path.")
     robots_txt: Optional[str] = Field(None, max_length=MAX_SNAPSHOT_BYTES,
                                       description="Snapshot of the site's robots.txt, inline.")
@@ -241,8 +243,17 @@ class Target(_Section):
             raise ValueError("give robots_txt or robots_txt_file, not both")
         if self.robots_txt_file is not None and self.robots_txt is None:
             base = Path((info.context or {}).get("base_dir", "."))
-            object.__setattr__(self, "robots_txt", read_snapshot(base, self.robots_txt_file))
+            raw = read_snapshot(base, self.robots_txt_file)
+            object.__setattr__(self, "robots_txt", raw.decode("utf-8", errors="replace"))  # for people
+            self._robots_txt_bytes = raw  # for matching: rules are octets (a Latin-1 file stays exact)
         return self
+
+    @property
+    def robots_txt_bytes(self) -> Optional[bytes]:
+        """The snapshot's exact bytes: the file's as read, or the inline text as UTF-8; None without one."""
+        if self._robots_txt_bytes is not None:
+            return self._robots_txt_bytes
+        return None if self.robots_txt is None else self.robots_txt.encode("utf-8")
 
     @property
     def origin(self) -> str:

@@ -161,3 +161,17 @@ def test_cli_exits_2_for_a_cr_lf_user_agent(site: Site, tmp_path: Path, argv: li
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert site.hits == []
+
+
+def test_a_latin1_snapshot_file_is_matched_as_its_bytes(tmp_path: Path) -> None:
+    (tmp_path / "robots.txt").write_bytes(LATIN1_ROBOTS)
+    path = tmp_path / "crawl.toml"
+    path.write_text('version = 1\n[crawler]\nname = "t"\nuser_agent = "AcmeBot/1.0"\n[purpose]\nkind = "research"\n'
+                    '[[targets]]\nurl = "https://a.example/"\npaths = ["/caf%E9"]\nrobots_txt_file = "robots.txt"\n',
+                    encoding="utf-8")
+    plan = load_plan(path)
+    assert plan.targets[0].robots_txt_bytes == LATIN1_ROBOTS
+    report = evaluate(plan, offline=True)
+    assert "ROB-001" in {f.rule_id for f in report.findings}
+    robots = report.signals["targets"]["https://a.example"]["robots"]
+    assert "\ufffd" in robots["body"] and robots["body_base64"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from pathlib import Path
@@ -17,14 +18,21 @@ from .model import RobotsSignal, Signals, TargetSignals
 
 
 def from_plan(plan: CrawlPlan) -> Signals:
-    """Robots signals for every target whose plan entry carries a snapshot; other signals stay uncollected."""
+    """Robots signals for every target whose plan entry carries a snapshot; other signals stay uncollected.
+
+    The snapshot's exact bytes are kept (``body_base64`` when they are not UTF-8) and matched as octets; the
+    first 500 KiB are read as rules (RFC 9309 2.5); ``sha256`` and ``size`` describe the whole file.
+    """
     targets: dict[str, TargetSignals] = {}
     for target in plan.targets:
-        if target.robots_txt is None or target.origin in targets:
+        raw = target.robots_txt_bytes
+        if raw is None or target.origin in targets:
             continue
-        raw = target.robots_txt.encode("utf-8")
+        kept = raw[:MAX_BYTES]
+        text = kept.decode("utf-8", errors="replace")
+        exact = None if text.encode("utf-8") == kept else base64.b64encode(kept).decode("ascii")
         robots = RobotsSignal(url=f"{target.origin}/robots.txt", origin="snapshot", outcome="ok",
-                              body=raw[:MAX_BYTES].decode("utf-8", errors="ignore"), file=target.robots_txt_file,
+                              body=text, body_base64=exact, file=target.robots_txt_file,
                               sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), truncated=len(raw) > MAX_BYTES)
         targets[target.origin] = TargetSignals(origin=target.origin, robots=robots)
     return Signals(targets=targets)
