@@ -157,3 +157,25 @@ def test_v1_plans_without_the_new_fields_stay_valid() -> None:
     for path in sorted((ROOT / "examples" / "plans").glob("*.toml")):
         plan = load_plan(path)
         assert all(t.terms.accepted is None and t.terms.prohibits is None for t in plan.targets)
+
+
+def test_unless_exempts_at_rule_and_pack_level(policy_dir: Path, tmp_path: Path) -> None:
+    pack = 'unless = { kind = "own-data" }\n' + RULE.replace("{when}", '{ kind = "field-equals", field = '
+                                                                 '"access.automated_signup", value = true }')
+    pack += RULE.replace("ZZZ-001", "ZZZ-002").replace("{when}", '{ kind = "field-equals", field = '
+                                                               '"access.automated_signup", value = true }')
+    pack += 'unless = { kind = "field-equals", field = "purpose.kind", value = "research" }\n'
+    write(policy_dir / "z.toml", pack)
+    policy = load_policy(policy_dir)
+    assert policy.rule("ZZZ-001").unless is not None and policy.rule("ZZZ-002").unless.kind == "any"
+
+    def ids(extra: str) -> set[str]:
+        path = write(tmp_path / "plan.toml", MINIMAL_PLAN + "[access]\nautomated_signup = true\n" + extra)
+        return {f.rule_id for f in evaluate(load_plan(path), offline=True, policies=policy).findings}
+
+    assert ids("") == {"ZZZ-001", "ZZZ-002"}
+    assert ids('[data]\nown_data = ["posts"]\n') == set()
+    assert ids('[purpose]\nkind = "research"\n') == {"ZZZ-001"}
+    from scrapecheck.docs import render_rule
+
+    assert "Does not apply when" in render_rule(policy.rule("ZZZ-002"), policy)

@@ -37,6 +37,8 @@ def render_rule(rule: Rule, policy: Policy) -> str:
         rule.when.describe()[0].upper() + rule.when.describe()[1:] + ".",
         "",
     ]
+    if rule.unless is not None:
+        lines += [f"Does not apply when {rule.unless.describe()}.", ""]
     for cap in rule.caps:
         lines += [f"At most **{cap.severity.value}** when {cap.when.describe()}: {cap.reason.strip()}", ""]
     lines += [

@@ -97,6 +97,11 @@ def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView
     return views
 
 
+def _exempt(rule: Rule, ctx: Context) -> bool:
+    """The rule's ``unless`` holds; an undecided exemption does not excuse."""
+    return rule.unless is not None and rule.unless.evaluate(ctx).state is True
+
+
 def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, target: Optional[str],
              ctx: Context) -> Finding:
     message = _Formatter(plan, outcome.evidence, target).format(rule.message)
@@ -142,14 +147,15 @@ def evaluate_plan(
         if not rule.target_scoped:
             ctx = Context(plan=plan, thresholds=thresholds)
             outcome = rule.when.evaluate(ctx)
-            if outcome.state:
+            if outcome.state and not _exempt(rule, ctx):
                 findings.append(_finding(rule, policy, plan, outcome, None, ctx))
             continue
         for view in views:
             ctx = Context(plan=plan, thresholds=thresholds, target=view)
             outcome = rule.when.evaluate(ctx)
             if outcome.state:
-                findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx))
+                if not _exempt(rule, ctx):
+                    findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx))
             elif outcome.state is None:
                 missing = sorted(outcome.missing)
                 not_checked.append(NotChecked(rule_id=rule.id, target=view.target.url, missing=missing))
@@ -161,7 +167,7 @@ def evaluate_plan(
             per_signal = {name: tuple(ids) for name, ids in undecided.get(view.target.url, {}).items()}
             ctx = Context(plan=plan, thresholds=thresholds, target=view, undecided=per_signal)
             outcome = rule.when.evaluate(ctx)
-            if outcome.state:
+            if outcome.state and not _exempt(rule, ctx):
                 findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx))
 
     findings = apply_waivers(findings, waivers, today)

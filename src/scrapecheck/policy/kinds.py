@@ -458,6 +458,9 @@ class TargetTerms(_TargetKind):
         None, description="Someone read them: the plan lists terms.prohibits or the target is a known platform.")
     prohibits: list[Prohibition] = Field(
         default_factory=list, description="They forbid at least one of these (declared or a platform clause).")
+    declared_only: bool = Field(
+        False, description="Match only prohibitions the plan declares beyond a known platform's quoted clauses "
+                           "(so platform rules and plan rules never count one clause twice).")
     evidence_keys: ClassVar[tuple[str, ...]] = (
         "terms_accepted", "terms_accepted_from", "terms_assessed", "terms_prohibits", "terms_prohibits_from",
         "terms_url", "prohibition", "clause_text")
@@ -476,7 +479,8 @@ class TargetTerms(_TargetKind):
         if self.assessed is not None and terms.assessed != self.assessed:
             return Outcome(False, evidence)
         if self.prohibits:
-            matched = [item for item in self.prohibits if item in terms.prohibits]
+            pool = [p for p in terms.prohibits if p not in terms.clauses] if self.declared_only else terms.prohibits
+            matched = [item for item in self.prohibits if item in pool]
             if not matched:
                 return Outcome(False, evidence)
             evidence["prohibition"] = matched[0]
@@ -491,7 +495,8 @@ class TargetTerms(_TargetKind):
             facets.append("were assessed (declared in the plan or a known platform)" if self.assessed
                           else "were not assessed by anyone (no `terms.prohibits` and not a known platform)")
         if self.prohibits:
-            facets.append("forbid " + " or ".join(f"`{p}`" for p in self.prohibits))
+            facets.append(("by the plan's own statement (beyond a known platform's clauses) " if self.declared_only
+                           else "") + "forbid " + " or ".join(f"`{p}`" for p in self.prohibits))
         return "the target's terms " + (" and ".join(facets) if facets else "exist")
 
 

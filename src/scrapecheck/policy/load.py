@@ -186,7 +186,7 @@ def load_policy(directory: Optional[Union[str, Path]] = None, extra: Sequence[Un
         pack: RulePack = _validate(RulePack, _read_toml(path), path)
         if not pack.rules:
             raise PolicyError(str(path), "rules", "a rule pack without rules (is this file meant to be here?)")
-        for rule in pack.rules:
+        for rule in pack.effective_rules():
             if rule.id in rules:
                 raise PolicyError(str(path), rule.id, f"rule id already defined in {rule_files[rule.id].name}")
             cited = [("sources", rule.sources), ("limits", rule.limits)]

@@ -163,6 +163,9 @@ class Rule(_Strict):
     sources: list[str] = Field(min_length=1)
     limits: list[str] = Field(
         default_factory=list, description="Source ids of authorities that limit the rule's theory (the other side).")
+    unless: Optional[Check] = Field(
+        None, description="The rule does not apply when this holds (an exemption, e.g. the operator's own data); "
+                          "a pack's unless is added to each of its rules.")
     caps: list[Cap] = Field(default_factory=list,
                             description="Lower severities for cases where the law the rule rests on is weaker.")
     status: Literal["stable", "preview", "deprecated"] = "stable"
@@ -170,6 +173,8 @@ class Rule(_Strict):
 
     def model_post_init(self, __context: object) -> None:
         found = references(self.when)  # computed once, when the pack is loaded
+        if self.unless is not None:
+            found = found | references(self.unless)
         for cap in self.caps:
             found = found | references(cap.when)
         self._references = found
@@ -210,7 +215,22 @@ class RulePack(_Strict):
 
     title: str = ""
     description: str = ""
+    unless: Optional[Check] = Field(
+        None, description="An exemption for every rule of the pack (e.g. GDPR Art. 2(2)(c) for personal data).")
     rules: list[Rule] = Field(default_factory=list)
+
+    def effective_rules(self) -> list[Rule]:
+        """The rules with the pack's ``unless`` joined to their own (either one exempts)."""
+        if self.unless is None:
+            return list(self.rules)
+        from .kinds import Any_
+
+        joined = []
+        for rule in self.rules:
+            unless = self.unless if rule.unless is None else Any_(kind="any", of=[self.unless, rule.unless])
+            fields = {name: getattr(rule, name) for name in type(rule).model_fields}
+            joined.append(Rule(**{**fields, "unless": unless}))
+        return joined
 
 
 class SourcesFile(_Strict):
