@@ -14,14 +14,14 @@ from conftest import EXAMPLES, ROOT
 
 from scrapecheck import evaluate, load_plan
 from scrapecheck.cli import Exit, main
-from scrapecheck.formats import FORMATS, FORMATS_MANY, markdown, sarif, text
+from scrapecheck.formats import FORMATS, FORMATS_MANY, REGISTRY, markdown, sarif, text
 from scrapecheck.formats import json as json_format
 from scrapecheck.formats._locate import finding_line, json_lines, toml_lines
 from scrapecheck.formats.interface import RenderContext
 
 GOLDEN = Path(__file__).parent / "golden"
 PLAN = "examples/plans/linkedin-fake-accounts.toml"
-SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md", "html": "html"}
+SUFFIX = {name: entry.suffix for name, entry in REGISTRY.items()}
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
 REPORT_SCHEMA = json.loads((ROOT / "docs" / "schema" / "report.schema.json").read_text())
 
@@ -68,6 +68,26 @@ def test_output_is_deterministic(capsys, monkeypatch, fmt: str) -> None:
 
 def test_registries_cover_every_format() -> None:
     assert set(FORMATS) == set(FORMATS_MANY) == set(SUFFIX)
+
+
+def test_cli_config_and_docs_derive_from_the_format_registry(tmp_path, capsys) -> None:
+    """Issue 9: one table of formats. The CLI's choices, the config's accepted values and the docs follow it."""
+    from scrapecheck.cli import _parser
+    from scrapecheck.config import ConfigError, parse
+    from scrapecheck.formats import format_table
+
+    check = _parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
+    (fmt_action,) = [a for a in check._actions if a.dest == "format"]
+    assert tuple(fmt_action.choices) == tuple(REGISTRY)
+    for name in REGISTRY:
+        assert parse({"format": name}, tmp_path / "scrapecheck.toml")["format"] == name
+        assert parse({"output": f"{name}:r.out"}, tmp_path / "scrapecheck.toml")["output"]
+    with pytest.raises(ConfigError, match="must be one of"):
+        parse({"format": "yaml"}, tmp_path / "scrapecheck.toml")
+    docs = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert format_table() in docs, "docs/ci.md: the format table is stale (paste formats.format_table())"
+    for name in REGISTRY:
+        assert (GOLDEN / f"linkedin-fake-accounts.{REGISTRY[name].suffix}").exists(), f"no golden file for {name}"
 
 
 # --- JSON -----------------------------------------------------------------------------------------------------

@@ -77,22 +77,26 @@ def read_text(path: Path, error: type[InputError], cap: int = MAX_FILE_BYTES) ->
         raise error(str(path), "", f"not UTF-8 text (byte {exc.start})") from None
 
 
-def write_atomic(path: Union[str, Path], text: str) -> None:
+def write_atomic(path: Union[str, Path], text: str, error: Callable[[str], Exception] | None = None) -> None:
     """Write ``text`` (UTF-8) so that ``path`` holds either its old content or all of the new one.
 
     A temporary file in the same folder is written, flushed to disk and renamed over ``path``; on any failure
-    it is removed and the old file is untouched. Errors are ScrapecheckErrors naming the path.
+    it is removed and the old file is untouched. Errors are ``error(message)`` (default: a ScrapecheckError
+    naming the path). The one way scrapecheck writes a file: reports, signals files, audit output.
     """
     from .errors import ScrapecheckError
+
+    def fail(message: str) -> Exception:
+        return error(message) if error is not None else ScrapecheckError(f"{path}: {message}")
 
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise ScrapecheckError(f"{path}: cannot write: is a directory")
+        raise fail("cannot write: is a directory")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise fail(f"cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
@@ -108,7 +112,7 @@ def write_atomic(path: Union[str, Path], text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         if isinstance(exc, OSError):
-            raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise fail(f"cannot write: {exc.strerror or exc}") from None
         raise
 
 

@@ -41,7 +41,8 @@ class Settings:
     waivers: Optional[str] = None
     baseline: Optional[str] = None
     signals: Optional[str] = None
-    output: Optional[str] = None
+    output: tuple[str, ...] = ()
+    """``[FORMAT:]PATH`` specs; see :func:`split_output`."""
     origins: Mapping[str, str] = field(default_factory=dict)
     config_file: Optional[str] = None
 
@@ -63,7 +64,28 @@ KEYS = {
     "output": "output",
 }
 _BY_KEY = {key: name for name, key in KEYS.items()} | {name: name for name in KEYS}
-_PATHS = {"waivers", "baseline", "signals", "output"}
+_PATHS = {"waivers", "baseline", "signals"}
+
+
+def split_output(spec: str, where: str = "--output") -> tuple[Optional[str], str]:
+    """``"sarif:out/x.sarif"`` -> ``("sarif", "out/x.sarif")``; ``"report.txt"`` -> ``(None, "report.txt")``.
+
+    A prefix is a format name when it is one of the registry's; a one-letter prefix is a Windows drive; any
+    other word before ``:`` is an unknown format (an error), so a typo does not become a file name.
+    """
+    head, colon, tail = spec.partition(":")
+    if not colon or len(head) <= 1 or not head.isalpha() or tail.startswith("//"):
+        path = spec
+        fmt = None
+    else:
+        fmt = head.lower()
+        if fmt not in FORMAT_NAMES:
+            raise ConfigError(where, "output", f"unknown format {head!r} in {spec!r} (formats: "
+                                               f"{', '.join(FORMAT_NAMES)})")
+        path = tail
+    if not path.strip():
+        raise ConfigError(where, "output", f"{spec!r} names no file")
+    return fmt, path
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -136,6 +158,16 @@ def parse(table: Mapping[str, Any], path: Union[str, Path]) -> dict[str, Any]:
                 raise ConfigError(where, shown, f"must be true or false, not {value!r}")
         elif name in ("select", "ignore"):
             value = _specs(value, where, shown)
+        elif name == "output":
+            specs = [value] if isinstance(value, str) else value
+            if not isinstance(specs, list) or not specs or not all(isinstance(v, str) and v.strip() for v in specs):
+                raise ConfigError(where, shown, "must be a path or a list of [FORMAT:]PATH strings")
+            resolved = []
+            for spec in specs:
+                fmt, target = split_output(spec, where)
+                target = str(path.parent / target)
+                resolved.append(f"{fmt}:{target}" if fmt else target)
+            value = tuple(resolved)
         elif name in _PATHS:
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(where, shown, "must be a path (a non-empty string)")
@@ -173,7 +205,7 @@ def resolve(cli: Mapping[str, Any], *, config: Optional[Union[str, Path]] = None
         value = cli.get(name)
         if value is None:
             continue
-        if name in ("select", "ignore"):
+        if name in ("select", "ignore", "output"):
             value = tuple(value)
         updates[name] = value
         origins[name] = "command line"
@@ -201,7 +233,7 @@ def render(settings: Settings, plans: Sequence[str] = ()) -> str:
     rows = []
     for name, key in KEYS.items():
         value = getattr(settings, name)
-        if value is None:
+        if value is None or (name == "output" and not value):
             rows.append((f"# {key} = (not set)", settings.origin(name)))
         else:
             rows.append((f"{key} = {_toml_value(value)}", settings.origin(name)))
@@ -210,4 +242,4 @@ def render(settings: Settings, plans: Sequence[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["ConfigError", "Settings", "discover", "load", "parse", "render", "resolve"]
+__all__ = ["ConfigError", "Settings", "discover", "load", "parse", "render", "resolve", "split_output"]

@@ -1,20 +1,93 @@
-"""Where command results go: stdout, or a file written through ``_files.write_atomic``; colour decisions."""
+"""Where command results go: stdout or files (written atomically), never over an input; colour decisions."""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from ..errors import ScrapecheckError, UsageError
+
+PLAN_SUFFIXES = (".toml", ".json")
 
 
 def write_output(text: str, output: Optional[str]) -> None:
-    """``text`` to the file ``output``, or to stdout when it is None or empty."""
+    """``text`` to the file ``output`` (atomically: temp file, fsync, rename), or to stdout when it is None."""
     from .._files import write_atomic
 
     if output:
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
+
+
+def output_jobs(specs: Sequence[str], default_format: str) -> list[tuple[str, Optional[str]]]:
+    """(format, path or None for stdout) for each report to write.
+
+    The ``--format`` report goes to stdout, or to the one ``--output FILE`` given without a format; each
+    ``--output FORMAT:FILE`` adds a report in that format. The same file named twice is an error.
+    """
+    from ..config import split_output
+
+    primary: list[str] = []
+    extra: list[tuple[str, Optional[str]]] = []
+    for spec in specs:
+        fmt, path = split_output(spec)
+        if fmt is None:
+            primary.append(path)
+        else:
+            extra.append((fmt, path))
+    if len(primary) > 1:
+        raise UsageError("scrapecheck check: --output without FORMAT: names where the --format report goes; give it "
+                         f"once (got {', '.join(primary)}), or prefix the others with their format (sarif:FILE)")
+    jobs: list[tuple[str, Optional[str]]] = [(default_format, primary[0] if primary else None), *extra]
+    seen: dict[str, str] = {}
+    for _, target in jobs:
+        if target is None:
+            continue
+        key = _key(Path(target))
+        if key in seen:
+            raise UsageError(f"scrapecheck check: {target} is named by two --output options")
+        seen[key] = target
+    return jobs
+
+
+def _key(path: Path) -> str:
+    try:
+        return os.path.normcase(str(path.resolve()))
+    except (OSError, RuntimeError):
+        return os.path.normcase(os.path.abspath(path))
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """One file under two names (same resolved path, or the same inode through a hard link)."""
+    try:
+        if first.exists() and second.exists() and os.path.samefile(first, second):
+            return True
+    except OSError:
+        pass
+    return _key(first) == _key(second)
+
+
+def refuse_clobbering(outputs: Sequence[str], inputs: Mapping[str, str], plan_dirs: Sequence[Path] = ()) -> None:
+    """Refuse (exit 2, before any work) an output that would replace an input or be read back as a plan.
+
+    ``inputs`` maps each path the run reads to what it is ("plan", "waivers file", ...). ``plan_dirs`` are the
+    directories given as PLAN: a ``.toml`` or ``.json`` report written into one would be checked as a plan by
+    the next run over that directory.
+    """
+    for output in outputs:
+        target = Path(output)
+        for path, role in inputs.items():
+            if same_file(target, Path(path)):
+                raise ScrapecheckError(f"{output}: is the {role} this run reads; writing the report there would "
+                                       "destroy it (choose another output file)")
+        if target.suffix.lower() in PLAN_SUFFIXES:
+            for folder in plan_dirs:
+                if same_file(target.parent if str(target.parent) else Path("."), folder):
+                    raise ScrapecheckError(f"{output}: is in the plan directory {folder}, so the next run would read "
+                                           "the report as a plan; write it outside that directory")
 
 
 def use_colour() -> bool:

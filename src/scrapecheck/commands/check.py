@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..cli import Exit
 from ..errors import ScrapecheckError, UsageError
 from ._options import add_private_option
-from ._output import use_colour, write_output
+from ._output import output_jobs, refuse_clobbering, use_colour, write_output
 
 NAME = "check"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -32,7 +33,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     check.add_argument("--signals", metavar="FILE", help="signals recorded by 'scrapecheck fetch'")
     add_private_option(check)
     check.add_argument("--format", choices=FORMAT_NAMES, default=None, help="output format (default: text)")
-    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    check.add_argument("--output", "-o", metavar="[FORMAT:]FILE", action="append",
+                       help="write a report to FILE. Without FORMAT: the --format report goes there instead of "
+                            "stdout; with it (sarif:scan.sarif) a report in that format is written as well. "
+                            "Repeat to write several formats from one evaluation")
+    check.add_argument("--sarif-root", metavar="DIR",
+                       help="name plan files in SARIF, GitHub and GitLab output relative to DIR (default: the "
+                            "repository root, the nearest folder up with .git, else the current directory)")
     check.add_argument("--fail-on", choices=SEVERITIES, default=None, metavar="SEV",
                        help="exit 1 when an unwaived finding is at or above this severity (default: high; "
                             f"one of {', '.join(SEVERITIES)})")
@@ -105,6 +112,24 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+def repository_root(start: Path) -> Path:
+    """The nearest folder from ``start`` up that holds ``.git`` (a folder, or a file in a worktree), else ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _root_relative(path: Path, root: Path) -> str:
+    """The plan file relative to ``root`` in POSIX form; an absolute path when it lies outside ``root``."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
 def _plan_lines(path: Path) -> dict[str, int]:
     from ..formats._locate import plan_lines
 
@@ -118,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import config, selection
     from ..api import default_policy, evaluate
     from ..docs import rule_docs
-    from ..formats import FORMATS, FORMATS_MANY
+    from ..formats import REGISTRY
     from ..formats.interface import RenderContext
     from ..plan import load_plan
     from ..policy.load import load_policy
@@ -145,6 +170,16 @@ def run(args: argparse.Namespace) -> int:
     if settings.waivers:
         waivers = check_waivers(load_waivers(settings.waivers), policy, settings.waivers)
     paths, several = plan_paths(args.plans)
+    inputs = {str(path): "plan" for path in paths}
+    inputs.update({path: role for role, path in (("waivers file", settings.waivers), ("signals file",
+                   settings.signals), ("config file", settings.config_file), ("baseline file", settings.baseline))
+                   if path})
+    plan_dirs = [Path(argument) for argument in args.plans if Path(argument).is_dir()]
+    jobs = output_jobs(settings.output, settings.format)
+    written = [path for _, path in jobs if path]
+    refuse_clobbering(written, inputs, plan_dirs)
+    if args.write_baseline:  # the baseline is an output too, and must not land on a plan or on a report
+        refuse_clobbering([args.write_baseline], {**inputs, **{path: "report" for path in written}}, plan_dirs)
     plans = []
     for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
         plan = load_plan(path)
@@ -154,21 +189,23 @@ def run(args: argparse.Namespace) -> int:
     reports = [selection.restrict(report, chosen) for report in evaluated]
     reports, known = _baseline(reports, settings.baseline, args.write_baseline, policy, settings.quiet)
 
-    context = RenderContext(
-        colour=settings.format == "text" and not settings.output and use_colour(),
+    needs = set().union(*(REGISTRY[fmt].needs for fmt, _ in jobs))
+    sources = {plan.source or "": path for plan, path in zip(plans, paths, strict=True)}
+    root = Path(args.sarif_root) if args.sarif_root else repository_root(Path.cwd())
+    base = RenderContext(
         quiet=settings.quiet, fail_on=settings.fail_on,
-        rules=rule_docs(policy) if settings.format == "sarif" else {},
-        plan_lines={plan.source or "": _plan_lines(Path(plan.source)) for plan in plans if plan.source}
-        if settings.format == "sarif" else {},
+        rules=rule_docs(policy) if "rules" in needs else {},
+        plan_lines={source: _plan_lines(path) for source, path in sources.items()} if "locations" in needs else {},
+        artifact_paths={source: _root_relative(path, root) for source, path in sources.items()},
         plan_details={plan.source or "": plan.model_dump(mode="json") for plan in plans}
-        if settings.format == "html" else {},
+        if "plan_details" in needs else {},
         baseline=known,
     )
-    if several:
-        rendered = FORMATS_MANY[settings.format](reports, context)
-    else:
-        rendered = FORMATS[settings.format](reports[0], context)
-    write_output(rendered, settings.output)
+    for fmt, target in jobs:
+        entry = REGISTRY[fmt]
+        context = replace(base, colour="colour" in entry.needs and target is None and use_colour())
+        rendered = entry.render_many(reports, context) if several else entry.render(reports[0], context)
+        write_output(rendered, target)
     if not settings.quiet:
         _note_expired_waivers(reports, settings.waivers or "")
         _note_unused_waivers(waivers, evaluated, settings.waivers or "")

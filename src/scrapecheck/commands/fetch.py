@@ -14,6 +14,7 @@ from typing import Any
 
 from ..cli import Exit
 from ._options import add_fetch_options, fetch_config
+from ._output import refuse_clobbering
 
 NAME = "fetch"
 _EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, timeouts, DNS or connection "
@@ -60,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         raise ScrapecheckError(f"{args.plan}: targets: the plan has no targets to fetch")
     if args.output and not str(args.output).lower().endswith(".json"):
         raise ScrapecheckError(f"{args.output}: signals are written as JSON; name the file *.json")
+    if args.output:
+        refuse_clobbering([args.output], {args.plan: "plan"})
     config = fetch_config(args, user_agent=args.user_agent, fetch_pages=not args.robots_only)
     signals = collect(plan, config=config)
     if args.output:

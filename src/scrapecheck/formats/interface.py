@@ -7,7 +7,10 @@ terminal colour-capable, the rule documentation, the line of each plan field) an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class RenderContext:
     plan_details: plan source -> the whole plan as a JSON-ready dict, for formats that describe the plan (HTML).
     baseline: a baseline was given (``--baseline``/``--write-baseline``): SARIF then marks every result new or
         unchanged, and the text summary counts the findings it holds.
+    artifact_paths: plan source -> its path relative to the repository root (POSIX separators), as SARIF,
+    GitHub and GitLab name files; a source missing here is named as given.
     """
 
     colour: bool = False
@@ -57,6 +62,27 @@ class RenderContext:
     plan_lines: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     plan_details: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     baseline: bool = False
+    artifact_paths: Mapping[str, str] = field(default_factory=dict)
 
 
 DEFAULT_CONTEXT = RenderContext()
+
+Render = Callable[["Report", Optional[RenderContext]], str]
+RenderMany = Callable[[Sequence["Report"], Optional[RenderContext]], str]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One entry of the format registry (``formats.REGISTRY``): CLI choices, config values and docs derive from it.
+
+    suffix: the usual file suffix (goldens, examples). summary: one line for the docs table.
+    needs: what the CLI must gather into the ``RenderContext`` for it: ``rules`` (rule docs), ``locations``
+    (plan field lines and repository-relative paths), ``plan_details`` (the whole plan), ``colour`` (a terminal
+    may get ANSI colour).
+    """
+
+    render: Render
+    render_many: RenderMany
+    suffix: str
+    summary: str
+    needs: frozenset[str] = frozenset()

@@ -2,7 +2,8 @@
 
 - One run; ``tool.driver.rules`` holds one descriptor per rule that has a result, with its title, why it
   matters, remediation, example and citations (``context.rules``, built from the policy by the CLI).
-- Each finding is a result located in its plan file (a relative URI under ``%SRCROOT%``), at the line of the
+- Each finding is a result located in its plan file (a URI relative to the repository root, under ``%SRCROOT%``,
+  from ``context.artifact_paths``; a plan outside the root gets a ``file:`` URI), at the line of the
   field that triggered it when ``context.plan_lines`` has it (``access.authentication``, the target's ``url``).
 - ``partialFingerprints["scrapecheck/v1"]`` hashes the rule id, the target and the plan's URI, never the
   message (which carries volatile numbers), so an alert keeps its identity across runs and line moves.
@@ -185,7 +186,8 @@ def document(reports: Sequence[Report], context: Optional[RenderContext] = None)
     notifications: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for report in reports:
-        uri, relative = artifact_uri(report.plan.get("source"))
+        source = report.plan.get("source")
+        uri, relative = artifact_uri(context.artifact_paths.get(source or "", source))
         if uri not in artifact_index:
             artifact_index[uri] = len(artifacts)
             location: dict[str, Any] = {"uri": uri}

@@ -6,10 +6,10 @@ Colour (severity labels only) when ``context.colour``; the CLI sets it for a ter
 
 from __future__ import annotations
 
-import re
 from typing import Optional, Sequence
 
 from ..report import Finding, Report, Severity
+from ._escape import visible
 from .interface import DEFAULT_CONTEXT, RenderContext
 
 _COLOURS = {
@@ -21,12 +21,9 @@ _RESET = "\033[0m"
 _INDENT = " " * 11
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _safe(text: object) -> str:
-    """Text from plans and fetched files, with control characters shown as escapes: no terminal tricks."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(text))
+    """Text from plans and fetched files, with control and bidi characters shown as escapes: no terminal tricks."""
+    return visible(text)
 
 
 def _evidence_line(finding: Finding) -> Optional[str]:
