@@ -198,3 +198,14 @@ def test_write_atomic_replaces_whole_and_keeps_mode(tmp_path: Path) -> None:
     with pytest.raises(UnicodeEncodeError):
         write_atomic(target, "bad \ud800")
     assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["r.txt"]
+
+
+def test_baseline_written_over_a_plan_is_refused_but_may_refresh_itself(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    plan = write(tmp_path / "plan.json", json.dumps({"version": 1, "crawler": {"name": "t", "user_agent": "T/1"}}))
+    before = plan.read_text()
+    code, _, err = run(capsys, "check", "plan.json", "--offline", "--isolated", "--write-baseline", "plan.json")
+    assert code == Exit.USAGE and "is the plan this run reads" in err and plan.read_text() == before
+    assert run(capsys, "check", "plan.json", "--offline", "--isolated", "--write-baseline", "b.json")[0] == Exit.OK
+    assert run(capsys, "check", "plan.json", "--offline", "--isolated", "--baseline", "b.json",
+               "--write-baseline", "b.json")[0] == Exit.OK

@@ -178,8 +178,9 @@ def run(args: argparse.Namespace) -> int:
     jobs = output_jobs(settings.output, settings.format)
     written = [path for _, path in jobs if path]
     refuse_clobbering(written, inputs, plan_dirs)
-    if args.write_baseline:  # the baseline is an output too, and must not land on a plan or on a report
-        refuse_clobbering([args.write_baseline], {**inputs, **{path: "report" for path in written}}, plan_dirs)
+    if args.write_baseline:  # an output too: it may refresh the baseline in place, but not replace anything else
+        others = {path: role for path, role in inputs.items() if role != "baseline file"}
+        refuse_clobbering([args.write_baseline], {**others, **{path: "report" for path in written}}, plan_dirs)
     plans = []
     for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
         plan = load_plan(path)
