@@ -143,3 +143,16 @@ def test_seed_examples_keep_their_founding_citations() -> None:
         report = evaluate(load_plan(EXAMPLES / "plans" / name), offline=True)
         cited = {s.id for f in report.active if f.severity >= Severity.HIGH for s in f.sources}
         assert source_id in cited, name
+
+
+def test_plan_reference_is_generated_and_current(update_golden: bool) -> None:
+    """docs/plan.md documents every plan field with its default and description; stale means regenerate."""
+    from scrapecheck.docs import render_plan_md
+
+    path = ROOT / "docs" / "plan.md"
+    text = render_plan_md()
+    if update_golden:
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text, "stale: run `python -m scrapecheck.docs` and commit"
+    for key in ("`own_data`", "`cease_and_desist`", "`prohibits`", "## [targets.terms]", "**required**"):
+        assert key in text

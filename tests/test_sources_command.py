@@ -73,3 +73,18 @@ def test_bad_stale_value_exits_2(capsys, value: str) -> None:
     code, out, err = run(capsys, "sources", "--stale", value)
     assert code == 2 and out == ""
     assert "DAYS" in err and len(err.strip().splitlines()) == 1
+
+
+def test_rules_json_lists_limits_and_the_strongest_weight(capsys) -> None:
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert rows["TOS-008"]["limits"] == ["hiq-v-linkedin-2022"]
+    assert rows["TOS-008"]["weight"] == "appellate-decision"
+    assert "meta-v-bright-data-2024" in rows["TOS-003"]["limits"]
+
+
+def test_explain_shows_limits_caps_and_exemptions(capsys) -> None:
+    code, out, _ = run(capsys, "explain", "TOS-003")
+    assert code == 0 and "### Limits" in out and "At most **medium** when" in out
+    code, out, _ = run(capsys, "explain", "PRV-001")
+    assert "Does not apply when" in out and "own" in out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from .policy.load import Policy
 from .policy.models import Rule
@@ -134,6 +137,83 @@ def render_rules_md(policy: Policy) -> str:
     return "\n".join(parts)
 
 
+def _type_text(annotation: Any) -> str:
+    """A plan field's type in words: ``true/false``, ``one of: a, b``, ``list of ...``, ``optional ...``."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _type_text(args[0])
+    if origin is Literal:
+        return "one of: " + ", ".join(f"`{a}`" for a in args)
+    if origin in (Union, UnionType):
+        rest = [a for a in args if a is not type(None)]
+        inner = _type_text(rest[0]) if len(rest) == 1 else " or ".join(_type_text(a) for a in rest)
+        return f"optional {inner}" if len(rest) < len(args) else inner
+    if origin in (list, tuple):
+        return f"list of {_type_text(args[0])}" if args else "list"
+    if origin is dict:
+        return f"table of {_type_text(args[1])}" if len(args) == 2 else "table"
+    names = {bool: "true/false", int: "whole number", float: "number", str: "text"}
+    if annotation in names:
+        return names[annotation]
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _default_text(info: Any) -> str:
+    if info.is_required():
+        return "**required**"
+    value = info.get_default(call_default_factory=True)
+    if isinstance(value, BaseModel):
+        return "(table)"
+    if value is None:
+        return "absent"
+    import json
+
+    return f"`{json.dumps(value)}`"
+
+
+def render_plan_md() -> str:
+    """``docs/plan.md``: every plan field with its type, default and description, from the pydantic model."""
+    from .plan import CrawlPlan, Target
+
+    sections: list[tuple[str, type[BaseModel]]] = [("", CrawlPlan)]
+    for name, info in CrawlPlan.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            sections.append((f"[{name}]", annotation))
+    sections.insert(3, ("[[targets]]", Target))
+    for name, info in Target.model_fields.items():
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            sections.insert(4, (f"[targets.{name}]", info.annotation))
+    parts = [
+        "# Plan format (v1)",
+        "",
+        "<!-- Generated from the plan model by `python -m scrapecheck.docs`; do not edit by hand. -->",
+        "",
+        "Every key is optional unless marked required, and has the default shown. Unknown keys are errors, and "
+        "booleans and numbers must be written as such (`\"true\"` or `1` for a boolean is an error). "
+        "`scrapecheck init` writes a commented template; `docs/schema/plan.schema.json` is the JSON schema.",
+        "",
+    ]
+    for heading, model in sections:
+        rows = []
+        for name, info in model.model_fields.items():
+            if info.exclude:
+                continue
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                continue
+            if heading == "" and name == "targets":
+                continue
+            description = (info.description or "").replace("|", "\\|").replace("\n", " ")
+            rows.append(f"| `{name}` | {_type_text(annotation)} | {_default_text(info)} | {description} |")
+        if not rows:
+            continue
+        doc = " ".join((model.__doc__ or "").strip().split("\n\n")[0].split()).replace("``", "`")
+        parts += [f"## {heading or 'Top level'}", "", doc, "", "| key | type | default | meaning |",
+                  "|---|---|---|---|", *rows, ""]
+    return "\n".join(parts)
+
+
 def main() -> None:  # pragma: no cover - developer tool; the staleness test covers the output
     import argparse
     import json
@@ -148,6 +228,7 @@ def main() -> None:  # pragma: no cover - developer tool; the staleness test cov
     root = Path(args.root)
     (root / "docs").mkdir(exist_ok=True)
     (root / "docs" / "rules.md").write_text(render_rules_md(load_policy(root / "policies")), encoding="utf-8")
+    (root / "docs" / "plan.md").write_text(render_plan_md(), encoding="utf-8")
     (root / "docs" / "schema").mkdir(exist_ok=True)
     (root / "docs" / "schema" / "plan.schema.json").write_text(
         json.dumps(plan_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -298,8 +298,10 @@ class Data(_Section):
     own_data: list[OwnData] = Field(
         default_factory=list,
         description="Set only when everything collected is the operator's own: posts (what they wrote), messages "
-                    "(of or to their own account), account (their own profile and settings). Empty: the crawl "
-                    "collects other people's material too.")
+                    "(of or to their own account), account (their own profile and settings), reached through "
+                    "their own account or logged out. Empty: the crawl collects other people's material too. With a "
+                    "personal or archiving purpose, not commercial, not sold or shared, the personal-data and "
+                    "private-communications rules do not apply (GDPR Art. 2(2)(c)).")
 
     @field_validator("subject_regions")
     @classmethod

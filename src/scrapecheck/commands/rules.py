@@ -29,8 +29,11 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(f"{threshold.name} = {threshold.value:g} {threshold.unit}: {threshold.description}\n")
         return Exit.OK
     if args.format == "json":
+        from ..docs import all_limits, strongest_weight
+
         rows = [{"id": r.id, "title": r.title, "severity": r.severity.value, "category": r.category.value,
-                 "status": r.status, "sources": r.sources} for r in policy.rules]
+                 "status": r.status, "sources": r.sources, "limits": all_limits(r),
+                 "weight": strongest_weight(policy, r)} for r in policy.rules]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
     elif args.format == "markdown":
         sys.stdout.write(render_rule_table(policy))
