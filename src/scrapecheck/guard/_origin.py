@@ -164,21 +164,37 @@ def _recorded_path(opt_out: Any, robots_url: str) -> Optional[str]:
     return path_of(where) + "$"
 
 
-def _checker(policy: RobotsPolicy, user_agent: str) -> Callable[[str], bool]:
-    """``url -> allowed`` for one agent, as ``policy.is_allowed`` answers it, without its per-call overhead."""
-    get = getattr(policy, "_check_for", None)  # the compiled matcher is kept per agent by the policy
-    if get is not None:
-        check = get(user_agent)
-        if callable(check):
-            return check  # type: ignore[no-any-return]
-    is_allowed = policy.is_allowed
-    return lambda url: is_allowed(user_agent, url)
+class _ViaPolicy:
+    """``check``/``decide`` through the policy's public methods (used if it exposes no rule set)."""
+
+    __slots__ = ("check", "decide")
+
+    def __init__(self, policy: RobotsPolicy, user_agent: str) -> None:
+        is_allowed, explain = policy.is_allowed, policy.explain
+
+        def decide(url: str) -> tuple[bool, Any]:
+            verdict = explain(user_agent, url)
+            return verdict.allowed, verdict.rule
+
+        self.check: Callable[[str], bool] = lambda url: is_allowed(user_agent, url)
+        self.decide = decide
+
+
+def _rules_for(policy: RobotsPolicy, user_agent: str) -> Any:
+    """An object with ``check(url) -> bool`` and ``decide(url) -> (allowed, rule)`` for one agent, answering as
+    ``policy.is_allowed`` and ``policy.explain`` do: the policy's own rule set when it exposes one (so the hot
+    path is a single match, with no per-call user-agent resolution), else a wrapper of the public methods."""
+    ruleset_for = getattr(policy, "_ruleset_for", None)
+    ruleset = ruleset_for(user_agent) if ruleset_for is not None else None
+    if ruleset is not None and callable(getattr(ruleset, "check", None)) and callable(getattr(ruleset, "decide", None)):
+        return ruleset
+    return _ViaPolicy(policy, user_agent)
 
 
 class OriginRules:
     """Everything one origin says about being crawled, compiled once. See the module docstring."""
 
-    __slots__ = ("origin", "robots", "policy", "opt_outs", "_deciders", "_robots_opt_outs", "_lock")
+    __slots__ = ("origin", "robots", "policy", "opt_outs", "_deciders", "_fast", "_robots_opt_outs", "_lock")
 
     def __init__(self, origin: str, robots: RobotsFetch, body: Union[str, bytes, None] = None,
                  opt_outs: Sequence[OptOutSignal] = ()) -> None:
@@ -188,6 +204,7 @@ class OriginRules:
             RobotsPolicy.parse(body or "") if robots.outcome == "success" and body else None)
         self.opt_outs = tuple(opt_outs)
         self._deciders: dict[tuple[str, str, bool], Callable[[str], Decision]] = {}
+        self._fast: dict[tuple[str, str, bool], tuple[Any, Decision]] = {}
         self._robots_opt_outs: dict[str, tuple[OptOutSignal, ...]] = {}
         self._lock = threading.Lock()
 
@@ -266,6 +283,14 @@ class OriginRules:
                     self._deciders[key] = decide
         return decide
 
+    def fast_path(self, user_agent: str, purpose: str, *,
+                  respect_ai_optouts: bool = True) -> Optional[tuple[Any, Decision]]:
+        """``(matcher, decision)`` when every URL that ``matcher.check(url)`` allows gets ``decision`` (the
+        common case: robots.txt read, no path-scoped opt-outs); None otherwise. Lets a caller skip one call
+        per URL; anything else goes to :meth:`decider`."""
+        self.decider(user_agent, purpose, respect_ai_optouts=respect_ai_optouts)
+        return self._fast.get((user_agent, purpose, respect_ai_optouts))
+
     def _notes(self) -> list[Reason]:
         robots = self.robots
         if robots.detail == "refused":
@@ -309,14 +334,13 @@ class OriginRules:
         allowed_decision = make(None)
         policy = self.policy
         if policy is None:
-            allows: Optional[Callable[[str], bool]] = None
+            matcher: Any = None
         else:
-            allows = _checker(policy, user_agent)
-            explain = policy.explain
+            matcher = _rules_for(policy, user_agent)
         refused_by_rule: dict[Any, Decision] = {}
 
         def refused(url: str) -> Decision:
-            rule = explain(user_agent, url).rule
+            rule = matcher.decide(url)[1]
             hit = refused_by_rule.get(rule)
             if hit is None:
                 text = rule.text if rule is not None else "Disallow: /"
@@ -327,14 +351,15 @@ class OriginRules:
             return hit
 
         if not scoped:
-            if allows is None:
+            if matcher is None:
                 return lambda url: allowed_decision
 
             def decide(url: str) -> Decision:
-                if allows(url):
+                if matcher.check(url):
                     return allowed_decision
                 return refused(url)
 
+            self._fast[(user_agent, purpose, respect)] = (matcher, allowed_decision)
             return decide
 
         by_matches: dict[tuple[Any, tuple[int, ...]], Decision] = {}
@@ -342,7 +367,7 @@ class OriginRules:
         def decide_scoped(url: str) -> Decision:
             path = path_of(url)
             hits = tuple(i for i, (match, _) in enumerate(scoped) if match(path))
-            if allows is None or allows(url):
+            if matcher is None or matcher.check(url):
                 base, rule = allowed_decision, None
             else:
                 base = refused(url)

@@ -1,0 +1,240 @@
+"""Benchmark the runtime Guard against protego's parse-once path, measured in the same run (not a test).
+
+    python benchmarks/bench_guard.py [--urls 1000000] [--origins 1000] [--cold-origins 10000] [--rounds 3]
+                                     [--profile]
+
+* warm: ``Guard.check(url)`` over URLS spread across ORIGINS cached origins, against a loop that routes each URL
+  to a pre-parsed ``Protego`` by the same scheme-and-authority slice and calls ``can_fetch``. Both sides are
+  warmed with one full pass first. Neither side memoises per URL.
+* cold: a fresh recorded-mode Guard (``Guard(signals=Signals)``, no network) over COLD_ORIGINS origins, 10 URLs
+  each, so each origin is built from its recorded robots.txt on first use; against ``Protego.parse`` plus 10
+  ``can_fetch`` per origin. Loading the signals file itself is timed apart.
+* memory per cached origin (tracemalloc, after warm-up), and a cProfile of the warm and cold loops (--profile).
+
+robots.txt bodies are the real files in benchmarks/robots/corpus, spread round-robin over the origins; URLs are
+made from each file's own patterns (so decisions mix allowed and refused). Rounds alternate the contenders and
+report medians, so a shared, noisy machine hurts both sides alike. Figures: checks (or URLs) per second, ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import pstats
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "robots"))
+
+from _workload import WORDS, corpus, corpus_urls  # noqa: E402
+
+from protego import Protego  # noqa: E402
+from scrapecheck import Guard  # noqa: E402
+
+UA = "AcmeBot/1.0 (+https://acme.example/bot)"
+TOKEN = "AcmeBot"
+
+
+def bodies_for(origins: int) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """{origin: robots.txt} and {origin: paths made from that file's own patterns}.
+
+    Each origin gets a corpus file plus a comment naming the origin, so no two bodies are equal (no side can
+    reuse a parse).
+    """
+    files = list(corpus().values())
+    bodies: dict[str, str] = {}
+    paths: dict[str, list[str]] = {}
+    for n in range(origins):
+        body = files[n % len(files)]
+        origin = f"https://site{n}.example"
+        bodies[origin] = body.decode("utf-8", "replace") + f"\n# {origin}\n"
+        paths[origin] = [u[len("https://example.com"):] for u in corpus_urls(body, seed=n)]
+    return bodies, paths
+
+
+_serial = iter(range(1 << 62))
+
+
+def url_on(origin: str, paths: list[str], rng: random.Random) -> str:
+    """A URL never generated before (no side can memoise per URL): half the time a path made from the file's
+    patterns (mostly refused; made unique by a fragment, which both matchers ignore), else an ordinary path
+    ending in a serial number (mostly allowed)."""
+    n = next(_serial)
+    if rng.random() < 0.5:
+        return f"{origin}{rng.choice(paths)}#{n}"
+    words = "/".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4)))
+    return f"{origin}/{words}/{n}{rng.choice(('', '.html', '?page=' + str(rng.randint(1, 99))))}"
+
+
+def workload(origins: int, count: int, seed: int = 5) -> tuple[dict[str, str], list[str]]:
+    """({origin: robots.txt}, ``count`` URLs over those origins, origins drawn at random)."""
+    bodies, paths = bodies_for(origins)
+    rng = random.Random(seed)
+    keys = list(bodies)
+    urls = []
+    for _ in range(count):
+        origin = keys[rng.randrange(origins)]
+        urls.append(url_on(origin, paths[origin], rng))
+    return bodies, urls
+
+
+def signals_for(bodies: dict[str, str]):  # type: ignore[no-untyped-def]
+    from scrapecheck.signals.model import RobotsSignal, Signals, TargetSignals
+
+    return Signals(targets={
+        origin: TargetSignals(origin=origin, robots=RobotsSignal(url=f"{origin}/robots.txt", origin="fetched",
+                                                                 outcome="ok", status=200, body=body), opt_outs=[])
+        for origin, body in bodies.items()})
+
+
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def warm(args: argparse.Namespace) -> dict[str, object]:
+    bodies, urls = workload(args.origins, args.urls)
+    guard = Guard.from_robots(UA, args.purpose, bodies, max_origins=args.origins)
+    parsed = {origin: Protego.parse(body) for origin, body in bodies.items()}
+    check = guard.check
+
+    def run_guard() -> int:
+        refused = 0
+        for url in urls:
+            if not check(url).allowed:
+                refused += 1
+        return refused
+
+    def run_protego() -> int:
+        refused = 0
+        get = parsed.__getitem__
+        for url in urls:
+            cut = url.find("/", 8)
+            if not get(url[:cut] if cut >= 0 else url).can_fetch(url, TOKEN):
+                refused += 1
+        return refused
+
+    refused_guard, refused_protego = run_guard(), run_protego()  # warm-up pass (and the refusal counts)
+    guard_times, protego_times = [], []
+    for _ in range(args.rounds):
+        guard_times.append(timed(run_guard))
+        protego_times.append(timed(run_protego))
+    g, p = statistics.median(guard_times), statistics.median(protego_times)
+    result = {"urls": len(urls), "origins": args.origins, "purpose": args.purpose,
+              "guard_checks_per_s": round(len(urls) / g), "protego_checks_per_s": round(len(urls) / p),
+              "ratio": round(p / g, 1), "guard_s": [round(t, 3) for t in guard_times],
+              "protego_s": [round(t, 3) for t in protego_times],
+              "refused_share_guard": round(refused_guard / len(urls), 3),
+              "refused_share_protego": round(refused_protego / len(urls), 3)}
+    if args.profile:
+        result["profile_warm"] = profile(run_guard)
+    return result
+
+
+def cold(args: argparse.Namespace) -> dict[str, object]:
+    bodies, paths = bodies_for(args.cold_origins)
+    rng = random.Random(9)
+    per_origin = {origin: [url_on(origin, paths[origin], rng) for _ in range(10)] for origin in bodies}
+    urls = [u for batch in per_origin.values() for u in batch]
+    signals = signals_for(bodies)
+
+    def run_guard() -> None:
+        guard = Guard(UA, args.purpose, signals=signals, max_origins=args.cold_origins)
+        check = guard.check
+        for url in urls:
+            check(url)
+
+    def run_protego() -> None:
+        for origin, batch in per_origin.items():
+            parser = Protego.parse(bodies[origin])
+            for url in batch:
+                parser.can_fetch(url, TOKEN)
+
+    guard_times, protego_times = [], []
+    for _ in range(args.rounds):
+        guard_times.append(timed(run_guard))
+        protego_times.append(timed(run_protego))
+    g, p = statistics.median(guard_times), statistics.median(protego_times)
+    with tempfile.TemporaryDirectory() as tmp:
+        from scrapecheck.signals.snapshot import save_signals
+
+        path = save_signals(signals, Path(tmp) / "signals.json")
+        size = path.stat().st_size
+        load = statistics.median(timed(lambda: Guard(UA, args.purpose, signals=path)) for _ in range(args.rounds))
+    result = {"origins": args.cold_origins, "urls": len(urls), "purpose": args.purpose,
+              "guard_urls_per_s": round(len(urls) / g), "protego_urls_per_s": round(len(urls) / p),
+              "ratio": round(p / g, 2), "guard_s": [round(t, 3) for t in guard_times],
+              "protego_s": [round(t, 3) for t in protego_times],
+              "signals_file_mb": round(size / 1e6, 1), "signals_file_load_s": round(load, 3)}
+    if args.profile:
+        result["profile_cold"] = profile(run_guard)
+    return result
+
+
+def memory(args: argparse.Namespace) -> dict[str, object]:
+    bodies, urls = workload(args.origins, 20 * args.origins)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    guard = Guard.from_robots(UA, args.purpose, bodies, max_origins=args.origins)
+    table = tracemalloc.get_traced_memory()[0]
+    for url in urls:
+        guard.check(url)
+    gc.collect()
+    used = tracemalloc.get_traced_memory()[0] - table
+    tracemalloc.stop()
+    gc.collect()
+    tracemalloc.start()
+    parsed = {origin: Protego.parse(body) for origin, body in bodies.items()}
+    for url in urls:
+        cut = url.find("/", 8)
+        parsed[url[:cut]].can_fetch(url, TOKEN)
+    protego_used = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {"origins": len(guard), "guard_bytes_per_origin": round(used / len(guard)),
+            "bodies_table_bytes_per_origin": round((table - base) / len(guard)),
+            "protego_bytes_per_origin": round(protego_used / len(parsed)),
+            "mean_robots_txt_bytes": round(statistics.mean(len(b.encode()) for b in bodies.values()))}
+
+
+def profile(fn: Callable[[], object], top: int = 12) -> list[str]:
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+    return [line for line in lines[start:] if line.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--urls", type=int, default=1_000_000)
+    parser.add_argument("--origins", type=int, default=1000)
+    parser.add_argument("--cold-origins", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--purpose", default="search-indexing")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--only", choices=["warm", "cold", "memory"])
+    args = parser.parse_args()
+    report: dict[str, object] = {"python": sys.version.split()[0]}
+    for name, fn in (("warm", warm), ("cold", cold), ("memory", memory)):
+        if args.only in (None, name):
+            report[name] = fn(args)
+            print(json.dumps({name: report[name]}, indent=2), flush=True)
+
+
+if __name__ == "__main__":
+    main()
