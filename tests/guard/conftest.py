@@ -28,6 +28,7 @@ class Web:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[tuple[str, str]] = []
+        self.stamps: list[tuple[str, float]] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
@@ -61,6 +62,7 @@ def _handler(web: Web) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             with web.lock:
                 web.hits.append((self.path, self.headers.get("User-Agent", "")))
+                web.stamps.append((self.path, time.monotonic()))
                 route = web.routes.get(self.path, Route(status=404, body=b"not here"))
             if route.delay:
                 time.sleep(route.delay)
@@ -81,6 +83,13 @@ def _handler(web: Web) -> type[BaseHTTPRequestHandler]:
 
 @pytest.fixture
 def web() -> Iterator[Web]:
+    server = Web()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def web2() -> Iterator[Web]:
     server = Web()
     yield server
     server.close()

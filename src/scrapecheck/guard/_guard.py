@@ -41,7 +41,10 @@ class _Entry:
         self.origin = origin
         self.rules = rules
         self.decide = decide
-        self.matcher, self.ok = fast if fast is not None else (None, None)
+        self.matcher: Any = None
+        self.ok: Optional[Decision] = None
+        if fast is not None:
+            self.matcher, self.ok = fast
         self.expires = expires
         self.used = False
         self.aliases: list[str] = []
@@ -217,6 +220,18 @@ class Guard:
         if not decision.allowed and self._log is not None:
             self._log.write(url, decision)
         return decision
+
+    def check_cached(self, url: str) -> Optional[Decision]:
+        """The decision for ``url`` if its origin's state is cached and fresh, else None. Never fetches, never
+        blocks: an event-loop or reactor thread can call it, and hand the miss to :meth:`check` in a worker
+        thread (or use :meth:`acheck`)."""
+        if not isinstance(url, str):
+            raise TypeError(f"url must be a str, not {type(url).__name__}")
+        cut = url.find("/", 8)
+        entry = self._aliases.get(url[:cut] if cut >= 0 else url)
+        if entry is None or entry.expires <= self._clock():
+            return None
+        return self.check(url)
 
     async def acheck(self, url: str) -> Decision:
         """:meth:`check` for asyncio: a cached origin is answered at once; a fetch runs in a worker thread, and
