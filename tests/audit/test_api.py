@@ -101,3 +101,28 @@ def test_audit_column_returns_a_frame_of_the_same_library(library: str) -> None:
     assert list(frame["acmebot_verdict"]) == ACME
     if library == "pandas":
         assert list(frame.index) == list(column.index)
+
+
+def test_path_scoped_tdmrep_reserves_only_its_paths() -> None:
+    tdm = "https://t.example/.well-known/tdmrep.json"
+    signals = {"version": 1, "targets": {"https://t.example": {
+        "origin": "https://t.example",
+        "robots": {"url": "https://t.example/robots.txt", "outcome": "not-found", "status": 404},
+        "opt_outs": [{"kind": "tdmrep", "scopes": ["tdm", "ai-training"], "where": tdm,
+                      "value": "tdmrep.json: location /books/*: tdm-reservation: 1"}]}}}
+    urls = ["https://t.example/books/1", "https://t.example/news/1"]
+    rows = list(scrapecheck.audit(urls, agents=["AcmeBot"], purpose="ai-training", signals=signals))
+    assert [r.agents[0].verdict for r in rows] == ["reserved", "allowed"]
+    assert (rows[0].agents[0].optout_kind, rows[0].agents[0].optout_source) == ("tdmrep", tdm)
+    rows = list(scrapecheck.audit(urls, agents=["AcmeBot"], purpose="search-indexing", signals=signals))
+    assert [r.agents[0].verdict for r in rows] == ["allowed", "allowed"]
+
+
+def test_low_confidence_notices_do_not_refuse() -> None:
+    signals = {"version": 1, "targets": {"https://n.example": {
+        "origin": "https://n.example", "opt_outs": [],
+        "robots": {"url": "https://n.example/robots.txt", "outcome": "ok", "status": 200,
+                   "body": "# No AI training on this site without permission.\nUser-agent: *\nAllow: /\n"}}}}
+    rows = list(scrapecheck.audit(["https://n.example/a"], agents=["AcmeBot"], purpose="ai-training",
+                                  signals=signals))
+    assert rows[0].agents[0].verdict == "allowed" and rows[0].agents[0].robots_rule == "Allow: /"
