@@ -53,6 +53,8 @@ class AuditJob:
     engine: str = "local"
     scheduler: Optional[str] = None
     partitions: Optional[int] = None
+    workers: int = 2
+    dask_processes: bool = True
     progress: Optional[bool] = None
     max_origins: int = 50_000
     notes: list[str] = _field(default_factory=list)

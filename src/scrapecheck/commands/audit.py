@@ -64,6 +64,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                              "(needs scrapecheck[dask]); writes partitioned Parquet to the OUT directory")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="with --engine dask: the scheduler to use (default: start a local cluster)")
+    parser.add_argument("--workers", type=count(1), default=2, metavar="N",
+                        help="with --engine dask and no --scheduler: local worker processes (default: 2)")
     parser.add_argument("--partitions", type=count(1), default=None, metavar="N",
                         help="with --engine dask: origin partitions (default: 2 per worker)")
     parser.add_argument("--max-origins", type=count(1), default=50_000, metavar="N",
@@ -93,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         field=args.field, filter=args.filter, keep_reasons=args.keep_reasons, allow_private=args.allow_private,
         fetch_config=fetch_config(args, fetch_pages=not args.robots_only) if args.fetch else None, journal=args.journal,
         user_agent=args.user_agent, engine=args.engine, scheduler=args.scheduler, partitions=args.partitions,
+        workers=args.workers,
         progress=args.progress, max_origins=args.max_origins,
     )
     tally = run_audit(job)
