@@ -117,7 +117,7 @@ class Auditor:
         self.tally.origin_seen(decision)
         return decision
 
-    def rows(self, urls: Iterable[str], start: int = 0) -> Iterator[Row]:
+    def rows(self, urls: Iterable[Any], start: int = 0) -> Iterator[Row]:
         """One row per URL, in order. ``start`` numbers the first row (for partitions of a larger input)."""
         probe = getattr(self.source, "immediate", True)
         if probe:
@@ -129,7 +129,7 @@ class Auditor:
         self.tally.invalid += 1
         return (index, url, None, False, "invalid-url", None, reason) + self._invalid_fields
 
-    def _rows_immediate(self, urls: Iterable[str], start: int) -> Iterator[Row]:
+    def _rows_immediate(self, urls: Iterable[Any], start: int) -> Iterator[Row]:
         origin_of, decisions, source, tally = self.origin_of, self.decisions, self.source, self.tally
         add = tally.add
         index = start - 1
@@ -158,7 +158,7 @@ class Auditor:
             tally.urls += valid
             tally.kept += kept
 
-    def _rows_windowed(self, urls: Iterable[str], start: int) -> Iterator[Row]:
+    def _rows_windowed(self, urls: Iterable[Any], start: int) -> Iterator[Row]:
         origin_of, decisions, source = self.origin_of, self.decisions, self.source
         pending: deque[tuple[int, str, Optional[str], Optional[str]]] = deque()
         inflight: dict[str, Future[Any]] = {}
