@@ -323,6 +323,12 @@ class Use(_Section):
     )
     lawful_basis: LawfulBasis = Field("unknown", description="GDPR Art. 6 basis relied on for personal data.")
     dpia_done: Flag = Field(False, description="A data-protection impact assessment was carried out.")
+    informs_subjects: Flag = Field(
+        False, description="People whose data is collected are told so (GDPR Art. 14 notice: directly, or publicly "
+                           "where informing each one is impossible or disproportionate).")
+    copyright_policy: Flag = Field(
+        False, description="A written policy to comply with EU copyright law for training data exists (AI Act "
+                           "Art. 53(1)(c); the GPAI Code of Practice's copyright chapter is the model).")
 
 
 class CrawlPlan(_Section):
