@@ -8,6 +8,7 @@ Interface::
     rules = OriginRules(origin, robots_fetch, robots_body, opt_outs=())
     rules.decide(url, user_agent, purpose)          # -> Decision (allowed, reasons, delay, outcome, token)
     decide = rules.decider(user_agent, purpose)     # the same as a bound callable: url -> Decision (hot path)
+    rules.fast_path(user_agent, purpose)            # (matcher, decision): matcher.check(url) true -> decision
     rules.delay(user_agent)                         # seconds between requests asked by Crawl-delay/Request-rate
     rules.policy                                    # the parsed RobotsPolicy, None unless robots.txt was read
     OriginRules.from_signals(target_signals)        # from a recorded signals.json entry (duck-typed)
