@@ -94,3 +94,12 @@ def test_logged_out_crawl_of_never_accepted_terms_is_at_most_medium_from_terms_r
                           for f in capped)
     accepted = report(tmp_path, body + "[access]\naccepted_terms = true\n")
     assert any(f.category.value == "terms" and f.severity >= Severity.HIGH for f in accepted.findings)
+
+
+def test_a_target_can_override_the_plan_wide_acceptance(tmp_path: Path) -> None:
+    body = ('[access]\naccepted_terms = true\n'
+            '[[targets]]\nurl = "https://www.reddit.com/"\nrobots_txt = ""\n[targets.terms]\naccepted = false\n'
+            '[[targets]]\nurl = "https://www.linkedin.com/"\nrobots_txt = ""\n')
+    found = {(f.rule_id, f.target) for f in report(tmp_path, body).findings if f.category.value == "terms"}
+    assert ("TOS-002", "https://www.reddit.com/") in found and ("TOS-001", "https://www.linkedin.com/") in found
+    assert ("TOS-001", "https://www.reddit.com/") not in found
