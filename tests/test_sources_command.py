@@ -78,7 +78,7 @@ def test_bad_stale_value_exits_2(capsys, value: str) -> None:
 def test_rules_json_lists_limits_and_the_strongest_weight(capsys) -> None:
     code, out, _ = run(capsys, "rules", "--format", "json")
     rows = {row["id"]: row for row in json.loads(out)}
-    assert rows["TOS-008"]["limits"] == ["hiq-v-linkedin-2022"]
+    assert "hiq-v-linkedin-2022" in rows["TOS-008"]["limits"]
     assert rows["TOS-008"]["weight"] == "appellate-decision"
     assert "meta-v-bright-data-2024" in rows["TOS-003"]["limits"]
 
