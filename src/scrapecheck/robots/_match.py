@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import compress
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any, Callable, Sequence
@@ -160,6 +161,10 @@ def _literal_head(pattern: str) -> tuple[str, int, tuple[str, ...], str]:
     return segments[0], (3 if anchored else 2), mids, segments[-1]
 
 
+#: (rule index in decision order, kind, length of the literal head, middle segments, last segment)
+_Test = tuple[int, int, int, tuple[str, ...], str]
+
+
 def _tail_matches(path: str, pos: int, mids: tuple[str, ...], last: str, anchored: bool) -> bool:
     """Does ``path[pos:]`` match ``*mid*...*last`` (with ``last`` at the very end when anchored)?"""
     for seg in mids:
@@ -178,7 +183,7 @@ _COMPILE_PER_CHAR = 2e-6
 _COMPILE_PER_RULE = 180e-6
 #: Rule sets whose regex would take longer than this to build are never compiled, so no single check
 #: stalls (issue 10: every check after the first within 50 ms on any file within 500 KiB).
-COMPILE_CAP = 0.030
+COMPILE_CAP = 0.020
 
 #: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does.
 FORCE_TIER: str | None = None
@@ -244,7 +249,7 @@ class RuleSet:
 
     # ------------------------------------------------------------------ uncompiled tier
     def _build_uncompiled(self) -> None:
-        by_head: dict[str, list[tuple[int, int, int, tuple[str, ...], str]]] = {}
+        by_head: dict[str, list[_Test]] = {}
         for index, (pattern, _) in enumerate(self._ordered):
             head, kind, mids, last = _literal_head(pattern)
             by_head.setdefault(head, []).append((index, kind, len(head), mids, last))
@@ -259,25 +264,28 @@ class RuleSet:
         self._heads = heads
         self._parent = parent
         self._own = [by_head[h] for h in heads]
-        self._cands: dict[int, tuple[tuple[int, int, int, tuple[str, ...], str], ...]] = {}
+        self._cands: dict[int, tuple[tuple[_Test, ...], tuple[str, ...]]] = {}
 
-    def _candidates(self, node: int) -> tuple[tuple[int, int, int, tuple[str, ...], str], ...]:
+    def _candidates(self, node: int) -> tuple[tuple[_Test, ...], tuple[str, ...]]:
         """Tests of the rules whose head is ``heads[node]`` or one of its prefixes, in decision order, cut
-        after the first rule that needs no test (it always matches, so nothing after it can decide)."""
+        after the first rule that needs no test (it always matches, so nothing after it can decide);
+        and, for each, a literal that a matching path must contain ("" when none)."""
         chain = []
         n = node
         while n >= 0 and n not in self._cands:
             chain.append(n)
             n = self._parent[n]
-        inherited = self._cands[n] if n >= 0 else ()
+        inherited = self._cands[n][0] if n >= 0 else ()
         for n in reversed(chain):
             merged = sorted(inherited + tuple(self._own[n]))
             for cut, test in enumerate(merged):
                 if test[1] == 0:
                     merged = merged[: cut + 1]
                     break
-            inherited = self._cands[n] = tuple(merged)
-        return inherited
+            inherited = tuple(merged)
+            keys = tuple(max(t[3] + (t[4],), key=len) if t[1] >= 2 else "" for t in inherited)
+            self._cands[n] = (inherited, keys)
+        return self._cands[node]
 
     def _first(self, path: str) -> int:
         """Index in decision order of the first rule matching ``path`` (a normalised path), -1 when none
@@ -290,10 +298,12 @@ class RuleSet:
             node = parent[node]
         if node < 0:
             return -1
-        cands = self._cands.get(node)
-        if cands is None:
-            cands = self._candidates(node)
-        for index, kind, start, mids, last in cands:
+        found = self._cands.get(node)
+        if found is None:
+            found = self._candidates(node)
+        cands, keys = found
+        # compress/map run in C: only rules whose longest literal occurs in the path get a Python-level test.
+        for index, kind, start, mids, last in compress(cands, map(path.__contains__, keys)):
             if kind == 0:
                 return index
             if kind == 1:

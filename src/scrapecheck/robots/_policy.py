@@ -71,7 +71,7 @@ class _GroupBuilder:
     def __init__(self) -> None:
         self.agents: list[str] = []
         self.agent_lines: list[int] = []
-        self.rules: list[Rule] = []
+        self.rules: list[tuple[bool, str, int]] = []  # (allow, raw pattern, line number)
         self.extensions: list[tuple[int, str, str]] = []
         self.extension_agents: list[tuple[str, ...]] = []
         self.run: tuple[str, ...] | None = None  # agents of the open run of user-agent lines
@@ -80,6 +80,11 @@ class _GroupBuilder:
 
 
 _BLANK = re.compile("[ \t]")
+_ALLOW, _DISALLOW, _UA, _SITEMAP, _OTHER = 0, 1, 2, 3, 4
+#: Exact keys as usually written, so most lines need no prefix tests (the prefix tests stay the rule).
+_KEY_KINDS = {"user-agent": _UA, "allow": _ALLOW, "disallow": _DISALLOW, "sitemap": _SITEMAP,
+              "crawl-delay": _OTHER, "request-rate": _OTHER, "host": _OTHER, "noindex": _OTHER,
+              "clean-param": _OTHER, "visit-time": _OTHER, "content-signal": _OTHER}
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*([smhd]?)", re.IGNORECASE)
 _UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -93,7 +98,8 @@ class RobotsPolicy:
     """
 
     __slots__ = (
-        "groups",
+        "_builders",
+        "_groups",
         "sitemaps",
         "comments",
         "extensions",
@@ -107,7 +113,8 @@ class RobotsPolicy:
         "_resolved",
     )
 
-    groups: tuple[Group, ...]
+    _builders: list[_GroupBuilder]
+    _groups: list[Group | None]
     sitemaps: tuple[str, ...]
     comments: tuple[tuple[int, str], ...]
     extensions: tuple[tuple[int, str, str], ...]
@@ -132,7 +139,12 @@ class RobotsPolicy:
     # ------------------------------------------------------------------ parsing
     @classmethod
     def parse(cls, text: str | bytes) -> RobotsPolicy:
-        """Parse a robots.txt body. Never raises on any ``str`` or ``bytes`` content (TypeError for other types)."""
+        """Parse a robots.txt body. Never raises on any ``str`` or ``bytes`` content (TypeError for other types).
+
+        Only the line structure is read here; a group's rules become :class:`Rule` objects when the group
+        is first used (``groups``, ``group_for``, a check), so a crawler that asks for one agent pays
+        for one group.
+        """
         body, size = syn.to_latin1(text)
         raw_lines = syn.split_lines(syn.strip_bom(body))
 
@@ -140,7 +152,8 @@ class RobotsPolicy:
         max_line = syn.MAX_LINE_BYTES
         ua_keys, allow_keys = syn.USER_AGENT_KEYS, syn.ALLOW_KEYS
         disallow_keys, sitemap_keys = syn.DISALLOW_KEYS, syn.SITEMAP_KEYS
-        escape, human = syn.escape_pattern, syn.human
+        human = syn.human
+        known = _KEY_KINDS
 
         builders: list[_GroupBuilder] = []
         current: _GroupBuilder | None = None
@@ -151,11 +164,10 @@ class RobotsPolicy:
         run: list[str] = []  # the user-agent lines since the last other record
         run_open = False
         lineno = 0
-        for raw in raw_lines:
+        for line in raw_lines:
             lineno += 1
-            if not raw:
+            if not line:
                 continue
-            line = raw
             if len(line) > max_line:
                 line = line[:max_line]  # robots.cc drops the bytes past its line buffer
             if "\x00" in line:
@@ -186,7 +198,19 @@ class RobotsPolicy:
             if not key:
                 continue
             lkey = key.lower()
-            if lkey.startswith(ua_keys):
+            kind = known.get(lkey)
+            if kind is None:  # Google matches keys as prefixes ("user-agentx", "disallowed"), typos included
+                if lkey.startswith(ua_keys):
+                    kind = _UA
+                elif lkey.startswith(allow_keys):
+                    kind = _ALLOW
+                elif lkey.startswith(disallow_keys):
+                    kind = _DISALLOW
+                elif lkey.startswith(sitemap_keys):
+                    kind = _SITEMAP
+                else:
+                    kind = _OTHER
+            if kind == _UA:
                 if current is None or current.has_rules:
                     current = _GroupBuilder()
                     builders.append(current)
@@ -196,16 +220,14 @@ class RobotsPolicy:
                 current.agents.append(value)
                 current.agent_lines.append(lineno)
                 current.end_line = lineno
-            elif lkey.startswith(allow_keys) or lkey.startswith(disallow_keys):
+            elif kind <= _DISALLOW:
                 run_open = False
                 if current is None:
                     continue  # rules before any user-agent line belong to no group
-                current.rules.append(
-                    Rule(lkey[0] == "a", escape(value), lineno, human(raw.strip(ws)))
-                )
+                current.rules.append((kind == _ALLOW, value, lineno))
                 current.has_rules = True
                 current.end_line = lineno
-            elif lkey.startswith(sitemap_keys):
+            elif kind == _SITEMAP:
                 run_open = False
                 sitemaps.append(human(value))
             else:
@@ -217,18 +239,6 @@ class RobotsPolicy:
                     current.extension_agents.append(tuple(run))
                     current.end_line = lineno
 
-        groups = tuple(
-            Group(
-                tuple(human(a) for a in b.agents),
-                tuple(b.rules),
-                tuple(b.agent_lines),
-                b.agent_lines[0],
-                b.end_line,
-                tuple(b.extensions),
-                tuple(tuple(human(a) for a in agents) for agents in b.extension_agents),
-            )
-            for b in builders
-        )
         by_token: dict[str, list[int]] = {}
         global_groups: list[int] = []
         for index, b in enumerate(builders):
@@ -244,7 +254,8 @@ class RobotsPolicy:
 
         self = object.__new__(cls)
         put = object.__setattr__
-        put(self, "groups", groups)
+        put(self, "_builders", builders)
+        put(self, "_groups", [None] * len(builders))
         put(self, "sitemaps", tuple(sitemaps))
         put(self, "comments", tuple(comments))
         put(self, "extensions", tuple(extensions))
@@ -257,6 +268,29 @@ class RobotsPolicy:
         put(self, "_checks", {})
         put(self, "_resolved", {})
         return self
+
+    def _group(self, index: int) -> Group:
+        """Group ``index`` (in file order), built on first use."""
+        group = self._groups[index]
+        if group is None:
+            b = self._builders[index]
+            human, escape, raw, ws = syn.human, syn.escape_pattern, self._raw_lines, syn.WS
+            group = Group(
+                tuple(human(a) for a in b.agents),
+                tuple(Rule(allow, escape(value), line, human(raw[line - 1].strip(ws))) for allow, value, line in b.rules),
+                tuple(b.agent_lines),
+                b.agent_lines[0],
+                b.end_line,
+                tuple(b.extensions),
+                tuple(tuple(human(a) for a in agents) for agents in b.extension_agents),
+            )
+            self._groups[index] = group
+        return group
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """Every group, in file order (RFC 9309 §2.1), unmerged."""
+        return tuple(self._group(i) for i in range(len(self._builders)))
 
     # ------------------------------------------------------------------ lines
     @property
@@ -290,7 +324,7 @@ class RobotsPolicy:
         if not indexes:
             result: tuple[Group | None, RuleSet] = (None, EMPTY)
         else:
-            chosen = [self.groups[i] for i in indexes]
+            chosen = [self._group(i) for i in indexes]
             if len(chosen) == 1:
                 group = chosen[0]
             else:

@@ -120,6 +120,15 @@ def path_of(url: str) -> str:
     if url[:1] == "/" and url[1:2] != "/":
         h = url.find("#")
         return url if h < 0 else url[:h]
+    # Fast path, the usual "http(s)://host/path": the authority holds no '?', ';' or '#'.
+    head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    if head:
+        slash = url.find("/", head)
+        if slash > 0:
+            authority = url[head:slash]
+            if "?" not in authority and ";" not in authority and "#" not in authority:
+                h = url.find("#", slash)
+                return url[slash:] if h < 0 else url[slash:h]
     if url[:8] == "https://":
         start, proto_end = 0, 8
     elif url[:7] == "http://":
