@@ -1,14 +1,20 @@
-"""How long `scrapecheck check` takes on a 50-target plan, offline (issue 1 of 8 asks for < 0.5 s).
+"""How long `scrapecheck check` takes on a 50-target plan, offline (issues 1 and 10 ask for < 0.5 s).
 
-Run on demand:  python benchmarks/bench_check.py [--targets 50] [--repeat 10]
+Run on demand:  python benchmarks/bench_check.py [--targets 50] [--repeat 10] [--same-robots]
 Measures, in one run: the whole command as a user runs it (a new process: interpreter start, imports, pack
 loading, evaluation, text output), bare interpreter start-up as the floor to compare with, and evaluate()
 alone in a warm process. Prints medians and the ratio of the command to the bare interpreter.
+
+Each target gets its own real robots.txt from benchmarks/robots/corpus/ (issue 10: one shared file let
+``re``'s cache serve every compile after the first, which hid the per-origin cost). ``--same-robots``
+gives every target the small synthetic file of the old benchmark instead. In the warm process ``re``'s
+cache is emptied before each evaluate(), so no run is served by the previous one's compiles.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import subprocess
 import sys
@@ -27,17 +33,26 @@ Disallow: /
 """
 
 
-def make_plan(directory: Path, targets: int) -> Path:
+CORPUS = Path(__file__).resolve().parent / "robots" / "corpus"
+
+
+def make_plan(directory: Path, targets: int, same_robots: bool = False) -> Path:
     lines = ['version = 1', '[crawler]', 'name = "bench"',
              'user_agent = "BenchBot/1.0 (+https://bench.example/bot)"', '[purpose]', 'kind = "ai-training"',
              '[data]', 'personal = true', 'categories = ["public-profile"]', 'subject_regions = ["eu"]',
              'estimated_subjects = 500000']
-    snapshot = directory / "robots.txt"
-    snapshot.write_text(ROBOTS)
+    files = sorted(CORPUS.glob("*.txt"))
+    if same_robots or not files:
+        (directory / "robots.txt").write_text(ROBOTS)
     for index in range(targets):
+        snapshot = "robots.txt"
+        if not same_robots and files:
+            source = files[index % len(files)]
+            snapshot = f"robots-{index}.txt"
+            (directory / snapshot).write_bytes(source.read_bytes())
         lines += ['[[targets]]', f'url = "https://site{index}.example/"',
                   'paths = ["/a/", "/private/x", "/docs/file.pdf", "/private/public-1", "/b/c?d=e"]',
-                  'robots_txt_file = "robots.txt"', 'requests_per_second = 1.0']
+                  f'robots_txt_file = "{snapshot}"', 'requests_per_second = 1.0']
     path = directory / "plan.toml"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -56,9 +71,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--targets", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--same-robots", action="store_true", help="one synthetic robots.txt for every target")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        plan = make_plan(Path(tmp), args.targets)
+        plan = make_plan(Path(tmp), args.targets, args.same_robots)
         command = timed([sys.executable, "-m", "scrapecheck", "check", str(plan), "--offline"], args.repeat)
         floor = timed([sys.executable, "-c", "pass"], args.repeat)
 
@@ -69,11 +85,13 @@ def main() -> None:
         default_policy()
         warm = []
         for _ in range(args.repeat):
+            re.purge()
             start = time.perf_counter()
             report = scrapecheck.evaluate(loaded, offline=True)
             warm.append(time.perf_counter() - start)
     cmd, base, hot = statistics.median(command), statistics.median(floor), statistics.median(warm)
-    print(f"targets: {args.targets}, findings: {len(report.findings)}, repeat: {args.repeat}")
+    robots = "one synthetic robots.txt" if args.same_robots else f"its own robots.txt from {CORPUS.name}/"
+    print(f"targets: {args.targets} (each with {robots}), findings: {len(report.findings)}, repeat: {args.repeat}")
     print(f"scrapecheck check (new process, offline): median {cmd * 1000:7.1f} ms")
     print(f"python -c pass (interpreter floor):       median {base * 1000:7.1f} ms")
     print(f"evaluate() in a warm process:             median {hot * 1000:7.1f} ms")
