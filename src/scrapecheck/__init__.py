@@ -10,13 +10,15 @@ it to ``_EXPORTS`` (name -> submodule), to ``__all__`` and to the ``TYPE_CHECKIN
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import time, issue 9)
 if TYPE_CHECKING:
-    from .audit import audit
+    from typing import Any
+
     from .api import evaluate
+    from .audit import audit
     from .errors import InputError, PlanError, PolicyError, ScrapecheckError, SignalError
     from .guard import Decision, Guard
     from .plan import CrawlPlan, load_plan

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 
@@ -119,7 +118,7 @@ def test_lines(policy: RobotsPolicy) -> None:
 def test_immutable(policy: RobotsPolicy) -> None:
     with pytest.raises(AttributeError):
         policy.groups = ()  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError, match="immutable"):
         policy.groups[0].rules[0].allow = True  # type: ignore[misc]
     assert isinstance(policy.groups[0], Group)
 
@@ -154,3 +153,16 @@ def test_huge_and_adversarial_files_stay_fast() -> None:
     assert not RobotsPolicy.parse(deep).is_allowed("x", "/" + "a" * 200)
     assert RobotsPolicy.parse(stars).is_allowed("x", "/" + "a" * 5000)
     assert time.perf_counter() - start < 5
+
+
+def test_values_compare_hash_print_and_pickle(policy: RobotsPolicy) -> None:
+    import pickle
+
+    rule = policy.groups[0].rules[0]
+    same = type(rule)(rule.allow, rule.pattern, rule.line, rule.text)
+    assert rule == same and hash(rule) == hash(same) and rule != object()
+    assert repr(rule).startswith("Rule(allow=") and "pattern=" in repr(rule)
+    for value in (rule, policy.groups[0], policy.explain("AcmeBot", "/x")):
+        assert pickle.loads(pickle.dumps(value)) == value
+    with pytest.raises(AttributeError):
+        del rule.text  # type: ignore[misc]

@@ -29,25 +29,35 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import compress
-from dataclasses import dataclass
 from time import perf_counter
-from typing import Any, Callable, Sequence
+
+from ._values import Frozen, _set
 
 from ._syntax import LOWER_HEX_ESCAPE, normalise_path, path_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import time, issue 9)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Sequence
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One Allow or Disallow line of a group.
+
+class Rule(Frozen):
+    """One Allow or Disallow line of a group (a frozen value).
 
     ``pattern`` is the normalised pattern that is matched (non-ASCII percent-encoded, escapes in upper
     case); ``text`` is the line as written (comment included, surrounding whitespace removed).
     """
 
+    __slots__ = ("allow", "pattern", "line", "text")
     allow: bool
     pattern: str
     line: int
     text: str
+
+    def __init__(self, allow: bool, pattern: str, line: int, text: str) -> None:
+        _set(self, "allow", allow)
+        _set(self, "pattern", pattern)
+        _set(self, "line", line)
+        _set(self, "text", text)
 
     @property
     def directive(self) -> str:

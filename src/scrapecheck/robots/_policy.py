@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from . import _syntax as syn
 from ._match import EMPTY, Rule, RuleSet
+from ._values import Frozen, _set
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import time, issue 9)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Group", "RobotsPolicy", "Rule", "Verdict", "is_allowed"]
 
 _CACHE_LIMIT = 4096  # distinct user-agent strings remembered per policy
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(Frozen):
     """A group (RFC 9309 §2.1): one or more user-agent lines followed by rules.
 
     ``agents`` are the user-agent values as written. Other records inside the group (Crawl-delay,
@@ -26,23 +28,34 @@ class Group:
     user agent named by several groups is their merge (RFC 9309 §2.2.1), in line order.
     """
 
+    __slots__ = ("agents", "rules", "agent_lines", "start_line", "end_line", "extensions", "extension_agents")
     agents: tuple[str, ...]
     rules: tuple[Rule, ...]
     agent_lines: tuple[int, ...]
     start_line: int
     end_line: int
-    extensions: tuple[tuple[int, str, str], ...] = ()
+    extensions: tuple[tuple[int, str, str], ...]
     #: For each of ``extensions``, the user-agent values (as written) of the lines it follows: the run
     #: of user-agent lines before it, with no other record between them.
-    extension_agents: tuple[tuple[str, ...], ...] = ()
+    extension_agents: tuple[tuple[str, ...], ...]
+
+    def __init__(self, agents: tuple[str, ...], rules: tuple[Rule, ...], agent_lines: tuple[int, ...],
+                 start_line: int, end_line: int, extensions: tuple[tuple[int, str, str], ...] = (),
+                 extension_agents: tuple[tuple[str, ...], ...] = ()) -> None:
+        _set(self, "agents", agents)
+        _set(self, "rules", rules)
+        _set(self, "agent_lines", agent_lines)
+        _set(self, "start_line", start_line)
+        _set(self, "end_line", end_line)
+        _set(self, "extensions", extensions)
+        _set(self, "extension_agents", extension_agents)
 
     @property
     def is_global(self) -> bool:
         return any(syn.is_global_agent(a) for a in self.agents)
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(Frozen):
     """The answer for one (agent, URL): the deciding rule, or None when no rule decided.
 
     ``rule`` is the line Google's ``matching_line()`` reports; an empty ``Disallow:`` can be reported
@@ -50,9 +63,15 @@ class Verdict:
     applies (then everything is allowed).
     """
 
+    __slots__ = ("allowed", "rule", "agent_group")
     allowed: bool
     rule: Rule | None
     agent_group: tuple[str, ...] | None
+
+    def __init__(self, allowed: bool, rule: Rule | None, agent_group: tuple[str, ...] | None) -> None:
+        _set(self, "allowed", allowed)
+        _set(self, "rule", rule)
+        _set(self, "agent_group", agent_group)
 
     @property
     def line(self) -> int | None:
