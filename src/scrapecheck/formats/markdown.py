@@ -100,7 +100,8 @@ def _details(finding: Finding) -> list[str]:
                       ""]
         else:
             lines += [f"Waived until {waiver['expires']}: {_inline(waiver['reason'])}", ""]
-    lines += [f"**Fix:** {_inline(finding.remediation)}", "", "Sources:", ""]
+    weight = f" (strongest: {finding.weight.value})" if finding.weight else ""
+    lines += [f"**Fix:** {_inline(finding.remediation)}", "", f"Sources{weight}:", ""]
     lines += [f"- [{_inline(s.title)}]({s.url}) ({s.weight.value}, {s.date}"
               f"{', ' + _inline(s.status) if s.status else ''})" for s in finding.sources]
     if finding.limits:
