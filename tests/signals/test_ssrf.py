@@ -116,3 +116,43 @@ def test_the_fetched_body_of_an_internal_host_never_reaches_the_report(site: Sit
                  "--exit-zero"]) == 0
     out = capsys.readouterr().out
     assert "SECRET-INTERNAL" not in out and json.loads(out)["findings"]
+
+
+def test_the_connection_goes_to_the_checked_address_not_a_second_lookup(site: Site,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: a name that answers a harmless address to the check and another to the connect.
+
+    The resolver below answers 127.0.0.1 once, then an unroutable address. The fetch succeeds, so the
+    connection went to the address that was checked; the name was looked up once per request.
+    """
+    import socket
+
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"] + ["10.255.255.1"] * 10)
+    lookups: list[str] = []
+
+    def rebinding(host, port, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    site.robots("User-agent: *\nDisallow: /x\n")
+    target = fetch_robots(f"http://rebind.test:{site.port}/", user_agent="A",
+                          config=dataclasses.replace(FAST, retries=0))
+    assert target.robots.outcome == "ok" and lookups == ["rebind.test"]
+    assert site.hosts == [f"rebind.test:{site.port}"]  # Host header carries the name
+
+
+def test_a_name_resolving_to_a_private_address_is_refused(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: (
+        [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+         (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        if host == "mixed.test" else real(host, port, *a, **k)))
+    target = fetch_robots(f"http://mixed.test:{site.port}/", user_agent="A", config=STRICT)
+    assert target.robots.error.startswith("refused: mixed.test (127.0.0.1) is a loopback address")
+    assert site.hits == []
