@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 from typing import Any, Optional
-from urllib.parse import urlsplit
 
 from ..cli import Exit
 from ._options import add_fetch_options, fetch_config
@@ -126,11 +125,9 @@ def _fetch(args: argparse.Namespace, agent: str) -> Any:
 
 
 def _default_paths(source: str) -> list[str]:
-    if _is_url(source):
-        parts = urlsplit(source.strip())
-        path = parts.path or "/"
-        return [path + (f"?{parts.query}" if parts.query else "")]
-    return ["/"]
+    from .._url import path_and_query
+
+    return [path_and_query(source)] if _is_url(source) else ["/"]
 
 
 def run(args: argparse.Namespace) -> int:
