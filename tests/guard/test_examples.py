@@ -10,6 +10,8 @@ import pytest
 
 from .conftest import Web
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "guard"
 
 

@@ -152,3 +152,13 @@ def test_decision_to_dict_is_json_ready() -> None:
     data = json.loads(json.dumps(d.to_dict()))
     assert data["allowed"] is False and data["reasons"][0]["rule_id"] == "ROB-001"
     assert data["robots"]["outcome"] == "success" and data["token"] == "AcmeBot"
+
+
+def test_robots_opt_outs_without_agent_groups_match_the_full_reading() -> None:
+    body = ("User-agent: GPTBot\nDisallow: /\n\nUser-agent: *\nAllow: /\nContent-Signal: search=no\n"
+            "# Scraping is prohibited.\n")
+    r = rules(body)
+    full = r.robots_opt_outs(UA)
+    assert {o.kind for o in full} >= {"robots-ai-agent", "robots-ai-intent", "content-signal", "legal-notice"}
+    assert r.robots_opt_outs(UA, agents=False) == tuple(o for o in full if not o.kind.startswith("robots-ai"))
+    assert r.decide(f"{ORIGIN}/a", UA, "search-indexing").rule_ids == ("AIO-018", "ROB-053")

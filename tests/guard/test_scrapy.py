@@ -18,6 +18,8 @@ from .conftest import Web
 
 pytest.importorskip("scrapy")
 
+pytestmark = pytest.mark.slow
+
 CRAWL = Path(__file__).with_name("scrapy_crawl.py")
 UA = "AcmeBot/1.0 (+https://acme.example/bot)"
 

@@ -233,19 +233,32 @@ class OriginRules:
         return cls(origin, fetch, signal.body if detail == "ok" else None, opt_outs)
 
     # ------------------------------------------------------------------ what robots.txt says besides rules
-    def robots_opt_outs(self, user_agent: str) -> tuple[OptOutSignal, ...]:
-        """Opt-outs written in robots.txt towards ``user_agent``'s product token (computed once per token)."""
+    def robots_opt_outs(self, user_agent: str, *, agents: bool = True) -> tuple[OptOutSignal, ...]:
+        """Opt-outs written in robots.txt towards ``user_agent``'s product token (computed once per token).
+
+        ``agents=False`` leaves out what the AI-crawler groups say (``robots-ai-agent``/``robots-ai-intent``),
+        which only AI purposes read and which costs a rule set per AI crawler named in the file.
+        """
         token = product_token(user_agent)
-        found = self._robots_opt_outs.get(token)
+        key = f"{token}\0{agents}"
+        found = self._robots_opt_outs.get(key)
         if found is None:
-            if self.policy is None or not (self.policy.groups or self.policy.extensions or self.policy.comments):
+            policy = self.policy
+            if policy is None or not (policy.groups or policy.extensions or policy.comments):
                 found = ()
             else:
-                from ..signals.optouts import from_robots  # deferred: it builds pydantic models
+                from ..signals import optouts  # deferred: it builds pydantic models
 
-                found = tuple(OptOutSignal.of(o, self._preference_path(o))
-                              for o in from_robots(self.policy, token, self.robots.url))
-            self._robots_opt_outs[token] = found
+                url = self.robots.url
+                extensions = getattr(optouts, "_extension_opt_outs", None)
+                notices = getattr(optouts, "_notice_opt_outs", None)
+                if agents or extensions is None or notices is None:
+                    raw = [o for o in optouts.from_robots(policy, token, url)
+                           if agents or o.kind not in ("robots-ai-agent", "robots-ai-intent")]
+                else:
+                    raw = extensions(policy, token, url) + notices(policy, url)
+                found = tuple(OptOutSignal.of(o, self._preference_path(o)) for o in raw)
+            self._robots_opt_outs[key] = found
         return found
 
     @staticmethod
@@ -321,7 +334,9 @@ class OriginRules:
             return lambda url: refusal
 
         delay = self.delay(user_agent)
-        signals = self.robots_opt_outs(user_agent) + self.opt_outs if respect else ()
+        reads_agents = any(kind in rule.kinds for rule in PURPOSE_RULES.get(purpose, _DEFAULT_RULES)
+                           for kind in ("robots-ai-agent", "robots-ai-intent"))
+        signals = self.robots_opt_outs(user_agent, agents=reads_agents) + self.opt_outs if respect else ()
         site = opt_out_reasons([s for s in signals if s.path is None], purpose)
         scoped = [(path_pattern(s.path), s) for s in signals if s.path is not None]
         scoped = [(match, s) for match, s in scoped if opt_out_reasons([s], purpose)]
