@@ -234,6 +234,9 @@ def main() -> None:  # pragma: no cover - developer tool; the staleness test cov
         json.dumps(plan_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (root / "docs" / "schema" / "report.schema.json").write_text(
         json.dumps(report_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    from .reference import write_pages  # the site's generated pages: report, how rules are derived
+
+    write_pages(root, load_policy(root / "policies"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,9 @@
-"""Reference pages generated from the JSON schemas (themselves generated from the pydantic models).
+"""Site pages generated from the models and the packs, so they cannot drift from the code.
 
-``docs/plan.md`` documents every plan field and ``docs/report.md`` the JSON report, from ``schema.plan_schema``
-and ``schema.report_schema``, so the pages cannot drift from the models: a test fails when the committed pages
-differ from what this module renders. ``python -m scrapecheck.reference`` rewrites both.
+``docs/report.md`` documents the JSON report from ``schema.report_schema``; ``docs/derivation.md`` ("how rules are
+derived") reads ``policies/sources.toml`` and the rules. (``docs/plan.md`` and ``docs/rules.md`` come from
+``scrapecheck.docs``.) A test fails when a committed page differs from what this module renders;
+``python -m scrapecheck.docs`` rewrites them all.
 """
 
 from __future__ import annotations
@@ -11,20 +12,10 @@ import json
 import re
 from typing import Any, Mapping, Optional
 
-from .schema import plan_schema, report_schema
+from .schema import report_schema
 
 GENERATED = ("<!-- Generated from the pydantic models by `python -m scrapecheck.reference`; do not edit by hand. "
              "-->")
-
-# The plan's sections in the order a plan file is written, and what each is for.
-_PLAN_SECTIONS = [
-    ("crawler", "Crawler", "[crawler]", "Who crawls: the name, the user agent sent to sites, the operator."),
-    ("purpose", "Purpose", "[purpose]", "Why: the kind of use, in one word from a closed list, and in prose."),
-    ("targets", "Target", "[[targets]]", "Where: one table per site, with what will be fetched and how fast."),
-    ("access", "Access", "[access]", "How the crawler gets in: accounts, sign-ups, terms, circumvention."),
-    ("data", "Data", "[data]", "What is collected about people."),
-    ("use", "Use", "[use]", "What happens to the data afterwards."),
-]
 
 # Report fields whose meaning the model leaves to its name; the DESIGN.md finding table in words.
 _REPORT_NOTES = {
@@ -131,78 +122,16 @@ def _type(schema: Mapping[str, Any]) -> str:
     return names.get(str(kind), str(kind)) + (f" ({', '.join(bounds)})" if bounds else "")
 
 
-def _default(schema: Mapping[str, Any], required: bool) -> str:
-    if required:
-        return "**required**"
-    if "default" not in schema:
-        return "—"
-    value = schema["default"]
-    if value is None:
-        return "unset"
-    if value == [] or value == {}:
-        return "empty"
-    if isinstance(value, bool):
-        return "`true`" if value else "`false`"
-    return f"`{json.dumps(value) if isinstance(value, str) else value}`"
-
-
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _table(definition: Mapping[str, Any], notes: Optional[Mapping[str, str]] = None,
-           with_default: bool = True) -> list[str]:
-    required = set(definition.get("required", []))
-    header = "| field | type | default | meaning |" if with_default else "| field | type | meaning |"
-    lines = [header, "|---|---|---|---|" if with_default else "|---|---|---|"]
+def _table(definition: Mapping[str, Any], notes: Optional[Mapping[str, str]] = None) -> list[str]:
+    lines = ["| field | type | meaning |", "|---|---|---|"]
     for name, prop in definition.get("properties", {}).items():
         meaning = prop.get("description") or (notes or {}).get(name, "")
-        cells = [f"`{name}`", _cell(_type(prop))]
-        if with_default:
-            cells.append(_default(prop, name in required))
-        cells.append(_cell(meaning))
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(f"| `{name}` | {_cell(_type(prop))} | {_cell(meaning)} |")
     return lines
-
-
-def render_plan_md() -> str:
-    """``docs/plan.md``: every section and field of plan format v1, with type, default and meaning."""
-    schema = plan_schema()
-    defs = schema["$defs"]
-    top = {name: prop for name, prop in schema["properties"].items()
-           if name not in {section for section, *_ in _PLAN_SECTIONS}}
-    lines = [
-        "# Plan reference",
-        "",
-        GENERATED,
-        "",
-        "A crawl plan is a TOML (or JSON) file that says who crawls what, why, how, and what happens to the data. "
-        "`scrapecheck init crawl.toml` writes a commented template. Unknown keys are an error that names the key's "
-        "path, so a typo never passes silently. Every field but the required ones has the default shown here. "
-        "The same model is published as a JSON Schema in "
-        "[`schema/plan.schema.json`](schema/plan.schema.json) for editors and other tools.",
-        "",
-        "## Top level",
-        "",
-        *_table({"properties": top, "required": [n for n in schema.get("required", []) if n in top]}),
-        "",
-    ]
-    for field, model, heading, purpose in _PLAN_SECTIONS:
-        definition = defs[model]
-        required = field in schema.get("required", [])
-        lines += [f"## {model}", "", f"`{heading}`{' (required)' if required else ''}: {purpose}", ""]
-        if definition.get("description"):
-            lines += [definition["description"], ""]
-        lines += [*_table(definition), ""]
-    lines += [
-        "## Thresholds",
-        "",
-        "`[thresholds]` overrides the named thresholds of the rule packs, by name: for example "
-        "`mass_scraping_subjects = 50000`. `scrapecheck rules --thresholds` lists them with their defaults, and "
-        "[the rules reference](rules.md#named-thresholds) explains each.",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def render_report_md() -> str:
@@ -250,7 +179,7 @@ def render_report_md() -> str:
             lines += ["One of: " + ", ".join(f"`{value}`" for value in definition["enum"]) + ".", ""]
             continue
         notes = {field: text for (model, field), text in _REPORT_NOTES.items() if model == name}
-        lines += [*_table(definition, notes, with_default=False), ""]
+        lines += [*_table(definition, notes), ""]
     return "\n".join(lines)
 
 
@@ -348,18 +277,29 @@ def _weights() -> list[Any]:
     return list(Weight)
 
 
-PAGES = {"plan.md": render_plan_md, "report.md": render_report_md, "derivation.md": render_derivation_md}
+PAGES = {"report.md": render_report_md, "derivation.md": render_derivation_md}
+
+
+def write_pages(root: Any, policy: Optional[Any] = None) -> None:
+    """Write every generated page under ``root/docs`` (``python -m scrapecheck.docs`` calls this too)."""
+    from pathlib import Path
+
+    docs = Path(root) / "docs"
+    for name, render in PAGES.items():
+        text = render_derivation_md(policy) if render is render_derivation_md else render()
+        (docs / name).write_text(text, encoding="utf-8")
 
 
 def main() -> None:  # pragma: no cover - developer tool; the staleness test covers the output
     import argparse
     from pathlib import Path
 
-    parser = argparse.ArgumentParser(description="Regenerate docs/plan.md and docs/report.md")
+    from .policy.load import load_policy
+
+    parser = argparse.ArgumentParser(description="Regenerate docs/report.md and docs/derivation.md")
     parser.add_argument("--root", default=".", help="project root")
     root = Path(parser.parse_args().root)
-    for name, render in PAGES.items():
-        (root / "docs" / name).write_text(render(), encoding="utf-8")
+    write_pages(root, load_policy(root / "policies"))
 
 
 if __name__ == "__main__":  # pragma: no cover
