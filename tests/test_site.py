@@ -93,3 +93,4 @@ def test_quickstart_reaches_a_clean_gate(tmp_path: Path) -> None:
             assert done.returncode == 0, f"{line}: exit {done.returncode}\n{done.stdout[-1500:]}{done.stderr}"
     assert (tmp_path / "scrapecheck-baseline.json").is_file() and (tmp_path / "review.html").is_file()
     assert "docs-archive" in (tmp_path / "review.html").read_text(encoding="utf-8")
+
