@@ -13,7 +13,7 @@ import scrapecheck
 
 
 def _modules_after(statement: str) -> set[str]:
-    code = f"import sys; {statement}; import json; print(json.dumps(sorted(sys.modules)))"
+    code = f"import sys; {statement}; loaded = sorted(sys.modules); import json; print(json.dumps(loaded))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     return set(json.loads(out))
 
@@ -26,6 +26,8 @@ def test_robots_import_loads_only_the_matcher() -> None:
     assert unexpected == set()
     assert "pydantic" not in loaded
     assert "urllib3" not in loaded
+    # Nor the slower parts of the standard library: a regex is built only for the compiled tier.
+    assert {"re", "typing", "dataclasses", "inspect", "functools"} & loaded == set()
 
 
 def test_top_level_names_resolve_lazily() -> None:

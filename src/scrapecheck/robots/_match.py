@@ -26,14 +26,13 @@ keeps matching linear (``/*a*a*a*a*b`` cannot backtrack exponentially).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from itertools import compress
 from time import perf_counter
 
 from ._values import Frozen, _set
 
-from ._syntax import LOWER_HEX_ESCAPE, normalise_path, path_of
+from ._syntax import has_lower_escape, normalise_path, path_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import time, issue 9)
 if TYPE_CHECKING:
@@ -85,6 +84,8 @@ _MAX_TRIE_DEPTH = 60
 def _split(pattern: str, serial: int) -> tuple[str, str]:
     """(literal head, regex tail) of a pattern: the head is matched through the prefix tree, the tail
     (from the first ``*`` or the final ``$`` on) is an opaque regex."""
+    import re
+
     anchored = pattern.endswith("$")
     if anchored:
         pattern = pattern[:-1]
@@ -122,6 +123,8 @@ def _tree(items: list[tuple[str, str, str]], depth: int) -> str:
     that start with a literal are grouped by first character, and an item whose head is used up
     (its tail may match anywhere) keeps its place between such runs.
     """
+    import re
+
     if depth > _MAX_TRIE_DEPTH:
         raise RecursionError("prefix tree too deep")
     alternatives: list[str] = []
@@ -198,10 +201,21 @@ COMPILE_CAP = 0.020
 #: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does.
 FORCE_TIER: str | None = None
 
-try:  # compile without entering ``re``'s module cache, which would keep a dropped policy's regex alive
-    from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
-except ImportError:  # Python 3.10
-    import sre_compile as _sre_compiler  # type: ignore[no-redef]
+#: The regex compiler, imported on the first compile (``re`` is not imported with the matcher). It is
+#: called directly so the regex does not enter ``re``'s module cache, which would keep it alive after
+#: its policy is dropped.
+_sre_compiler: Any = None
+
+
+def _compiler() -> Any:
+    global _sre_compiler
+    if _sre_compiler is None:
+        try:
+            from re import _compiler as found  # type: ignore[attr-defined]
+        except ImportError:  # Python 3.10
+            import sre_compile as found  # type: ignore[no-redef]
+        _sre_compiler = found
+    return _sre_compiler
 
 
 class RuleSet:
@@ -352,6 +366,8 @@ class RuleSet:
         self._budget = None
         if not self._ordered:
             return
+        import re
+
         try:
             self.check, self.decide = self._compiled_matchers()
         except (RecursionError, re.error, OverflowError, MemoryError):
@@ -374,7 +390,9 @@ class RuleSet:
         # A normalised path is matched as "http://h" + path, so one compiled regex serves both.
         # "/robots.txt" itself comes first: RFC 9309 §2.2.2 allows it implicitly, whatever the rules say.
         source = f"{_URL_HEAD}(?:(?=/)(?:/robots\\.txt{_END}(?P<implicit>)|{body})|(?=/)(?P<none>)|(?P<odd>))"
-        regex = _sre_compiler.compile(source, re.DOTALL)
+        import re
+
+        regex = _compiler().compile(source, re.DOTALL)
         by_group: list[Any] = [None] * (regex.groups + 1)
         for name, number in regex.groupindex.items():
             if name[0] == "r":
@@ -385,10 +403,10 @@ class RuleSet:
         verdicts, rules, none = tuple(verdict_list), tuple(by_group), regex.groupindex["none"]
         implicit = regex.groupindex["implicit"]
         match = regex.match
-        _path_of, _normalise, lower_escape = path_of, normalise_path, LOWER_HEX_ESCAPE.search
+        _path_of, _normalise, lower_escape = path_of, normalise_path, has_lower_escape
 
         def check(url: str) -> bool:
-            if url.isascii() and ("%" not in url or lower_escape(url) is None):
+            if url.isascii() and not lower_escape(url):
                 m = match(url)
                 if m is not None:
                     verdict = verdicts[m.lastindex]  # type: ignore[index]

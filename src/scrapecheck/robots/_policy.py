@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-from functools import lru_cache
 
 from . import _syntax as syn
 from ._match import EMPTY, Rule, RuleSet
@@ -98,13 +96,12 @@ class _GroupBuilder:
         self.has_rules = False
 
 
-_BLANK = re.compile("[ \t]")
 _ALLOW, _DISALLOW, _UA, _SITEMAP, _OTHER = 0, 1, 2, 3, 4
 #: Exact keys as usually written, so most lines need no prefix tests (the prefix tests stay the rule).
 _KEY_KINDS = {"user-agent": _UA, "allow": _ALLOW, "disallow": _DISALLOW, "sitemap": _SITEMAP,
               "crawl-delay": _OTHER, "request-rate": _OTHER, "host": _OTHER, "noindex": _OTHER,
               "clean-param": _OTHER, "visit-time": _OTHER, "content-signal": _OTHER}
-_RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*([smhd]?)", re.IGNORECASE)
+_RATE: list = []  # the Request-rate pattern, compiled on first use (no ``re`` at import time)
 _UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
@@ -205,10 +202,10 @@ class RobotsPolicy:
             else:
                 # Google: a missing colon may be replaced by whitespace, if the line then has exactly
                 # two words ("disallow /x"); otherwise the line is ignored.
-                m = _BLANK.search(line)
-                if m is None:
+                space, tab = line.find(" "), line.find("\t")
+                sp = tab if space < 0 or 0 <= tab < space else space
+                if sp < 0:
                     continue
-                sp = m.start()
                 value = line[sp:].lstrip(" \t")
                 if " " in value or "\t" in value:
                     continue
@@ -443,7 +440,11 @@ class RobotsPolicy:
         """(requests, seconds) from the first valid ``Request-rate`` of the group that applies,
         e.g. "1/10s" -> (1, 10.0), "3/1m" -> (3, 60.0). None when absent or invalid."""
         for value in self._group_records(user_agent, "request-rate"):
-            m = _RATE.match(value)
+            if not _RATE:
+                import re
+
+                _RATE.append(re.compile(r"\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*([smhd]?)", re.IGNORECASE))
+            m = _RATE[0].match(value)
             if m is None:
                 continue
             requests = int(m.group(1))
@@ -453,9 +454,17 @@ class RobotsPolicy:
         return None
 
 
-@lru_cache(maxsize=32)
+_PARSED: dict[str | bytes, RobotsPolicy] = {}  # the last 32 bodies given to is_allowed (no functools import)
+
+
 def _cached_parse(text: str | bytes) -> RobotsPolicy:
-    return RobotsPolicy.parse(text)
+    policy = _PARSED.get(text)
+    if policy is None:
+        policy = RobotsPolicy.parse(text)
+        if len(_PARSED) >= 32:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[text] = policy
+    return policy
 
 
 def is_allowed(robots_txt: str | bytes, user_agent: str, url: str) -> bool:

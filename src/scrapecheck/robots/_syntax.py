@@ -9,7 +9,9 @@ References are to RFC 9309 sections and to the behaviour of google/robotstxt's `
 
 from __future__ import annotations
 
-import re
+# No ``re`` here: importing it costs about as much as the rest of the matcher (issue 9: the robots import
+# should add under 30 ms). The few patterns are plain string scans; ``re`` is imported where a regex is
+# really built (the compiled tier, Request-rate values, browser-style User-Agents).
 
 #: Google's fetcher ignores everything after the first 500 KiB (RFC 9309 §2.5 sets this as the floor).
 MAX_BYTES = 500 * 1024
@@ -29,11 +31,47 @@ ALLOW_KEYS = ("allow",)
 DISALLOW_KEYS = ("disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw")
 SITEMAP_KEYS = ("sitemap", "site-map")
 
-_HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-LOWER_HEX_ESCAPE = _LOWER_HEX_ESCAPE = re.compile(r"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
+_HEX = frozenset("0123456789ABCDEFabcdef")
+_LOWER_HEX = frozenset("abcdef")
+_TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
 _HIGH_BYTES = {i: f"%{i:02X}" for i in range(0x80, 0x100)}
-_PRODUCT = re.compile(r"[A-Za-z_-]*")
-_PATH_SEP = re.compile(r"[/?;]")
+
+
+def has_lower_escape(value: str) -> bool:
+    """Does ``value`` hold a %xx escape with a lower-case hex digit ("%2f", "%aB")?"""
+    if "%" not in value:
+        return False
+    hexdigits, lower = _HEX, _LOWER_HEX
+    for part in value.split("%")[1:]:
+        if len(part) >= 2 and part[0] in hexdigits and part[1] in hexdigits and (part[0] in lower or part[1] in lower):
+            return True
+    return False
+
+
+def upper_escapes(value: str) -> str:
+    """Upper-case the hex digits of every %xx escape (RFC 3986 §2.1); other text is unchanged."""
+    parts = value.split("%")
+    hexdigits = _HEX
+    for i in range(1, len(parts)):
+        part = parts[i]
+        if len(part) >= 2 and part[0] in hexdigits and part[1] in hexdigits:
+            parts[i] = part[:2].upper() + part[2:]
+    return "%".join(parts)
+
+
+def _lead_token(value: str) -> str:
+    """The leading run of ``[A-Za-z_-]`` in ``value``."""
+    return value[: len(value) - len(value.lstrip(_TOKEN_CHARS))]
+
+
+def _first_sep(url: str, start: int) -> int:
+    """Position of the first '/', '?' or ';' at or after ``start``, or -1."""
+    found = -1
+    for sep in "/?;":
+        at = url.find(sep, start)
+        if at >= 0 and (found < 0 or at < found):
+            found = at
+    return found
 
 
 def to_latin1(text: str | bytes | bytearray | memoryview) -> tuple[str, int]:
@@ -82,10 +120,6 @@ def human(raw: str) -> str:
     return raw.encode("latin-1").decode("utf-8", "replace")
 
 
-def _upper_escape(m: re.Match[str]) -> str:
-    return m.group(0).upper()
-
-
 def escape_pattern(value: str) -> str:
     """Percent-encode bytes >= 0x80 and upper-case existing %xx escapes (robots.cc ``MaybeEscapePattern``).
 
@@ -93,17 +127,17 @@ def escape_pattern(value: str) -> str:
     the same escape in the URL.
     """
     if value.isascii():
-        if "%" not in value or _LOWER_HEX_ESCAPE.search(value) is None:
+        if not has_lower_escape(value):
             return value
-        return _HEX_ESCAPE.sub(_upper_escape, value)
+        return upper_escapes(value)
     if "%" in value:
-        value = _HEX_ESCAPE.sub(_upper_escape, value)
+        value = upper_escapes(value)
     return value.translate(_HIGH_BYTES)
 
 
 def extract_agent(value: str) -> str:
     """Leading run of ``[A-Za-z_-]`` (robots.cc ``ExtractUserAgent``): 'Foo/1.2' -> 'Foo', 'Foo Bar' -> 'Foo'."""
-    return _PRODUCT.match(value).group(0)  # type: ignore[union-attr]  # always matches
+    return _lead_token(value)
 
 
 def is_global_agent(value: str) -> bool:
@@ -135,16 +169,15 @@ def path_of(url: str) -> str:
         start, proto_end = 0, 7
     else:
         start = 2 if url[:2] == "//" else 0
-        m = _PATH_SEP.search(url, start)
+        sep = _first_sep(url, start)
         proto = url.find("://", start)
-        if proto < 0 or (m is not None and m.start() < proto):
+        if proto < 0 or (sep >= 0 and sep < proto):
             proto_end = start  # '/', '?' or ';' before '://': it is no scheme separator
         else:
             proto_end = proto + 3
-    m = _PATH_SEP.search(url, proto_end)
-    if m is None:
+    ps = _first_sep(url, proto_end)
+    if ps < 0:
         return "/"
-    ps = m.start()
     h = url.find("#", start)
     if h >= 0:
         if h < ps:
@@ -164,9 +197,9 @@ def normalise_path(path: str) -> str:
     compared in upper case (RFC 3986 §2.1). Google's library leaves this to its caller.
     """
     if path.isascii():
-        if "%" not in path or _LOWER_HEX_ESCAPE.search(path) is None:
+        if not has_lower_escape(path):
             return path
-        return _HEX_ESCAPE.sub(_upper_escape, path)
+        return upper_escapes(path)
     try:
         raw = path.encode("utf-8").decode("latin-1")
     except UnicodeEncodeError:
@@ -174,10 +207,16 @@ def normalise_path(path: str) -> str:
     return escape_pattern(raw)
 
 
-_ITEM_SEP = re.compile(r"[;()]")
-_COMMENT = re.compile(r"\(([^()]*)\)")
-_BARE_PRODUCT = re.compile(r"([A-Za-z_-]+)(?:/[^\s;()]*)?")
-_VERSIONED_PRODUCT = re.compile(r"([A-Za-z_-]+)/[^\s;()]+")
+_UA_PATTERNS: list = []  # (item separator, comment, bare product, versioned product), compiled on first use
+
+
+def _ua_patterns() -> list:  # type: ignore[type-arg]
+    if not _UA_PATTERNS:
+        import re
+
+        _UA_PATTERNS.extend((re.compile(r"[;()]"), re.compile(r"\(([^()]*)\)"),
+                             re.compile(r"([A-Za-z_-]+)(?:/[^\s;()]*)?"), re.compile(r"([A-Za-z_-]+)/[^\s;()]+")))
+    return _UA_PATTERNS
 
 
 def product_token(user_agent: str) -> str:
@@ -204,17 +243,18 @@ def product_token(user_agent: str) -> str:
     read as a browser; pass its bare token instead.
     """
     ua = user_agent.strip(WS)
-    lead = _PRODUCT.match(ua).group(0)  # type: ignore[union-attr]  # always matches
+    lead = _lead_token(ua)
     if lead.lower() != "mozilla" or ua[len(lead) : len(lead) + 1] not in ("/", ""):
         return lead
-    items = _ITEM_SEP.split(ua)
+    item_sep, comments, bare_product, versioned_product = _ua_patterns()
+    items = item_sep.split(ua)
     for index in range(1, len(items) - 1):
         if items[index].strip(WS).lower() == "compatible":
-            found = _BARE_PRODUCT.fullmatch(items[index + 1].strip(WS))
+            found = bare_product.fullmatch(items[index + 1].strip(WS))
             if found is not None:
                 return found.group(1)
-    for comment in reversed(_COMMENT.findall(ua)):
-        found = _VERSIONED_PRODUCT.fullmatch(comment.split(";", 1)[0].strip(WS))
+    for comment in reversed(comments.findall(ua)):
+        found = versioned_product.fullmatch(comment.split(";", 1)[0].strip(WS))
         if found is not None:
             return found.group(1)
     return lead
