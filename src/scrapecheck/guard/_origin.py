@@ -353,17 +353,17 @@ class OriginRules:
             matcher: Any = None
         else:
             matcher = _rules_for(policy, user_agent)
-        refused_by_rule: dict[Any, Decision] = {}
+        refused_by_rule: dict[int, Decision] = {}
 
         def refused(url: str) -> Decision:
             rule = matcher.decide(url)[1]
-            hit = refused_by_rule.get(rule)
+            hit = refused_by_rule.get(id(rule))  # rules live as long as the policy; id() spares hashing them
             if hit is None:
                 text = rule.text if rule is not None else "Disallow: /"
                 line = rule.line if rule is not None else None
                 reason = Reason("ROB-001", f"robots.txt disallows this URL for {token}: line {line}: {text}",
                                 True, line, text, source=robots.url)
-                hit = refused_by_rule[rule] = make(reason)
+                hit = refused_by_rule[id(rule)] = make(reason)
             return hit
 
         if not scoped:
