@@ -8,7 +8,11 @@ library requires the caller to have prepared*:
 - URLs are percent-encoded before matching (RFC 9309 §2.2.2 says octets outside US-ASCII MUST be;
   the library asks its caller to do it), and escapes are compared in upper case (RFC 3986 §2.1).
 - The user agent given to us is reduced to its product token first ("Foo Bar" -> "Foo",
-  "AcmeBot/1.0" -> "AcmeBot"); the library requires the caller to pass a bare token.
+  "AcmeBot/1.0" -> "AcmeBot", "Mozilla/5.0 (compatible; AcmeBot/1.0)" -> "AcmeBot"; see
+  ``product_token``); the library requires the caller to pass a bare, non-empty token, so an empty
+  token names no group here.
+
+And one addition RFC 9309 requires of every parser: "/robots.txt" itself is always allowed (§2.2.2).
 """
 
 from __future__ import annotations

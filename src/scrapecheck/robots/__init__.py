@@ -1,7 +1,10 @@
 """robots.txt matching exactly as Google's open-source parser does it (RFC 9309).
 
 Public names: :func:`is_allowed`, :class:`RobotsPolicy` (parse once, match many), :class:`Rule`,
-:class:`Group`, :class:`Verdict` and :func:`product_token`.
+:class:`Group`, :class:`Verdict` and :func:`product_token` (how a User-Agent header picks a group).
+
+This package imports nothing else from scrapecheck, nor pydantic, ``re`` or ``typing``: a crawler that
+wants only the matcher pays about 10 ms to import it.
 """
 
 from ._match import Rule
