@@ -48,7 +48,10 @@ def test_every_page_is_in_the_navigation() -> None:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506
     nav = _nav_pages(config["nav"])
     pages = sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md"))
-    assert sorted(nav) == pages, "add the page to nav in mkdocs.yml (or remove it from nav)"
+    missing = sorted(set(pages) - set(nav))
+    assert not missing, (f"docs/{missing[0]} is not in the site: add a line such as '      - Title: {missing[0]}' "
+                         "under a section of nav in mkdocs.yml")
+    assert sorted(nav) == pages, f"nav in mkdocs.yml names pages that do not exist: {sorted(set(nav) - set(pages))}"
 
 
 def test_site_builds_strict(tmp_path: Path) -> None:
