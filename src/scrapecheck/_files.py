@@ -68,6 +68,19 @@ def read_capped(path: Union[str, Path], cap: int, refuse: Callable[[str], Except
     return data
 
 
+def hidden_part(*paths: Union[str, Path]) -> str | None:
+    """The first hidden name (``.git``, ``.env``) among the parts of ``paths``, or None.
+
+    Snapshot files must not be hidden files or lie under hidden folders: those hold credentials and
+    configuration (``.git/config``, ``.env``, ``.netrc``), and a snapshot is embedded in reports.
+    """
+    for path in paths:
+        for part in Path(path).parts:
+            if part.startswith(".") and part not in (".", ".."):
+                return part
+    return None
+
+
 def read_text(path: Path, error: type[InputError], cap: int = MAX_FILE_BYTES) -> str:
     """The file as text (UTF-8, an initial BOM dropped), read with :func:`read_capped`."""
     raw = read_capped(path, cap, lambda message: error(str(path), "", message))

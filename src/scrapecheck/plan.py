@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from ._files import first_problem, load_document, problems
+from ._files import first_problem, hidden_part, load_document, problems
 from ._model import Frozen
 from ._url import origin as url_origin
 from ._url import parse_origin, path_and_query
@@ -148,6 +148,10 @@ def read_snapshot(base: Path, name: str) -> bytes:
         raise ValueError(f"cannot resolve robots_txt_file {name!r}: {exc}") from None
     if root != resolved and root not in resolved.parents:
         raise ValueError(f"robots_txt_file {name!r} is outside the plan's folder")
+    hidden = hidden_part(relative, resolved.relative_to(root))
+    if hidden:
+        raise ValueError(f"robots_txt_file {name!r} is or lies under the hidden {hidden!r}; snapshots are embedded in "
+                         "reports, so hidden files and folders (credentials, .git) are refused")
     try:
         if not resolved.is_file():
             raise ValueError(f"robots_txt_file {name!r} is not a regular file" if resolved.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -97,17 +98,25 @@ def plan_paths(arguments: Sequence[str]) -> tuple[list[Path], bool]:
     unique: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        key = path.resolve()  # ./x.toml, x.toml and /abs/x.toml are one plan
+        key = _resolved(path)  # ./x.toml, x.toml and /abs/x.toml are one plan
         if key not in seen:
             seen.add(key)
             unique.append(path)
     return unique, several
 
 
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when it cannot be resolved (a symlink loop is reported on reading)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
 def _relative(path: Path) -> str:
     """The path as the report and SARIF name it: relative to the current directory when inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else str(path)
+        return _resolved(path).relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else str(path)
     except ValueError:
         return str(path)
 
@@ -123,9 +132,9 @@ def repository_root(start: Path) -> Path:
 
 def _root_relative(path: Path, root: Path) -> str:
     """The plan file relative to ``root`` in POSIX form; an absolute path when it lies outside ``root``."""
-    resolved = path.resolve()
+    resolved = _resolved(path)
     try:
-        return resolved.relative_to(root.resolve()).as_posix()
+        return resolved.relative_to(_resolved(root)).as_posix()
     except ValueError:
         return str(resolved)
 
