@@ -274,7 +274,7 @@ def test_markdown_escapes_table_cells(report) -> None:
     odd = report.model_copy(update={"findings": [report.findings[0].model_copy(
         update={"message": "a | b\nc <script>"})]})
     row = next(line for line in markdown.render(odd).splitlines() if line.startswith("| 🔴 critical | ACC-001"))
-    assert "a \\| b c &lt;script>" in row
+    assert "a \\| b c &lt;script&gt;" in row
 
 
 def test_markdown_several_plans_table(capsys, monkeypatch) -> None:

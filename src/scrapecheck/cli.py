@@ -49,6 +49,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     return int(module.run(args))
 
 
+def _visible(error: Exception) -> str:
+    """An error message on one line, control and bidi characters (from files, sites, arguments) as escapes."""
+    from .formats._escape import visible
+
+    return visible(error)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     try:
@@ -56,10 +63,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = parser.parse_args(argv)
         return int(_dispatch(args))
     except UsageError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(f"{_visible(exc)}\n")
         return Exit.USAGE
     except ScrapecheckError as exc:
-        sys.stderr.write(f"scrapecheck: error: {exc}\n")
+        sys.stderr.write(f"scrapecheck: error: {_visible(exc)}\n")
         return Exit.USAGE
     except KeyboardInterrupt:
         sys.stderr.write("scrapecheck: interrupted\n")

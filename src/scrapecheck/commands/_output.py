@@ -90,6 +90,18 @@ def refuse_clobbering(outputs: Sequence[str], inputs: Mapping[str, str], plan_di
                                            "the report as a plan; write it outside that directory")
 
 
+def visible(text: object) -> str:
+    """Human-facing text with control and bidi characters shown as escapes (newlines kept)."""
+    from ..formats._escape import visible as _visible
+
+    return _visible(text, keep_newlines=True)
+
+
+def note(text: str) -> None:
+    """A diagnostic line (or lines) on stderr, made safe for the terminal."""
+    sys.stderr.write(visible(text))
+
+
 def use_colour() -> bool:
     """ANSI colour on stdout: a terminal, ``NO_COLOR`` unset, ``TERM`` not ``dumb``."""
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"

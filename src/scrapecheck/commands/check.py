@@ -12,7 +12,7 @@ from typing import Any, Optional, Sequence
 from ..cli import Exit
 from ..errors import ScrapecheckError, UsageError
 from ._options import add_private_option
-from ._output import output_jobs, refuse_clobbering, use_colour, write_output
+from ._output import note, output_jobs, refuse_clobbering, use_colour, write_output
 
 NAME = "check"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -237,7 +237,7 @@ def _baseline(reports: list[Any], given: Optional[str], write: Optional[str], po
         recorded = baselines.record(reports)
         write_atomic(write, baselines.dumps(recorded))
         if not quiet:
-            sys.stderr.write(f"scrapecheck: wrote {len(recorded.findings)} finding(s) to baseline {write}\n")
+            note(f"scrapecheck: wrote {len(recorded.findings)} finding(s) to baseline {write}\n")
         return baselines.apply_to_all(reports, recorded), True
     if not given:
         return reports, False
@@ -246,7 +246,7 @@ def _baseline(reports: list[Any], given: Optional[str], write: Optional[str], po
     unmatched = len(loaded.findings) - sum(1 for report in applied for finding in report.findings
                                            if finding.baseline)
     if unmatched and not quiet:
-        sys.stderr.write(f"scrapecheck: note: {given}: {unmatched} baseline entr{'y' if unmatched == 1 else 'ies'} "
+        note(f"scrapecheck: note: {given}: {unmatched} baseline entr{'y' if unmatched == 1 else 'ies'} "
                          "matched no finding in this run (fixed, or the plan moved); --write-baseline refreshes it\n")
     return applied, True
 
@@ -262,7 +262,7 @@ def _note_unused_waivers(waivers: Sequence[Any], reports: Sequence[Any], source:
     for index, waiver in enumerate(waivers):
         if not any(waiver.covers(finding) for report in reports for finding in report.findings):
             where = f" for {waiver.target}" if waiver.target else ""
-            sys.stderr.write(f"scrapecheck: note: {source}: waivers[{index}] ({waiver.rule}{where}) matched no "
+            note(f"scrapecheck: note: {source}: waivers[{index}] ({waiver.rule}{where}) matched no "
                              "finding in this run\n")
 
 
@@ -279,5 +279,5 @@ def _note_expired_waivers(reports: Sequence[Any], source: str) -> None:
                 continue
             seen.add(key)
             where = f" for {finding.target}" if finding.target else ""
-            sys.stderr.write(f"scrapecheck: note: {source}: waiver for {finding.rule_id}{where} expired on "
+            note(f"scrapecheck: note: {source}: waiver for {finding.rule_id}{where} expired on "
                              f"{waiver.get('expires')} and no longer applies\n")

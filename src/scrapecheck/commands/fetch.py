@@ -14,7 +14,7 @@ from typing import Any
 
 from ..cli import Exit
 from ._options import add_fetch_options, fetch_config
-from ._output import refuse_clobbering
+from ._output import note, refuse_clobbering
 
 NAME = "fetch"
 _EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, timeouts, DNS or connection "
@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
     signals = collect(plan, config=config)
     if args.output:
         save_signals(signals, args.output)
-        sys.stderr.write(f"wrote {args.output}\n")
+        note(f"wrote {args.output}\n")
     else:
         sys.stdout.write(dump_signals(signals))
-    sys.stderr.write(_summary(signals))
+    note(_summary(signals))
     return Exit.OK

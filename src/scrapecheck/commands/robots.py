@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any, Optional
 
 from ..cli import Exit
 from ._options import add_fetch_options, fetch_config
+from ._output import note, visible
 
 NAME = "robots"
 
@@ -120,7 +120,7 @@ def _fetch(args: argparse.Namespace, agent: str) -> Any:
     robots = target.robots
     assert robots is not None  # fetch_robots always sets it
     for problem in target.problems:
-        sys.stderr.write(f"{robots.url}: {problem}\n")
+        note(f"{robots.url}: {problem}\n")
     return robots
 
 
@@ -184,14 +184,14 @@ def run(args: argparse.Namespace) -> int:
         return Exit.OK
     token = product_token(agent)
     if not token or not agent.startswith(token):  # say which token a browser-style User-Agent was matched as
-        print(_token_line(token, group))
+        print(visible(_token_line(token, group)))
     width = max(len(str(r["path"])) for r in results)
     for r in results:
         if r["reason"] is not None and r["line"] is None:
             why = f"({r['reason']})"
         else:
             why = "(no matching rule)" if r["line"] is None else f"line {r['line']}: {r['rule']}"
-        print(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}")
+        print(visible(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}"))
     return Exit.OK
 
 

@@ -1,14 +1,23 @@
 """Markdown for pull-request comments and ``$GITHUB_STEP_SUMMARY``: counts, a findings table, then details.
 
 GitHub-flavoured: tables, ``<details>`` blocks per finding (collapsed, so a long report stays readable),
-citations as links. Table cells escape ``|`` and newlines. Deterministic: no clock, no environment.
+citations as links. Deterministic: no clock, no environment.
+
+Text from plans, sites, signals and waivers is untrusted: :func:`_inline` makes control and bidi characters
+visible, HTML-escapes it, backslash-escapes every Markdown punctuation character and puts anything that GitHub
+would autolink (``https://…``, ``www.…``) in a code span, so nothing renders as a link, an image or HTML and
+no ``</details>`` can close a block. :func:`_code` picks a fence longer than any backtick run inside.
+Only citation links from the policy pack are live, and their addresses must be http(s).
 """
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Optional, Sequence
 
 from ..report import Finding, Report, Severity
+from ._escape import visible
 from .interface import DEFAULT_CONTEXT, RenderContext
 from .text import summary_line
 
@@ -16,18 +25,47 @@ _ICONS = {Severity.CRITICAL: "🔴", Severity.HIGH: "🟠", Severity.MEDIUM: "�
           Severity.INFO: "⚪"}
 
 
-def _cell(text: object) -> str:
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+_PUNCTUATION = re.compile(r"([\\`*_\[\]!|~])")
+"""What can start inline Markdown mid-line (emphasis, code, links, images, table cells, strikethrough); our
+untrusted text never starts a line, so line-start syntax (#, -, +, 1.) cannot trigger."""
+_AUTOLINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s]*")
+
+
+def _escape_text(text: str) -> str:
+    return _PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _inline(text: object) -> str:
-    return " ".join(str(text).split()).replace("<", "&lt;")
+    """Untrusted text for Markdown (and inside table cells): renders as exactly these characters."""
+    value = visible(" ".join(str(text).split()))
+    parts: list[str] = []
+    last = 0
+    for match in _AUTOLINK.finditer(value):
+        url = match.group().rstrip(".,;:!?'\")")  # "(see https://x/)," keeps its punctuation outside
+        if match.start() < last or not url:
+            continue
+        parts.append(_escape_text(value[last:match.start()]))
+        parts.append(_code(url))
+        last = match.start() + len(url)
+    parts.append(_escape_text(value[last:]))
+    return "".join(parts)
 
 
 def _code(text: object) -> str:
-    value = " ".join(str(text).split())
-    fence = "``" if "`" in value else "`"
-    return f"{fence}{value}{fence}" if fence == "`" else f"{fence} {value} {fence}"
+    """A code span that cannot be broken: the fence is longer than any run of backticks inside."""
+    value = visible(" ".join(str(text).split()))
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") or not value.strip() else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _link(title: str, url: str) -> str:
+    """A citation from the policy pack: a live link only for an http(s) address, else plain text."""
+    if not re.match(r"(?i)^https?://[^\s<>]+$", url):
+        return f"{_inline(title)} ({_code(url)})"
+    safe = url.replace("(", "%28").replace(")", "%29").replace("`", "%60")
+    return f"[{_inline(title)}]({safe})"
 
 
 def _evidence_value(value: object) -> str:
@@ -66,7 +104,8 @@ def _counts_table(reports: Sequence[Report]) -> list[str]:
         counts = report.counts
         highest = report.max_severity.value if report.max_severity else "none"
         waived = sum(1 for f in report.findings if f.suppressed)
-        rows.append(f"| {_cell(report.plan.get('name'))} (`{_cell(report.plan.get('source') or '')}`) | "
+        source = _code(report.plan.get("source") or "").replace("|", "\\|")  # GFM: a pipe ends a cell, even in code
+        rows.append(f"| {_inline(report.plan.get('name'))} ({source}) | "
                     + " | ".join(str(counts[s.value]) for s in severities) + f" | {waived} | {highest} |")
     return rows
 
@@ -75,23 +114,23 @@ def _findings_table(report: Report) -> list[str]:
     rows = ["| severity | rule | target | finding | status |", "|---|---|---|---|---|"]
     for finding in report.findings:
         rows.append(f"| {_ICONS[finding.severity]} {finding.severity.value} | {finding.rule_id} | "
-                    f"{_cell(finding.target or 'whole plan')} | {_cell(finding.message)} | {_status(finding)} |")
+                    f"{_inline(finding.target or 'whole plan')} | {_inline(finding.message)} | {_status(finding)} |")
     return rows
 
 
 def _details(finding: Finding) -> list[str]:
     status = _status(finding)
-    label = f"{finding.rule_id} · {finding.severity.value} · {_inline(finding.title)}"
+    label = html.escape(f"{finding.rule_id} · {finding.severity.value} · {visible(finding.title)}")
     if status:
-        label += f" ({status})"
+        label += f" ({html.escape(status)})"
     lines = ["<details>", f"<summary>{label}</summary>", "",
              f"**{_inline(finding.message)}**", ""]
     if finding.target:
-        lines += [f"Target: <{finding.target}>", ""]
+        lines += [f"Target: {_code(finding.target)}", ""]
     if finding.evidence:
         lines.append("Evidence:")
         lines.append("")
-        lines += [f"- `{key}`: {_code(_evidence_value(value))}" for key, value in finding.evidence.items()]
+        lines += [f"- {_code(key)}: {_code(_evidence_value(value))}" for key, value in finding.evidence.items()]
         lines.append("")
     if finding.waiver:
         waiver = finding.waiver
@@ -102,11 +141,11 @@ def _details(finding: Finding) -> list[str]:
             lines += [f"Waived until {waiver['expires']}: {_inline(waiver['reason'])}", ""]
     weight = f" (strongest: {finding.weight.value})" if finding.weight else ""
     lines += [f"**Fix:** {_inline(finding.remediation)}", "", f"Sources{weight}:", ""]
-    lines += [f"- [{_inline(s.title)}]({s.url}) ({s.weight.value}, {s.date}"
+    lines += [f"- {_link(s.title, s.url)} ({s.weight.value}, {_inline(s.date)}"
               f"{', ' + _inline(s.status) if s.status else ''})" for s in finding.sources]
     if finding.limits:
         lines += ["", "Limits (the strongest argument against this finding):", ""]
-        lines += [f"- [{_inline(s.title)}]({s.url}) ({s.weight.value}, {s.date}"
+        lines += [f"- {_link(s.title, s.url)} ({s.weight.value}, {_inline(s.date)}"
                   f"{', ' + _inline(s.status) if s.status else ''})" for s in finding.limits]
     lines += ["", "</details>", ""]
     return lines
@@ -115,7 +154,7 @@ def _details(finding: Finding) -> list[str]:
 def _report_section(report: Report, heading: str) -> list[str]:
     plan = report.plan
     lines = [f"{heading} {_inline(plan.get('name'))}", "",
-             f"Plan `{plan.get('source') or 'plan'}` · purpose **{plan.get('purpose')}** · agent "
+             f"Plan {_code(plan.get('source') or 'plan')} · purpose **{_inline(plan.get('purpose'))}** · agent "
              f"{_code(plan.get('user_agent'))}", ""]
     if report.findings:
         lines += _findings_table(report) + [""]
@@ -125,7 +164,7 @@ def _report_section(report: Report, heading: str) -> list[str]:
     if report.not_checked:
         lines += [f"**Not checked:** {len(report.not_checked)} rule/target pair(s) lacked signals "
                   "(run without `--offline` or pass `--signals`):", ""]
-        lines += [f"- {item.rule_id} for {item.target or 'the plan'}: missing {', '.join(item.missing)}"
+        lines += [f"- {item.rule_id} for {_inline(item.target or 'the plan')}: missing {_inline(', '.join(item.missing))}"
                   for item in report.not_checked]
         lines.append("")
     return lines
