@@ -114,7 +114,11 @@ def evaluate(
                 config = dataclasses.replace(config, allow_private_networks=True)
             fetched = collect(plan, origins=missing, config=config)
             given = given.merged_over(fetched) if given is not None else fetched
-    return evaluate_plan(plan, policy, signals=given, waivers=_waivers(waivers),
+    from .waivers import check_waivers  # unknown rule ids are refused here exactly as the CLI refuses them
+
+    source = str(waivers) if isinstance(waivers, (str, Path)) else "<waivers>"
+    checked = check_waivers(_waivers(waivers), policy, source)
+    return evaluate_plan(plan, policy, signals=given, waivers=checked,
                          today=today or datetime.now(timezone.utc).date())
 
 

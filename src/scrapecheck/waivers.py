@@ -16,11 +16,11 @@ approved_by = "legal@acme.example"        # optional
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from ._files import field_path, load_document, problem_message
 from ._model import Frozen
@@ -35,11 +35,26 @@ if TYPE_CHECKING:  # pragma: no cover
 class Waiver(Frozen):
     """Accept ``rule`` (for ``target``, or everywhere) until ``expires``, for a stated ``reason``."""
 
+    model_config = ConfigDict(strict=True)  # no coercion: 1 is not a rule id, true is not a reason
+
     rule: str = Field(min_length=1)
     target: Optional[str] = None
     reason: str = Field(min_length=1, description="Why the risk is accepted; required.")
     expires: date
     approved_by: Optional[str] = None
+
+    @field_validator("expires", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> date:
+        """A TOML date or a "YYYY-MM-DD" string; not a number (read as seconds), a datetime or a boolean."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueError(f"not a date: {value!r} (write expires = YYYY-MM-DD)")
 
     @field_validator("rule")
     @classmethod
@@ -68,6 +83,7 @@ class Waiver(Frozen):
 
 
 _RULE_ID = re.compile(r"^[A-Z]{3}-\d{3}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class WaiversFile(Frozen):
