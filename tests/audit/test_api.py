@@ -126,3 +126,14 @@ def test_low_confidence_notices_do_not_refuse() -> None:
     rows = list(scrapecheck.audit(["https://n.example/a"], agents=["AcmeBot"], purpose="ai-training",
                                   signals=signals))
     assert rows[0].agents[0].verdict == "allowed" and rows[0].agents[0].robots_rule == "Allow: /"
+
+
+def test_docs_list_every_column() -> None:
+    from pathlib import Path
+
+    from scrapecheck.audit.columns import render_markdown
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "audit.md").read_text(encoding="utf-8")
+    start = page.index("<!-- columns:")
+    section = page[page.index("\n", start) + 1: page.index("<!-- end of columns -->")]
+    assert section == render_markdown(), "docs/audit.md is stale: paste render_markdown() between the markers"

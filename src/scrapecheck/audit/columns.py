@@ -151,5 +151,19 @@ def summary_columns(agents: Sequence[Agent]) -> list[Column]:
     return _expand(SUMMARY_HEAD, AGENT_SUMMARY, agents)
 
 
+def render_markdown() -> str:
+    """The column tables of ``docs/audit.md`` (a test keeps the page in step with this module)."""
+    sections = [("Rows (`OUT`)", ROW_HEAD, AGENT_ROW), ("Origins (`OUT.origins.EXT`)", ORIGIN_HEAD, AGENT_ORIGIN),
+                ("Registered domains (`OUT.domains.EXT`)", DOMAIN_HEAD, AGENT_DOMAIN),
+                ("Headline (`OUT.summary.EXT`, one row)", SUMMARY_HEAD, AGENT_SUMMARY)]
+    out: list[str] = []
+    for title, head, per_agent in sections:
+        out += [f"### {title}", "", "| column | type | meaning |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in head]
+        out += [f"| `<agent>_{c.name}` | {c.type} | {c.doc} |" for c in per_agent]
+        out.append("")
+    return "\n".join(out)
+
+
 __all__ = ["AGENT_ROW", "Agent", "Column", "ROBOTS_OUTCOMES", "VERDICTS", "agents_from", "domain_columns",
-           "origin_columns", "row_columns", "summary_columns"]
+           "origin_columns", "render_markdown", "row_columns", "summary_columns"]

@@ -53,16 +53,38 @@ class _Compiled(NamedTuple):
     has_rules: bool
 
 
+_UNCOMPILED_DECIDE = 3e-6
+"""Rough seconds one uncompiled ``decide`` costs: used to tell when compiling a rule set pays for itself."""
+
+
 def _decider(policy: RobotsPolicy, token: str) -> Callable[[str], tuple[bool, Any]]:
-    """``url -> (allowed, deciding rule or None)`` for one agent, compiled once."""
-    try:  # the matcher's compiled rule set, skipping explain()'s group lookup on every URL
-        return policy._resolve(policy._group_indexes(token))[1].decide  # type: ignore[no-any-return]  # noqa: SLF001
+    """``url -> (allowed, deciding rule or None)`` for one agent.
+
+    The matcher's ``decide`` never compiles its rule set on its own (an ``explain`` is usually a one-off); an
+    audit asks the same rule set about many URLs, so once it has been asked about as many URLs as compiling
+    would cost, it is compiled (the matcher's own budget, in the same units), then used directly.
+    """
+    try:
+        ruleset = policy._resolve(policy._group_indexes(token))[1]  # noqa: SLF001 - the compiled rule set
+        budget = ruleset._budget  # noqa: SLF001
+        compile_now = ruleset._compile  # noqa: SLF001
     except AttributeError:  # pragma: no cover - the matcher changed its internals: stay correct, a bit slower
-        def decide(url: str) -> tuple[bool, Any]:
+        def explained(url: str) -> tuple[bool, Any]:
             verdict = policy.explain(token, url)
             return verdict.allowed, verdict.rule
 
-        return decide
+        return explained
+    if budget is None:  # compiled already, or never worth it
+        return ruleset.decide  # type: ignore[no-any-return]
+    left = [max(1, int(budget / _UNCOMPILED_DECIDE))]
+
+    def decide(url: str) -> tuple[bool, Any]:
+        left[0] -= 1
+        if left[0] == 0:
+            compile_now()
+        return ruleset.decide(url)  # type: ignore[no-any-return]
+
+    return decide
 
 
 class BodyCache:
