@@ -137,3 +137,14 @@ def test_docs_list_every_column() -> None:
     start = page.index("<!-- columns:")
     section = page[page.index("\n", start) + 1: page.index("<!-- end of columns -->")]
     assert section == render_markdown(), "docs/audit.md is stale: paste render_markdown() between the markers"
+
+
+def test_the_audit_uses_the_matchers_rule_set_not_the_slow_fallback() -> None:
+    """The seam reaches into the matcher's compiled rule set; if that changes, this fails (not a slow audit)."""
+    from scrapecheck.audit.decide import _decider
+    from scrapecheck.robots import RobotsPolicy
+
+    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /a\n")
+    decide = _decider(policy, "AcmeBot")
+    assert decide.__name__ != "explained"
+    assert decide("https://x.example/a/b")[0] is False and decide("https://x.example/b")[0] is True
