@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -240,26 +241,29 @@ def _installs(command: str) -> bool:
     return "pip install" in command
 
 
-def test_github_actions_job_runs_as_written(tmp_path: Path) -> None:
-    workflow = yaml.safe_load((ROOT / "examples" / "ci" / "github-actions.yml").read_text())
-    (job,) = workflow["jobs"].values()
+def _workflow() -> dict:
+    return yaml.safe_load((ROOT / "examples" / "ci" / "github-actions.yml").read_text())
+
+
+def test_github_actions_job_runs_as_written(tmp_path: Path, update_golden: bool) -> None:
+    workflow = _workflow()
+    job = workflow["jobs"]["crawl-plan-preflight"]
     env = _ci_project(tmp_path)
     env.update({key: str(value) for key, value in job.get("env", {}).items()})
     env["GITHUB_STEP_SUMMARY"] = str(tmp_path / "step-summary.md")
-    steps = job["steps"]
-    uses = [step["uses"] for step in steps if "uses" in step]
-    assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
-    upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif"))
-    codes = {}
-    for step in steps:
+    codes, outputs = {}, {}
+    for step in job["steps"]:
         if "run" not in step or _installs(step["run"]):
             continue
         done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=120)
         assert "Traceback" not in done.stderr
         codes[step["name"]] = done.returncode
-    assert codes == {"Check plans (SARIF for code scanning)": 0, "Job summary (Markdown)": 0,
-                     "Gate on severity": 1}
+        outputs[step["name"]] = done.stdout
+    assert codes == {"Check plans": 1, "Job summary (Markdown)": 0}
+    annotations = outputs["Check plans"].splitlines()
+    assert annotations[0].startswith("::error file=crawl.toml,line=")
+    upload = workflow["jobs"]["upload-sarif"]["steps"][-1]
     sarif_log = json.loads((tmp_path / upload["with"]["sarif_file"]).read_text())
     import jsonschema
 
@@ -268,6 +272,39 @@ def test_github_actions_job_runs_as_written(tmp_path: Path) -> None:
     assert sarif_log["runs"][0]["artifacts"][0]["location"]["uri"] == "crawl.toml"
     summary = (tmp_path / "step-summary.md").read_text()
     assert summary.startswith("## scrapecheck") and "ACC-001" in summary
+    # docs/ci.md quotes the summary line this job prints (the last annotation)
+    printed = annotations[-1].split("::", 2)[2]
+    docs_path = ROOT / "docs" / "ci.md"
+    docs = docs_path.read_text(encoding="utf-8")
+    quoted = re.search(r"<!-- summary line -->\n```text\n(.*)\n```", docs)
+    assert quoted, "docs/ci.md lost its quoted summary line"
+    if update_golden and quoted.group(1) != printed:
+        docs_path.write_text(docs.replace(quoted.group(1), printed), encoding="utf-8")
+    else:
+        assert quoted.group(1) == printed, "docs/ci.md quotes a stale summary line: pytest --update-golden"
+
+
+def test_github_actions_example_is_safe_for_pull_requests_from_forks() -> None:
+    """Issue 14: offline by default, no secrets, least permissions, pull_request and not pull_request_target."""
+    text = (ROOT / "examples" / "ci" / "github-actions.yml").read_text()
+    workflow = _workflow()
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as True
+    assert "pull_request" in triggers and "pull_request_target" not in triggers
+    assert "pull_request_target" not in text.split("never `pull_request_target`")[1]
+    assert "secrets." not in text and "${{" not in "".join(
+        step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"])
+    assert workflow["permissions"] == {}
+    for name, job in workflow["jobs"].items():
+        writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+        if writes:  # only the upload job writes, and never for a fork's pull request
+            assert name == "upload-sarif" and writes == {"security-events"}
+            assert "head.repo.full_name == github.repository" in job["if"]
+    checks = [step["run"] for job in workflow["jobs"].values() for step in job["steps"]
+              if "scrapecheck check" in step.get("run", "")]
+    assert checks and all("--offline" in run for run in checks)
+    checkout = next(step for step in workflow["jobs"]["crawl-plan-preflight"]["steps"]
+                    if step.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
 
 
 def test_gitlab_job_runs_as_written(tmp_path: Path) -> None:
@@ -282,16 +319,18 @@ def test_gitlab_job_runs_as_written(tmp_path: Path) -> None:
         done = subprocess.run(["bash", "-e", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True,
                               timeout=120)
         codes.append(done.returncode)
-    assert codes == [0, 0, 0, 1]
-    for path in job["artifacts"]["paths"]:
+    assert codes == [1]  # one evaluation; the gate fails on the example's findings
+    for path in [*job["artifacts"]["paths"], job["artifacts"]["reports"]["codequality"]]:
         assert (tmp_path / path).stat().st_size > 0
+    assert all("--offline" in line for line in job["script"] if "scrapecheck check" in line)
 
 
 def test_pre_commit_hook(capsys, tmp_path: Path) -> None:
     import re
 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "scrapecheck" and hook["entry"] == "scrapecheck check" and hook["language"] == "python"
+    assert hook["id"] == "scrapecheck" and hook["entry"] == "scrapecheck check --offline"
+    assert hook["language"] == "python" and hook["types_or"] == ["toml", "json"] and "types" not in hook
     pattern = re.compile(hook["files"])
     for name in ("crawl.toml", "crawl.json", "plans/crawl.toml", "plans/shop.crawl.toml", "a/b.crawl.json"):
         assert pattern.search(name), name

@@ -28,12 +28,37 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def version_line() -> str:
+    """``scrapecheck 0.1.0 (policy pack of 2026-11-30: 92 rules, 71 sources)``: the pack's date is the latest
+    date its sources were re-checked, so a reader knows how current the legal basis is."""
+    from .api import default_policy
+
+    policy = default_policy()
+    dates = [source.checked for source in policy.sources.values() if source.checked is not None]
+    dated = f"policy pack of {max(dates).isoformat()}" if dates else "policy pack (undated)"
+    return f"scrapecheck {__version__} ({dated}: {len(policy.rules)} rules, {len(policy.sources)} sources)"
+
+
+class _Version(argparse.Action):
+    """``--version``: computed only when asked, so building the parser does not load the policy pack."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object,
+                 option_string: Optional[str] = None) -> None:
+        sys.stdout.write(version_line() + "\n")
+        raise _Done()
+
+
+class _Done(Exception):
+    """Raised after ``--version`` printed: nothing left to run."""
+
+
 def _parser() -> argparse.ArgumentParser:
     from .commands import COMMANDS
 
     parser = _Parser(prog="scrapecheck", description=(
         "Check a crawl plan against site policies and the law; findings come with evidence and sources."))
-    parser.add_argument("--version", action="version", version=f"scrapecheck {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the version and the date of the bundled policy pack, then exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in COMMANDS.values():
         module.add_parser(subparsers)
@@ -60,7 +85,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
     try:
         parser = _parser()
-        args = parser.parse_args(argv)
+        try:
+            args = parser.parse_args(argv)
+        except _Done:
+            return Exit.OK
         return int(_dispatch(args))
     except UsageError as exc:
         sys.stderr.write(f"{_visible(exc)}\n")

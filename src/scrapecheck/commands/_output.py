@@ -103,5 +103,15 @@ def note(text: str) -> None:
 
 
 def use_colour() -> bool:
-    """ANSI colour on stdout: a terminal, ``NO_COLOR`` unset, ``TERM`` not ``dumb``."""
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    """ANSI colour on stdout, by no-color.org and force-color.org.
+
+    A non-empty ``NO_COLOR`` turns it off (an empty one does not); a non-empty ``FORCE_COLOR`` other than ``0``
+    or ``false`` turns it on even off a terminal; ``NO_COLOR`` wins. Otherwise: a terminal whose ``TERM`` is
+    not ``dumb``.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and force.strip().lower() not in ("0", "false"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
