@@ -244,3 +244,14 @@ def test_failed_run_leaves_no_partial_output(tmp_path: Path, signals_file: Path)
     if code == 2:
         assert out.read_text(encoding="utf-8") == "previous\n"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path: Path, signals_file: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = write_inputs(tmp_path)
+    common = [str(inputs["text"]), "--agent", "A", "--purpose", "other", "--signals", str(signals_file), "-q",
+              "-o", str(tmp_path / "o.csv")]
+    assert audit(*common) == 0
+    assert capsys.readouterr().err == ""  # stderr is not a terminal here: quiet
+    assert audit(*common, "--progress") == 0
+    assert "URLs" in capsys.readouterr().err
