@@ -177,5 +177,22 @@ def evaluate_plan(
         plan=_plan_summary(plan),
         findings=findings,
         not_checked=sorted(not_checked, key=lambda item: (item.rule_id, item.target or "")),
-        signals=merged.model_dump(mode="json"),
+        signals=_report_signals(merged),
     )
+
+
+def _report_signals(signals: Signals) -> dict[str, Any]:
+    """The signals as a report embeds them.
+
+    A robots.txt read from a snapshot file in the plan's folder is identified by its name, size and SHA-256 but
+    not copied into the report: the file is the operator's own, a report travels further than the plan (CI
+    artefacts, pull-request comments), and findings quote the lines they rest on. Fetched bodies stay: they are
+    the evidence of what the site served.
+    """
+    data = signals.model_dump(mode="json")
+    for target in data.get("targets", {}).values():
+        robots = target.get("robots") if isinstance(target, dict) else None
+        if isinstance(robots, dict) and robots.get("origin") == "snapshot" and robots.get("file"):
+            robots.pop("body", None)
+            robots.pop("body_base64", None)
+    return data
