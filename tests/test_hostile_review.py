@@ -1,0 +1,26 @@
+"""Hostile inputs found in the review of main: each one exits 2 with one line on stderr, or gives a finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_PLAN, write
+
+from scrapecheck.cli import Exit, main
+
+
+def one_line_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == Exit.USAGE, captured.err
+    assert "Traceback" not in captured.err
+    assert len(captured.err.strip().splitlines()) == 1, captured.err
+    return captured.err
+
+
+def test_check_a_plan_symlink_loop_exits_2(capsys, tmp_path: Path) -> None:
+    (tmp_path / "a.toml").symlink_to(tmp_path / "b.toml")
+    (tmp_path / "b.toml").symlink_to(tmp_path / "a.toml")
+    err = one_line_usage_error(capsys, ["check", str(tmp_path / "a.toml"), "--offline"])
+    assert "a.toml" in err
