@@ -24,3 +24,19 @@ def test_check_a_plan_symlink_loop_exits_2(capsys, tmp_path: Path) -> None:
     (tmp_path / "b.toml").symlink_to(tmp_path / "a.toml")
     err = one_line_usage_error(capsys, ["check", str(tmp_path / "a.toml"), "--offline"])
     assert "a.toml" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["fetch", "PLAN", "--timeout", "1e308"],
+    ["fetch", "PLAN", "--timeout", "1e10"],
+    ["robots", "https://example.invalid/", "--agent", "A", "--timeout", "1e308"],
+    ["audit", "URLS", "--agent", "A", "--purpose", "other", "--fetch", "--timeout", "1e308"],
+    ["sources", "--stale", "99999999999999999999"],
+    ["sources", "--stale", "1000000"],
+])
+def test_huge_numbers_exit_2(capsys, tmp_path: Path, argv: list[str]) -> None:
+    plan = write(tmp_path / "plan.toml", MINIMAL_PLAN)
+    urls = write(tmp_path / "urls.txt", "https://example.invalid/a\n")
+    argv = [str(plan) if a == "PLAN" else str(urls) if a == "URLS" else a for a in argv]
+    err = one_line_usage_error(capsys, argv)
+    assert argv[-2] in err

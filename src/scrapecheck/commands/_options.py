@@ -15,14 +15,19 @@ DEFAULT_RETRIES = 2
 DEFAULT_CONCURRENCY = 8
 
 
+MAX_SECONDS = 86400.0  # larger values overflow socket timeouts and the derived response deadline
+
+
 def seconds(text: str) -> float:
-    """A finite number of seconds greater than zero."""
+    """A finite number of seconds greater than zero and at most a day."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0, not {text!r}")
+    if value > MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_SECONDS:g} seconds (a day), not {text!r}")
     return value
 
 

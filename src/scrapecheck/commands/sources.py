@@ -13,6 +13,9 @@ from ..cli import Exit
 NAME = "sources"
 
 
+MAX_STALE_DAYS = 36500
+
+
 def _days(text: str) -> int:
     try:
         days = int(text)
@@ -20,6 +23,8 @@ def _days(text: str) -> int:
         raise argparse.ArgumentTypeError(f"DAYS must be a whole number of days, got {text!r}") from None
     if days < 0:
         raise argparse.ArgumentTypeError(f"DAYS must be 0 or more, got {days}")
+    if days > MAX_STALE_DAYS:  # a cutoff before year 1 does not exist (OverflowError)
+        raise argparse.ArgumentTypeError(f"DAYS must be at most {MAX_STALE_DAYS} (a century), got {days}")
     return days
 
 
