@@ -40,3 +40,11 @@ def test_huge_numbers_exit_2(capsys, tmp_path: Path, argv: list[str]) -> None:
     argv = [str(plan) if a == "PLAN" else str(urls) if a == "URLS" else a for a in argv]
     err = one_line_usage_error(capsys, argv)
     assert argv[-2] in err
+
+
+def test_ipv6_loopback_is_named_loopback() -> None:
+    import ipaddress
+
+    from scrapecheck.signals.addresses import refusal
+
+    assert refusal(ipaddress.ip_address("::1")) == "a loopback address"

@@ -56,6 +56,8 @@ def refusal(address: IPAddress) -> Optional[str]:
     if isinstance(address, ipaddress.IPv6Address):
         if address.scope_id:
             return "a scoped (link-local) IPv6 address"
+        if address.is_loopback:  # ::1, not the IPv4-compatible form of 0.0.0.1
+            return "a loopback address"
         inner = _embedded_ipv4(address)
         if inner is not None:
             reason = refusal(inner)
