@@ -48,3 +48,37 @@ def test_ipv6_loopback_is_named_loopback() -> None:
     from scrapecheck.signals.addresses import refusal
 
     assert refusal(ipaddress.ip_address("::1")) == "a loopback address"
+
+
+def test_output_to_a_device_writes_through_and_never_replaces_it(tmp_path: Path) -> None:
+    """``-o /dev/stdout`` is a common idiom; renaming a temporary file over it replaced the device (as root).
+
+    Only symlinks in tmp_path are given, so that a regression replaces the link, never a real device."""
+    import os
+    import stat
+
+    from scrapecheck._files import write_atomic
+    from scrapecheck.errors import ScrapecheckError
+
+    link = tmp_path / "out.json"
+    link.symlink_to(os.devnull)
+    write_atomic(link, "report\n")
+    assert link.is_symlink() and stat.S_ISCHR(os.stat(link).st_mode)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    with pytest.raises(ScrapecheckError, match="not a regular file"):
+        write_atomic(fifo, "report\n")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_check_output_to_a_full_device_exits_2(capsys, tmp_path: Path) -> None:
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    link = tmp_path / "report.txt"
+    link.symlink_to("/dev/full")
+    plan = write(tmp_path / "plan.toml", MINIMAL_PLAN)
+    err = one_line_usage_error(capsys, ["check", str(plan), "--offline", "-o", str(link)])
+    assert "cannot write" in err
+    assert link.is_symlink()

@@ -107,6 +107,19 @@ def write_atomic(path: Union[str, Path], text: str, error: Callable[[str], Excep
     if target.is_dir():
         raise fail("cannot write: is a directory")
     try:
+        kind = os.stat(target).st_mode
+    except OSError:
+        kind = stat.S_IFREG
+    if stat.S_ISCHR(kind):  # /dev/stdout, /dev/null: write through; renaming over it would replace the device
+        try:
+            with open(target, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+        except OSError as exc:
+            raise fail(f"cannot write: {exc.strerror or exc}") from None
+        return
+    if not stat.S_ISREG(kind):
+        raise fail("cannot write: not a regular file (a FIFO or socket)")
+    try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise fail(f"cannot write: {exc.strerror or exc}") from None
