@@ -82,3 +82,27 @@ def test_check_output_to_a_full_device_exits_2(capsys, tmp_path: Path) -> None:
     err = one_line_usage_error(capsys, ["check", str(plan), "--offline", "-o", str(link)])
     assert "cannot write" in err
     assert link.is_symlink()
+
+
+def test_audit_output_through_a_device_symlink_keeps_the_link(tmp_path: Path) -> None:
+    import os
+
+    from scrapecheck.audit.writers import atomic_file
+
+    link = tmp_path / "rows.csv"
+    link.symlink_to(os.devnull)
+    with atomic_file(link, "w") as handle:
+        handle.write("url\n")
+    assert link.is_symlink()
+
+
+def test_audit_output_equal_to_the_journal_or_a_symlink_loop_exits_2(capsys, tmp_path: Path) -> None:
+    urls = write(tmp_path / "urls.txt", "http://127.0.0.1:9/a\n")
+    journal = str(tmp_path / "j.jsonl")
+    base = ["audit", str(urls), "--agent", "A", "--purpose", "other", "--fetch", "--allow-private"]
+    err = one_line_usage_error(capsys, [*base, "--journal", journal, "-o", journal])
+    assert "journal" in err
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    assert main([*base, "-o", str(tmp_path / "a.csv")]) == 0  # the broken link is replaced; it was a traceback
+    assert "Traceback" not in capsys.readouterr().err

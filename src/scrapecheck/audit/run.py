@@ -85,9 +85,15 @@ def _output_format(job: AuditJob, spec: InputSpec) -> str:
 def _refuse_overwriting_inputs(job: AuditJob) -> None:
     if not job.output:
         return
-    out = Path(job.output).resolve()
-    for given, what in ((job.input, "the input"), (job.signals, "the signals file")):
-        if given and given != "-" and Path(given).resolve() == out:
+    def key(given: str) -> Path:
+        try:
+            return Path(given).resolve()
+        except (OSError, RuntimeError):  # a symlink loop: opening it gives the one-line error
+            return Path(given).absolute()
+
+    out = key(job.output)
+    for given, what in ((job.input, "the input"), (job.signals, "the signals file"), (job.journal, "the journal")):
+        if given and given != "-" and key(given) == out:
             raise InputError(job.output, "--output", f"is {what}; choose another output path")
 
 

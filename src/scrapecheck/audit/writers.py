@@ -12,6 +12,7 @@ import contextlib
 import csv
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +30,19 @@ def atomic_file(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     target = Path(path)
     if target.is_dir():
         raise ScrapecheckError(f"{path}: cannot write: is a directory")
+    try:
+        kind = os.stat(target).st_mode
+    except OSError:
+        kind = stat.S_IFREG
+    if stat.S_ISCHR(kind):  # /dev/stdout, /dev/null: write through; renaming over it would replace the device
+        try:
+            with open(target, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
+                yield stream
+        except OSError as exc:
+            raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        return
+    if not stat.S_ISREG(kind):
+        raise ScrapecheckError(f"{path}: cannot write: not a regular file (a FIFO or socket)")
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
