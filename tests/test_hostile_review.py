@@ -106,3 +106,12 @@ def test_audit_output_equal_to_the_journal_or_a_symlink_loop_exits_2(capsys, tmp
     (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
     assert main([*base, "-o", str(tmp_path / "a.csv")]) == 0  # the broken link is replaced; it was a traceback
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_html_report_shows_control_and_bidi_characters_as_escapes(capsys, tmp_path: Path) -> None:
+    plan = MINIMAL_PLAN.replace('name = "', 'name = "RLO\\u202e-', 1)
+    assert plan != MINIMAL_PLAN
+    path = write(tmp_path / "plan.toml", plan)
+    main(["check", str(path), "--offline", "--format", "html"])
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\\u202e" in out

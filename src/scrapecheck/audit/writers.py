@@ -36,7 +36,9 @@ def atomic_file(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
         kind = stat.S_IFREG
     if stat.S_ISCHR(kind):  # /dev/stdout, /dev/null: write through; renaming over it would replace the device
         try:
-            with open(target, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as stream:
+            stream: IO[Any] = (open(target, mode) if "b" in mode
+                               else open(target, mode, encoding="utf-8", newline=""))
+            with stream:
                 yield stream
         except OSError as exc:
             raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None

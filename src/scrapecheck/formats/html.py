@@ -20,6 +20,7 @@ from html import escape
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from ..report import Finding, Report, Severity, SourceRef
+from ._escape import visible
 from .interface import DEFAULT_CONTEXT, RenderContext
 
 _SEVERITIES = list(reversed(list(Severity)))  # critical first
@@ -82,8 +83,8 @@ footer { margin-top: 2rem; font-size: .85rem; color: var(--muted); }
 
 
 def _e(value: object) -> str:
-    """Escape any text for HTML content or attribute values."""
-    return escape(str(value), quote=True)
+    """Escape any text for HTML content or attribute values; control and bidi characters shown as escapes."""
+    return escape(visible(value, keep_newlines=True), quote=True)
 
 
 def _link(url: object, text: Optional[object] = None) -> str:
