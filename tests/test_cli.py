@@ -279,7 +279,8 @@ def test_github_actions_job_runs_as_written(tmp_path: Path, update_golden: bool)
     quoted = re.search(r"<!-- summary line -->\n```text\n(.*)\n```", docs)
     assert quoted, "docs/ci.md lost its quoted summary line"
     if update_golden and quoted.group(1) != printed:
-        docs_path.write_text(docs.replace(quoted.group(1), printed), encoding="utf-8")
+        # only the quoted line: a global replace once rewrote `$GITHUB_STEP_SUMMARY` elsewhere in the page
+        docs_path.write_text(docs[:quoted.start(1)] + printed + docs[quoted.end(1):], encoding="utf-8")
     else:
         assert quoted.group(1) == printed, "docs/ci.md quotes a stale summary line: pytest --update-golden"
 
