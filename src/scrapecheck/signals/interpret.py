@@ -14,7 +14,8 @@ address, bad redirect)
 2xx, HTML page                            ``html``        success       none (reported)
 2xx                                       ``ok``          success       the body
 401, 403                                  ``refused``     unavailable   none, access refused (§2.3.1.3)
-429                                       ``unreachable`` unreachable   complete disallow
+429                                       ``unreachable`` unreachable   complete disallow (Google; §2.3.1.3
+                                                                        would read it as unavailable)
 other 4xx                                 ``not-found``   unavailable   none (§2.3.1.3)
 5xx                                       ``unreachable`` unreachable   complete disallow (§2.3.1.4)
 anything else (1xx, 3xx left over)        ``unreachable`` unreachable   complete disallow

@@ -27,7 +27,9 @@ RobotsOutcome = Literal[
     "not-found",    # 4xx other than 401/403: RFC 9309 2.3.1.3, no restrictions; also more than five redirects or
                     # a redirect loop (2.3.1.2: MAY assume unavailable; Google reads it as a 404), with ``error`` set
     "refused",      # 401/403: no restrictions by the RFC, but access is refused, which is itself a finding
-    "unreachable",  # 5xx, 429, timeout, DNS or connection failure: RFC 9309 2.3.1.4, disallow all
+    "unreachable",  # 5xx, timeout, DNS or connection failure: RFC 9309 2.3.1.4, disallow all; also 429, which
+                    # the RFC would class as 4xx "unavailable" but Google reads as a server error (source
+                    # google-robots-txt-429: developers.google.com/search/docs/crawling-indexing/robots/robots_txt)
     "html",         # an HTML page served as robots.txt: reported, parsed as no rules
 ]
 OptOutKind = Literal[
