@@ -219,15 +219,24 @@ def _compiler() -> Any:
 
 
 class RuleSet:
-    """The merged rules of the groups that apply to one agent.
+    """The merged rules of the groups that apply to one agent: what :meth:`RobotsPolicy.matcher` returns.
 
-    ``check(url) -> bool`` and ``decide(url) -> (allowed, rule)`` start uncompiled; ``check`` switches to
-    the compiled regex as described in the module docstring. ``decide`` (behind ``explain``) never
-    triggers a compile, but uses the regex once there is one.
+    The hot path for a caller that checks many URLs for one agent (a crawler's per-origin cache, an
+    audit): get it once per (policy, agent), then call its two attributes, which are plain callables
+    (bind them once: ``check = policy.matcher(ua).check``)::
+
+        check(url) -> bool                        # may this agent fetch url?
+        decide(url) -> (allowed, Rule | None)     # and which rule decided (Google's matching_line())
+
+    ``url`` is an absolute URL or a path ("/a?b"), as for :meth:`RobotsPolicy.is_allowed`; both answer
+    exactly as ``is_allowed`` and ``explain`` do. Both start in the uncompiled tier and switch themselves
+    (and each other) to the compiled one once that pays, as described in the module docstring, so
+    callers need no tiering of their own. ``explain``, ``group_for`` and ``crawl_delay`` never compile.
+    ``rules`` are the merged rules as written; ``tier`` says which tier answers.
     """
 
     __slots__ = ("rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_cands",
-                 "_spent", "_budget", "_compiled", "check", "decide")
+                 "_spent", "_budget", "_compiled", "check", "decide", "_decide_quietly")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -265,7 +274,9 @@ class RuleSet:
         estimate = _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
         self._budget = estimate if estimate <= COMPILE_CAP and ordered else None
         self.check: Callable[[str], bool] = self._check_uncompiled
-        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._decide_uncompiled
+        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._decide_counting
+        #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
+        self._decide_quietly: Callable[[str], tuple[bool, Rule | None]] = self._decide_uncompiled
         if FORCE_TIER == "compiled":
             self._compile()
         elif FORCE_TIER == "uncompiled":
@@ -348,6 +359,18 @@ class RuleSet:
         rule = self._ordered[index][1]
         return rule.allow, rule
 
+    def _decide_counting(self, url: str) -> tuple[bool, Rule | None]:
+        """``decide`` in the uncompiled tier: its time counts towards compiling, as ``check``'s does."""
+        budget = self._budget
+        if budget is None:
+            return self._decide_uncompiled(url)
+        start = perf_counter()
+        result = self._decide_uncompiled(url)
+        spent = self._spent = self._spent + (perf_counter() - start)
+        if spent >= budget:
+            self._compile()
+        return result
+
     def _check_uncompiled(self, url: str) -> bool:
         budget = self._budget
         if budget is None:
@@ -370,6 +393,7 @@ class RuleSet:
 
         try:
             self.check, self.decide = self._compiled_matchers()
+            self._decide_quietly = self.decide
         except (RecursionError, re.error, OverflowError, MemoryError):
             return
         self._compiled = True

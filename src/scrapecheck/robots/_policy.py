@@ -383,6 +383,20 @@ class RobotsPolicy:
         checks[user_agent] = ruleset
         return ruleset
 
+    def matcher(self, user_agent: str) -> RuleSet:
+        """The rule set that applies to ``user_agent``, for checking many URLs: the hot path.
+
+        ``matcher(ua).check(url)`` answers as ``is_allowed(ua, url)`` and ``matcher(ua).decide(url)`` as
+        ``explain(ua, url)`` (as ``(allowed, rule)``), without resolving the user agent on every call;
+        both compile the rule set on their own once that pays (see :class:`RuleSet`). The same object is
+        returned for every user agent with the same product token (an empty rule set when no group
+        applies, which allows everything).
+        """
+        ruleset = self._checks.get(user_agent)
+        if ruleset is None:
+            ruleset = self._ruleset_for(user_agent)
+        return ruleset  # type: ignore[no-any-return]
+
     def is_allowed(self, user_agent: str, url: str) -> bool:
         """May ``user_agent`` fetch ``url``? ``url`` is an absolute URL or a path such as "/a?b".
 
@@ -403,7 +417,7 @@ class RobotsPolicy:
         group, ruleset = self._resolve(self._group_indexes(user_agent))
         if group is None:
             return Verdict(True, None, None)
-        allowed, rule = ruleset.decide(url)
+        allowed, rule = ruleset._decide_quietly(url)  # an explain is usually a one-off: never compile for it
         return Verdict(allowed, rule, group.agents)
 
     # ------------------------------------------------------------------ other records
