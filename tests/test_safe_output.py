@@ -129,3 +129,22 @@ def test_error_messages_on_stderr_have_no_raw_escapes(tmp_path: Path, capsys) ->
     code = main(["check", str(tmp_path / f"missing{ESC}{BIDI}.toml")])
     err = capsys.readouterr().err
     assert code == 2 and not RAW.search(err) and "\\x1b" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
+def test_machine_formats_escape_bidi_and_c1_losslessly(tmp_path: Path, capsys, fmt: str) -> None:
+    """JSON documents are read by people too (GitHub shows SARIF messages): no raw bidi or C1 character, yet
+    the decoded values are exactly what the plan and the site gave (JSON ``\\uNNNN`` escapes)."""
+    import json
+
+    name = f"n{BIDI}\x85\u2028x"  # TOML takes these raw in a basic string
+    plan_text = _plan(robots=f"# {BIDI}\\nUser-agent: *\\nDisallow: /\\n").replace('name = "t"', f'name = "{name}"')
+    plan = write(tmp_path / "plan.toml", plan_text)
+    main(["check", str(plan), "--offline", "--isolated", "--format", fmt])
+    out = capsys.readouterr().out
+    assert not re.search("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]", out), out
+    decoded = json.dumps(json.loads(out), ensure_ascii=False)
+    if fmt != "gitlab":  # GitLab's Code Quality issues carry neither the plan's name nor robots.txt comments
+        assert BIDI in decoded  # the robots.txt comment (evidence, snapshot), character for character
+    if fmt == "json":
+        assert name in decoded

@@ -23,3 +23,16 @@ def visible(text: object, *, keep_newlines: bool = False) -> str:
     """``text`` with control and bidi characters as ``\\xNN`` / ``\\uNNNN`` (newlines kept when asked)."""
     pattern = _UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE
     return pattern.sub(_escape, str(text))
+
+
+_UNSAFE_IN_JSON = re.compile(f"[\\x7f-\\x9f{BIDI}\\u2028\\u2029]")
+
+
+def json_safe(document: str) -> str:
+    """Serialized JSON with DEL, C1, bidi controls and the Unicode line separators as ``\\uNNNN`` escapes.
+
+    ``json.dumps`` already escapes C0; these others it writes raw, and JSON is read by people too (GitHub
+    renders SARIF messages, editors show reports). Outside strings a JSON document is ASCII, so every
+    match is inside a string, and the escape decodes to the same character: nothing is lost.
+    """
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional, Sequence
 
+from ._escape import json_safe
 from ..report import Report, Severity
 from ._locate import finding_line
 from .interface import DEFAULT_CONTEXT, RenderContext
@@ -51,7 +52,7 @@ def issues(reports: Sequence[Report], context: Optional[RenderContext] = None) -
 
 
 def render_many(reports: Sequence[Report], context: Optional[RenderContext] = None) -> str:
-    return json.dumps(issues(reports, context), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(issues(reports, context), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def render(report: Report, context: Optional[RenderContext] = None) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any, Optional, Sequence
 
+from ._escape import json_safe
 from ..report import MultiReportDocument, Report
 from .interface import RenderContext
 
 
 def _dump(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def combined(reports: Sequence[Report]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ import re
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, Optional, Sequence
 
+from ._escape import json_safe
 from ..report import Finding, Report, Severity, SourceRef
 from ._locate import finding_line
 from .interface import DEFAULT_CONTEXT, Citation, RenderContext, RuleDoc
@@ -228,7 +229,7 @@ def document(reports: Sequence[Report], context: Optional[RenderContext] = None)
 
 
 def render_many(reports: Sequence[Report], context: Optional[RenderContext] = None) -> str:
-    return json.dumps(document(reports, context), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document(reports, context), indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def render(report: Report, context: Optional[RenderContext] = None) -> str:
