@@ -66,7 +66,21 @@ def add_fetch_options(parser: argparse.ArgumentParser, *, concurrency: bool = Fa
     if concurrency:
         parser.add_argument("--concurrency", type=count(1), default=DEFAULT_CONCURRENCY, metavar="N",
                             help=f"origins fetched at once (default: {DEFAULT_CONCURRENCY})")
+    parser.add_argument("--ca-bundle", type=ca_bundle, default=None, metavar="FILE",
+                        help="PEM file of CA certificates to trust for HTTPS instead of the system's "
+                             "(a company proxy's CA)")
     add_private_option(parser)
+
+
+def ca_bundle(text: str) -> str:
+    """A PEM file that ``ssl`` loads; anything else is a usage error now, not every site "unreachable" later."""
+    from ..signals.config import check_ca_certs
+
+    try:
+        check_ca_certs(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("FetchConfig.ca_certs: ", "")) from None
+    return text
 
 
 def fetch_config(args: argparse.Namespace, **extra: Any) -> Any:
@@ -84,6 +98,7 @@ def fetch_config(args: argparse.Namespace, **extra: Any) -> Any:
         "origin_timeout": max(args.timeout * 6, 2.0),
         "retries": args.retries,
         "allow_private_networks": bool(getattr(args, "allow_private", False)),
+        "ca_certs": getattr(args, "ca_bundle", None),
     }
     if getattr(args, "concurrency", None) is not None:
         values["max_concurrency"] = args.concurrency

@@ -27,6 +27,7 @@ from typing import Any, Literal, Optional
 from urllib.parse import quote, urljoin, urlsplit
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.util.ssl_match_hostname import CertificateError
 from urllib3.exceptions import (
     ConnectTimeoutError,
     NewConnectionError,
@@ -181,7 +182,8 @@ def _describe(exc: BaseException, config: FetchConfig) -> tuple[ErrorKind, str]:
         return "timeout", f"connection timed out after {config.connect_timeout:g}s"
     if isinstance(exc, (ReadTimeoutError, socket.timeout, TimeoutError)):
         return "timeout", f"read timed out after {config.read_timeout:g}s"
-    if isinstance(exc, SSLError) or exc.__class__.__module__ == "ssl":
+    # urllib3 checks the name itself and raises its own CertificateError, a ValueError: test it before ValueError.
+    if isinstance(exc, (SSLError, CertificateError)) or exc.__class__.__module__ == "ssl":
         return "tls", f"TLS error: {exc}"
     if isinstance(exc, (ProtocolError, http.client.HTTPException, ConnectionError)):
         detail = exc.args[0] if exc.args else type(exc).__name__
@@ -364,7 +366,8 @@ class HttpClient:
             ip = str(address)
             conn: HTTPConnection
             if scheme == "https":
-                conn = HTTPSConnection(ip, port, timeout=timeout, server_hostname=host, assert_hostname=host)
+                conn = HTTPSConnection(ip, port, timeout=timeout, server_hostname=host, assert_hostname=host,
+                                       ca_certs=self.config.ca_certs)
             else:
                 conn = HTTPConnection(ip, port, timeout=timeout)
             try:

@@ -64,6 +64,10 @@ class FetchConfig:
     """``(host, address)`` pairs used instead of DNS, like ``curl --resolve``: for tests and split-horizon setups.
     A pinned address is trusted as given (the caller chose it); redirects elsewhere are checked as usual."""
 
+    ca_certs: Optional[str] = None
+    """A PEM file of CA certificates to trust for HTTPS instead of the system's store (a company proxy's CA,
+    a test CA). Checked when the value is built: the file must exist and hold at least one certificate."""
+
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout", "total_timeout", "origin_timeout", "resolve_timeout"):
             value = getattr(self, name)
@@ -96,6 +100,22 @@ class FetchConfig:
             raise ValueError("FetchConfig.pinned_hosts must be (host, IP address) pairs") from None
         if self.user_agent is not None:
             check_user_agent(self.user_agent, "FetchConfig.user_agent")
+        if self.ca_certs is not None:
+            check_ca_certs(self.ca_certs)
+
+
+def check_ca_certs(path: object) -> None:
+    """ValueError unless ``path`` names a readable PEM file that ``ssl`` loads (a bad bundle would otherwise
+    show up later as every HTTPS site being "unreachable")."""
+    import ssl
+
+    if not isinstance(path, str) or not path:
+        raise ValueError("FetchConfig.ca_certs must be the path of a PEM file")
+    try:
+        ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "no PEM certificate in it"
+        raise ValueError(f"FetchConfig.ca_certs: cannot load {path!r}: {reason}") from None
 
 
 def check_user_agent(user_agent: object, source: str = "user_agent") -> str:
