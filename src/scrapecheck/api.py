@@ -30,8 +30,11 @@ WaiversInput = Union[Sequence[Union[Waiver, dict]], str, Path, None]
 
 @lru_cache(maxsize=1)
 def default_policy() -> Policy:
-    """The packs shipped with scrapecheck, loaded and validated once per process."""
-    return load_policy()
+    """The packs shipped with scrapecheck, loaded once per process: their pre-validated form when it is current
+    (``policy/bundled.py``), else validated from the TOML."""
+    from .policy.bundled import load_bundled
+
+    return load_bundled() or load_policy()
 
 
 def _policy(policies: PolicyInput) -> Policy:

@@ -222,7 +222,8 @@ def main() -> None:  # pragma: no cover - developer tool; the staleness test cov
     from .policy.load import load_policy
     from .schema import plan_schema, report_schema
 
-    parser = argparse.ArgumentParser(description="Regenerate docs/rules.md and docs/schema/*.json")
+    parser = argparse.ArgumentParser(description="Regenerate docs/rules.md, docs/schema/*.json and the "
+                                     "pre-validated packs (policy/bundled.pickle)")
     parser.add_argument("--root", default=".", help="project root")
     args = parser.parse_args()
     root = Path(args.root)
@@ -237,6 +238,9 @@ def main() -> None:  # pragma: no cover - developer tool; the staleness test cov
     from .reference import write_pages  # the site's generated pages: report, how rules are derived
 
     write_pages(root, load_policy(root / "policies"))
+    from .policy import bundled  # the pre-validated form of the shipped packs, read by default_policy()
+
+    bundled.write(root / "policies")
 
 
 if __name__ == "__main__":  # pragma: no cover

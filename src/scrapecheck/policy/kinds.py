@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Mapping, Optional, Union
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .._model import Frozen
 from ..plan import OwnData as OwnDataKind
@@ -92,6 +92,8 @@ class References:
 
 
 class _Kind(Frozen):
+    model_config = ConfigDict(defer_build=True)  # built on first validation; see policy.models._Strict
+
     target_scoped: ClassVar[bool] = False
     after_others: ClassVar[bool] = False
     evidence_keys: ClassVar[tuple[str, ...]] = ()
@@ -173,6 +175,8 @@ class FieldContainsAny(_FieldKind):
 
 class _Bound(BaseModel):
     """A number given directly or by the name of a threshold (so users can change it)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     value_: Optional[float] = Field(None, alias="value")
     threshold: Optional[str] = None

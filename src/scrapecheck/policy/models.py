@@ -6,7 +6,7 @@ import re
 import datetime as dt
 from typing import Literal, Optional
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .._model import Frozen
 from ..report import Category, Severity, Weight
@@ -21,7 +21,12 @@ Verification = Literal["full", "partial", "none"]
 
 
 class _Strict(Frozen):
-    """Policy files are strict: unknown keys are errors, values are frozen."""
+    """Policy files are strict: unknown keys are errors, values are frozen.
+
+    Validators are built on first validation (``defer_build``): a run with the shipped packs reads their
+    pre-validated form (``policy/bundled.py``) and never validates one, so it need not pay for building them."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class Source(_Strict):
