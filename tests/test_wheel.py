@@ -23,6 +23,7 @@ def test_wheel_finds_packs_without_the_checkout(tmp_path: Path) -> None:
     assert "scrapecheck/policies/sources.toml" in names
     assert "scrapecheck/data/ai-robots.json" in names and "scrapecheck/data/ai-robots.LICENSE" in names
     assert "scrapecheck/py.typed" in names
+    assert "scrapecheck/policy/bundled.pickle" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     plan = tmp_path / "elsewhere" / "crawl.toml"
@@ -34,6 +35,8 @@ def test_wheel_finds_packs_without_the_checkout(tmp_path: Path) -> None:
         "from scrapecheck.policy import default_policy_dir\n"
         f"assert scrapecheck.__file__.startswith({str(site)!r}), scrapecheck.__file__\n"
         f"assert str(default_policy_dir()).startswith({str(site)!r})\n"
+        "from scrapecheck.policy.bundled import load_bundled\n"
+        "assert load_bundled() is not None, 'the pre-validated packs do not match the installed ones'\n"
         "r = scrapecheck.evaluate(scrapecheck.load_plan('crawl.toml'), offline=True)\n"
         "print(max(f.severity for f in r.findings).value, len(r.findings))\n"
     )

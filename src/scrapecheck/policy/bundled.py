@@ -55,10 +55,10 @@ class _Pickler(pickle._Pickler):  # the pure-Python pickler: the C one writes se
 
     def _save_set(self, obj: Any) -> None:
         items = sorted(obj) if all(type(item) is str for item in obj) else list(obj)
-        self.save_reduce(type(obj), (items,), obj=obj)
+        self.save_reduce(type(obj), (items,), obj=obj)  # type: ignore[attr-defined]  # typeshed lacks it
 
-    dispatch[set] = _save_set
-    dispatch[frozenset] = _save_set
+    dispatch[set] = _save_set  # type: ignore[assignment]
+    dispatch[frozenset] = _save_set  # type: ignore[assignment]
 
 
 def dumps(policy: Policy, root: Path) -> bytes:
