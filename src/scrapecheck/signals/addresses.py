@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 
@@ -118,26 +118,60 @@ def resolve(host: str, port: int, *, timeout: float, allow_private: bool) -> lis
     return addresses
 
 
+MAX_PENDING_LOOKUPS = 64
+"""Lookups that may be running at once. ``getaddrinfo`` cannot be cancelled, so a lookup past its deadline
+keeps its thread until the resolver gives up; past this many, no new lookup starts (a failure, not a thread)."""
+
+
+class _Lookup:
+    """One running ``getaddrinfo``, shared by every caller asking for the same (host, port) meanwhile."""
+
+    __slots__ = ("done", "infos", "error")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.infos: list[Any] = []
+        self.error: Optional[BaseException] = None
+
+
+_running: dict[tuple[str, int], _Lookup] = {}
+_running_lock = threading.Lock()
+
+
+def _run(key: tuple[str, int], job: _Lookup) -> None:
+    try:
+        job.infos = socket.getaddrinfo(key[0], key[1], type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        job.error = exc
+    finally:
+        with _running_lock:
+            _running.pop(key, None)
+        job.done.set()
+
+
 def _lookup(host: str, port: int, timeout: float) -> list[IPAddress]:
-    """``getaddrinfo`` with a deadline (it has none of its own), on a daemon thread."""
-    result: dict[str, object] = {}
+    """``getaddrinfo`` with a deadline (it has none of its own), on a daemon thread.
 
-    def work() -> None:
-        try:
-            result["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            result["error"] = exc
-
-    worker = threading.Thread(target=work, name="scrapecheck-dns", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
+    A name that is already being looked up is not looked up again: the caller waits on the running lookup,
+    so a stuck name costs one thread however often it is retried, and at most :data:`MAX_PENDING_LOOKUPS`
+    threads are ever stuck.
+    """
+    key = (host, port)
+    with _running_lock:
+        job = _running.get(key)
+        if job is None:
+            if len(_running) >= MAX_PENDING_LOOKUPS:
+                raise ResolutionFailed(f"DNS lookup for {host} not started: {len(_running)} lookups still pending "
+                                       "(the resolver is not answering)")
+            job = _running[key] = _Lookup()
+            threading.Thread(target=_run, args=(key, job), name="scrapecheck-dns", daemon=True).start()
+    if not job.done.wait(timeout):
         raise ResolutionFailed(f"DNS lookup for {host} took longer than {timeout:g}s")
-    if "error" in result:
-        error = result["error"]
+    if job.error is not None:
+        error = job.error
         raise ResolutionFailed(f"DNS lookup failed for {host}: {getattr(error, 'strerror', None) or error}")
     addresses: list[IPAddress] = []
-    for family, _type, _proto, _name, sockaddr in result.get("infos", []):  # type: ignore[attr-defined]
+    for family, _type, _proto, _name, sockaddr in job.infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
             continue
         text = sockaddr[0]
