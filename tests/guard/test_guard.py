@@ -306,6 +306,18 @@ def test_decision_log_records_each_refusal(tmp_path) -> None:  # type: ignore[no
     assert json.loads(stream.getvalue())["reasons"][0]["rule_id"] == "ROB-000"
 
 
+def test_decision_log_one_line_per_refusal_with_pacing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """wait_time() on a refused URL decides again but does not log the refusal a second time."""
+    log = tmp_path / "refusals.jsonl"
+    robots = {ORIGIN: "User-agent: *\nDisallow: /x\nCrawl-delay: 1\n"}
+    with Guard.from_robots(UA, "search-indexing", robots, decision_log=log) as guard:
+        assert not guard.check(f"{ORIGIN}/x/1").allowed
+        guard.wait_time(f"{ORIGIN}/x/1")
+        guard.wait_time(f"{ORIGIN}/ok")
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["url"] for r in rows] == [f"{ORIGIN}/x/1"]
+
+
 # --- bad input ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("args", "kwargs", "field"), [
     (("", "other"), {}, "user_agent"),
@@ -321,6 +333,23 @@ def test_bad_arguments_are_input_errors(args: tuple, kwargs: dict, field: str) -
     with pytest.raises(InputError) as info:
         Guard(*args, **kwargs)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("agent", ["AcmeBot/1.0 (caf\u00e9)", "AcmeBot/1.0 \u00a0x", "Acme\u00dfBot/1"])
+def test_latin1_user_agents_accepted_as_the_cli_does(agent: str) -> None:
+    """The CLI and the fetcher accept any Latin-1 User-Agent without control characters; so does the Guard."""
+    from scrapecheck.signals.config import check_user_agent
+
+    assert check_user_agent(agent) == agent
+    guard = Guard.from_robots(agent, "other", {ORIGIN: "User-agent: *\nDisallow: /x\n"})
+    assert guard.user_agent == agent and not guard.check(f"{ORIGIN}/x").allowed
+
+
+@pytest.mark.parametrize("agent", ["AcmeBot/1.0 \u0394", "AcmeBot\x7f/1", "AcmeBot/1\tx", "Acme\u2028Bot/1"])
+def test_user_agents_the_cli_refuses_are_refused(agent: str) -> None:
+    with pytest.raises(InputError) as info:
+        Guard(agent, "other")
+    assert info.value.field == "user_agent"
 
 
 @pytest.mark.parametrize("url", ["ftp://a.example/x", "https:///x", "not a url", "http://[::1/x", "", "/relative"])

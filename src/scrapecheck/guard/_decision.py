@@ -7,7 +7,7 @@ are decided the same way (same deciding line, same opt-outs), which is what keep
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 RobotsOutcomeName = Literal["success", "unavailable", "unreachable"]
 
@@ -101,4 +101,90 @@ class Decision:
         }
 
 
-__all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName"]
+class Site:
+    """What every decision of one origin shares, for one agent and purpose: the pacing, the robots.txt outcome,
+    the token, the purpose, and ``resolve``, which works out a deferred decision in full (``resolve(None)``: the
+    decision for URLs robots.txt allows; ``resolve(url)``: the one for a URL it refuses)."""
+
+    __slots__ = ("delay_seconds", "robots", "token", "purpose", "resolve")
+
+    def __init__(self, delay_seconds: float, robots: RobotsFetch, token: str, purpose: str,
+                 resolve: Callable[[Optional[str]], Decision]) -> None:
+        self.delay_seconds = delay_seconds
+        self.robots = robots
+        self.token = token
+        self.purpose = purpose
+        self.resolve = resolve
+
+
+def _resolved(self: "_Deferred") -> Decision:
+    try:
+        return self._full
+    except AttributeError:
+        full = self._site.resolve(self._url)
+        object.__setattr__(self, "_full", full)  # a race resolves twice to equal values: harmless
+        return full
+
+
+class _Deferred(Decision):
+    """A :class:`Decision` whose ``allowed`` is known and whose reasons are worked out on first access.
+
+    Finding the deciding robots.txt line of a refused URL costs a second match, and reading the notices in a
+    robots.txt's comments costs a regex scan; a crawler that only looks at ``allowed`` pays for neither. It
+    reads, compares, hashes, prints, pickles and converts like the full decision (``dataclasses.replace``
+    gives a plain one); ``delay_seconds``, ``robots``, ``token`` and ``purpose`` need no resolving.
+    """
+
+    __slots__ = ("_site", "_url", "_full")
+    _site: Site
+    _url: Optional[str]
+    _full: Decision
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Decision:  # type: ignore[misc]
+        return Decision(*args, **kwargs)  # construction by value (dataclasses.replace) gives a plain Decision
+
+    reasons = property(lambda self: _resolved(self).reasons)  # type: ignore[assignment]
+    delay_seconds = property(lambda self: self._site.delay_seconds)  # type: ignore[assignment]
+    robots = property(lambda self: self._site.robots)  # type: ignore[assignment]
+    token = property(lambda self: self._site.token)  # type: ignore[assignment]
+    purpose = property(lambda self: self._site.purpose)  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        return _resolved(self) == other
+
+    def __hash__(self) -> int:
+        return hash(_resolved(self))
+
+    def __repr__(self) -> str:
+        return repr(_resolved(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        full = _resolved(self)
+        return Decision, (full.allowed, full.reasons, full.delay_seconds, full.robots, full.token, full.purpose)
+
+
+class DeferredAllowed(_Deferred):
+    __slots__ = ()
+    allowed = True  # type: ignore[assignment]
+
+
+class DeferredRefusal(_Deferred):
+    __slots__ = ()
+    allowed = False  # type: ignore[assignment]
+
+
+#: Slot setters of deferred decisions (bypassing the frozen ``__setattr__``; faster than ``object.__setattr__``).
+SET_SITE = _Deferred._site.__set__  # type: ignore[attr-defined]
+SET_URL = _Deferred._url.__set__  # type: ignore[attr-defined]
+
+
+def deferred(allowed: bool, site: Site, url: Optional[str]) -> Decision:
+    """A decision resolved on first look at its reasons (see :class:`_Deferred`); the Guard's hot path inlines
+    this."""
+    decision = object.__new__(DeferredAllowed if allowed else DeferredRefusal)
+    SET_SITE(decision, site)
+    SET_URL(decision, url)
+    return decision  # type: ignore[no-any-return]
+
+
+__all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName", "Site", "deferred"]

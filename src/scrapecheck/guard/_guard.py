@@ -6,8 +6,9 @@ out, second-chance approximation) for at most ``cache_ttl`` seconds (RFC 9309 §
 unreachable robots.txt refuses everything (fail closed) and is retried after ``fetch_config.failure_cache_ttl``.
 Concurrent first requests for one origin, from threads or tasks, share one fetch.
 
-The hot path (a cached origin) is a dict lookup on the URL's scheme-and-authority prefix, one compiled match
-and a shared frozen :class:`Decision`: no URL parsing, no allocation, no lock.
+The hot path (a cached origin) is a dict lookup on the URL's scheme-and-authority prefix and one match: an
+allowed URL gets a shared frozen :class:`Decision`, a refused one a small deferred decision whose deciding
+line is found only when its reasons are read. No URL parsing, no lock, no clock in recorded mode.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from ..errors import InputError
 from ..robots import product_token
-from ._decision import Decision, Reason, RobotsFetch
-from ._origin import PURPOSES, OptOutSignal, OriginRules, opt_out_reasons
+from ._decision import SET_SITE, SET_URL, Decision, DeferredRefusal, Reason, RobotsFetch, deferred
+from ._origin import PURPOSES, BodyCache, OptOutSignal, OriginRules, Plan, opt_out_reasons
 
 if TYPE_CHECKING:  # asyncio, concurrent.futures, json and datetime load on first use, not on import
     from concurrent.futures import Future
@@ -32,23 +33,46 @@ _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
 
 
 class _Entry:
-    """One cached origin: its rules, the bound decider for this Guard, and cache bookkeeping."""
+    """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
-    __slots__ = ("origin", "rules", "decide", "matcher", "ok", "expires", "used", "aliases", "delay")
+    __slots__ = ("origin", "rules", "decide", "matcher", "ok", "site", "expires", "used", "aliases", "delay")
 
-    def __init__(self, origin: str, rules: OriginRules, decide: Callable[[str], Decision], expires: float,
-                 delay: float, fast: Optional[tuple[Any, Decision]] = None) -> None:
+    def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
         self.rules = rules
-        self.decide = decide
-        self.matcher: Any = None
-        self.ok: Optional[Decision] = None
-        if fast is not None:
-            self.matcher, self.ok = fast
+        self.decide = plan.decide
+        self.matcher = plan.matcher
+        self.ok = plan.ok
+        self.site = plan.site
         self.expires = expires
         self.used = False
         self.aliases: list[str] = []
-        self.delay = delay
+        self.delay = plan.delay
+
+    def answer(self, url: str) -> Decision:
+        """The decision for ``url`` (a refusal by robots.txt is deferred: its reasons are read when looked at)."""
+        matcher = self.matcher
+        if matcher is not None:
+            return self.ok if matcher.check(url) else deferred(False, self.site, url)  # type: ignore[arg-type,return-value]
+        return self.decide(url)
+
+
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def _plain_origin(prefix: str) -> Optional[str]:
+    """``prefix`` itself when it is already an origin as :func:`scrapecheck._url.origin` writes it (lower-case
+    http(s), a lower-case ASCII host of letters, digits, dots and hyphens, no port, no IDNA label), else None:
+    then the exact parser decides."""
+    if prefix.startswith("https://"):
+        host = prefix[8:]
+    elif prefix.startswith("http://"):
+        host = prefix[7:]
+    else:
+        return None
+    if host and _HOST_CHARS.issuperset(host) and "xn--" not in host:
+        return prefix
+    return None
 
 
 def _input(field: str, message: str) -> InputError:
@@ -84,8 +108,9 @@ class Guard:
         if not user_agent or not product_token(user_agent):
             raise _input("user_agent", f"{user_agent!r} has no product token (letters, '-' and '_' first, "
                                        "e.g. 'AcmeBot/1.0')")
-        if not user_agent.isprintable() or not user_agent.isascii():
-            raise _input("user_agent", "must be printable ASCII (it is sent as an HTTP header)")
+        from ..signals.config import check_user_agent  # light: a dataclass and the error types
+
+        check_user_agent(user_agent, "Guard")  # what the CLI and the fetcher accept: Latin-1, no control characters
         if purpose not in PURPOSES:
             raise _input("purpose", f"{purpose!r} is not one of {', '.join(PURPOSES)}")
         if isinstance(cache_ttl, bool) or not isinstance(cache_ttl, (int, float)) or not math.isfinite(cache_ttl) \
@@ -115,6 +140,8 @@ class Guard:
         self._pace: dict[str, float] = {}
         self._pace_lock = threading.Lock()
         self._log: Optional[_DecisionLog] = None if decision_log is None else _DecisionLog(decision_log)
+        self._bodies = BodyCache(max_origins)
+        self._decide: Callable[[str], Decision] = self._slow  # set with check, below
         self.fetches = 0
         """How many origins were fetched (network) or built from recorded signals so far."""
         self.check = self._make_check()  # type: ignore[method-assign,assignment]  # a closure: the hot path, see check()
@@ -122,50 +149,62 @@ class Guard:
     def _make_check(self) -> Callable[[str], Decision]:
         """:meth:`check` as a closure over the cache (no attribute lookups per call); same behaviour.
 
-        A cached origin costs: one slice, one dict lookup, one match (``entry.matcher``), one shared decision.
+        A cached origin costs one slice, one dict lookup, one ``matcher.check`` and, for an allowed URL, a
+        shared decision; a refused one gets a small deferred decision whose reasons are found when read.
+        Also sets ``self._decide``: the same without the decision log (pacing uses it).
         """
-        aliases, clock, slow, log = self._aliases, self._clock, self._entry_for, self._log
-        timed = self._recorded is None
+        get, clock, slow, log = self._aliases.get, self._clock, self._slow, self._log
+        new, set_site, set_url, refusal = object.__new__, SET_SITE, SET_URL, DeferredRefusal
 
-        def check(url: str) -> Decision:
+        def decide_timed(url: str) -> Decision:
             try:
                 cut = url.find("/", 8)
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
-            entry = aliases.get(url[:cut] if cut >= 0 else url)
-            if entry is not None and (not timed or entry.expires > clock()):
-                entry.used = True
-                matcher = entry.matcher
-                if matcher is not None and matcher.check(url):
-                    return entry.ok  # type: ignore[return-value]
-                decision = entry.decide(url)
-            else:
-                decision = slow(url).decide(url)
-            if decision.allowed or log is None:
-                return decision
-            log.write(url, decision)
-            return decision
+            entry = get(url[:cut] if cut > 0 else url)
+            if entry is None or entry.expires <= clock():
+                return slow(url)
+            entry.used = True
+            matcher = entry.matcher
+            if matcher is None:
+                return entry.decide(url)  # type: ignore[no-any-return]
+            if matcher.check(url):
+                return entry.ok  # type: ignore[no-any-return]
+            decision = new(refusal)
+            set_site(decision, entry.site)
+            set_url(decision, url)
+            return decision  # type: ignore[no-any-return]
 
-        def check_recorded(url: str) -> Decision:  # the same, without the clock (recorded state never ages)
+        def decide_recorded(url: str) -> Decision:  # the same, without the clock (recorded state never ages)
             try:
                 cut = url.find("/", 8)
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
-            entry = aliases.get(url[:cut] if cut >= 0 else url)
-            if entry is not None:
-                entry.used = True
-                matcher = entry.matcher
-                if matcher is not None and matcher.check(url):
-                    return entry.ok  # type: ignore[return-value]
-                decision = entry.decide(url)
-            else:
-                decision = slow(url).decide(url)
-            if decision.allowed or log is None:
-                return decision
-            log.write(url, decision)
-            return decision
+            entry = get(url[:cut] if cut > 0 else url)
+            if entry is None:
+                return slow(url)
+            entry.used = True
+            matcher = entry.matcher
+            if matcher is None:
+                return entry.decide(url)  # type: ignore[no-any-return]
+            if matcher.check(url):
+                return entry.ok  # type: ignore[no-any-return]
+            decision = new(refusal)
+            set_site(decision, entry.site)
+            set_url(decision, url)
+            return decision  # type: ignore[no-any-return]
 
-        chosen = check if timed else check_recorded
+        decide = decide_timed if self._recorded is None else decide_recorded
+        self._decide = decide
+        if log is None:
+            chosen = decide
+        else:
+            def chosen(url: str) -> Decision:
+                decision = decide(url)
+                if not decision.allowed:
+                    log.write(url, decision)
+                return decision
+
         chosen.__doc__ = Guard.check.__doc__
         return chosen
 
@@ -205,18 +244,10 @@ class Guard:
         """May the crawler fetch ``url`` (an absolute http(s) URL)? Fetches the origin's state on first use.
 
         A malformed URL is an :class:`~scrapecheck.errors.InputError`; nothing a site or the network does
-        raises (an unreachable robots.txt is a refusal).
+        raises (an unreachable robots.txt is a refusal). (Replaced per instance by a closure that does the
+        same faster; see ``_make_check``.)
         """
-        try:
-            cut = url.find("/", 8)
-        except AttributeError:
-            raise TypeError(f"url must be a str, not {type(url).__name__}") from None
-        entry = self._aliases.get(url[:cut] if cut >= 0 else url)
-        if entry is not None and entry.expires > self._clock():
-            entry.used = True
-            decision = entry.decide(url)
-        else:
-            decision = self._entry_for(url).decide(url)
+        decision = self._decide(url)
         if not decision.allowed and self._log is not None:
             self._log.write(url, decision)
         return decision
@@ -228,7 +259,7 @@ class Guard:
         if not isinstance(url, str):
             raise TypeError(f"url must be a str, not {type(url).__name__}")
         cut = url.find("/", 8)
-        entry = self._aliases.get(url[:cut] if cut >= 0 else url)
+        entry = self._aliases.get(url[:cut] if cut > 0 else url)
         if entry is None or entry.expires <= self._clock():
             return None
         return self.check(url)
@@ -240,7 +271,7 @@ class Guard:
             cut = url.find("/", 8)
         except AttributeError:
             raise TypeError(f"url must be a str, not {type(url).__name__}") from None
-        entry = self._aliases.get(url[:cut] if cut >= 0 else url)
+        entry = self._aliases.get(url[:cut] if cut > 0 else url)
         if entry is None or entry.expires <= self._clock():
             origin, prefix = self._origin_of(url)
             entry, future, owner = self._begin(origin)
@@ -252,7 +283,7 @@ class Guard:
                 entry = await asyncio.wrap_future(future)
             self._alias(prefix, entry)
         entry.used = True
-        decision = entry.decide(url)
+        decision = entry.answer(url)
         if not decision.allowed and self._log is not None:
             self._log.write(url, decision)
         return decision
@@ -265,7 +296,7 @@ class Guard:
         counted from the Guard's own previous slot there: call it right before each request, sleep the
         result, then fetch. Concurrent callers get successive slots. 0 when the site asks for no delay.
         """
-        delay = self.check(url).delay_seconds
+        delay = self._decide(url).delay_seconds  # decided, not logged again: the crawler's check() logged it
         origin = self._origin_of(url)[0]
         with self._pace_lock:
             now = self._clock()
@@ -284,11 +315,18 @@ class Guard:
         and Content-Signal headers (and their meta copies). ``headers`` is a mapping (values may be lists) or
         (name, value) pairs; ``body`` the page, read for meta tags when it is HTML.
         """
-        base = self.check(url)
         if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
             raise _input("status", f"{status!r}: must be an HTTP status code")
-        if base.robots.outcome == "unreachable":
-            return base
+        base = self._decide(url)
+        if base.robots.outcome != "unreachable":
+            decision = self._with_page(url, base, headers, body)
+        else:
+            decision = base
+        if not decision.allowed and self._log is not None:
+            self._log.write(url, decision)
+        return decision
+
+    def _with_page(self, url: str, base: Decision, headers: Any, body: Union[bytes, str, None]) -> Decision:
         found = page_opt_outs(url, headers, body, self.token)
         if not found:
             return base
@@ -299,11 +337,8 @@ class Guard:
         if not page_reasons:
             return base
         reasons = sorted(base.reasons + tuple(page_reasons), key=lambda r: not r.blocking)
-        decision = Decision(not any(r.blocking for r in reasons), tuple(reasons), base.delay_seconds, base.robots,
-                            base.token, base.purpose)
-        if not decision.allowed and base.allowed and self._log is not None:
-            self._log.write(url, decision)
-        return decision
+        return Decision(not any(r.blocking for r in reasons), tuple(reasons), base.delay_seconds, base.robots,
+                        base.token, base.purpose)
 
     # ------------------------------------------------------------------ cache
     def __len__(self) -> int:
@@ -314,6 +349,7 @@ class Guard:
         with self._lock:
             self._entries.clear()
             self._aliases.clear()
+            self._bodies = BodyCache(self.max_origins)
 
     def rules_for(self, url: str) -> OriginRules:
         """The compiled state of ``url``'s origin (fetched if needed): parsed robots.txt, outcome, opt-outs."""
@@ -335,13 +371,20 @@ class Guard:
         """(origin, the URL's raw scheme-and-authority prefix when it may serve as a cache alias)."""
         if not isinstance(url, str):
             raise TypeError(f"url must be a str, not {type(url).__name__}")
+        cut = url.find("/", 8)
+        prefix = url[:cut] if cut > 0 else url
+        origin = _plain_origin(prefix)  # the common case, by plain string tests
+        if origin is not None:
+            return origin, prefix
         from .._url import origin as url_origin  # the one origin function (IDNA, default ports)
 
         origin = url_origin(url)
-        cut = url.find("/", 8)
-        prefix = url[:cut] if cut >= 0 else url
         ok = prefix.startswith(("http://", "https://")) and not any(c in prefix for c in _BAD_IN_AUTHORITY)
         return origin, (prefix if ok else None)
+
+    def _slow(self, url: str) -> Decision:
+        """The decision for a URL whose origin is not cached (or is stale): load it first."""
+        return self._entry_for(url).decide(url)
 
     def _entry_for(self, url: str) -> _Entry:
         origin, prefix = self._origin_of(url)
@@ -382,9 +425,8 @@ class Guard:
     def _load_into(self, origin: str, future: "Future[_Entry]") -> None:
         try:
             rules, ttl = self._load(origin)
-            decide = rules.decider(self.user_agent, self.purpose, respect_ai_optouts=self.respect_ai_optouts)
-            fast = rules.fast_path(self.user_agent, self.purpose, respect_ai_optouts=self.respect_ai_optouts)
-            entry = _Entry(origin, rules, decide, self._clock() + ttl, rules.delay(self.user_agent), fast)
+            plan = rules.plan(self.user_agent, self.purpose, respect_ai_optouts=self.respect_ai_optouts)
+            entry = _Entry(origin, rules, plan, self._clock() + ttl)
         except BaseException as exc:
             with self._lock:
                 self._loading.pop(origin, None)
@@ -442,13 +484,13 @@ class Guard:
                 fetch = RobotsFetch("unreachable", None, "not-recorded", f"{origin}/robots.txt", "recorded",
                                     "robots.txt was not recorded for this origin")
                 return OriginRules(origin, fetch), math.inf
-            return build(), math.inf
+            return build(parse=self._bodies.parse), math.inf
         config = self._config()
         from ..signals.fetch import fetch_origin
 
         try:
             collected = fetch_origin(origin, user_agent=self.user_agent, config=config, paths=("/",))
-            rules = OriginRules.from_signals(collected, source="fetched")
+            rules = OriginRules.from_signals(collected, source="fetched", parse=self._bodies.parse)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected, and say why
             fetch = RobotsFetch("unreachable", None, "unreachable", f"{origin}/robots.txt", "fetched",
                                 f"internal error: {type(exc).__name__}: {exc}")

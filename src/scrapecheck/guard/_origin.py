@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..robots import RobotsPolicy, product_token
 from ..robots._syntax import path_of
-from ._decision import RFC_9309_OUTCOME, Decision, Reason, RobotsFetch
+from ._decision import RFC_9309_OUTCOME, Decision, Reason, RobotsFetch, Site, deferred
 
 PURPOSES = (
     "ai-training", "ai-inference", "search-indexing", "research", "archiving", "price-monitoring", "marketing",
@@ -166,7 +166,7 @@ def _recorded_path(opt_out: Any, robots_url: str) -> Optional[str]:
 
 
 class _ViaPolicy:
-    """``check``/``decide`` through the policy's public methods (used if it exposes no rule set)."""
+    """``check``/``decide`` through the policy's public methods (used if it offers no per-agent matcher)."""
 
     __slots__ = ("check", "decide")
 
@@ -181,41 +181,96 @@ class _ViaPolicy:
         self.decide = decide
 
 
-def _rules_for(policy: RobotsPolicy, user_agent: str) -> Any:
-    """An object with ``check(url) -> bool`` and ``decide(url) -> (allowed, rule)`` for one agent, answering as
-    ``policy.is_allowed`` and ``policy.explain`` do: the policy's own rule set when it exposes one (so the hot
-    path is a single match, with no per-call user-agent resolution), else a wrapper of the public methods."""
-    ruleset_for = getattr(policy, "_ruleset_for", None)
-    ruleset = ruleset_for(user_agent) if ruleset_for is not None else None
-    if ruleset is not None and callable(getattr(ruleset, "check", None)) and callable(getattr(ruleset, "decide", None)):
-        return ruleset
+def _matcher(policy: RobotsPolicy, user_agent: str) -> Any:
+    """The policy's per-agent matcher (``check(url) -> bool``, ``decide(url) -> (allowed, rule)``), answering as
+    ``is_allowed`` and ``explain`` do; a wrapper of those two where the policy offers none."""
+    matcher = getattr(policy, "matcher", None)
+    if matcher is not None:
+        return matcher(user_agent)
+    ruleset_for = getattr(policy, "_ruleset_for", None)  # TEMPORARY until RobotsPolicy.matcher is on main
+    if ruleset_for is not None:
+        return ruleset_for(user_agent)
     return _ViaPolicy(policy, user_agent)
+
+
+_PREFERENCE_KEYS = frozenset({"content-usage", "content-signal", "license"})
+_DELAY_KEYS = frozenset({"crawl-delay", "request-rate"})
+
+
+class BodyCache:
+    """Parsed robots.txt bodies shared by the origins that serve the same text (CMS defaults, hosting
+    platforms): a parse and each agent's rule set are built once per body, not once per origin. Bounded:
+    the oldest body leaves first. Thread-safe enough: a race parses a body twice, both results are equal."""
+
+    __slots__ = ("_limit", "_policies")
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._limit = max(1, limit)
+        self._policies: dict[Union[str, bytes], RobotsPolicy] = {}
+
+    def parse(self, body: Union[str, bytes]) -> RobotsPolicy:
+        policies = self._policies
+        policy = policies.get(body)
+        if policy is None:
+            policy = RobotsPolicy.parse(body)
+            if len(policies) >= self._limit:
+                try:
+                    del policies[next(iter(policies))]
+                except (StopIteration, KeyError, RuntimeError):  # emptied or changed by another thread
+                    pass
+            policies[body] = policy
+        return policy
+
+    def __len__(self) -> int:
+        return len(self._policies)
+
+
+class Plan:
+    """How one origin answers one agent and purpose (built once, see :meth:`OriginRules.plan`).
+
+    ``decide(url)`` gives the full decision. The hot path may instead use ``matcher`` (None when there is no
+    rule to match): ``matcher.check(url)`` true means ``ok``; false means a refusal that ``site.resolve(url)``
+    works out (the Guard hands it out deferred). ``ok`` itself may be deferred (its notes are read on first
+    look). ``matcher`` is None whenever ``decide`` must see every URL (path-limited opt-outs, no robots rules).
+    """
+
+    __slots__ = ("decide", "matcher", "ok", "site", "delay")
+
+    def __init__(self, decide: Callable[[str], Decision], matcher: Any, ok: Optional[Decision],
+                 site: Optional[Site], delay: float) -> None:
+        self.decide = decide
+        self.matcher = matcher
+        self.ok = ok
+        self.site = site
+        self.delay = delay
 
 
 class OriginRules:
     """Everything one origin says about being crawled, compiled once. See the module docstring."""
 
-    __slots__ = ("origin", "robots", "policy", "opt_outs", "_deciders", "_fast", "_robots_opt_outs", "_lock")
+    __slots__ = ("origin", "robots", "policy", "opt_outs", "_plans", "_parts", "_lock")
 
     def __init__(self, origin: str, robots: RobotsFetch, body: Union[str, bytes, None] = None,
-                 opt_outs: Sequence[OptOutSignal] = ()) -> None:
+                 opt_outs: Sequence[OptOutSignal] = (), *,
+                 parse: Callable[[Union[str, bytes]], RobotsPolicy] = RobotsPolicy.parse) -> None:
         self.origin = origin
         self.robots = robots
         self.policy: Optional[RobotsPolicy] = (
-            RobotsPolicy.parse(body or "") if robots.outcome == "success" and body else None)
+            parse(body or "") if robots.outcome == "success" and body else None)
         self.opt_outs = tuple(opt_outs)
-        self._deciders: dict[tuple[str, str, bool], Callable[[str], Decision]] = {}
-        self._fast: dict[tuple[str, str, bool], tuple[Any, Decision]] = {}
-        self._robots_opt_outs: dict[str, tuple[OptOutSignal, ...]] = {}
+        self._plans: dict[tuple[str, str, bool], Plan] = {}
+        self._parts: dict[str, tuple[OptOutSignal, ...]] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<OriginRules {self.origin} robots={self.robots.outcome} opt_outs={len(self.opt_outs)}>"
 
     @classmethod
-    def from_signals(cls, target: Any, source: str = "recorded") -> "OriginRules":
+    def from_signals(cls, target: Any, source: str = "recorded", *,
+                     parse: Callable[[Union[str, bytes]], RobotsPolicy] = RobotsPolicy.parse) -> "OriginRules":
         """From one origin's signals (a ``signals.model.TargetSignals``, read by attribute): recorded in a
-        signals file, or just fetched (``source="fetched"``).
+        signals file, or just fetched (``source="fetched"``). ``parse`` reads robots.txt bodies (a
+        :meth:`BodyCache.parse` shares them between origins).
 
         No robots signal recorded reads as unreachable (fail closed), detail ``not-recorded``.
         """
@@ -230,36 +285,49 @@ class OriginRules:
                             "fetched" if source == "fetched" else "recorded", signal.error)
         opt_outs = [OptOutSignal.of(o, _recorded_path(o, fetch.url)) for o in (target.opt_outs or ())
                     if not (o.kind in ROBOTS_KINDS or str(o.where) == fetch.url)]
-        return cls(origin, fetch, signal.body if detail == "ok" else None, opt_outs)
+        return cls(origin, fetch, signal.body if detail == "ok" else None, opt_outs, parse=parse)
 
     # ------------------------------------------------------------------ what robots.txt says besides rules
+    def _part(self, name: str, token: str) -> tuple[OptOutSignal, ...]:
+        """One part of what robots.txt says towards ``token`` besides its rules, read once and only when asked:
+        ``agents`` (AI crawlers blocked), ``lines`` (Content-Usage / Content-Signal / License lines),
+        ``notices`` (legal notices in comments). Each is skipped outright when the file has nothing it reads."""
+        key = f"{name}\0{token}"
+        found = self._parts.get(key)
+        if found is not None:
+            return found
+        policy = self.policy
+        if policy is None:
+            found = ()
+        elif name == "agents" and not policy.groups:
+            found = ()
+        elif name == "lines" and not any(k in _PREFERENCE_KEYS for _, k, _ in policy.extensions):
+            found = ()
+        elif name == "notices" and not policy.comments:
+            found = ()
+        else:
+            from ..signals import optouts  # deferred: it builds pydantic models
+
+            url = self.robots.url
+            if name == "agents":
+                raw = optouts._agent_opt_outs(policy, token, url)  # noqa: SLF001 - the signals step's reading
+            elif name == "lines":
+                raw = optouts._extension_opt_outs(policy, token, url)  # noqa: SLF001
+            else:
+                raw = optouts._notice_opt_outs(policy, url)  # noqa: SLF001
+            found = tuple(OptOutSignal.of(o, self._preference_path(o)) for o in raw)
+        self._parts[key] = found
+        return found
+
     def robots_opt_outs(self, user_agent: str, *, agents: bool = True) -> tuple[OptOutSignal, ...]:
-        """Opt-outs written in robots.txt towards ``user_agent``'s product token (computed once per token).
+        """Opt-outs written in robots.txt towards ``user_agent``'s product token (each part read once).
 
         ``agents=False`` leaves out what the AI-crawler groups say (``robots-ai-agent``/``robots-ai-intent``),
         which only AI purposes read and which costs a rule set per AI crawler named in the file.
         """
         token = product_token(user_agent)
-        key = f"{token}\0{agents}"
-        found = self._robots_opt_outs.get(key)
-        if found is None:
-            policy = self.policy
-            if policy is None or not (policy.groups or policy.extensions or policy.comments):
-                found = ()
-            else:
-                from ..signals import optouts  # deferred: it builds pydantic models
-
-                url = self.robots.url
-                extensions = getattr(optouts, "_extension_opt_outs", None)
-                notices = getattr(optouts, "_notice_opt_outs", None)
-                if agents or extensions is None or notices is None:
-                    raw = [o for o in optouts.from_robots(policy, token, url)
-                           if agents or o.kind not in ("robots-ai-agent", "robots-ai-intent")]
-                else:
-                    raw = extensions(policy, token, url) + notices(policy, url)
-                found = tuple(OptOutSignal.of(o, self._preference_path(o)) for o in raw)
-            self._robots_opt_outs[key] = found
-        return found
+        return ((self._part("agents", token) if agents else ()) + self._part("lines", token)
+                + self._part("notices", token))
 
     @staticmethod
     def _preference_path(opt_out: Any) -> Optional[str]:
@@ -272,38 +340,42 @@ class OriginRules:
     def delay(self, user_agent: str) -> float:
         """Seconds between two requests the site asks of ``user_agent``: the larger of Crawl-delay and
         Request-rate's interval, 0 when robots.txt says neither (or was not read)."""
-        if self.policy is None:
+        policy = self.policy
+        if policy is None or not any(k in _DELAY_KEYS for _, k, _ in policy.extensions):
             return 0.0
-        delay = self.policy.crawl_delay(user_agent) or 0.0
-        rate = self.policy.request_rate(user_agent)
+        delay = policy.crawl_delay(user_agent) or 0.0
+        rate = policy.request_rate(user_agent)
         if rate is not None:
             delay = max(delay, rate[1] / rate[0])
         return delay
 
     # ------------------------------------------------------------------ deciding
     def decide(self, url: str, user_agent: str, purpose: str, *, respect_ai_optouts: bool = True) -> Decision:
-        """The decision for ``url`` (a URL of this origin). See :meth:`decider`."""
-        return self.decider(user_agent, purpose, respect_ai_optouts=respect_ai_optouts)(url)
+        """The decision for ``url`` (a URL of this origin), in full. See :meth:`plan`."""
+        return self.plan(user_agent, purpose, respect_ai_optouts=respect_ai_optouts).decide(url)
 
     def decider(self, user_agent: str, purpose: str, *, respect_ai_optouts: bool = True) -> Callable[[str], Decision]:
         """A callable ``url -> Decision`` for one agent and purpose, built once and kept (thread-safe)."""
+        return self.plan(user_agent, purpose, respect_ai_optouts=respect_ai_optouts).decide
+
+    def plan(self, user_agent: str, purpose: str, *, respect_ai_optouts: bool = True) -> Plan:
+        """How this origin answers one agent and purpose (:class:`Plan`), built once and kept (thread-safe)."""
         key = (user_agent, purpose, respect_ai_optouts)
-        decide = self._deciders.get(key)
-        if decide is None:
+        plan = self._plans.get(key)
+        if plan is None:
             with self._lock:
-                decide = self._deciders.get(key)
-                if decide is None:
-                    decide = self._build(user_agent, purpose, respect_ai_optouts)
-                    self._deciders[key] = decide
-        return decide
+                plan = self._plans.get(key)
+                if plan is None:
+                    plan = self._build(user_agent, purpose, respect_ai_optouts)
+                    self._plans[key] = plan
+        return plan
 
     def fast_path(self, user_agent: str, purpose: str, *,
                   respect_ai_optouts: bool = True) -> Optional[tuple[Any, Decision]]:
-        """``(matcher, decision)`` when every URL that ``matcher.check(url)`` allows gets ``decision`` (the
-        common case: robots.txt read, no path-scoped opt-outs); None otherwise. Lets a caller skip one call
-        per URL; anything else goes to :meth:`decider`."""
-        self.decider(user_agent, purpose, respect_ai_optouts=respect_ai_optouts)
-        return self._fast.get((user_agent, purpose, respect_ai_optouts))
+        """``(matcher, decision)`` when every URL that ``matcher.check(url)`` allows gets ``decision``; None
+        otherwise."""
+        plan = self.plan(user_agent, purpose, respect_ai_optouts=respect_ai_optouts)
+        return None if plan.matcher is None else (plan.matcher, plan.ok)  # type: ignore[return-value]
 
     def _notes(self) -> list[Reason]:
         robots = self.robots
@@ -318,7 +390,7 @@ class OriginRules:
                                       "2.3.1.2)", False, source=robots.url)]
         return []
 
-    def _build(self, user_agent: str, purpose: str, respect: bool) -> Callable[[str], Decision]:
+    def _build(self, user_agent: str, purpose: str, respect: bool) -> Plan:
         token = product_token(user_agent)
         robots = self.robots
 
@@ -331,29 +403,47 @@ class OriginRules:
                 reason = Reason("ROB-051", f"robots.txt unreachable ({why}): RFC 9309 2.3.1.4, complete disallow",
                                 source=robots.url)
             refusal = Decision(False, (reason,), 0.0, robots, token, purpose)
-            return lambda url: refusal
+            return Plan(lambda url: refusal, None, refusal, None, 0.0)
 
         delay = self.delay(user_agent)
-        reads_agents = any(kind in rule.kinds for rule in PURPOSE_RULES.get(purpose, _DEFAULT_RULES)
-                           for kind in ("robots-ai-agent", "robots-ai-intent"))
-        signals = self.robots_opt_outs(user_agent, agents=reads_agents) + self.opt_outs if respect else ()
-        site = opt_out_reasons([s for s in signals if s.path is None], purpose)
-        scoped = [(path_pattern(s.path), s) for s in signals if s.path is not None]
+        rules = PURPOSE_RULES.get(purpose, _DEFAULT_RULES)
+        reads_agents = any(kind in rule.kinds for rule in rules for kind in ("robots-ai-agent", "robots-ai-intent"))
+        # Read now: what can refuse (and any path-limited signal). Notices in comments only ever note
+        # (low confidence), so they are read when a decision's reasons are first looked at.
+        in_robots = ((self._part("agents", token) if reads_agents else ()) + self._part("lines", token)
+                     if respect else ())
+        eager = in_robots + self.opt_outs if respect else ()
+        notices_pending = respect and self.policy is not None and bool(self.policy.comments)
+        site_now = opt_out_reasons([s for s in eager if s.path is None], purpose)
+        site_allowed = not any(r.blocking for r in site_now)
+        scoped = [(path_pattern(s.path), s) for s in eager if s.path is not None]
         scoped = [(match, s) for match, s in scoped if opt_out_reasons([s], purpose)]
         notes = self._notes()
+        site_all: list[list[Reason]] = []
+
+        def site_reasons() -> list[Reason]:
+            if not site_all:  # a race computes it twice, to equal values
+                found = list(site_now)
+                if notices_pending:
+                    every = in_robots + self._part("notices", token) + self.opt_outs  # the order of the full reading
+                    found = opt_out_reasons([s for s in every if s.path is None], purpose)
+                site_all[:] = [found]
+            return site_all[0]
 
         def make(rule_reason: Optional[Reason], extra: Sequence[Reason] = ()) -> Decision:
-            reasons = ([rule_reason] if rule_reason is not None else []) + list(site) + list(extra) + notes
+            reasons = ([rule_reason] if rule_reason is not None else []) + site_reasons() + list(extra) + notes
             reasons.sort(key=lambda r: not r.blocking)
             return Decision(not any(r.blocking for r in reasons), tuple(reasons), delay, robots, token, purpose)
 
-        allowed_decision = make(None)
         policy = self.policy
-        if policy is None:
-            matcher: Any = None
-        else:
-            matcher = _rules_for(policy, user_agent)
+        matcher: Any = None if policy is None else _matcher(policy, user_agent)
         refused_by_rule: dict[int, Decision] = {}
+        full_ok: list[Decision] = []
+
+        def allowed_decision() -> Decision:
+            if not full_ok:
+                full_ok.append(make(None))
+            return full_ok[0]
 
         def refused(url: str) -> Decision:
             rule = matcher.decide(url)[1]
@@ -366,17 +456,22 @@ class OriginRules:
                 hit = refused_by_rule[id(rule)] = make(reason)
             return hit
 
+        def resolve(url: Optional[str]) -> Decision:
+            return allowed_decision() if url is None else refused(url)
+
+        site = Site(delay, robots, token, purpose, resolve)
+        ok = deferred(site_allowed, site, None) if notices_pending else allowed_decision()
+
         if not scoped:
             if matcher is None:
-                return lambda url: allowed_decision
-
+                full = allowed_decision()
+                return Plan(lambda url: full, None, ok, site, delay)
             def decide(url: str) -> Decision:
                 if matcher.check(url):
-                    return allowed_decision
+                    return allowed_decision()
                 return refused(url)
 
-            self._fast[(user_agent, purpose, respect)] = (matcher, allowed_decision)
-            return decide
+            return Plan(decide, matcher, ok, site, delay)
 
         by_matches: dict[tuple[Any, tuple[int, ...]], Decision] = {}
 
@@ -384,7 +479,7 @@ class OriginRules:
             path = path_of(url)
             hits = tuple(i for i, (match, _) in enumerate(scoped) if match(path))
             if matcher is None or matcher.check(url):
-                base, rule = allowed_decision, None
+                base, rule = allowed_decision(), None
             else:
                 base = refused(url)
                 rule = base.reasons[0]
@@ -397,8 +492,8 @@ class OriginRules:
                 hit = by_matches[key] = make(rule, extra)
             return hit
 
-        return decide_scoped
+        return Plan(decide_scoped, None, ok, site, delay)
 
 
-__all__ = ["PURPOSES", "PURPOSE_RULES", "OptOutRule", "OptOutSignal", "OriginRules", "opt_out_reasons",
-           "path_pattern"]
+__all__ = ["PURPOSES", "PURPOSE_RULES", "BodyCache", "OptOutRule", "OptOutSignal", "OriginRules", "Plan",
+           "opt_out_reasons", "path_pattern"]
