@@ -362,3 +362,21 @@ def test_bad_urls_are_input_errors(url: str) -> None:
 def test_non_str_url_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         Guard.from_robots(UA, "other", {}).check(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("prefix", [
+    "https://a.example", "http://a.example", "https://A.example", "HTTPS://a.example", "https://a.example:443",
+    "http://a.example:80", "https://a.example:8443", "https://xn--bcher-kva.de", "https://bücher.de",
+    "http://127.0.0.1", "http://01.2.3.4", "https://a..b", "https://a.example.", "https://user@a.example",
+    "https://a_b.example", "http://[::1]", "https://a.example?x", "https://-a.example", "http://1.2.3.4",
+])
+def test_plain_origin_routing_agrees_with_the_exact_parser(prefix: str) -> None:
+    """The hot path's plain-string origin equals the exact parser's whenever it answers at all."""
+    from scrapecheck._url import origin
+    from scrapecheck.guard._guard import _plain_origin
+
+    plain = _plain_origin(prefix)
+    if plain is not None:
+        assert plain == origin(prefix + "/x")
+    if prefix in ("https://a.example", "http://a.example", "http://127.0.0.1", "https://a..b"):
+        assert plain == prefix

@@ -223,7 +223,7 @@ class Guard:
         for key, body in robots.items():
             if not isinstance(body, (str, bytes)):
                 raise TypeError(f"robots[{key!r}] must be str or bytes, not {type(body).__name__}")
-            origin = robots_origin(key)
+            origin = (_plain_origin(key) if isinstance(key, str) else None) or robots_origin(key)
             fetch = RobotsFetch("success", 200, "ok", f"{origin}/robots.txt", "recorded")
             table[origin] = functools.partial(OriginRules, origin, fetch, body)
         guard._recorded = table
@@ -559,7 +559,7 @@ def _recorded(signals: Any) -> Optional[dict[str, Callable[[], OriginRules]]]:
         raise TypeError(f"signals must be a signals file path, its dict or Signals, not {type(signals).__name__}")
     from .._url import origin as robots_origin
 
-    return {robots_origin(origin): functools.partial(OriginRules.from_signals, target)
+    return {_plain_origin(origin) or robots_origin(origin): functools.partial(OriginRules.from_signals, target)
             for origin, target in loaded.targets.items()}
 
 
