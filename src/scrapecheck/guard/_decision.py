@@ -174,8 +174,8 @@ class DeferredRefusal(_Deferred):
 
 
 #: Slot setters of deferred decisions (bypassing the frozen ``__setattr__``; faster than ``object.__setattr__``).
-SET_SITE = _Deferred._site.__set__  # type: ignore[attr-defined]
-SET_URL = _Deferred._url.__set__  # type: ignore[attr-defined]
+SET_SITE: Callable[[Any, Any], None] = _Deferred.__dict__["_site"].__set__
+SET_URL: Callable[[Any, Any], None] = _Deferred.__dict__["_url"].__set__
 
 
 def deferred(allowed: bool, site: Site, url: Optional[str]) -> Decision:

@@ -169,7 +169,7 @@ class Guard:
             if matcher is None:
                 return entry.decide(url)  # type: ignore[no-any-return]
             if matcher.check(url):
-                return entry.ok  # type: ignore[no-any-return]
+                return entry.ok  # type: ignore[return-value]
             decision = new(refusal)
             set_site(decision, entry.site)
             set_url(decision, url)
@@ -188,7 +188,7 @@ class Guard:
             if matcher is None:
                 return entry.decide(url)  # type: ignore[no-any-return]
             if matcher.check(url):
-                return entry.ok  # type: ignore[no-any-return]
+                return entry.ok  # type: ignore[return-value]
             decision = new(refusal)
             set_site(decision, entry.site)
             set_url(decision, url)
@@ -219,7 +219,7 @@ class Guard:
         guard = cls(user_agent, purpose, **options)
         from .._url import origin as robots_origin
 
-        table: dict[str, Callable[[], OriginRules]] = {}
+        table: dict[str, Callable[..., OriginRules]] = {}
         for key, body in robots.items():
             if not isinstance(body, (str, bytes)):
                 raise TypeError(f"robots[{key!r}] must be str or bytes, not {type(body).__name__}")
@@ -533,7 +533,7 @@ def _header_pairs(headers: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def _recorded(signals: Any) -> Optional[dict[str, Callable[[], OriginRules]]]:
+def _recorded(signals: Any) -> Optional[dict[str, Callable[..., OriginRules]]]:
     """Recorded signals as {origin: build its rules}, or None for live mode."""
     if signals is None:
         return None
