@@ -11,7 +11,7 @@ import pytest
 from scrapecheck.robots import RobotsPolicy, _match
 
 
-@pytest.mark.parametrize("tier", ["uncompiled", "compiled"])
+@pytest.mark.parametrize("tier", ["uncompiled", "compiled", "grams"])
 def test_a_latin1_byte_matches_its_percent_encoding(tier: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_match, "FORCE_TIER", tier)
     policy = RobotsPolicy.parse(b"User-agent: *\nDisallow: /caf\xe9\n")

@@ -24,6 +24,8 @@ from scrapecheck.robots._syntax import escape_pattern, path_of
 
 FOO_DISALLOW_ALL = "user-agent: FooBot\ndisallow: /\n"
 
+pytestmark = pytest.mark.usefixtures("each_tier")  # every case, in every matching strategy
+
 
 def check(robots: str | bytes, agent: str, url: str, expected: bool) -> None:
     assert is_allowed(robots, agent, url) is expected, (robots, agent, url)

@@ -71,7 +71,7 @@ def test_check_and_decide_both_compile_once_it_pays(hot: str) -> None:
     policy = RobotsPolicy.parse(ROBOTS)
     matcher = policy.matcher("AcmeBot")
     assert matcher.tier == "uncompiled"
-    matcher._budget = 0.0  # as if the checks so far had cost as much as compiling
+    matcher._left[0] = 1  # as if it had answered as many URLs as compiling costs, less one
     getattr(matcher, hot)("https://h/acme/x")
     assert matcher.tier == "compiled"
     assert matcher.check("https://h/acme/x") is False

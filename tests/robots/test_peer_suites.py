@@ -261,6 +261,8 @@ CASES = [
      "/another/path?", False, "2.2.2", None),
 ]
 
+pytestmark = pytest.mark.usefixtures("each_tier")  # every case, in every matching strategy
+
 
 @pytest.mark.parametrize(
     ("robots", "agent", "url", "expected", "section", "why"),

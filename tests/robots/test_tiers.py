@@ -35,7 +35,7 @@ def test_a_rule_set_starts_uncompiled_and_switches_once_its_budget_is_spent(monk
     policy = RobotsPolicy.parse(ROBOTS)
     ruleset = _ruleset(policy)
     assert ruleset.tier == "uncompiled"
-    ruleset._budget = 0.0  # as if the checks so far had cost as much as compiling
+    ruleset._left[0] = 1  # as if it had answered as many URLs as compiling costs, less one
     assert policy.is_allowed("x", URLS[1]) is False
     assert ruleset.tier == "compiled"
     assert [policy.is_allowed("x", u) for u in URLS] == [True, False, True, False, True]
@@ -108,3 +108,24 @@ def test_robots_txt_itself_is_always_allowed(name: str, monkeypatch: pytest.Monk
     for url in ("https://h/robots.txt?x=1", "https://h/robots.txt/", "https://h/Robots.txt", "https://h/robots.txtx"):
         assert policy.is_allowed("x", url) is False, url
         assert policy.explain("x", url).allowed is False, url
+
+
+def test_many_floating_globs_on_a_long_path_use_the_q_gram_prefilter_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many ``/*word`` literals against a long path go through the q-gram prefilter (one pass over the path
+    instead of one scan per literal); the verdicts and deciding lines are the reference algorithm's."""
+    monkeypatch.setattr(_match, "_GRAMS_MIN_WORK", 200_000)  # literals x path length: 302 x ~1,400 is above
+    words = [f"w{i:03d}x{'abc'[i % 3]}" for i in range(300)] + ["ab", "zz"]
+    robots = "User-agent: *\n" + "".join(
+        f"{'Allow' if i % 5 == 0 else 'Disallow'}: /*{w}{'$' if i % 7 == 0 else ''}\n" for i, w in enumerate(words))
+    robots += "Disallow: /*w1*w2*end\nAllow: /*qq*w299xa\n"
+    filler = "/".join(f"seg{i}" for i in range(200))
+    urls = [f"https://h/{filler}", f"https://h/{filler}/w150xa", f"https://h/w007xb/{filler}", f"https://h/{filler}w126xa",
+            f"https://h/{filler}w126xa/", f"https://h/{filler}ab", f"https://h/{filler}z", f"https://h/w1/{filler}w2/end",
+            f"https://h/qq/{filler}w299xa", f"https://h/qq/{filler}w299x", f"https://h/{filler}w28" + "6xb"]
+    matcher = RobotsPolicy.parse(robots).matcher("x")
+    for url in urls:
+        expected, line = reference_allowed(robots, "x", url)
+        assert matcher.check(url) is expected, url
+        allowed, rule = matcher.decide(url)
+        assert (allowed, 0 if rule is None else rule.line) == (expected, line), url
+    assert matcher._grams  # the prefilter ran

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import compress
-from time import perf_counter
 
 from ._values import Frozen, _set
 
@@ -161,8 +160,10 @@ ROBOTS_PATH = "/robots.txt"
 def _literal_head(pattern: str) -> tuple[str, int, tuple[str, ...], str]:
     """(head, kind, middle segments, last segment) of a pattern, for the uncompiled tier.
 
-    kind 0: no ``*`` nor final ``$`` (matches whenever its head prefixes the path); 1: ``head$`` (the
-    path must equal the head); 2: a glob, ``head*mid*...*last`` with ``last`` at the end when kind is 3.
+    kind 0: matches whenever its head prefixes the path (no ``*`` nor final ``$``, or a glob that
+    reduces to that: ``/a*``, ``/a*$``); 1: ``head$`` (the path must equal the head); 2: a glob,
+    ``head*mid*...*last``; 3: the same with ``last`` at the very end of the path. Empty segments are
+    dropped and an unanchored glob always has a non-empty ``last`` (``/a*b*`` is ``/a*b``).
     """
     anchored = pattern.endswith("$")
     body = pattern[:-1] if anchored else pattern
@@ -171,11 +172,20 @@ def _literal_head(pattern: str) -> tuple[str, int, tuple[str, ...], str]:
         return body, (1 if anchored else 0), (), ""
     segments = body.split("*")
     mids = tuple(s for s in segments[1:-1] if s)
-    return segments[0], (3 if anchored else 2), mids, segments[-1]
+    last = segments[-1]
+    if not last:  # "*" at the end (before any "$"): the end is free, so it is an unanchored glob
+        if not mids:
+            return segments[0], 0, (), ""
+        return segments[0], 2, mids[:-1], mids[-1]
+    return segments[0], (3 if anchored else 2), mids, last
 
 
 #: (rule index in decision order, kind, length of the literal head, middle segments, last segment)
 _Test = tuple[int, int, int, tuple[str, ...], str]
+#: What a path's deepest head node needs: the tests to run in order, for each a literal the path must
+#: contain ("" for none), the result when none passes (a rule index, -1 for no rule), and the path
+#: length above which the q-gram prefilter is used for the literals (see :func:`_grams_filter`).
+_Entry = tuple[tuple[_Test, ...], tuple[str, ...], int, int]
 
 
 def _tail_matches(path: str, pos: int, mids: tuple[str, ...], last: str, anchored: bool) -> bool:
@@ -190,6 +200,27 @@ def _tail_matches(path: str, pos: int, mids: tuple[str, ...], last: str, anchore
     return not last or path.find(last, pos) >= 0
 
 
+#: The q of the q-gram prefilter, and when it is used: many literals against a long path. Testing each
+#: literal with ``in`` scans the path once per literal (10,000 ``/*word`` rules on a 64 KB URL: 10,000
+#: scans); the prefilter collects the path's q-grams once and keeps only the literals whose first and
+#: last q-grams both occur, so its cost hardly grows with the number of literals. Exactness does not
+#: depend on it: the survivors still get the ``in`` test and the full rule test.
+_Q = 4
+_GRAMS_MIN_KEYS = 128
+_GRAMS_MIN_WORK = 4_000_000  # literals x path length above which the prefilter pays (measured)
+
+
+def _grams_filter(path: str, firsts: tuple[str, ...], lasts: tuple[str, ...]) -> Any:
+    """For each literal (given by its first and last q-grams, "" for a literal shorter than q): False
+    when it certainly does not occur in ``path`` (a long path). Costs one pass over the path, in C."""
+    from operator import and_
+
+    q = _Q
+    grams = set(map(path.__getitem__, map(slice, range(len(path) - q + 1), range(q, len(path) + 1))))
+    grams.add("")
+    return map(and_, map(grams.__contains__, firsts), map(grams.__contains__, lasts))
+
+
 #: Estimated seconds to compile a rule set's regex: per character of pattern, per rule (measured with
 #: benchmarks/robots/bench_origins.py on the corpus; CPython 3.11, the pure-Python ``re`` compiler).
 _COMPILE_PER_CHAR = 2e-6
@@ -197,8 +228,17 @@ _COMPILE_PER_RULE = 180e-6
 #: Rule sets whose regex would take longer than this to build are never compiled, so no single check
 #: stalls (issue 10: every check after the first within 50 ms on any file within 500 KiB).
 COMPILE_CAP = 0.020
+#: Seconds the compiled tier saves per check over the uncompiled one (measured on the corpus with
+#: benchmarks/robots/bench_origins.py): a rule set compiles once it has answered as many URLs as its
+#: estimated compile time divided by this, i.e. once compiling would have paid for itself by then.
+_SAVED_PER_CHECK = 0.4e-6
+#: Rule sets with more floating globs than this (``/*x``: a literal head of at most one character)
+#: stay uncompiled: in the regex each becomes a branch that scans the whole URL, which is slower than
+#: the uncompiled tier's C-level literal prefilter.
+_MAX_FLOATING = 8
 
-#: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does.
+#: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does,
+#: "grams" never compiles and uses the q-gram prefilter wherever a node has literals to test.
 FORCE_TIER: str | None = None
 
 #: The regex compiler, imported on the first compile (``re`` is not imported with the matcher). It is
@@ -218,12 +258,28 @@ def _compiler() -> Any:
     return _sre_compiler
 
 
+def _origin_prefix(url: str) -> str | None:
+    """"scheme://authority/" of a plain http(s) URL whose authority holds no '?', ';' or '#', else None.
+
+    For such a URL :func:`path_of` is everything from that last '/' on, less the fragment; so is it for
+    any URL that starts with the same prefix. A matcher remembers the last prefix it saw: one origin's
+    URLs then need a ``startswith`` and a slice instead of :func:`path_of`.
+    """
+    head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    if head:
+        slash = url.find("/", head)
+        if slash > 0:
+            authority = url[head:slash]
+            if "?" not in authority and ";" not in authority and "#" not in authority:
+                return url[: slash + 1]
+    return None
+
+
 class RuleSet:
     """The merged rules of the groups that apply to one agent: what :meth:`RobotsPolicy.matcher` returns.
 
     The hot path for a caller that checks many URLs for one agent (a crawler's per-origin cache, an
-    audit): get it once per (policy, agent), then call its two attributes, which are plain callables
-    (bind them once: ``check = policy.matcher(ua).check``)::
+    audit): get it once per (policy, agent), then call its two attributes, which are plain callables::
 
         check(url) -> bool                        # may this agent fetch url?
         decide(url) -> (allowed, Rule | None)     # and which rule decided (Google's matching_line())
@@ -231,12 +287,13 @@ class RuleSet:
     ``url`` is an absolute URL or a path ("/a?b"), as for :meth:`RobotsPolicy.is_allowed`; both answer
     exactly as ``is_allowed`` and ``explain`` do. Both start in the uncompiled tier and switch themselves
     (and each other) to the compiled one once that pays, as described in the module docstring, so
-    callers need no tiering of their own. ``explain``, ``group_for`` and ``crawl_delay`` never compile.
-    ``rules`` are the merged rules as written; ``tier`` says which tier answers.
+    callers need no tiering of their own; a callable bound once (``check = matcher.check``) follows the
+    switch too. ``explain``, ``group_for`` and ``crawl_delay`` never compile. ``rules`` are the merged
+    rules as written; ``tier`` says which tier answers.
     """
 
-    __slots__ = ("rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_cands",
-                 "_spent", "_budget", "_compiled", "check", "decide", "_decide_quietly")
+    __slots__ = ("rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains", "_table",
+                 "_grams", "_force_grams", "_budget", "_left", "_compiled", "check", "decide", "_decide_quietly")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
@@ -267,27 +324,42 @@ class RuleSet:
                 seen.add((kind, pattern))
                 ordered.append((pattern, rule))
         self._ordered = tuple(ordered)
-        self._build_uncompiled()
+        floating = self._build_uncompiled()
         self._compiled = False
-        self._spent = 0.0
         chars = sum(len(p) for p, _ in ordered)
         estimate = _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
-        self._budget = estimate if estimate <= COMPILE_CAP and ordered else None
-        self.check: Callable[[str], bool] = self._check_uncompiled
-        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._decide_counting
+        worth = ordered and estimate <= COMPILE_CAP and floating <= _MAX_FLOATING
+        #: Estimated seconds to compile, None when this rule set never compiles on its own.
+        self._budget: float | None = estimate if worth else None
+        self._force_grams = FORCE_TIER == "grams"
+        #: Per head node using the q-gram prefilter: the first and last q-grams of its literals.
+        self._grams: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        if FORCE_TIER in ("uncompiled", "grams"):
+            self._budget = None
+        #: Checks and decides left before compiling (the two count together).
+        self._left = [int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1]
+        verdicts = tuple(rule.allow for _, rule in ordered) + (True, True)
+        outcomes = tuple((rule.allow, rule) for _, rule in ordered) + ((True, None), (True, self._fallback))
+        self.check: Callable[[str], bool] = self._uncompiled(verdicts, self._budget is not None, "check")
+        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._uncompiled(
+            outcomes, self._budget is not None, "decide")
         #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
-        self._decide_quietly: Callable[[str], tuple[bool, Rule | None]] = self._decide_uncompiled
+        self._decide_quietly: Callable[[str], tuple[bool, Rule | None]] = (
+            self._uncompiled(outcomes, False, "decide") if self._budget is not None else self.decide)
         if FORCE_TIER == "compiled":
             self._compile()
-        elif FORCE_TIER == "uncompiled":
-            self._budget = None
 
     # ------------------------------------------------------------------ uncompiled tier
-    def _build_uncompiled(self) -> None:
+    def _build_uncompiled(self) -> int:
+        """Sort the literal heads and link each to its longest proper prefix; return the number of
+        floating globs (head of at most one character)."""
         by_head: dict[str, list[_Test]] = {}
+        floating = 0
         for index, (pattern, _) in enumerate(self._ordered):
             head, kind, mids, last = _literal_head(pattern)
             by_head.setdefault(head, []).append((index, kind, len(head), mids, last))
+            if kind >= 2 and len(head) <= 1:
+                floating += 1
         heads = sorted(by_head)
         parent = [-1] * len(heads)
         stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
@@ -299,95 +371,121 @@ class RuleSet:
         self._heads = heads
         self._parent = parent
         self._own = [by_head[h] for h in heads]
-        self._cands: dict[int, tuple[tuple[_Test, ...], tuple[str, ...]]] = {}
+        self._chains: list[tuple[_Test, ...] | None] = [None] * len(heads)
+        #: Per head node its :data:`_Entry`, built on first use; the extra last slot (node -1: no head
+        #: prefixes the path) says "no rule".
+        self._table: list[_Entry | None] = [None] * len(heads) + [((), (), -1, 1 << 62)]
+        return floating
 
-    def _candidates(self, node: int) -> tuple[tuple[_Test, ...], tuple[str, ...]]:
-        """Tests of the rules whose head is ``heads[node]`` or one of its prefixes, in decision order, cut
-        after the first rule that needs no test (it always matches, so nothing after it can decide);
-        and, for each, a literal that a matching path must contain ("" when none)."""
+    def _entry(self, node: int) -> _Entry:
+        """The :data:`_Entry` of head node ``node``, from its chain: the rules whose head is ``heads[node]``
+        or one of its prefixes, in decision order, cut after the first that needs no test (it always
+        matches, so nothing after it can decide). An ancestor's ``head$`` rule is left out: the path is
+        longer than that head."""
         chain = []
         n = node
-        while n >= 0 and n not in self._cands:
+        while n >= 0 and self._chains[n] is None:
             chain.append(n)
             n = self._parent[n]
-        inherited = self._cands[n][0] if n >= 0 else ()
+        inherited = self._chains[n] if n >= 0 else ()
         for n in reversed(chain):
-            merged = sorted(inherited + tuple(self._own[n]))
+            merged = sorted([t for t in inherited if t[1] != 1] + self._own[n])  # type: ignore[union-attr]
             for cut, test in enumerate(merged):
                 if test[1] == 0:
-                    merged = merged[: cut + 1]
+                    del merged[cut + 1 :]
                     break
-            inherited = tuple(merged)
-            keys = tuple(max(t[3] + (t[4],), key=len) if t[1] >= 2 else "" for t in inherited)
-            self._cands[n] = (inherited, keys)
-        return self._cands[node]
+            inherited = self._chains[n] = tuple(merged)
+        tests = inherited
+        result = -1
+        if tests and tests[-1][1] == 0:
+            result = tests[-1][0]
+            tests = tests[:-1]
+        keys = tuple(max(t[3] + (t[4],), key=len) if t[1] >= 2 else "" for t in tests)
+        long_keys = sum(1 for k in keys if len(k) >= _Q)
+        if self._force_grams and long_keys:
+            limit = _Q
+        elif long_keys >= _GRAMS_MIN_KEYS:
+            limit = _GRAMS_MIN_WORK // long_keys
+        else:
+            limit = 1 << 62
+        if limit < 1 << 62:
+            q = _Q
+            self._grams[node] = (tuple(k[:q] if len(k) >= q else "" for k in keys),
+                                 tuple(k[-q:] if len(k) >= q else "" for k in keys))
+        entry = self._table[node] = (tests, keys, result, limit)  # type: ignore[assignment]
+        return entry  # type: ignore[return-value]
 
-    def _first(self, path: str) -> int:
-        """Index in decision order of the first rule matching ``path`` (a normalised path), -1 when none
-        does, -2 for "/robots.txt" itself (RFC 9309 §2.2.2: implicitly allowed)."""
-        if path == ROBOTS_PATH:
-            return -2
-        heads, parent = self._heads, self._parent
-        node = bisect_right(heads, path) - 1
-        while node >= 0 and not path.startswith(heads[node]):
-            node = parent[node]
-        if node < 0:
-            return -1
-        found = self._cands.get(node)
-        if found is None:
-            found = self._candidates(node)
-        cands, keys = found
-        # compress/map run in C: only rules whose longest literal occurs in the path get a Python-level test.
-        for index, kind, start, mids, last in compress(cands, map(path.__contains__, keys)):
-            if kind == 0:
-                return index
-            if kind == 1:
-                if len(path) == start:
-                    return index
-            elif kind == 2 and not mids:
-                if path.find(last, start) >= 0:
-                    return index
-            elif _tail_matches(path, start, mids, last, kind == 3):
-                return index
-        return -1
+    def _uncompiled(self, results: tuple[Any, ...], counting: bool, name: str) -> Callable[[str], Any]:
+        """``url -> results[index of the deciding rule]`` (``results[-1]``: no rule, ``results[-2]``:
+        "/robots.txt" itself), the uncompiled tier as one closure (the hot path: no method calls on the
+        usual URL). When ``counting``, the closure counts towards compiling and, once compiled, hands
+        over to the compiled tier's ``name`` callable."""
+        heads, parent, table, build, grams = self._heads, self._parent, self._table, self._entry, self._grams
+        left, switch = self._left, self._compile
+        robots_path, path_of_, normalise, origin_prefix = ROBOTS_PATH, path_of, normalise_path, _origin_prefix
+        tail_matches, grams_filter = _tail_matches, _grams_filter
+        prefix = "\x00"  # the last origin seen, "https://host/" (see _origin_prefix); cut: its length - 1
+        cut = 0
+        handover: list[Callable[[str], Any]] = []
 
-    def _decide_uncompiled(self, url: str) -> tuple[bool, Rule | None]:
-        """(allowed, the rule Google's ``matching_line()`` would point at, or None)."""
-        index = self._first(normalise_path(path_of(url)))
-        if index < 0:
-            return True, (self._fallback if index == -1 else None)
-        rule = self._ordered[index][1]
-        return rule.allow, rule
+        def match(url: str) -> Any:
+            nonlocal prefix, cut
+            if counting:
+                n = left[0] = left[0] - 1
+                if n <= 0:
+                    if n == 0:
+                        switch()
+                    if self._compiled:
+                        if not handover:
+                            handover.append(getattr(self, name))
+                        return handover[0](url)
+            if url.startswith(prefix):
+                path = url[cut:]
+                if "#" in path:
+                    path = path[: path.index("#")]
+            else:
+                path = path_of_(url)
+                found = origin_prefix(url)
+                if found is not None:
+                    prefix, cut = found, len(found) - 1
+            if not path.isascii() or "%" in path:
+                path = normalise(path)
+            if path == robots_path:
+                return results[-2]
+            node = bisect_right(heads, path) - 1
+            while node >= 0 and not path.startswith(heads[node]):
+                node = parent[node]
+            entry = table[node]
+            if entry is None:
+                entry = build(node)
+            tests, keys, result, limit = entry
+            if tests:
+                # compress/map run in C: only rules whose longest literal occurs in the path get a
+                # Python-level test (for many literals on a long path, after a q-gram prefilter).
+                for index, kind, start, mids, last in compress(
+                        tests, grams_filter(path, *grams[node]) if len(path) > limit else map(path.__contains__, keys)):
+                    if kind == 2:
+                        if (path.find(last, start) >= 0) if not mids else tail_matches(path, start, mids, last, False):
+                            result = index
+                            break
+                    elif kind == 1:
+                        if len(path) == start:
+                            result = index
+                            break
+                    elif tail_matches(path, start, mids, last, True):
+                        result = index
+                        break
+            return results[result]
 
-    def _decide_counting(self, url: str) -> tuple[bool, Rule | None]:
-        """``decide`` in the uncompiled tier: its time counts towards compiling, as ``check``'s does."""
-        budget = self._budget
-        if budget is None:
-            return self._decide_uncompiled(url)
-        start = perf_counter()
-        result = self._decide_uncompiled(url)
-        spent = self._spent = self._spent + (perf_counter() - start)
-        if spent >= budget:
-            self._compile()
-        return result
+        return match
 
-    def _check_uncompiled(self, url: str) -> bool:
-        budget = self._budget
-        if budget is None:
-            index = self._first(normalise_path(path_of(url)))
-            return index < 0 or self._ordered[index][1].allow
-        start = perf_counter()
-        index = self._first(normalise_path(path_of(url)))
-        spent = self._spent = self._spent + (perf_counter() - start)
-        if spent >= budget:
-            self._compile()
-        return index < 0 or self._ordered[index][1].allow
 
     # ------------------------------------------------------------------ compiled tier
     def _compile(self) -> None:
-        """Switch ``check`` and ``decide`` to one regex; stay uncompiled if it cannot be built."""
+        """Switch ``check`` and ``decide`` to one regex; stay uncompiled if it cannot be built. Once only."""
         self._budget = None
-        if not self._ordered:
+        self._left[0] = -1  # the counting closures stop counting (and hand over once compiled)
+        if self._compiled or not self._ordered:
             return
         import re
 
@@ -400,8 +498,8 @@ class RuleSet:
 
     @property
     def tier(self) -> str:
-        """"compiled" or "uncompiled" (for tests and benchmarks)."""
-        return "compiled" if self._compiled else "uncompiled"
+        """"compiled", "uncompiled", or "grams" (uncompiled, q-gram prefilter forced; tests only)."""
+        return "compiled" if self._compiled else "grams" if self._force_grams else "uncompiled"
 
     def _compiled_matchers(self) -> tuple[Callable[[str], bool], Callable[[str], tuple[bool, Rule | None]]]:
         ordered, fallback = self._ordered, self._fallback
