@@ -387,9 +387,9 @@ class RuleSet:
         while n >= 0 and self._chains[n] is None:
             chain.append(n)
             n = self._parent[n]
-        inherited = self._chains[n] if n >= 0 else ()
+        inherited: tuple[_Test, ...] = self._chains[n] or () if n >= 0 else ()
         for n in reversed(chain):
-            merged = sorted([t for t in inherited if t[1] != 1] + self._own[n])  # type: ignore[union-attr]
+            merged = sorted([t for t in inherited if t[1] != 1] + self._own[n])
             for cut, test in enumerate(merged):
                 if test[1] == 0:
                     del merged[cut + 1 :]
