@@ -1,9 +1,15 @@
 """How long `scrapecheck check` takes on a 50-target plan, offline (issues 1 and 10 ask for < 0.5 s).
 
-Run on demand:  python benchmarks/bench_check.py [--targets 50] [--repeat 10] [--same-robots]
-Measures, in one run: the whole command as a user runs it (a new process: interpreter start, imports, pack
-loading, evaluation, text output), bare interpreter start-up as the floor to compare with, and evaluate()
+Run on demand:  python benchmarks/bench_check.py [--targets 50] [--repeat 10] [--same-robots] [--no-bytecode]
+Measures, in one run: the whole command as a user runs it (a new process each time: interpreter start, imports,
+pack loading, evaluation, text output), bare interpreter start-up as the floor to compare with, and evaluate()
 alone in a warm process. Prints medians and the ratio of the command to the bare interpreter.
+
+Bytecode: an installed package runs from ``.pyc`` files (pip compiles them at install; Python writes them on
+first import). When the environment forbids writing them (``PYTHONDONTWRITEBYTECODE``, as in some sandboxes and
+containers), every run would recompile all sources, which no user pays after the first run. So the command runs
+with bytecode writing allowed, as Python's default is, and the first run, which may write it, is timed apart.
+``--no-bytecode`` measures the recompile-every-time case instead.
 
 Each target gets its own real robots.txt from benchmarks/robots/corpus/ (issue 10: one shared file let
 ``re``'s cache serve every compile after the first, which hid the per-origin cost). ``--same-robots``
@@ -14,6 +20,7 @@ cache is emptied before each evaluate(), so no run is served by the previous one
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
@@ -58,13 +65,24 @@ def make_plan(directory: Path, targets: int, same_robots: bool = False) -> Path:
     return path
 
 
-def timed(argv: list[str], repeat: int) -> list[float]:
+def timed(argv: list[str], repeat: int, env: dict[str, str] | None = None) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         times.append(time.perf_counter() - start)
     return times
+
+
+def command_env(bytecode: bool) -> dict[str, str]:
+    """The environment of the measured processes: bytecode cached as Python does by default (``__pycache__``,
+    like an installed package), or never written (``--no-bytecode``)."""
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
 
 
 def main() -> None:
@@ -72,11 +90,16 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--same-robots", action="store_true", help="one synthetic robots.txt for every target")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="never write bytecode: every run recompiles the sources (see the module docstring)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         plan = make_plan(Path(tmp), args.targets, args.same_robots)
-        command = timed([sys.executable, "-m", "scrapecheck", "check", str(plan), "--offline"], args.repeat)
-        floor = timed([sys.executable, "-c", "pass"], args.repeat)
+        env = command_env(not args.no_bytecode)
+        argv = [sys.executable, "-m", "scrapecheck", "check", str(plan), "--offline"]
+        first = timed(argv, 1, env)[0]
+        command = timed(argv, args.repeat, env)
+        floor = timed([sys.executable, "-c", "pass"], args.repeat, env)
 
         import scrapecheck
         from scrapecheck.api import default_policy
@@ -92,7 +115,9 @@ def main() -> None:
     cmd, base, hot = statistics.median(command), statistics.median(floor), statistics.median(warm)
     robots = "one synthetic robots.txt" if args.same_robots else f"its own robots.txt from {CORPUS.name}/"
     print(f"targets: {args.targets} (each with {robots}), findings: {len(report.findings)}, repeat: {args.repeat}")
-    print(f"scrapecheck check (new process, offline): median {cmd * 1000:7.1f} ms")
+    bytecode = "no bytecode written, sources recompiled each run" if args.no_bytecode else "bytecode cached"
+    print(f"scrapecheck check, first run (writes bytecode): {first * 1000:7.1f} ms")
+    print(f"scrapecheck check (new process, offline, {bytecode}): median {cmd * 1000:7.1f} ms")
     print(f"python -c pass (interpreter floor):       median {base * 1000:7.1f} ms")
     print(f"evaluate() in a warm process:             median {hot * 1000:7.1f} ms")
     print(f"ratio check / interpreter floor: {cmd / base:.1f}x; budget 500 ms: {'met' if cmd < 0.5 else 'MISSED'}")

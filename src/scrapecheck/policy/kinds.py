@@ -784,8 +784,8 @@ Check = Annotated[
     Field(discriminator="kind"),
 ]
 
-for _model in (All, Any_, Not):
-    _model.model_rebuild()
+# All, Any_ and Not refer to ``Check`` before it exists; like every kind they are built on first validation
+# (``defer_build``), when the name resolves from this module.
 
 
 def references(check: _Kind) -> References:
