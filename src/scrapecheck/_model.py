@@ -6,6 +6,10 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Frozen(BaseModel):
-    """Immutable (change one with ``model_copy(update=...)``) and strict about keys (``extra="forbid"``)."""
+    """Immutable (change one with ``model_copy(update=...)``) and strict about keys (``extra="forbid"``).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators and serializers are built when a model is first used (``defer_build``), not when its module is
+    imported: a run pays only for the models it validates (issue 10: building all of them at import was a
+    large part of ``scrapecheck check``; the shipped packs, for one, are never validated at run time)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)

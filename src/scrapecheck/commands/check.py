@@ -228,6 +228,8 @@ def _baseline(reports: list[Any], given: Optional[str], write: Optional[str], po
               quiet: bool) -> tuple[list[Any], bool]:
     """Apply ``--baseline`` (or record ``--write-baseline`` and apply that); returns the reports and whether a
     baseline is in use. Notes on stderr: what was written, and recorded entries that matched nothing."""
+    if not write and not given:
+        return reports, False
     from .. import baseline as baselines
     from .._files import write_atomic
 
@@ -239,8 +241,7 @@ def _baseline(reports: list[Any], given: Optional[str], write: Optional[str], po
         if not quiet:
             note(f"scrapecheck: wrote {len(recorded.findings)} finding(s) to baseline {write}\n")
         return baselines.apply_to_all(reports, recorded), True
-    if not given:
-        return reports, False
+    assert given
     loaded = baselines.load_baseline(given, policy)
     applied = baselines.apply_to_all(reports, loaded)
     unmatched = len(loaded.findings) - sum(1 for report in applied for finding in report.findings

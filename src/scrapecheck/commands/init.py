@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
         raise ScrapecheckError(f"{path}: the template is TOML; name the file *.toml")
     if path.exists() and not args.force:
         raise ScrapecheckError(f"{path}: already exists (use --force to overwrite)")
+    from importlib import resources  # not at the top: every command's parser is built on each run
+
     template = resources.files("scrapecheck").joinpath("data/plan-template.toml").read_text(encoding="utf-8")
     write_output(template, str(path))
     sys.stderr.write(f"wrote {path}; edit it, then run: scrapecheck check {path}\n")

@@ -6,38 +6,54 @@ options the CLI prepares (colour, quiet, rule docs, plan field lines, repository
 
 :data:`REGISTRY` is the one table of formats: ``--format`` and ``--output FORMAT:PATH`` choices, the config's
 ``format`` values and the table in ``docs/ci.md`` derive from it (a test keeps the docs and goldens in step).
-To add a format: write ``formats/<name>.py`` and add one entry here (see docs/architecture.md).
+To add a format: write ``formats/<name>.py`` and add one entry here (see docs/architecture.md). A format's module
+is imported when its renderer is first used, so ``--format text`` does not load the HTML or SARIF code.
 """
 
 from __future__ import annotations
 
-from ..report import Report
-from . import github, gitlab, html, json, markdown, sarif, text
+from typing import TYPE_CHECKING, Any
+
 from .interface import Format, Render, RenderContext, RenderMany, RuleDoc
 
+if TYPE_CHECKING:
+    from ..report import Report
+
 REGISTRY: dict[str, Format] = {
-    "text": Format(text.render, text.render_many, "txt", "For people: findings by target, evidence, fix; a summary "
+    "text": Format("text", "txt", "For people: findings by target, evidence, fix; a summary "
                    "line last. Colour on a terminal.", frozenset({"colour"})),
-    "json": Format(json.render, json.render_many, "json", "For machines: the report model "
+    "json": Format("json", "json", "For machines: the report model "
                    "(`docs/schema/report.schema.json`)."),
-    "sarif": Format(sarif.render, sarif.render_many, "sarif", "SARIF 2.1.0 for code scanning; files relative to the "
+    "sarif": Format("sarif", "sarif", "SARIF 2.1.0 for code scanning; files relative to the "
                     "repository root.", frozenset({"rules", "locations"})),
-    "markdown": Format(markdown.render, markdown.render_many, "md", "For pull-request comments and job summaries; "
+    "markdown": Format("markdown", "md", "For pull-request comments and job summaries; "
                        "all site and plan text escaped."),
-    "github": Format(github.render, github.render_many, "github.txt", "GitHub Actions workflow commands "
+    "github": Format("github", "github.txt", "GitHub Actions workflow commands "
                      "(`::error file=…,line=…::`): annotations on the plan's lines.", frozenset({"locations"})),
-    "gitlab": Format(gitlab.render, gitlab.render_many, "gitlab.json", "GitLab Code Quality JSON "
+    "gitlab": Format("gitlab", "gitlab.json", "GitLab Code Quality JSON "
                      "(`artifacts:reports:codequality`).", frozenset({"locations"})),
-    "html": Format(html.render, html.render_many, "html", "One self-contained page for reviewers (plan in plain "
+    "html": Format("html", "html", "One self-contained page for reviewers (plan in plain "
                    "words, chart, findings with sources and limits); prints to PDF for sign-off.",
                    frozenset({"plan_details"})),
 }
 """Format name -> its entry, in the order ``--help`` and the docs list them."""
 
-FORMATS: dict[str, Render] = {name: entry.render for name, entry in REGISTRY.items()}
-FORMATS_MANY: dict[str, RenderMany] = {name: entry.render_many for name, entry in REGISTRY.items()}
 FORMAT_NAMES: tuple[str, ...] = tuple(REGISTRY)
 """The ``--format`` choices and the config's ``format`` values."""
+
+
+def __getattr__(name: str) -> Any:
+    """``FORMATS`` and ``FORMATS_MANY`` (name -> render function) import every format, so only on request;
+    ``Report`` is re-exported lazily for the same reason."""
+    if name == "FORMATS":
+        return {fmt: entry.render for fmt, entry in REGISTRY.items()}
+    if name == "FORMATS_MANY":
+        return {fmt: entry.render_many for fmt, entry in REGISTRY.items()}
+    if name == "Report":
+        from ..report import Report
+
+        return Report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def format_table() -> str:

@@ -75,14 +75,30 @@ RenderMany = Callable[[Sequence["Report"], Optional[RenderContext]], str]
 class Format:
     """One entry of the format registry (``formats.REGISTRY``): CLI choices, config values and docs derive from it.
 
+    module: the module of ``scrapecheck.formats`` that has its ``render`` and ``render_many``; it is imported on
+    first use, so a run pays only for the formats it writes.
     suffix: the usual file suffix (goldens, examples). summary: one line for the docs table.
     needs: what the CLI must gather into the ``RenderContext`` for it: ``rules`` (rule docs), ``locations``
     (plan field lines and repository-relative paths), ``plan_details`` (the whole plan), ``colour`` (a terminal
     may get ANSI colour).
     """
 
-    render: Render
-    render_many: RenderMany
+    module: str
     suffix: str
     summary: str
     needs: frozenset[str] = frozenset()
+
+    @property
+    def render(self) -> Render:
+        """``render(report, context=None) -> str`` for one plan."""
+        return self._module().render  # type: ignore[no-any-return]
+
+    @property
+    def render_many(self) -> RenderMany:
+        """``render_many(reports, context=None) -> str`` for a run over several plans."""
+        return self._module().render_many  # type: ignore[no-any-return]
+
+    def _module(self) -> Any:
+        from importlib import import_module
+
+        return import_module(f"scrapecheck.formats.{self.module}")
