@@ -85,6 +85,46 @@ def test_tdmrep_file_read_for_ai_purposes(web: Web) -> None:
     assert web.paths() == ["/robots.txt", "/.well-known/tdmrep.json", "/robots.txt"]
 
 
+TDM_RULES = ('[{"location": "/news/open/*", "tdm-reservation": 0},'
+             ' {"location": "/news/*", "tdm-reservation": 1, "tdm-policy": "https://p.example/policy"},'
+             ' {"location": "/*.pdf$", "tdm-reservation": 1}]')
+
+
+def test_tdmrep_rules_judged_for_each_checked_path(web: Web) -> None:
+    """The first tdmrep.json rule whose location matches the URL's path decides (not only the rule for '/')."""
+    web.robots("User-agent: *\nAllow: /\n")
+    web.route("/.well-known/tdmrep.json", body=TDM_RULES, content_type="application/json")
+    guard = live("ai-training")
+    assert guard.check(f"{web.origin}/").allowed
+    assert guard.check(f"{web.origin}/blog/1").allowed
+    d = guard.check(f"{web.origin}/news/1")
+    assert not d.allowed and d.rule_ids == ("AIO-011",)
+    assert "location /news/*" in (d.reasons[0].text or "") and "p.example/policy" in (d.reasons[0].text or "")
+    assert d.reasons[0].source == f"{web.origin}/.well-known/tdmrep.json"
+    assert guard.check(f"{web.origin}/news/open/1").allowed  # an earlier rule, not reserving, decides there
+    assert guard.check(f"{web.origin}/docs/a.pdf").rule_ids == ("AIO-011",)
+    assert guard.check(f"{web.origin}/docs/a.pdf?x=1").allowed
+    assert live("search-indexing").check(f"{web.origin}/news/1").allowed
+    assert web.paths() == ["/robots.txt", "/.well-known/tdmrep.json", "/robots.txt"]
+
+
+def test_tdmrep_rules_recorded_by_fetch_judged_per_path(web: Web, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``scrapecheck fetch`` keeps the file's rules with its record, so a recorded Guard judges any path too."""
+    from scrapecheck.signals.fetch import fetch_origin
+
+    web.robots("User-agent: *\nAllow: /\n")
+    web.route("/.well-known/tdmrep.json", body=TDM_RULES, content_type="application/json")
+    import dataclasses
+
+    config = dataclasses.replace(fast_config(), allow_private_networks=True)
+    target = fetch_origin(web.origin, user_agent=UA, config=config)
+    assert [r.get("rules") for r in target.pages if r["kind"] == "tdmrep"][0][1]["location"] == "/news/*"
+    path = save_signals(Signals(targets={web.origin: target}), tmp_path / "signals.json")
+    guard = Guard(UA, "ai-training", signals=path)
+    assert not guard.check(f"{web.origin}/news/1").allowed
+    assert guard.check(f"{web.origin}/news/open/1").allowed and guard.check(f"{web.origin}/").allowed
+
+
 def test_missing_robots_allows(web: Web) -> None:
     d = live().check(f"{web.origin}/a")
     assert d.allowed and d.robots.outcome == "unavailable" and d.robots.status == 404

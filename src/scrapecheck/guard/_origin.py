@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 from ..robots import RobotsPolicy, product_token
-from ..robots._syntax import path_of
 from ._decision import RFC_9309_OUTCOME, Decision, Reason, RobotsFetch, Site, deferred
 
 PURPOSES = (
@@ -98,8 +97,8 @@ ROBOTS_KINDS = frozenset({"robots-ai-agent", "robots-ai-intent", "legal-notice"}
 class OptOutSignal:
     """One opt-out signal, as the decision core reads it (a plain copy of ``signals.model.OptOut``).
 
-    ``path`` limits it to URLs whose path (and query) match a robots-style pattern (``*``, final ``$``);
-    None means the whole origin.
+    ``path`` limits it to URLs whose path (and query) match a robots-style pattern (``*``, final ``$``) and
+    none of the ``unless`` patterns; None means the whole origin.
     """
 
     kind: str
@@ -109,6 +108,9 @@ class OptOutSignal:
     line: Optional[int] = None
     confidence: str = "high"
     path: Optional[str] = None
+    #: Patterns that take precedence: a path matching one of them is not covered (TDMRep: an earlier rule
+    #: whose location matches decides instead).
+    unless: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, opt_out: Any, path: Optional[str] = None) -> "OptOutSignal":
@@ -151,7 +153,37 @@ def path_pattern(pattern: str) -> Callable[[str], bool]:
     return lambda path: match(path) is not None
 
 
+def path_scope(signal: OptOutSignal) -> Callable[[str], bool]:
+    """The predicate on paths of a path-limited signal: its ``path`` matches and none of its ``unless``."""
+    match = path_pattern(signal.path or "/")
+    if not signal.unless:
+        return match
+    earlier = [path_pattern(p) for p in signal.unless]
+    return lambda path: match(path) and not any(e(path) for e in earlier)
+
+
 _TDM_LOCATION = re.compile(r"location (\S+): tdm-reservation")
+
+
+def _tdmrep_rule_signals(target: Any) -> tuple[Optional[str], list[OptOutSignal]]:
+    """(the tdmrep.json URL, one signal per reserving rule) when the signals hold the file's rules (``scrapecheck
+    fetch`` and the Guard's fetch keep them with the ``tdmrep`` record); (None, []) otherwise. Each URL is then
+    judged by the first rule whose location matches its own path, as the TDMRep spec asks."""
+    for record in getattr(target, "pages", None) or ():
+        if not isinstance(record, dict) or record.get("kind") != "tdmrep" or not isinstance(record.get("rules"), list):
+            continue
+        rules = record["rules"]
+        if not all(isinstance(r, dict) and isinstance(r.get("location"), str) and r.get("tdm-reservation") in (0, 1)
+                   and not isinstance(r.get("tdm-reservation"), bool) for r in rules):
+            return None, []  # not as fetch writes them: fall back on the recorded opt-outs
+        from ..signals.pages import tdmrep_value
+
+        where = str(record.get("url"))
+        found = [OptOutSignal("tdmrep", ("tdm", "ai-training"), tdmrep_value(rule), where, path=str(rule["location"]),
+                              unless=tuple(str(r["location"]) for r in rules[:i]))
+                 for i, rule in enumerate(rules) if rule["tdm-reservation"] == 1]
+        return where, found
+    return None, []
 
 
 def _recorded_path(opt_out: Any, robots_url: str) -> Optional[str]:
@@ -162,7 +194,9 @@ def _recorded_path(opt_out: Any, robots_url: str) -> Optional[str]:
         return m.group(1) if m else None
     if where == robots_url or "://" not in where:
         return None
-    return path_of(where) + "$"
+    from .._url import path_and_query
+
+    return path_and_query(where) + "$"
 
 
 class _ViaPolicy:
@@ -283,9 +317,11 @@ class OriginRules:
         detail = str(signal.outcome)
         fetch = RobotsFetch(RFC_9309_OUTCOME.get(detail, "unreachable"), signal.status, detail, str(signal.url),
                             "fetched" if source == "fetched" else "recorded", signal.error)
+        tdmrep_url, tdmrep = _tdmrep_rule_signals(target)
         opt_outs = [OptOutSignal.of(o, _recorded_path(o, fetch.url)) for o in (target.opt_outs or ())
-                    if not (o.kind in ROBOTS_KINDS or str(o.where) == fetch.url)]
-        return cls(origin, fetch, signal.body if detail == "ok" else None, opt_outs, parse=parse)
+                    if not (o.kind in ROBOTS_KINDS or str(o.where) == fetch.url
+                            or (o.kind == "tdmrep" and str(o.where) == tdmrep_url))]
+        return cls(origin, fetch, signal.body if detail == "ok" else None, opt_outs + tdmrep, parse=parse)
 
     # ------------------------------------------------------------------ what robots.txt says besides rules
     def _part(self, name: str, token: str) -> tuple[OptOutSignal, ...]:
@@ -416,7 +452,7 @@ class OriginRules:
         notices_pending = respect and self.policy is not None and bool(self.policy.comments)
         site_now = opt_out_reasons([s for s in eager if s.path is None], purpose)
         site_allowed = not any(r.blocking for r in site_now)
-        scoped = [(path_pattern(s.path), s) for s in eager if s.path is not None]
+        scoped = [(path_scope(s), s) for s in eager if s.path is not None]
         scoped = [(match, s) for match, s in scoped if opt_out_reasons([s], purpose)]
         notes = self._notes()
         site_all: list[list[Reason]] = []
@@ -474,9 +510,10 @@ class OriginRules:
             return Plan(decide, matcher, ok, site, delay)
 
         by_matches: dict[tuple[Any, tuple[int, ...]], Decision] = {}
+        from .._url import path_and_query
 
         def decide_scoped(url: str) -> Decision:
-            path = path_of(url)
+            path = path_and_query(url)
             hits = tuple(i for i, (match, _) in enumerate(scoped) if match(path))
             if matcher is None or matcher.check(url):
                 base, rule = allowed_decision(), None
@@ -496,4 +533,4 @@ class OriginRules:
 
 
 __all__ = ["PURPOSES", "PURPOSE_RULES", "BodyCache", "OptOutRule", "OptOutSignal", "OriginRules", "Plan",
-           "opt_out_reasons", "path_pattern"]
+           "opt_out_reasons", "path_pattern", "path_scope"]

@@ -31,7 +31,7 @@ from .client import HttpClient, Response, now_iso
 from .config import RFC_9309_CACHE_LIMIT, ROBOTS_MAX_BYTES, FetchConfig, check_user_agent
 from .interpret import decode_for_display, interpret_robots, looks_binary, looks_html
 from .model import OptOut, RobotsSignal, Signals, TargetSignals
-from .pages import from_headers, from_html, from_tdmrep_json
+from .pages import from_headers, from_html, tdmrep_opt_outs, tdmrep_rules
 from .registry import CollectContext
 
 _ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
@@ -105,13 +105,16 @@ def _collect_origin(client: HttpClient, origin: Origin, pages: Sequence[str], pa
 
     tdmrep_url = origin.url("/.well-known/tdmrep.json")
     tdmrep = client.get(tdmrep_url, config.max_tdmrep_bytes, _JSON_ACCEPT, deadline=deadline)
-    records.append(tdmrep.record("tdmrep"))
+    tdmrep_record = tdmrep.record("tdmrep")
+    records.append(tdmrep_record)
     if _unread(tdmrep):
         complete = False
         problems.append(f"{tdmrep_url} not read ({tdmrep.error or f'HTTP {tdmrep.status}'}): TDMRep rules unknown")
     elif tdmrep.status is not None and 200 <= tdmrep.status < 300:
-        opt_outs, tdm_problems = from_tdmrep_json(tdmrep.body, tdmrep_url, sorted(set(paths)))
-        found.extend(opt_outs)
+        rules, tdm_problems = tdmrep_rules(tdmrep.body, tdmrep_url)
+        found.extend(tdmrep_opt_outs(rules, tdmrep_url, sorted(set(paths))))
+        # The rules themselves, in file order: a Guard judges each URL's own path by them (first match decides).
+        tdmrep_record["rules"] = rules
         problems.extend(tdm_problems)
         if tdmrep.truncated:
             problems.append(f"{tdmrep_url} larger than {config.max_tdmrep_bytes} bytes: not read whole")

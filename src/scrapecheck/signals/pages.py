@@ -251,11 +251,9 @@ def _location_matches(location: str, path: str) -> bool:
     return re.match(pattern + ("$" if anchored else ""), path) is not None
 
 
-def from_tdmrep_json(body: Union[bytes, str], where: str, paths: Sequence[str]) -> tuple[list[OptOut], list[str]]:
-    """TDMRep rules of ``/.well-known/tdmrep.json`` applying to ``paths``: (opt-outs, problems in words).
-
-    For each planned path the first rule whose ``location`` matches decides; ``tdm-reservation: 1`` reserves.
-    """
+def tdmrep_rules(body: Union[bytes, str], where: str) -> tuple[list[dict[str, object]], list[str]]:
+    """The rules of a ``/.well-known/tdmrep.json`` in file order, JSON-ready: ``{"location": str,
+    "tdm-reservation": 1 or 0, "tdm-policy": str (when given)}``; and the problems in words."""
     problems: list[str] = []
     try:
         text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
@@ -266,24 +264,48 @@ def from_tdmrep_json(body: Union[bytes, str], where: str, paths: Sequence[str]) 
         data = [data]
     if not isinstance(data, list):
         return [], [f"{where}: expected a JSON array of rules, got {type(data).__name__}"]
-    rules = []
+    rules: list[dict[str, object]] = []
     for index, rule in enumerate(data):
         if not isinstance(rule, dict) or "location" not in rule or "tdm-reservation" not in rule:
             problems.append(f"{where}: rule {index} lacks 'location' or 'tdm-reservation'; skipped")
             continue
-        rules.append(rule)
+        kept: dict[str, object] = {"location": str(rule["location"]),
+                                   "tdm-reservation": 1 if str(rule["tdm-reservation"]).strip() == "1" else 0}
+        if rule.get("tdm-policy"):
+            kept["tdm-policy"] = str(rule["tdm-policy"])
+        rules.append(kept)
+    return rules, problems
+
+
+def tdmrep_value(rule: dict[str, object]) -> str:
+    """How a reserving TDMRep rule is quoted in an opt-out's ``value``."""
+    value = f"tdmrep.json: location {rule['location']}: tdm-reservation: 1"
+    if rule.get("tdm-policy"):
+        value += f"; tdm-policy: {rule['tdm-policy']}"
+    return value
+
+
+def tdmrep_opt_outs(rules: Sequence[dict[str, object]], where: str, paths: Sequence[str]) -> list[OptOut]:
+    """Opt-outs of :func:`tdmrep_rules` for ``paths``: for each path the first rule whose ``location`` matches
+    decides; ``tdm-reservation: 1`` reserves."""
     found: dict[tuple[str, str], OptOut] = {}
     for path in paths or ["/"]:
         for rule in rules:
             location = str(rule["location"])
             if not _location_matches(location, path):
                 continue
-            if str(rule["tdm-reservation"]).strip() == "1":
-                value = f"tdmrep.json: location {location}: tdm-reservation: 1"
-                policy = rule.get("tdm-policy")
-                if policy:
-                    value += f"; tdm-policy: {policy}"
+            if rule["tdm-reservation"] == 1:
+                value = tdmrep_value(rule)
                 found.setdefault((location, value), OptOut(kind="tdmrep", scopes=["tdm", "ai-training"],
                                                            value=value, where=where))
             break
-    return list(found.values()), problems
+    return list(found.values())
+
+
+def from_tdmrep_json(body: Union[bytes, str], where: str, paths: Sequence[str]) -> tuple[list[OptOut], list[str]]:
+    """TDMRep rules of ``/.well-known/tdmrep.json`` applying to ``paths``: (opt-outs, problems in words).
+
+    For each planned path the first rule whose ``location`` matches decides; ``tdm-reservation: 1`` reserves.
+    """
+    rules, problems = tdmrep_rules(body, where)
+    return tdmrep_opt_outs(rules, where, paths), problems
