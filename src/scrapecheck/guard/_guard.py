@@ -384,7 +384,7 @@ class Guard:
 
     def _slow(self, url: str) -> Decision:
         """The decision for a URL whose origin is not cached (or is stale): load it first."""
-        return self._entry_for(url).decide(url)
+        return self._entry_for(url).answer(url)
 
     def _entry_for(self, url: str) -> _Entry:
         origin, prefix = self._origin_of(url)
