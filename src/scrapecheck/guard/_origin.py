@@ -221,9 +221,6 @@ def _matcher(policy: RobotsPolicy, user_agent: str) -> Any:
     matcher = getattr(policy, "matcher", None)
     if matcher is not None:
         return matcher(user_agent)
-    ruleset_for = getattr(policy, "_ruleset_for", None)  # TEMPORARY until RobotsPolicy.matcher is on main
-    if ruleset_for is not None:
-        return ruleset_for(user_agent)
     return _ViaPolicy(policy, user_agent)
 
 
