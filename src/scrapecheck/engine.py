@@ -79,12 +79,13 @@ def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView
     compiled: dict[str, tuple[Optional[RobotsPolicy], dict[str, Any]]] = {}
     views = []
     for target in plan.targets:
-        collected = signals.for_origin(target.origin)
+        origin = target.origin  # a property that parses the URL: once per target
+        collected = signals.for_origin(origin)
         robots = collected.robots if collected else None
-        if target.origin not in compiled:
+        if origin not in compiled:
             parsed = RobotsPolicy.parse(robots.effective_rules) if robots is not None else None
-            compiled[target.origin] = (parsed, opt_outs_by_signal(collected, parsed, token))
-        robots_policy, by_signal = compiled[target.origin]
+            compiled[origin] = (parsed, opt_outs_by_signal(collected, parsed, token))
+        robots_policy, by_signal = compiled[origin]
         views.append(TargetView(
             target=target,
             robots=robots,
@@ -143,15 +144,15 @@ def evaluate_plan(
     meta_rules = [rule for rule in active if rule.after_others]
     plain_rules = [rule for rule in active if not rule.after_others]
 
+    plan_ctx = Context(plan=plan, thresholds=thresholds)
+    target_ctxs = [(view, Context(plan=plan, thresholds=thresholds, target=view)) for view in views]
     for rule in plain_rules:
         if not rule.target_scoped:
-            ctx = Context(plan=plan, thresholds=thresholds)
-            outcome = rule.when.evaluate(ctx)
-            if outcome.state and not _exempt(rule, ctx):
-                findings.append(_finding(rule, policy, plan, outcome, None, ctx))
+            outcome = rule.when.evaluate(plan_ctx)
+            if outcome.state and not _exempt(rule, plan_ctx):
+                findings.append(_finding(rule, policy, plan, outcome, None, plan_ctx))
             continue
-        for view in views:
-            ctx = Context(plan=plan, thresholds=thresholds, target=view)
+        for view, ctx in target_ctxs:
             outcome = rule.when.evaluate(ctx)
             if outcome.state:
                 if not _exempt(rule, ctx):

@@ -26,15 +26,18 @@ def from_plan(plan: CrawlPlan) -> Signals:
     targets: dict[str, TargetSignals] = {}
     for target in plan.targets:
         raw = target.robots_txt_bytes
-        if raw is None or target.origin in targets:
+        if raw is None:
+            continue
+        origin = target.origin  # a property that parses the URL: once per target
+        if origin in targets:
             continue
         kept = raw[:MAX_BYTES]
         text = kept.decode("utf-8", errors="replace")
         exact = None if text.encode("utf-8") == kept else base64.b64encode(kept).decode("ascii")
-        robots = RobotsSignal(url=f"{target.origin}/robots.txt", origin="snapshot", outcome="ok",
+        robots = RobotsSignal(url=f"{origin}/robots.txt", origin="snapshot", outcome="ok",
                               body=text, body_base64=exact, file=target.robots_txt_file,
                               sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), truncated=len(raw) > MAX_BYTES)
-        targets[target.origin] = TargetSignals(origin=target.origin, robots=robots)
+        targets[origin] = TargetSignals(origin=origin, robots=robots)
     return Signals(targets=targets)
 
 

@@ -1,0 +1,105 @@
+"""What a check run loads (issue 10: the CLI on a 50-target plan under half a second, imports included).
+
+A fresh interpreter runs the check as a user would and reports what it loaded. Offline with text output, the
+network layer, the other formats and the baseline code stay unloaded, and the shipped packs come from their
+pre-validated form (``policy/bundled.py``), so no policy model ever builds its validator. No timing here: the
+figures are in ``benchmarks/bench_check.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_PLAN, write
+
+NETWORK = {"urllib3", "scrapecheck.signals.fetch", "scrapecheck.signals.client", "ssl", "http.client"}
+"""(``socket`` itself comes with pydantic: its plugin lookup reads package metadata through ``email``.)"""
+OTHER_FORMATS = {f"scrapecheck.formats.{name}" for name in ("json", "sarif", "markdown", "github", "gitlab", "html")}
+REPORT = """
+import json, sys
+from pydantic import BaseModel
+from scrapecheck.policy import models, kinds
+
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+
+built = sorted(f"{m.__module__}.{m.__qualname__}" for m in subclasses(BaseModel)
+               if m.__module__.startswith("scrapecheck.policy") and m.__pydantic_complete__)
+print(json.dumps({"modules": sorted(sys.modules), "built_policy_models": built}))
+"""
+
+
+def _run(statements: str) -> dict[str, list[str]]:
+    code = f"import io, contextlib\n{statements}\n{REPORT}"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    targets = "".join(f'[[targets]]\nurl = "https://site{i}.example/"\npaths = ["/a", "/private/b"]\n'
+                      f'robots_txt = "User-agent: *\\nDisallow: /private/\\n# no AI training\\n"\n'
+                      for i in range(3))
+    return write(tmp_path / "plan.toml", MINIMAL_PLAN + targets)
+
+
+def test_check_command_loads_only_what_it_uses(plan: Path) -> None:
+    seen = _run("from scrapecheck.cli import main\n"
+                "with contextlib.redirect_stdout(io.StringIO()):\n"
+                f"    assert main(['check', {str(plan)!r}, '--offline', '--exit-zero']) == 0")
+    loaded = set(seen["modules"])
+    assert "scrapecheck.formats.text" in loaded and "scrapecheck.engine" in loaded  # it did run
+    assert loaded & NETWORK == set()
+    assert loaded & OTHER_FORMATS == set()
+    assert "scrapecheck.baseline" not in loaded
+    assert seen["built_policy_models"] == []  # the packs were not validated: their stored form was read
+
+
+def test_evaluate_loads_no_cli_formats_or_network(plan: Path) -> None:
+    seen = _run("import scrapecheck\n"
+                f"report = scrapecheck.evaluate(scrapecheck.load_plan({str(plan)!r}), offline=True)\n"
+                "assert report.findings")
+    loaded = set(seen["modules"])
+    assert loaded & NETWORK == set()
+    assert {m for m in loaded if m.startswith(("scrapecheck.formats", "scrapecheck.commands"))} == set()
+    assert {"scrapecheck.cli", "argparse", "scrapecheck.baseline"} & loaded == set()
+    assert seen["built_policy_models"] == []
+
+
+def test_a_user_policies_directory_is_validated_by_the_check_command(plan: Path, tmp_path: Path) -> None:
+    """The counterpart: --policies DIR is never read from the stored form, so its models do get built."""
+    from conftest import ROOT
+
+    seen = _run("from scrapecheck.cli import main\n"
+                "with contextlib.redirect_stdout(io.StringIO()):\n"
+                f"    main(['check', {str(plan)!r}, '--offline', '--exit-zero', '--policies', "
+                f"{str(ROOT / 'policies')!r}])")
+    assert "scrapecheck.policy.models.Rule" in seen["built_policy_models"]
+
+
+def test_main_raises_the_collector_threshold_and_restores_it(plan: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
+    import scrapecheck.api
+    from scrapecheck.cli import GC_THRESHOLD, main
+
+    during: list[tuple[int, int, int]] = []
+    evaluate = scrapecheck.api.evaluate
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        during.append(gc.get_threshold())
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(scrapecheck.api, "evaluate", recording)
+    before = gc.get_threshold()
+    assert main(["check", str(plan), "--offline", "--exit-zero"]) == 0
+    assert "finding" in capsys.readouterr().out
+    assert during == [(GC_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before
