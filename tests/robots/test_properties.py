@@ -129,3 +129,54 @@ def test_lone_surrogates_do_not_raise() -> None:
     policy = RobotsPolicy.parse("User-agent: *\nDisallow: /\udcff\ud800\n")
     assert policy.is_allowed("x", "/a")
     assert isinstance(policy.is_allowed("x", "/\ud800"), bool)
+
+
+def _same_structure(policy: RobotsPolicy) -> None:
+    """The fast structural pass (parse) and the full line-by-line read agree on every group: its agents,
+    their lines, and its rules (lines, kind, value)."""
+    from scrapecheck.robots._policy import _ALLOW, _DISALLOW, _key_value
+
+    builders = policy._read_all()[0]
+    assert len(builders) == len(policy._skeletons)
+    for skeleton, builder in zip(policy._skeletons, builders):
+        assert skeleton.agents == builder.agents
+        assert skeleton.agent_lines == builder.agent_lines
+        rules = []
+        for number in skeleton.rule_lines:
+            found = _key_value(policy._raw_lines[number - 1])
+            if found is not None and found[0] <= _DISALLOW:
+                rules.append((found[0] == _ALLOW, found[1], number))
+        assert rules == builder.rules
+
+
+LINE_PARTS = st.sampled_from(["User-agent", "USER-AGENT", "user agent", "useragentX", "Allow", "ALLOW", "Disallow",
+                              "disallowed", "dissalow", "Sitemap", "crawl-delay", "#", "\x00", " ", "\t", "\x0b",
+                              ":", " : ", "/a", "*", "FooBot", "x y", "é", "\xc0llow", "Ä"])
+
+
+@SETTINGS
+@given(robots_files())
+def test_fast_structure_equals_full_read(robots: str) -> None:
+    _same_structure(RobotsPolicy.parse(robots))
+
+
+@SETTINGS
+@given(st.lists(st.lists(LINE_PARTS, max_size=5).map("".join), max_size=12), EOL)
+def test_fast_structure_equals_full_read_on_odd_lines(lines: list[str], eol: str) -> None:
+    _same_structure(RobotsPolicy.parse(eol.join(lines)))
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_fast_structure_equals_full_read_on_bytes(data: bytes) -> None:
+    _same_structure(RobotsPolicy.parse(data))
+
+
+def test_fast_structure_equals_full_read_on_the_corpus() -> None:
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[2] / "benchmarks" / "robots" / "corpus"
+    files = sorted(corpus.glob("*.txt"))
+    assert len(files) >= 40
+    for path in files:
+        _same_structure(RobotsPolicy.parse(path.read_bytes()))

@@ -292,41 +292,69 @@ class RuleSet:
     rules as written; ``tier`` says which tier answers.
     """
 
-    __slots__ = ("rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains", "_table",
-                 "_grams", "_force_grams", "_budget", "_left", "_compiled", "check", "decide", "_decide_quietly")
+    __slots__ = ("_rules", "_make_rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains",
+                 "_table", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "check",
+                 "decide", "_decide_quietly")
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
-        entries: list[tuple[int, int, int, str, Rule]] = []
-        empty_allow: Rule | None = None
-        empty_disallow: Rule | None = None
-        for rule in self.rules:
-            p = rule.pattern
+        rules = tuple(rules)
+        self._setup([(r.allow, r.pattern, r.line) for r in rules], rules, None)
+
+    @classmethod
+    def _lazy(cls, raw: list[tuple[bool, str, int]], make_rules: Callable[[], tuple[Rule, ...]]) -> RuleSet:
+        """A rule set from (allow, normalised pattern, line) triples; the :class:`Rule` objects, which only
+        ``decide`` and ``rules`` need, come from ``make_rules()`` when first needed (a crawler that only
+        checks never builds them)."""
+        self = cls.__new__(cls)
+        self._setup(raw, None, make_rules)
+        return self
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The merged rules, as written and in file order."""
+        rules = self._rules
+        if rules is None:
+            rules = self._rules = self._make_rules()  # type: ignore[misc]
+        return rules
+
+    def __getattr__(self, name: str) -> Any:
+        """``decide`` and ``_decide_quietly`` are built on first use (they return :class:`Rule` objects)."""
+        if name in ("decide", "_decide_quietly"):
+            self._build_decide()
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _setup(self, raw: list[tuple[bool, str, int]], rules: tuple[Rule, ...] | None,
+               make_rules: Callable[[], tuple[Rule, ...]] | None) -> None:
+        self._rules = rules
+        self._make_rules = make_rules
+        # Decision order: (length desc, Allow first, line asc); plain tuples sort in C.
+        entries: list[tuple[int, bool, int, str, int]] = []
+        empty_allow = empty_disallow = -1
+        for i, (allow, p, line) in enumerate(raw):
             if not p:
-                if rule.allow:
-                    empty_allow = empty_allow or rule
-                else:
-                    empty_disallow = empty_disallow or rule
+                if allow:
+                    if empty_allow < 0:
+                        empty_allow = i
+                elif empty_disallow < 0:
+                    empty_disallow = i
                 continue
-            entries.append((-len(p), 0 if rule.allow else 1, rule.line, p, rule))
-            if rule.allow:
+            entries.append((-len(p), not allow, line, p, i))
+            if allow and "/index.htm" in p:
                 derived = index_html_pattern(p)
                 if derived is not None:
-                    entries.append((-len(derived), 0, rule.line, derived, rule))
-        entries.sort(key=lambda e: e[:3])
+                    entries.append((-len(derived), False, line, derived, i))
+        entries.sort()
         # Google's matching_line() when nothing of positive length matched: an empty Allow (tie, Allow
         # wins) else an empty Disallow. Neither changes the verdict, which is then "allowed".
-        self._fallback = empty_allow or empty_disallow
-        ordered: list[tuple[str, Rule]] = []
-        seen: set[tuple[int, str]] = set()
-        for _, kind, _, pattern, rule in entries:
-            if (kind, pattern) not in seen:  # a later duplicate can never decide
-                seen.add((kind, pattern))
-                ordered.append((pattern, rule))
-        self._ordered = tuple(ordered)
+        self._fallback = empty_allow if empty_allow >= 0 else empty_disallow
+        seen: dict[tuple[bool, str], Any] = {}
+        # (pattern, allow, index in ``rules``); a later duplicate (same pattern and kind) can never decide
+        self._ordered = tuple((e[3], not e[1], e[4]) for e in entries if seen.setdefault((e[1], e[3]), e) is e)
         floating = self._build_uncompiled()
         self._compiled = False
-        chars = sum(len(p) for p, _ in ordered)
+        ordered = self._ordered
+        chars = sum(map(len, [o[0] for o in ordered]))
         estimate = _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
         worth = ordered and estimate <= COMPILE_CAP and floating <= _MAX_FLOATING
         #: Estimated seconds to compile, None when this rule set never compiles on its own.
@@ -338,16 +366,23 @@ class RuleSet:
             self._budget = None
         #: Checks and decides left before compiling (the two count together).
         self._left = [int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1]
-        verdicts = tuple(rule.allow for _, rule in ordered) + (True, True)
-        outcomes = tuple((rule.allow, rule) for _, rule in ordered) + ((True, None), (True, self._fallback))
+        verdicts = tuple([o[1] for o in ordered]) + (True, True)
         self.check: Callable[[str], bool] = self._uncompiled(verdicts, self._budget is not None, "check")
-        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._uncompiled(
-            outcomes, self._budget is not None, "decide")
-        #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
-        self._decide_quietly: Callable[[str], tuple[bool, Rule | None]] = (
-            self._uncompiled(outcomes, False, "decide") if self._budget is not None else self.decide)
         if FORCE_TIER == "compiled":
             self._compile()
+
+    def _build_decide(self) -> None:
+        if self._compiled:
+            self.decide = self._decide_quietly = self._compiled_decide()
+            return
+        rules = self.rules
+        fallback = rules[self._fallback] if self._fallback >= 0 else None
+        outcomes = tuple([(o[1], rules[o[2]]) for o in self._ordered]) + ((True, None), (True, fallback))
+        counting = self._budget is not None
+        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._uncompiled(outcomes, counting, "decide")
+        #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
+        self._decide_quietly: Callable[[str], tuple[bool, Rule | None]] = (
+            self._uncompiled(outcomes, False, "decide") if counting else self.decide)
 
     # ------------------------------------------------------------------ uncompiled tier
     def _build_uncompiled(self) -> int:
@@ -355,11 +390,21 @@ class RuleSet:
         floating globs (head of at most one character)."""
         by_head: dict[str, list[_Test]] = {}
         floating = 0
-        for index, (pattern, _) in enumerate(self._ordered):
-            head, kind, mids, last = _literal_head(pattern)
-            by_head.setdefault(head, []).append((index, kind, len(head), mids, last))
-            if kind >= 2 and len(head) <= 1:
-                floating += 1
+        index = 0
+        for pattern, _, _ in self._ordered:
+            if "*" in pattern or pattern[-1] == "$":
+                head, kind, mids, last = _literal_head(pattern)
+                if kind >= 2 and len(head) <= 1:
+                    floating += 1
+                test = (index, kind, len(head), mids, last)
+            else:
+                head, test = pattern, (index, 0, len(pattern), (), "")
+            found = by_head.get(head)
+            if found is None:
+                by_head[head] = [test]
+            else:
+                found.append(test)
+            index += 1
         heads = sorted(by_head)
         parent = [-1] * len(heads)
         stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
@@ -490,21 +535,27 @@ class RuleSet:
         import re
 
         try:
-            self.check, self.decide = self._compiled_matchers()
-            self._decide_quietly = self.decide
+            self._regex = self._build_regex()
         except (RecursionError, re.error, OverflowError, MemoryError):
             return
         self._compiled = True
+        self.check = self._compiled_check()
+        try:
+            object.__getattribute__(self, "decide")
+        except AttributeError:
+            return  # built on first use, compiled
+        self._build_decide()
 
     @property
     def tier(self) -> str:
         """"compiled", "uncompiled", or "grams" (uncompiled, q-gram prefilter forced; tests only)."""
         return "compiled" if self._compiled else "grams" if self._force_grams else "uncompiled"
 
-    def _compiled_matchers(self) -> tuple[Callable[[str], bool], Callable[[str], tuple[bool, Rule | None]]]:
-        ordered, fallback = self._ordered, self._fallback
+    def _build_regex(self) -> tuple[Any, tuple[bool | None, ...], tuple[int, ...], int, int]:
+        """(match, verdict per group, index in ``rules`` per group, "no rule" group, "/robots.txt" group)."""
+        ordered = self._ordered
         items: list[tuple[str, str, str]] = []
-        for serial, (pattern, _) in enumerate(ordered):
+        for serial, (pattern, _, _) in enumerate(ordered):
             head, tail = _split(pattern, serial)
             items.append((head, tail, f"(?P<r{serial}>)"))
         body = _tree(items, 0)
@@ -515,20 +566,21 @@ class RuleSet:
         import re
 
         regex = _compiler().compile(source, re.DOTALL)
-        by_group: list[Any] = [None] * (regex.groups + 1)
+        by_group = [-1] * (regex.groups + 1)
+        verdicts: list[bool | None] = [None] * (regex.groups + 1)
         for name, number in regex.groupindex.items():
             if name[0] == "r":
-                by_group[number] = ordered[int(name[1:])][1]
-        verdict_list: list[bool | None] = [None if r is None else r.allow for r in by_group]
-        verdict_list[regex.groupindex["none"]] = True
-        verdict_list[regex.groupindex["implicit"]] = True
-        verdicts, rules, none = tuple(verdict_list), tuple(by_group), regex.groupindex["none"]
-        implicit = regex.groupindex["implicit"]
-        match = regex.match
+                _, verdicts[number], by_group[number] = ordered[int(name[1:])]
+        none, implicit = regex.groupindex["none"], regex.groupindex["implicit"]
+        verdicts[none] = verdicts[implicit] = True
+        return regex.match, tuple(verdicts), tuple(by_group), none, implicit
+
+    def _compiled_check(self) -> Callable[[str], bool]:
+        match, verdicts, _, _, _ = self._regex
         _path_of, _normalise, lower_escape = path_of, normalise_path, has_lower_escape
 
         def check(url: str) -> bool:
-            if url.isascii() and not lower_escape(url):
+            if url.isascii() and ("%" not in url or not lower_escape(url)):
                 m = match(url)
                 if m is not None:
                     verdict = verdicts[m.lastindex]  # type: ignore[index]
@@ -537,6 +589,15 @@ class RuleSet:
             m = match("http://h" + _normalise(_path_of(url)))
             return verdicts[m.lastindex]  # type: ignore[union-attr,index,return-value]
 
+        return check
+
+    def _compiled_decide(self) -> Callable[[str], tuple[bool, Rule | None]]:
+        match, _, by_group, none, implicit = self._regex
+        rules = self.rules
+        fallback = rules[self._fallback] if self._fallback >= 0 else None
+        by_group_rule = tuple(None if i < 0 else rules[i] for i in by_group)
+        _path_of, _normalise = path_of, normalise_path
+
         def decide(url: str) -> tuple[bool, Rule | None]:
             m = match("http://h" + _normalise(_path_of(url)))
             index = m.lastindex  # type: ignore[union-attr]
@@ -544,10 +605,10 @@ class RuleSet:
                 return True, fallback
             if index == implicit:
                 return True, None
-            rule = rules[index]  # type: ignore[index]
-            return rule.allow, rule
+            rule = by_group_rule[index]
+            return rule.allow, rule  # type: ignore[union-attr]
 
-        return check, decide
+        return decide
 
 
 EMPTY = RuleSet(())

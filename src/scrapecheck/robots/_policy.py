@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 from . import _syntax as syn
 from ._match import EMPTY, Rule, RuleSet
@@ -105,6 +106,211 @@ _RATE: list = []  # the Request-rate pattern, compiled on first use (no ``re`` a
 _UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
+def _read_all(raw_lines: list[str]) -> tuple[list[_GroupBuilder], list[str], list[tuple[int, str]], list[tuple[int, str, str]]]:
+    """Every record of the file, line by line as robots.cc reads it: (groups, sitemaps, comments, other
+    records). Run only when something beyond the rules is asked for (see :func:`_read_structure`)."""
+    ws = syn.WS
+    max_line = syn.MAX_LINE_BYTES
+    ua_keys, allow_keys = syn.USER_AGENT_KEYS, syn.ALLOW_KEYS
+    disallow_keys, sitemap_keys = syn.DISALLOW_KEYS, syn.SITEMAP_KEYS
+    human = syn.human
+    known = _KEY_KINDS
+
+    builders: list[_GroupBuilder] = []
+    current: _GroupBuilder | None = None
+    sitemaps: list[str] = []
+    comments: list[tuple[int, str]] = []
+    extensions: list[tuple[int, str, str]] = []
+
+    run: list[str] = []  # the user-agent lines since the last other record
+    run_open = False
+    lineno = 0
+    for line in raw_lines:
+        lineno += 1
+        if not line:
+            continue
+        if len(line) > max_line:
+            line = line[:max_line]  # robots.cc drops the bytes past its line buffer
+        if "\x00" in line:
+            line = line[: line.index("\x00")]  # the C++ code sees a NUL-terminated string
+        hash_at = line.find("#")
+        if hash_at >= 0:
+            comments.append((lineno, human(line[hash_at + 1 :]).strip()))
+            line = line[:hash_at]
+        line = line.strip(ws)
+        if not line:
+            continue
+        colon = line.find(":")
+        if colon >= 0:
+            key = line[:colon].rstrip(ws)
+            value = line[colon + 1 :].lstrip(ws)
+        else:
+            # Google: a missing colon may be replaced by whitespace, if the line then has exactly
+            # two words ("disallow /x"); otherwise the line is ignored.
+            space, tab = line.find(" "), line.find("\t")
+            sp = tab if space < 0 or 0 <= tab < space else space
+            if sp < 0:
+                continue
+            value = line[sp:].lstrip(" \t")
+            if " " in value or "\t" in value:
+                continue
+            value = value.strip(ws)
+            key = line[:sp].rstrip(ws)
+        if not key:
+            continue
+        lkey = key.lower()
+        kind = known.get(lkey)
+        if kind is None:  # Google matches keys as prefixes ("user-agentx", "disallowed"), typos included
+            if lkey.startswith(ua_keys):
+                kind = _UA
+            elif lkey.startswith(allow_keys):
+                kind = _ALLOW
+            elif lkey.startswith(disallow_keys):
+                kind = _DISALLOW
+            elif lkey.startswith(sitemap_keys):
+                kind = _SITEMAP
+            else:
+                kind = _OTHER
+        if kind == _UA:
+            if current is None or current.has_rules:
+                current = _GroupBuilder()
+                builders.append(current)
+            if not run_open:
+                run, run_open = [], True
+            run.append(value)
+            current.agents.append(value)
+            current.agent_lines.append(lineno)
+            current.end_line = lineno
+        elif kind <= _DISALLOW:
+            run_open = False
+            if current is None:
+                continue  # rules before any user-agent line belong to no group
+            current.rules.append((kind == _ALLOW, value, lineno))
+            current.has_rules = True
+            current.end_line = lineno
+        elif kind == _SITEMAP:
+            run_open = False
+            sitemaps.append(human(value))
+        else:
+            run_open = False
+            record = (lineno, human(lkey), human(value))
+            extensions.append(record)
+            if current is not None:
+                current.extensions.append(record)
+                current.extension_agents.append(tuple(run))
+                current.end_line = lineno
+
+    return builders, sitemaps, comments, extensions
+
+class _Skeleton:
+    """A group as the fast pass sees it: its user-agent values and lines, and the lines that may hold its
+    rules (each is read, and dropped if it is not a valid Allow/Disallow, when the group is first used)."""
+
+    __slots__ = ("agents", "agent_lines", "rule_lines", "has_rules")
+
+    def __init__(self) -> None:
+        self.agents: list[str] = []
+        self.agent_lines: list[int] = []
+        self.rule_lines: list[int] = []
+        self.has_rules = False
+
+
+def _key_value(line: str) -> tuple[int, str] | None:
+    """(kind, value) of one line, exactly as :func:`_read_all` reads it; None for a line it ignores."""
+    ws = syn.WS
+    if len(line) > syn.MAX_LINE_BYTES:
+        line = line[: syn.MAX_LINE_BYTES]
+    if "\x00" in line:
+        line = line[: line.index("\x00")]
+    hash_at = line.find("#")
+    if hash_at >= 0:
+        line = line[:hash_at]
+    line = line.strip(ws)
+    if not line:
+        return None
+    colon = line.find(":")
+    if colon >= 0:
+        key = line[:colon].rstrip(ws)
+        value = line[colon + 1 :].lstrip(ws)
+    else:
+        space, tab = line.find(" "), line.find("\t")
+        sp = tab if space < 0 or 0 <= tab < space else space
+        if sp < 0:
+            return None
+        value = line[sp:].lstrip(" \t")
+        if " " in value or "\t" in value:
+            return None
+        value = value.strip(ws)
+        key = line[:sp].rstrip(ws)
+    if not key:
+        return None
+    lkey = key.lower()
+    kind = _KEY_KINDS.get(lkey)
+    if kind is None:
+        if lkey.startswith(syn.USER_AGENT_KEYS):
+            kind = _UA
+        elif lkey.startswith(syn.ALLOW_KEYS):
+            kind = _ALLOW
+        elif lkey.startswith(syn.DISALLOW_KEYS):
+            kind = _DISALLOW
+        elif lkey.startswith(syn.SITEMAP_KEYS):
+            kind = _SITEMAP
+        else:
+            kind = _OTHER
+    return kind, value
+
+
+_RULE_KEYS_BYTES = tuple(k.encode() for k in syn.ALLOW_KEYS + syn.DISALLOW_KEYS)
+_UA_KEYS_BYTES = tuple(k.encode() for k in syn.USER_AGENT_KEYS)
+_WS_BYTES = syn.WS.encode()
+
+
+def _read_structure(body: str, raw_lines: list[str]) -> list[_Skeleton]:
+    """The groups of the file, fast: only user-agent and rule lines shape groups (RFC 9309 §2.1; a
+    user-agent line after a rule starts a new group), so only lines whose key starts like one are read.
+
+    They are found with C-level string methods over all lines at once: a line can be a user-agent or rule
+    line only if, lower-cased and less leading whitespace, it starts with one of those keys. Each
+    user-agent candidate, and a group's rule candidates until one is valid, are then read exactly
+    (:func:`_key_value`); the other rule candidates are read when their group is used.
+    """
+    from itertools import compress, count, repeat
+
+    # Bytes: lower() then touches ASCII letters only (all keys are ASCII) and runs much faster on text
+    # that is not ASCII; lstrip() returns the line itself when there is nothing to strip.
+    low = list(map(bytes.lstrip, body.encode("latin-1").lower().split(b"\n"), repeat(_WS_BYTES)))
+    starts = bytes.startswith
+    ua_lines = list(compress(count(1), map(starts, low, repeat(_UA_KEYS_BYTES))))
+    rule_lines = list(compress(count(1), map(starts, low, repeat(_RULE_KEYS_BYTES))))
+
+    skeletons: list[_Skeleton] = []
+    current: _Skeleton | None = None
+    ri = 0
+    read = _key_value
+    for number in ua_lines:
+        rj = bisect_left(rule_lines, number, ri)
+        if current is not None and rj > ri:
+            current.rule_lines.extend(rule_lines[ri:rj])
+            if not current.has_rules:
+                for k in range(ri, rj):
+                    found = read(raw_lines[rule_lines[k] - 1])
+                    if found is not None and found[0] <= _DISALLOW:
+                        current.has_rules = True
+                        break
+        ri = rj
+        found = read(raw_lines[number - 1])
+        if found is None or found[0] != _UA:
+            continue
+        if current is None or current.has_rules:
+            current = _Skeleton()
+            skeletons.append(current)
+        current.agents.append(found[1])
+        current.agent_lines.append(number)
+    if current is not None and ri < len(rule_lines):
+        current.rule_lines.extend(rule_lines[ri:])
+    return skeletons
+
+
 class RobotsPolicy:
     """An immutable, parsed robots.txt. Parse once, match many.
 
@@ -114,11 +320,9 @@ class RobotsPolicy:
     """
 
     __slots__ = (
-        "_builders",
+        "_skeletons",
+        "_all",
         "_groups",
-        "sitemaps",
-        "comments",
-        "extensions",
         "size",
         "truncated",
         "_raw_lines",
@@ -127,13 +331,12 @@ class RobotsPolicy:
         "_global",
         "_checks",
         "_resolved",
+        "_rulesets",
     )
 
-    _builders: list[_GroupBuilder]
+    _skeletons: list[_Skeleton]
+    _all: Any
     _groups: list[Group | None]
-    sitemaps: tuple[str, ...]
-    comments: tuple[tuple[int, str], ...]
-    extensions: tuple[tuple[int, str, str], ...]
     size: int
     truncated: bool
     _raw_lines: list[str]
@@ -142,6 +345,7 @@ class RobotsPolicy:
     _global: tuple[int, ...]
     _checks: dict[str, Any]
     _resolved: dict[tuple[int, ...], Any]
+    _rulesets: dict[tuple[int, ...], RuleSet]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"RobotsPolicy is immutable (cannot set {name!r})")
@@ -157,107 +361,20 @@ class RobotsPolicy:
     def parse(cls, text: str | bytes) -> RobotsPolicy:
         """Parse a robots.txt body. Never raises on any ``str`` or ``bytes`` content (TypeError for other types).
 
-        Only the line structure is read here; a group's rules become :class:`Rule` objects when the group
-        is first used (``groups``, ``group_for``, a check), so a crawler that asks for one agent pays
-        for one group.
+        Only the group structure is read here (:func:`_read_structure`); a group's rules are read when the
+        group is first used, and everything else (``groups``, ``sitemaps``, ``comments``, ``extensions``)
+        when first asked for: a crawler that checks URLs for one agent pays for that agent's group.
         """
         body, size = syn.to_latin1(text)
-        raw_lines = syn.split_lines(syn.strip_bom(body))
-
-        ws = syn.WS
-        max_line = syn.MAX_LINE_BYTES
-        ua_keys, allow_keys = syn.USER_AGENT_KEYS, syn.ALLOW_KEYS
-        disallow_keys, sitemap_keys = syn.DISALLOW_KEYS, syn.SITEMAP_KEYS
-        human = syn.human
-        known = _KEY_KINDS
-
-        builders: list[_GroupBuilder] = []
-        current: _GroupBuilder | None = None
-        sitemaps: list[str] = []
-        comments: list[tuple[int, str]] = []
-        extensions: list[tuple[int, str, str]] = []
-
-        run: list[str] = []  # the user-agent lines since the last other record
-        run_open = False
-        lineno = 0
-        for line in raw_lines:
-            lineno += 1
-            if not line:
-                continue
-            if len(line) > max_line:
-                line = line[:max_line]  # robots.cc drops the bytes past its line buffer
-            if "\x00" in line:
-                line = line[: line.index("\x00")]  # the C++ code sees a NUL-terminated string
-            hash_at = line.find("#")
-            if hash_at >= 0:
-                comments.append((lineno, human(line[hash_at + 1 :]).strip()))
-                line = line[:hash_at]
-            line = line.strip(ws)
-            if not line:
-                continue
-            colon = line.find(":")
-            if colon >= 0:
-                key = line[:colon].rstrip(ws)
-                value = line[colon + 1 :].lstrip(ws)
-            else:
-                # Google: a missing colon may be replaced by whitespace, if the line then has exactly
-                # two words ("disallow /x"); otherwise the line is ignored.
-                space, tab = line.find(" "), line.find("\t")
-                sp = tab if space < 0 or 0 <= tab < space else space
-                if sp < 0:
-                    continue
-                value = line[sp:].lstrip(" \t")
-                if " " in value or "\t" in value:
-                    continue
-                value = value.strip(ws)
-                key = line[:sp].rstrip(ws)
-            if not key:
-                continue
-            lkey = key.lower()
-            kind = known.get(lkey)
-            if kind is None:  # Google matches keys as prefixes ("user-agentx", "disallowed"), typos included
-                if lkey.startswith(ua_keys):
-                    kind = _UA
-                elif lkey.startswith(allow_keys):
-                    kind = _ALLOW
-                elif lkey.startswith(disallow_keys):
-                    kind = _DISALLOW
-                elif lkey.startswith(sitemap_keys):
-                    kind = _SITEMAP
-                else:
-                    kind = _OTHER
-            if kind == _UA:
-                if current is None or current.has_rules:
-                    current = _GroupBuilder()
-                    builders.append(current)
-                if not run_open:
-                    run, run_open = [], True
-                run.append(value)
-                current.agents.append(value)
-                current.agent_lines.append(lineno)
-                current.end_line = lineno
-            elif kind <= _DISALLOW:
-                run_open = False
-                if current is None:
-                    continue  # rules before any user-agent line belong to no group
-                current.rules.append((kind == _ALLOW, value, lineno))
-                current.has_rules = True
-                current.end_line = lineno
-            elif kind == _SITEMAP:
-                run_open = False
-                sitemaps.append(human(value))
-            else:
-                run_open = False
-                record = (lineno, human(lkey), human(value))
-                extensions.append(record)
-                if current is not None:
-                    current.extensions.append(record)
-                    current.extension_agents.append(tuple(run))
-                    current.end_line = lineno
+        body = syn.strip_bom(body)
+        if "\r" in body:  # CR, LF and CRLF all end a line (syn.split_lines)
+            body = body.replace("\r\n", "\n").replace("\r", "\n")
+        raw_lines = body.split("\n")
+        skeletons = _read_structure(body, raw_lines)
 
         by_token: dict[str, list[int]] = {}
         global_groups: list[int] = []
-        for index, b in enumerate(builders):
+        for index, b in enumerate(skeletons):
             for agent in b.agents:
                 if syn.is_global_agent(agent):
                     if not global_groups or global_groups[-1] != index:
@@ -270,11 +387,9 @@ class RobotsPolicy:
 
         self = object.__new__(cls)
         put = object.__setattr__
-        put(self, "_builders", builders)
-        put(self, "_groups", [None] * len(builders))
-        put(self, "sitemaps", tuple(sitemaps))
-        put(self, "comments", tuple(comments))
-        put(self, "extensions", tuple(extensions))
+        put(self, "_skeletons", skeletons)
+        put(self, "_all", None)
+        put(self, "_groups", [None] * len(skeletons))
         put(self, "size", size)
         put(self, "truncated", size > syn.MAX_BYTES)
         put(self, "_raw_lines", raw_lines)
@@ -283,13 +398,38 @@ class RobotsPolicy:
         put(self, "_global", tuple(global_groups))
         put(self, "_checks", {})
         put(self, "_resolved", {})
+        put(self, "_rulesets", {})
         return self
+
+    def _read_all(self) -> tuple[list[_GroupBuilder], tuple[str, ...], tuple[tuple[int, str], ...],
+                                 tuple[tuple[int, str, str], ...]]:
+        found = self._all
+        if found is None:
+            builders, sitemaps, comments, extensions = _read_all(self._raw_lines)
+            found = (builders, tuple(sitemaps), tuple(comments), tuple(extensions))
+            object.__setattr__(self, "_all", found)
+        return found  # type: ignore[no-any-return]
+
+    @property
+    def sitemaps(self) -> tuple[str, ...]:
+        """Sitemap URLs, in file order (a sitemap line belongs to no group)."""
+        return self._read_all()[1]
+
+    @property
+    def comments(self) -> tuple[tuple[int, str], ...]:
+        """(line, text after '#') for every comment, text decoded and stripped."""
+        return self._read_all()[2]
+
+    @property
+    def extensions(self) -> tuple[tuple[int, str, str], ...]:
+        """(line, key lowercased, value) for every record that is not a group line, rule or sitemap."""
+        return self._read_all()[3]
 
     def _group(self, index: int) -> Group:
         """Group ``index`` (in file order), built on first use."""
         group = self._groups[index]
         if group is None:
-            b = self._builders[index]
+            b = self._read_all()[0][index]
             human, escape, raw, ws = syn.human, syn.escape_pattern, self._raw_lines, syn.WS
             group = Group(
                 tuple(human(a) for a in b.agents),
@@ -306,7 +446,7 @@ class RobotsPolicy:
     @property
     def groups(self) -> tuple[Group, ...]:
         """Every group, in file order (RFC 9309 §2.1), unmerged."""
-        return tuple(self._group(i) for i in range(len(self._builders)))
+        return tuple(self._group(i) for i in range(len(self._skeletons)))
 
     # ------------------------------------------------------------------ lines
     @property
@@ -333,6 +473,25 @@ class RobotsPolicy:
             return specific
         return self._global
 
+    def _ruleset(self, indexes: tuple[int, ...]) -> RuleSet:
+        """The rule set of the groups ``indexes`` (one per distinct tuple), built straight from the lines:
+        its :class:`Rule` objects (and the :class:`Group`) are made only if ``decide`` or ``rules`` is used."""
+        ruleset = self._rulesets.get(indexes)
+        if ruleset is None:
+            escape, read, lines = syn.escape_pattern, _key_value, self._raw_lines
+            raw = []
+            for i in indexes:
+                for number in self._skeletons[i].rule_lines:
+                    found = read(lines[number - 1])
+                    if found is not None and found[0] <= _DISALLOW:
+                        raw.append((found[0] == _ALLOW, escape(found[1]), number))
+            if not raw:
+                ruleset = EMPTY
+            else:
+                ruleset = RuleSet._lazy(raw, lambda: tuple(r for i in indexes for r in self._group(i).rules))
+            self._rulesets[indexes] = ruleset
+        return ruleset
+
     def _resolve(self, indexes: tuple[int, ...]) -> tuple[Group | None, RuleSet]:
         hit = self._resolved.get(indexes)
         if hit is not None:
@@ -356,7 +515,7 @@ class RobotsPolicy:
                     tuple(e for g in chosen for e in g.extensions),
                     tuple(a for g in chosen for a in g.extension_agents),
                 )
-            result = (group, RuleSet(group.rules) if group.rules else EMPTY)
+            result = (group, self._ruleset(indexes))
         self._resolved[indexes] = result
         return result
 
@@ -379,7 +538,7 @@ class RobotsPolicy:
         checks = self._checks
         if len(checks) >= _CACHE_LIMIT:
             checks.clear()
-        ruleset = self._resolve(self._group_indexes(user_agent))[1]
+        ruleset = self._ruleset(self._group_indexes(user_agent))
         checks[user_agent] = ruleset
         return ruleset
 
