@@ -295,6 +295,12 @@ class RuleSet:
     __slots__ = ("_rules", "_make_rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains",
                  "_table", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "check",
                  "decide", "_decide_quietly")
+    _rules: tuple[Rule, ...] | None
+    _make_rules: Callable[[], tuple[Rule, ...]] | None
+    check: Callable[[str], bool]
+    decide: Callable[[str], tuple[bool, Rule | None]]
+    #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
+    _decide_quietly: Callable[[str], tuple[bool, Rule | None]]
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         rules = tuple(rules)
@@ -314,7 +320,7 @@ class RuleSet:
         """The merged rules, as written and in file order."""
         rules = self._rules
         if rules is None:
-            rules = self._rules = self._make_rules()  # type: ignore[misc]
+            rules = self._rules = self._make_rules()  # type: ignore[misc]  # set when _rules is None
         return rules
 
     def __getattr__(self, name: str) -> Any:
@@ -367,7 +373,7 @@ class RuleSet:
         #: Checks and decides left before compiling (the two count together).
         self._left = [int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1]
         verdicts = tuple([o[1] for o in ordered]) + (True, True)
-        self.check: Callable[[str], bool] = self._uncompiled(verdicts, self._budget is not None, "check")
+        self.check = self._uncompiled(verdicts, self._budget is not None, "check")
         if FORCE_TIER == "compiled":
             self._compile()
 
@@ -379,10 +385,8 @@ class RuleSet:
         fallback = rules[self._fallback] if self._fallback >= 0 else None
         outcomes = tuple([(o[1], rules[o[2]]) for o in self._ordered]) + ((True, None), (True, fallback))
         counting = self._budget is not None
-        self.decide: Callable[[str], tuple[bool, Rule | None]] = self._uncompiled(outcomes, counting, "decide")
-        #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
-        self._decide_quietly: Callable[[str], tuple[bool, Rule | None]] = (
-            self._uncompiled(outcomes, False, "decide") if counting else self.decide)
+        self.decide = self._uncompiled(outcomes, counting, "decide")
+        self._decide_quietly = self._uncompiled(outcomes, False, "decide") if counting else self.decide
 
     # ------------------------------------------------------------------ uncompiled tier
     def _build_uncompiled(self) -> int:
