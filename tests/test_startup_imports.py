@@ -103,3 +103,16 @@ def test_main_raises_the_collector_threshold_and_restores_it(plan: Path, monkeyp
     assert "finding" in capsys.readouterr().out
     assert during == [(GC_THRESHOLD, *before[1:])]
     assert gc.get_threshold() == before
+
+
+def test_plan_section_defaults_equal_validated_sections() -> None:
+    """Sections left out of a plan are made with ``model_construct`` (no validator of their own is built): they
+    must be exactly what validating an empty section gives."""
+    from scrapecheck.plan import Access, Data, Purpose, Terms, Use
+
+    for section in (Purpose, Access, Data, Use, Terms):
+        made, validated = section.defaults(), section.model_validate({})
+        assert made == validated, section
+        assert list(made.__dict__.items()) == list(validated.__dict__.items())
+        assert made.model_fields_set == validated.model_fields_set == set()
+        assert made.model_dump() == validated.model_dump()

@@ -91,6 +91,12 @@ Count = Annotated[int, Field(ge=0, strict=True)]
 class _Section(Frozen):
     model_config = ConfigDict(str_strip_whitespace=True)
 
+    @classmethod
+    def defaults(cls) -> Any:
+        """The section with every field at its default: what ``cls()`` gives, without building a validator of its
+        own for it (the plan's validator already covers every section; this is a ``default_factory``)."""
+        return cls.model_construct()
+
 
 class Crawler(_Section):
     """Who crawls. The user agent's product token is what robots.txt groups are matched against."""
@@ -201,7 +207,7 @@ class Target(_Section):
     requests_per_second: Optional[Rate] = Field(None, description="Planned request rate against this site.")
     concurrency: Optional[Annotated[int, Field(ge=1, strict=True)]] = Field(
         None, description="Planned parallel connections to this site.")
-    terms: Terms = Field(default_factory=Terms,  # type: ignore[arg-type]
+    terms: Terms = Field(default_factory=Terms.defaults,
                          description="What is known of this site's terms: accepted, prohibitions, address.")
     cease_and_desist: Flag = Field(
         False, description="The site's operator sent a cease-and-desist letter (or similar demand to stop).")
@@ -340,11 +346,11 @@ class CrawlPlan(_Section):
 
     version: Literal[1] = Field(1, description="Plan format version; only 1 exists.")
     crawler: Crawler
-    purpose: Purpose = Field(default_factory=Purpose)  # type: ignore[arg-type]
+    purpose: Purpose = Field(default_factory=Purpose.defaults)
     targets: list[Target] = Field(default_factory=list, description="Sites the crawl fetches from.")
-    access: Access = Field(default_factory=Access)  # type: ignore[arg-type]
-    data: Data = Field(default_factory=Data)  # type: ignore[arg-type]
-    use: Use = Field(default_factory=Use)  # type: ignore[arg-type]
+    access: Access = Field(default_factory=Access.defaults)
+    data: Data = Field(default_factory=Data.defaults)
+    use: Use = Field(default_factory=Use.defaults)
     thresholds: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]] = Field(
         default_factory=dict,
         description="Overrides of the named thresholds of the rule packs (see `scrapecheck rules --thresholds`).",
