@@ -116,3 +116,19 @@ def test_plan_section_defaults_equal_validated_sections() -> None:
         assert list(made.__dict__.items()) == list(validated.__dict__.items())
         assert made.model_fields_set == validated.model_fields_set == set()
         assert made.model_dump() == validated.model_dump()
+
+
+def test_console_entry_exits_with_mains_status_and_output(plan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m scrapecheck`` goes through ``cli.console`` (main, then a shutdown without collector passes):
+    same output and exit status as ``main`` in-process, stderr included."""
+    from scrapecheck.cli import main
+
+    statuses = []
+    for argv in (["check", str(plan), "--offline", "--fail-on", "low"], ["check", str(plan), "--offline",
+                 "--exit-zero"], ["check", str(plan.with_name("missing.toml"))]):
+        status = main(argv)
+        statuses.append(status)
+        expected = capsys.readouterr()
+        done = subprocess.run([sys.executable, "-m", "scrapecheck", *argv], capture_output=True, text=True)
+        assert (done.returncode, done.stdout, done.stderr) == (status, expected.out, expected.err)
+    assert statuses == [1, 0, 2]
