@@ -13,7 +13,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import IO, Any, Callable, Iterator, Mapping, Sequence, Union
 
 from pydantic import ValidationError
 
@@ -93,27 +93,47 @@ def read_text(path: Path, error: type[InputError], cap: int = MAX_FILE_BYTES) ->
 def write_atomic(path: Union[str, Path], text: str, error: Callable[[str], Exception] | None = None) -> None:
     """Write ``text`` (UTF-8) so that ``path`` holds either its old content or all of the new one.
 
-    A temporary file in the same folder is written, flushed to disk and renamed over ``path``; on any failure
-    it is removed and the old file is untouched. Errors are ``error(message)`` (default: a ScrapecheckError
-    naming the path). The one way scrapecheck writes a file: reports, signals files, audit output.
+    Errors are ``error(message)`` (default: a ScrapecheckError naming the path). See :func:`atomic_writer`.
+    """
+    with atomic_writer(path, "wb", error) as handle:
+        handle.write(text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Union[str, Path], mode: str = "wb",
+                  error: Callable[[str], Exception] | None = None) -> Iterator[IO[Any]]:
+    """A handle to stream into; when the block ends without error, ``path`` holds all of it, else its old content.
+
+    The one way scrapecheck writes a file (reports, signals files, audit outputs). A temporary file in the same
+    folder is written, flushed to disk and renamed over ``path`` with the old file's permissions (new files:
+    0666 less the umask); on any failure it is removed. A character device (``/dev/stdout``, ``/dev/null``, a
+    symlink to one) is written through instead: renaming over it would replace the device node. A directory,
+    FIFO or socket is refused. ``mode`` is ``"wb"`` or ``"w"`` (UTF-8, newlines untranslated). Errors are
+    ``error(message)`` (default: a ScrapecheckError naming the path).
     """
     from .errors import ScrapecheckError
 
     def fail(message: str) -> Exception:
         return error(message) if error is not None else ScrapecheckError(f"{path}: {message}")
 
+    def opened(target: Union[int, Path]) -> IO[Any]:
+        if "b" in mode:
+            return open(target, mode)  # noqa: SIM115 - closed by the caller's with
+        return open(target, mode, encoding="utf-8", newline="")  # noqa: SIM115
+
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise fail("cannot write: is a directory")
     try:
-        kind = os.stat(target).st_mode
+        info: os.stat_result | None = os.stat(target)
     except OSError:
-        kind = stat.S_IFREG
+        info = None
+    kind = info.st_mode if info is not None else stat.S_IFREG
     if stat.S_ISCHR(kind):  # /dev/stdout, /dev/null: write through; renaming over it would replace the device
         try:
-            with open(target, "wb") as stream:
-                stream.write(text.encode("utf-8"))
+            with opened(target) as stream:
+                yield stream
         except OSError as exc:
             raise fail(f"cannot write: {exc.strerror or exc}") from None
         return
@@ -124,15 +144,11 @@ def write_atomic(path: Union[str, Path], text: str, error: Callable[[str], Excep
     except OSError as exc:
         raise fail(f"cannot write: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+        with opened(fd) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except OSError:
-            mode = 0o666 & ~_umask()
-        os.chmod(temporary, mode)
+        os.chmod(temporary, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

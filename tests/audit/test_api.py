@@ -139,12 +139,13 @@ def test_docs_list_every_column() -> None:
     assert section == render_markdown(), "docs/audit.md is stale: paste render_markdown() between the markers"
 
 
-def test_the_audit_uses_the_matchers_rule_set_not_the_slow_fallback() -> None:
-    """The seam reaches into the matcher's compiled rule set; if that changes, this fails (not a slow audit)."""
-    from scrapecheck.audit.decide import _decider
+def test_the_audit_decides_through_the_per_agent_matcher() -> None:
+    """The audit's one seam onto robots.txt rules: the matcher's per-agent decide (verdict and deciding line)."""
+    from scrapecheck.audit.decide import matcher
     from scrapecheck.robots import RobotsPolicy
 
-    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /a\n")
-    decide = _decider(policy, "AcmeBot")
-    assert decide.__name__ != "explained"
-    assert decide("https://x.example/a/b")[0] is False and decide("https://x.example/b")[0] is True
+    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /a\nAllow: /a/ok\n")
+    decide = matcher(policy, "AcmeBot").decide
+    allowed, rule = decide("https://x.example/a/b")
+    assert allowed is False and (rule.line, rule.text) == (2, "Disallow: /a")
+    assert decide("https://x.example/a/ok")[1].line == 3 and decide("https://x.example/b") == (True, None)

@@ -2,27 +2,24 @@
 the audit's agents and purpose, turned once into a small object that answers each URL of that origin.
 
 This is the audit's only seam onto the decision rules: the robots matcher (:mod:`scrapecheck.robots`) for the
-verdict and the deciding line of every URL, and the Guard's per-origin decision core
-(:mod:`scrapecheck.guard._origin`) for which opt-outs refuse which purpose. Parsing and compiling a robots.txt costs
-milliseconds, matching a URL microseconds, and many sites serve byte-identical files (CMS defaults), so
-compiled bodies are shared through a bounded :class:`BodyCache` keyed by the text.
+verdict and the deciding line of every URL, and the opt-out rules the Guard uses
+(:mod:`scrapecheck.guard._origin`: which opt-outs refuse which purpose). Parsing and compiling a robots.txt
+costs milliseconds, matching a URL microseconds, and many sites serve byte-identical files (CMS defaults), so
+parsed bodies are shared through a bounded :class:`BodyCache` keyed by the text.
+
+Per URL and agent the answer is one *fields* tuple ``(verdict, robots line, robots rule, opt-out kind, source,
+value)``; the tuples are built once per (origin, deciding rule) and shared by every URL they answer, so the
+hot path allocates nothing but the matcher's own result.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Sequence, Union
 
-from ..guard._origin import (
-    ROBOTS_KINDS,
-    OptOutSignal,
-    OriginRules,
-    _recorded_path,
-    opt_out_reasons,
-    path_pattern,
-)
+from .._url import path_and_query
+from ..guard._origin import OptOutSignal, opt_out_reasons, path_scope, preference_path, recorded_opt_outs
 from ..robots import RobotsPolicy
-from ..robots._syntax import path_of
 from .columns import Agent
 
 if TYPE_CHECKING:
@@ -30,6 +27,12 @@ if TYPE_CHECKING:
 
 _NO_OPTOUT: tuple[Optional[str], Optional[str], Optional[str]] = (None, None, None)
 OptCols = tuple[Optional[str], Optional[str], Optional[str]]
+Fields = tuple[Any, ...]
+"""One agent's answer for one URL: verdict, robots line, robots rule, opt-out kind, source, value."""
+Answer = Union[Fields, Callable[[str], Fields]]
+"""Per agent and origin: the fields of every URL (a tuple), or a callable ``url -> fields``."""
+
+ALLOWED = "allowed"
 
 
 def _columns(reason: Any, robots_url: str) -> OptCols:
@@ -47,48 +50,51 @@ def binding(signals: Sequence["OptOutSignal"], purpose: str, robots_url: str) ->
     return _NO_OPTOUT
 
 
-class _Compiled(NamedTuple):
-    decide: Callable[[str], tuple[bool, Any]]
-    robots_opt_outs: tuple[OptOutSignal, ...]
-    has_rules: bool
+def matcher(policy: RobotsPolicy, token: str) -> Any:
+    """The policy's per-agent matcher: ``decide(url) -> (allowed, deciding rule or None)``, the hot path.
+
+    ``RobotsPolicy.matcher`` (the public per-agent API) when the matcher offers it; until then the rule set
+    behind ``explain``, compiled once it has been asked about as many URLs as compiling would cost.
+    """
+    public = getattr(policy, "matcher", None)
+    if public is not None:
+        return public(token)
+    return _LegacyMatcher(policy, token)  # pragma: no cover - replaced by RobotsPolicy.matcher
 
 
 _UNCOMPILED_DECIDE = 3e-6
 """Rough seconds one uncompiled ``decide`` costs: used to tell when compiling a rule set pays for itself."""
 
 
-def _decider(policy: RobotsPolicy, token: str) -> Callable[[str], tuple[bool, Any]]:
-    """``url -> (allowed, deciding rule or None)`` for one agent.
+class _LegacyMatcher:  # pragma: no cover - goes once RobotsPolicy.matcher lands on main
+    __slots__ = ("decide",)
 
-    The matcher's ``decide`` never compiles its rule set on its own (an ``explain`` is usually a one-off); an
-    audit asks the same rule set about many URLs, so once it has been asked about as many URLs as compiling
-    would cost, it is compiled (the matcher's own budget, in the same units), then used directly.
-    """
-    try:
-        ruleset = policy._resolve(policy._group_indexes(token))[1]  # noqa: SLF001 - the compiled rule set
+    def __init__(self, policy: RobotsPolicy, token: str) -> None:
+        ruleset = policy._resolve(policy._group_indexes(token))[1]  # noqa: SLF001
         budget = ruleset._budget  # noqa: SLF001
+        if budget is None:
+            self.decide = ruleset.decide
+            return
+        left = [max(1, int(budget / _UNCOMPILED_DECIDE))]
         compile_now = ruleset._compile  # noqa: SLF001
-    except AttributeError:  # pragma: no cover - the matcher changed its internals: stay correct, a bit slower
-        def explained(url: str) -> tuple[bool, Any]:
-            verdict = policy.explain(token, url)
-            return verdict.allowed, verdict.rule
 
-        return explained
-    if budget is None:  # compiled already, or never worth it
-        return ruleset.decide  # type: ignore[no-any-return]
-    left = [max(1, int(budget / _UNCOMPILED_DECIDE))]
+        def decide(url: str) -> tuple[bool, Any]:
+            left[0] -= 1
+            if left[0] == 0:
+                compile_now()
+            return ruleset.decide(url)  # type: ignore[no-any-return]
 
-    def decide(url: str) -> tuple[bool, Any]:
-        left[0] -= 1
-        if left[0] == 0:
-            compile_now()
-        return ruleset.decide(url)  # type: ignore[no-any-return]
+        self.decide = decide
 
-    return decide
+
+class _Compiled(NamedTuple):
+    decide: Callable[[str], tuple[bool, Any]]
+    robots_opt_outs: tuple[OptOutSignal, ...]
+    has_rules: bool
 
 
 class BodyCache:
-    """Compiled robots.txt bodies per agent token, shared by origins serving the same text; LRU-bounded."""
+    """Parsed robots.txt bodies and per-token matchers, shared by origins serving the same text; LRU-bounded."""
 
     def __init__(self, limit: int = 2048) -> None:
         self._limit = limit
@@ -110,9 +116,8 @@ class BodyCache:
         if hit is None:
             group = policy.group_for(token)
             has_rules = group is not None and bool(group.rules)
-            found = tuple(OptOutSignal.of(o, OriginRules._preference_path(o))  # noqa: SLF001 - the core's rule
-                          for o in from_robots(policy, token, ""))
-            hit = _Compiled(_decider(policy, token), found, has_rules)
+            found = tuple(OptOutSignal.of(o, preference_path(o)) for o in from_robots(policy, token, ""))
+            hit = _Compiled(matcher(policy, token).decide, found, has_rules)
             per_token[token] = hit
         return hit
 
@@ -120,17 +125,57 @@ class BodyCache:
         return len(self._entries)
 
 
-class OriginDecision:
-    """What an origin's signals say for each agent; :meth:`row` answers one URL of the origin.
+def _by_rule(decide: Callable[[str], tuple[bool, Any]], opt: OptCols) -> Callable[[str], Fields]:
+    """``url -> fields`` for an origin whose robots.txt has rules for the agent and one site-wide opt-out
+    state: the fields are made once per deciding rule (keyed by its identity: rules live with their policy)."""
+    made: dict[int, Fields] = {}
+    reserved = opt[0] is not None
 
-    ``row(url)`` returns ``(keep, fields)``: fields are, per agent, verdict, robots line, robots rule text and
-    the opt-out's kind, source and value (see :mod:`scrapecheck.audit.columns`). Which opt-outs refuse which
-    purpose, and where a TDMRep or preference rule is limited to some paths, is the Guard's decision core's
-    call (:mod:`scrapecheck.guard._origin`); low-confidence notices and licences never refuse.
+    def answer(url: str) -> Fields:
+        allowed, rule = decide(url)
+        fields = made.get(id(rule))
+        if fields is None:
+            verdict = ("reserved" if reserved else ALLOWED) if allowed else "disallowed"
+            line, text = (rule.line, rule.text) if rule is not None else (None, None)
+            fields = made[id(rule)] = (verdict, line, text) + opt
+        return fields
+
+    return answer
+
+
+def _scoped(decide: Optional[Callable[[str], tuple[bool, Any]]], fixed: tuple[Any, Any],
+            scoped: tuple[tuple[Callable[[str], bool], OptCols], ...]) -> Callable[[str], Fields]:
+    """``url -> fields`` when opt-outs are limited to some paths (TDMRep locations, page URLs, aipref paths)."""
+
+    def answer(url: str) -> Fields:
+        path = path_and_query(url)
+        opt = _NO_OPTOUT
+        for match, cols in scoped:
+            if match(path):
+                opt = cols
+                break
+        if decide is None:
+            allowed, (line, text) = True, fixed
+        else:
+            allowed, rule = decide(url)
+            line, text = (rule.line, rule.text) if rule is not None else (None, None)
+        verdict = ("reserved" if opt[0] is not None else ALLOWED) if allowed else "disallowed"
+        return (verdict, line, text) + opt
+
+    return answer
+
+
+class OriginDecision:
+    """What an origin's signals say for each agent: ``answers[i]`` answers agent ``i`` for any URL of it.
+
+    An answer is a fields tuple when every URL gets the same (no rules for the agent, an unreachable or
+    missing robots.txt, a site-wide opt-out and no rules), else a callable ``url -> fields``. Which opt-outs
+    refuse which purpose, and where a TDMRep or preference rule is limited to some paths, is the Guard's
+    rules' call; low-confidence notices and licences never refuse.
     """
 
     __slots__ = ("origin", "outcome", "status", "sha256", "fetched_at", "optouts_collected", "problems",
-                 "error", "opt_outs", "_plan", "_const", "_keep_const")
+                 "error", "opt_outs", "answers", "first", "const_keep")
 
     def __init__(self, origin: str, signals: Optional["TargetSignals"], agents: Sequence[Agent], purpose: str,
                  bodies: BodyCache) -> None:
@@ -139,93 +184,66 @@ class OriginDecision:
         self.problems = tuple(signals.problems) if signals is not None else ()
         self.optouts_collected = signals is not None and signals.opt_outs is not None
         self.opt_outs: tuple[OptCols, ...]
+        answers: list[Answer] = []
         if robots is None:
             self.outcome, self.status, self.sha256, self.fetched_at = "missing", None, None, None
             self.error: Optional[str] = "no robots.txt recorded for this origin"
             self.opt_outs = tuple(_NO_OPTOUT for _ in agents)
-            self._plan: Optional[tuple[Any, ...]] = None
-            self._const: Optional[tuple[Any, ...]] = tuple(
-                x for _ in agents for x in ("unknown", None, None) + _NO_OPTOUT)
-            self._keep_const = False
-            return
-        self.outcome, self.status = robots.outcome, robots.status
-        self.sha256, self.fetched_at = robots.sha256, robots.fetched_at
-        self.error = None
-        robots_url = robots.url
-        recorded = [OptOutSignal.of(o, _recorded_path(o, robots_url)) for o in (signals.opt_outs or ())
-                    if not (o.kind in ROBOTS_KINDS or str(o.where) == robots_url)] if signals is not None else []
-        plan: list[tuple[Any, ...]] = []
-        views = []
-        dynamic = False
-        for agent in agents:
-            decide = None
-            line = text = None
-            if robots.outcome == "ok":
-                compiled = bodies.compiled(robots.body or "", agent.token)
-                signals_for_agent = list(compiled.robots_opt_outs) + recorded
-                if compiled.has_rules:
-                    decide = compiled.decide
-                else:  # every URL allowed; Google's matching_line() may still name an empty Allow/Disallow
-                    _, rule = compiled.decide("/")
-                    line, text = (rule.line, rule.text) if rule is not None else (None, None)
-            else:
-                signals_for_agent = recorded
-            opt = binding([s for s in signals_for_agent if s.path is None], purpose, robots_url)
-            scoped = tuple((path_pattern(s.path), cols) for s in signals_for_agent if s.path is not None
-                           for cols in [binding([s], purpose, robots_url)] if cols[0] is not None)
-            views.append(opt)
-            if robots.outcome == "unreachable":
-                plan.append((None, ("disallowed", None, None) + opt, opt, ()))
-                continue
-            if decide is not None or (scoped and opt[0] is None):
-                dynamic = True
-                plan.append((decide, (line, text), opt, scoped if opt[0] is None else ()))
-            else:
-                verdict = "reserved" if opt[0] is not None else "allowed"
-                plan.append((None, (verdict, line, text) + opt, opt, ()))
-        self.opt_outs = tuple(views)
-        if dynamic:
-            self._plan = tuple(plan)
-            self._const = None
-            self._keep_const = False
+            answers = [("unknown", None, None) + _NO_OPTOUT for _ in agents]
         else:
-            self._plan = None
-            self._const = tuple(x for _, fields, _, _ in plan for x in fields)
-            self._keep_const = all(fields[0] == "allowed" for _, fields, _, _ in plan)
+            self.outcome, self.status = robots.outcome, robots.status
+            self.sha256, self.fetched_at = robots.sha256, robots.fetched_at
+            self.error = None
+            robots_url = robots.url
+            recorded = recorded_opt_outs(signals, robots_url) if signals is not None else []
+            views = []
+            for agent in agents:
+                decide = None
+                line = text = None
+                if robots.outcome == "ok":
+                    compiled = bodies.compiled(robots.body or "", agent.token)
+                    signals_for_agent = list(compiled.robots_opt_outs) + recorded
+                    if compiled.has_rules:
+                        decide = compiled.decide
+                    else:  # every URL allowed; Google's matching_line() may still name an empty Allow/Disallow
+                        _, rule = compiled.decide("/")
+                        line, text = (rule.line, rule.text) if rule is not None else (None, None)
+                else:
+                    signals_for_agent = recorded
+                opt = binding([s for s in signals_for_agent if s.path is None], purpose, robots_url)
+                scoped = tuple((path_scope(s), cols) for s in signals_for_agent if s.path is not None
+                               for cols in [binding([s], purpose, robots_url)] if cols[0] is not None)
+                views.append(opt)
+                if robots.outcome == "unreachable":
+                    answers.append(("disallowed", None, None) + opt)
+                elif scoped and opt[0] is None:
+                    answers.append(_scoped(decide, (line, text), scoped))
+                elif decide is not None:
+                    answers.append(_by_rule(decide, opt))
+                else:
+                    answers.append(("reserved" if opt[0] is not None else ALLOWED, line, text) + opt)
+            self.opt_outs = tuple(views)
+        self.answers = tuple(answers)
+        self.first = self.answers[0]
+        self.const_keep = all(a.__class__ is tuple and a[0] == ALLOWED for a in self.answers)
 
-    def row(self, url: str) -> tuple[bool, tuple[Any, ...]]:
-        if self._plan is None:
-            return self._keep_const, self._const  # type: ignore[return-value]
-        keep = True
-        out: list[Any] = []
-        for decide, fields, opt, scoped in self._plan:
-            if decide is None and not scoped:
-                if fields[0] != "allowed":
-                    keep = False
-                out.extend(fields)
-                continue
-            if scoped:
-                path = path_of(url)
-                for match, cols in scoped:
-                    if match(path):
-                        opt = cols
-                        break
-            if decide is None:
-                allowed, (line, text) = True, fields
-            else:
-                allowed, rule = decide(url)
-                line, text = (rule.line, rule.text) if rule is not None else (None, None)
-            if not allowed:
-                keep = False
-                verdict = "disallowed"
-            elif opt[0] is not None:
-                keep = False
-                verdict = "reserved"
-            else:
-                verdict = "allowed"
-            out.extend((verdict, line, text))
-            out.extend(opt)
-        return keep, tuple(out)
+    def fields(self, url: str) -> tuple[Fields, ...]:
+        """Every agent's fields for ``url`` (a URL of this origin)."""
+        return tuple(a if a.__class__ is tuple else a(url) for a in self.answers)  # type: ignore[operator]
 
 
-__all__ = ["BodyCache", "OriginDecision", "binding"]
+class Invalid:
+    """Stands for the origin of a row whose URL has none: the same attributes as an :class:`OriginDecision`."""
+
+    __slots__ = ("error", "answers", "first")
+    origin = None
+    outcome = "invalid-url"
+    status = None
+
+    def __init__(self, reason: Optional[str], width: int) -> None:
+        self.error = reason
+        self.answers = tuple(("invalid", None, None) + _NO_OPTOUT for _ in range(width))
+        self.first = self.answers[0]
+
+
+__all__ = ["ALLOWED", "BodyCache", "Fields", "Invalid", "OriginDecision", "binding", "matcher"]

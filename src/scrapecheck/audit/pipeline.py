@@ -1,19 +1,28 @@
-"""The streaming core: URLs in, one row tuple per URL out, in input order, with per-origin tallies.
+"""The streaming core: URLs in, batches of rows out, in input order, with per-origin tallies.
+
+Per URL the work is kept minimal: the origin's key is cut with plain string operations (``scheme://host``
+up to the first ``/``; anything unusual takes the exact, validating path once per distinct head), one dict
+lookup finds the origin's :class:`~.decide.OriginDecision`, and each agent's answer is a shared fields tuple
+or one call of the origin's decider. Rows leave in :class:`Batch` es of column lists (turned into Arrow
+arrays, CSV rows or row tuples by the caller); the tallies are counted per batch, not per URL.
 
 Memory does not grow with the number of URLs: the URLs stream through; what is kept is per origin and
-bounded (decisions in an LRU of ``max_origins``, compiled bodies in a :class:`~.decide.BodyCache`), plus one
-small tally row per origin for the origin table. When signals must be fetched, rows wait in a window of at
-most ``window`` URLs for their origin's fetch; a full window waits for its oldest row.
+bounded (decisions for at most ``max_origins`` origins, in two generations; parsed bodies in a
+:class:`~.decide.BodyCache`), plus one small tally row per origin for the origin table. When signals must be
+fetched, rows wait in a window of at most ``window`` URLs for their origin's fetch; a full window waits for
+its oldest row.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+from collections import Counter, deque
 from concurrent.futures import Future
+from itertools import islice
+from operator import add, attrgetter
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Protocol, Sequence, Union
 
 from .columns import Agent
-from .decide import BodyCache, OriginDecision
+from .decide import ALLOWED, BodyCache, Invalid, OriginDecision
 from .origins import OriginCache
 
 if TYPE_CHECKING:
@@ -21,6 +30,10 @@ if TYPE_CHECKING:
 
 Row = tuple[Any, ...]
 """``(row, url, origin, keep, robots_outcome, robots_status, error, *per-agent fields)``; see columns."""
+
+BATCH = 32_768
+"""URLs per batch: large enough that per-batch work (Arrow arrays, counting) is amortised, small enough to
+keep memory flat."""
 
 
 class SignalSource(Protocol):
@@ -48,6 +61,73 @@ def _odd(url: object) -> tuple[str, str]:
     return ("" if url is None else str(url)), f"not a string ({type(url).__name__})"
 
 
+class Batch:
+    """Consecutive rows, as columns: ``urls[i]``, the origin decision ``states[i]`` (origin, robots outcome,
+    status and error are its attributes) and, per agent, ``agents[a][i]`` the fields tuple. Row numbers run
+    from ``start``. States and fields tuples are shared objects, so a batch holds few distinct ones: columns
+    are built from those (:meth:`distinct`) and per-row codes, not row by row."""
+
+    __slots__ = ("start", "urls", "states", "agents", "_keep", "_encoded")
+
+    def __init__(self, start: int, urls: list[str], states: list[Any], agents: list[list[tuple[Any, ...]]]) -> None:
+        self.start = start
+        self.urls = urls
+        self.states = states
+        self.agents = agents
+        self._keep: Optional[list[bool]] = None
+        self._encoded: Optional[tuple[Any, ...]] = None
+
+    def encoded(self) -> tuple[list[Any], list[int], list[tuple[list[Any], list[int]]]]:
+        """``(distinct states, per-row state codes, per agent (distinct fields, per-row codes))``."""
+        if self._encoded is None:
+            states, codes = distinct(self.states)
+            per_agent = []
+            for fields in self.agents:
+                unique, field_codes = distinct(fields)
+                per_agent.append((unique, list(field_codes)))
+            self._encoded = (states, list(codes), per_agent)
+        return self._encoded  # type: ignore[return-value]
+
+    def __len__(self) -> int:
+        return len(self.urls)
+
+    def head_columns(self) -> tuple[Iterator[Any], Iterator[Any], Iterator[Any], Iterator[Any]]:
+        """origin, robots_outcome, robots_status, error (iterators)."""
+        states = self.states
+        return (map(_ORIGIN, states), map(_OUTCOME, states), map(_STATUS, states), map(_ERROR, states))
+
+    def keep(self) -> list[bool]:
+        if self._keep is None:
+            if len(self.agents) == 1:
+                self._keep = [f[0] == ALLOWED for f in self.agents[0]]
+            else:
+                self._keep = [all(f[0] == ALLOWED for f in row) for row in zip(*self.agents)]
+        return self._keep
+
+    def rows(self) -> Iterator[Row]:
+        """Row tuples (see :data:`Row`), assembled in C (``zip``/``map``), not field by field."""
+        origin, outcome, status, error = self.head_columns()
+        rows: Iterator[Row] = zip(range(self.start, self.start + len(self.urls)), self.urls, origin, self.keep(),
+                                  outcome, status, error)
+        for fields in self.agents:
+            rows = map(add, rows, fields)
+        return rows
+
+
+def distinct(items: list[Any]) -> tuple[list[Any], Iterator[int]]:
+    """The distinct objects of ``items`` (by identity, first seen first) and, per item, its index among them."""
+    keys = list(map(id, items))
+    unique = dict(zip(keys, items))
+    index = {key: i for i, key in enumerate(unique)}
+    return list(unique.values()), map(index.__getitem__, keys)
+
+
+_ORIGIN = attrgetter("origin")
+_OUTCOME = attrgetter("outcome")
+_STATUS = attrgetter("status")
+_ERROR = attrgetter("error")
+
+
 _VERDICT_SLOT = {"allowed": 0, "disallowed": 1, "reserved": 2}
 
 
@@ -70,13 +150,43 @@ class Tally:
                                            decision.opt_outs)
             self.counts[decision.origin] = [0] * (1 + 3 * self.width)
 
-    def add(self, origin: str, keep: bool, fields: tuple[Any, ...]) -> None:
-        counts = self.counts[origin]
-        counts[0] += 1
-        for i in range(self.width):
-            slot = _VERDICT_SLOT.get(fields[6 * i])
-            if slot is not None:
-                counts[1 + 3 * i + slot] += 1
+    def add_batch(self, batch: Batch) -> None:
+        """Count a batch's rows: per origin, URLs and verdicts per agent (counted over codes in C, not per URL)."""
+        states, state_codes, per_agent = batch.encoded()
+        self.urls += len(state_codes)
+        rows = [self.counts.get(s.origin) if s.origin is not None else None for s in states]
+        slots = [[(1 + 3 * a + _VERDICT_SLOT[f[0]]) if f[0] in _VERDICT_SLOT else 0 for f in unique]
+                 for a, (unique, _) in enumerate(per_agent)]
+        allowed = [[f[0] == ALLOWED for f in unique] for unique, _ in per_agent]
+        kept = invalid = 0
+        if len(per_agent) == 1:
+            slot0, allowed0 = slots[0], allowed[0]
+            for (sc, fc), n in Counter(zip(state_codes, per_agent[0][1])).items():
+                if allowed0[fc]:
+                    kept += n
+                row = rows[sc]
+                if row is None:
+                    invalid += n
+                    continue
+                row[0] += n
+                slot = slot0[fc]
+                if slot:
+                    row[slot] += n
+        else:
+            for key, n in Counter(zip(state_codes, *(codes for _, codes in per_agent))).items():
+                if all(allowed[a][code] for a, code in enumerate(key[1:])):
+                    kept += n
+                row = rows[key[0]]
+                if row is None:
+                    invalid += n
+                    continue
+                row[0] += n
+                for a, code in enumerate(key[1:]):
+                    slot = slots[a][code]
+                    if slot:
+                        row[slot] += n
+        self.kept += kept
+        self.invalid += invalid
 
     def merge(self, other: "Tally") -> None:
         """Add another tally's counts (the Dask engine tallies each partition separately)."""
@@ -97,7 +207,7 @@ class Auditor:
     """Turns URLs into rows for fixed agents, purpose and signal source; keeps the bounded per-origin state."""
 
     def __init__(self, agents: Sequence[Agent], purpose: str, source: SignalSource, *, max_origins: int = 50_000,
-                 window: int = 20_000, tally: Optional[Tally] = None) -> None:
+                 window: int = 20_000, tally: Optional[Tally] = None, bodies: Optional[BodyCache] = None) -> None:
         self.agents = tuple(agents)
         self.purpose = purpose
         self.source = source
@@ -105,66 +215,126 @@ class Auditor:
         self.window = window
         self.tally = tally if tally is not None else Tally(self.agents)
         self.origin_of = OriginCache()
-        self.bodies = BodyCache()
-        self.decisions: OrderedDict[str, OriginDecision] = OrderedDict()
-        self._invalid_fields = tuple(x for _ in self.agents for x in ("invalid", None, None, None, None, None))
+        self.bodies = bodies if bodies is not None else BodyCache()
+        # Decisions by origin, and by the URL head ("https://Host:443") that led to them, in two
+        # generations: a hit costs one dict lookup, and at most 2 * max_origins decisions are alive.
+        self.decisions: dict[str, OriginDecision] = {}
+        self._old: dict[str, OriginDecision] = {}
+        self.heads: dict[str, Any] = {}
+        self._invalid: dict[Optional[str], Invalid] = {}
 
+    # ------------------------------------------------------------------ per origin
     def _decision(self, origin: str, signals: Optional["TargetSignals"]) -> OriginDecision:
         decision = OriginDecision(origin, signals, self.agents, self.purpose, self.bodies)
-        self.decisions[origin] = decision
-        if len(self.decisions) > self.max_origins:
-            self.decisions.popitem(last=False)
+        self._keep(origin, decision)
         self.tally.origin_seen(decision)
         return decision
 
+    def _keep(self, origin: str, decision: OriginDecision) -> None:
+        if len(self.decisions) >= self.max_origins:
+            self._old = self.decisions
+            self.decisions = {}
+            self.heads = {}
+        self.decisions[origin] = decision
+
+    def _known(self, origin: str) -> Optional[OriginDecision]:
+        decision = self.decisions.get(origin)
+        if decision is None:
+            decision = self._old.pop(origin, None)
+            if decision is not None:
+                self._keep(origin, decision)
+        return decision
+
+    def invalid(self, reason: Optional[str]) -> Invalid:
+        found = self._invalid.get(reason)
+        if found is None:
+            if len(self._invalid) > 1024:
+                self._invalid.clear()
+            found = self._invalid[reason] = Invalid(reason, len(self.agents))
+        return found
+
+    def _state(self, url: str, cut: int) -> Any:
+        """The decision (or :class:`Invalid`) for ``url`` when its head is not known yet (``cut``: the first
+        '/' after the scheme, as the hot loop found it). Heads that decide alone are remembered."""
+        origin, reason = self.origin_of(url)
+        if origin is None:
+            return self.invalid(reason)
+        decision = self._known(origin)
+        if decision is None:
+            got = self.source.get(origin)
+            if isinstance(got, Future):
+                return got
+            decision = self._decision(origin, got)
+        head = url[:cut] if cut > 0 else None
+        if head is not None and head.startswith(("https://", "http://")) and not any(c in head for c in "?#\\@"):
+            self.heads[head] = decision
+        return decision
+
+    # ------------------------------------------------------------------ streaming
     def rows(self, urls: Iterable[Any], start: int = 0) -> Iterator[Row]:
         """One row per URL, in order. ``start`` numbers the first row (for partitions of a larger input)."""
-        probe = getattr(self.source, "immediate", True)
-        if probe:
-            return self._rows_immediate(urls, start)
-        return self._rows_windowed(urls, start)
+        for batch in self.batches(urls, start):
+            yield from batch.rows()
 
-    def _invalid(self, index: int, url: str, reason: Optional[str]) -> Row:
-        self.tally.urls += 1
-        self.tally.invalid += 1
-        return (index, url, None, False, "invalid-url", None, reason) + self._invalid_fields
+    def batches(self, urls: Iterable[Any], start: int = 0, size: int = BATCH) -> Iterator[Batch]:
+        """The rows of ``urls`` in order, in batches of at most ``size``, counted in the tally as they go."""
+        produce = self._immediate if getattr(self.source, "immediate", True) else self._windowed
+        add = self.tally.add_batch
+        for batch in produce(urls, start, size):
+            add(batch)
+            yield batch
 
-    def _rows_immediate(self, urls: Iterable[Any], start: int) -> Iterator[Row]:
-        origin_of, decisions, source, tally = self.origin_of, self.decisions, self.source, self.tally
-        add = tally.add
-        index = start - 1
-        kept = valid = 0
-        try:
-            for url in urls:
-                index += 1
-                if url.__class__ is not str and not isinstance(url, str):
-                    yield self._invalid(index, *_odd(url))
-                    continue
-                origin, reason = origin_of(url)
-                if origin is None:
-                    yield self._invalid(index, url, reason)
-                    continue
-                decision = decisions.get(origin)
-                if decision is None:
-                    decision = self._decision(origin, source.get(origin))  # type: ignore[arg-type]
-                else:
-                    decisions.move_to_end(origin)
-                keep, fields = decision.row(url)
-                add(origin, keep, fields)
-                kept += keep
-                valid += 1
-                yield (index, url, origin, keep, decision.outcome, decision.status, decision.error) + fields
-        finally:
-            tally.urls += valid
-            tally.kept += kept
+    def _immediate(self, urls: Iterable[Any], start: int, size: int) -> Iterator[Batch]:
+        it = iter(urls)
+        single = len(self.agents) == 1
+        while True:
+            chunk = list(islice(it, size))
+            if not chunk:
+                return
+            yield self._decide_chunk(chunk, start, single)
+            start += len(chunk)
 
-    def _rows_windowed(self, urls: Iterable[Any], start: int) -> Iterator[Row]:
-        origin_of, decisions, source = self.origin_of, self.decisions, self.source
-        pending: deque[tuple[int, str, Optional[str], Optional[str]]] = deque()
+    def _decide_chunk(self, chunk: list[Any], start: int, single: bool) -> Batch:
+        heads = self.heads
+        states: list[Any] = []
+        append = states.append
+        texts = chunk
+        state_of = self._state
+        odd = False
+        for url in chunk:
+            if url.__class__ is str:
+                cut = url.find("/", 8)
+                state = heads.get(url[:cut]) if cut > 0 else None
+                if state is None:
+                    state = state_of(url, cut)
+            elif isinstance(url, str):
+                state = state_of(str(url), str(url).find("/", 8))
+            else:
+                odd = True
+                state = self.invalid(_odd(url)[1])
+            append(state)
+        if odd:
+            texts = [u if isinstance(u, str) else _odd(u)[0] for u in chunk]
+        if single:
+            fields = [s.first if s.first.__class__ is tuple else s.first(u) for s, u in zip(states, texts)]
+            return Batch(start, texts, states, [fields])
+        per_agent: list[list[Any]] = [[] for _ in self.agents]
+        for state, url in zip(states, texts):
+            for column, answer in zip(per_agent, state.answers):
+                column.append(answer if answer.__class__ is tuple else answer(url))
+        return Batch(start, texts, states, per_agent)
+
+    def _windowed(self, urls: Iterable[Any], start: int, size: int) -> Iterator[Batch]:
+        """Rows wait (at most ``window`` of them) for their origin's fetch; out in input order."""
+        source = self.source
+        pending: deque[tuple[str, Any]] = deque()  # (url text, decision, Invalid or origin awaiting its fetch)
         inflight: dict[str, Future[Any]] = {}
+        ready_urls: list[str] = []
+        ready_states: list[Any] = []
+        index = start
 
-        def ready(origin: str, block: bool) -> Optional[OriginDecision]:
-            decision = decisions.get(origin)
+        def resolve(origin: str, block: bool) -> Optional[OriginDecision]:
+            decision = self._known(origin)
             if decision is not None:
                 return decision
             future = inflight.get(origin)
@@ -178,36 +348,61 @@ class Auditor:
             del inflight[origin]
             return self._decision(origin, future.result())
 
-        def emit(index: int, url: str, origin: str) -> Row:
-            decision = decisions.get(origin) or ready(origin, True)
-            assert decision is not None
-            keep, fields = decision.row(url)
-            self.tally.add(origin, keep, fields)
-            self.tally.kept += keep
-            self.tally.urls += 1
-            return (index, url, origin, keep, decision.outcome, decision.status, decision.error) + fields
+        def flush() -> Batch:
+            nonlocal index, ready_urls, ready_states
+            batch = self._answer(index, ready_urls, ready_states)
+            index += len(ready_urls)
+            ready_urls, ready_states = [], []
+            return batch
 
-        index = start - 1
         for url in urls:
-            index += 1
-            if url.__class__ is not str and not isinstance(url, str):
-                text, why = _odd(url)
-                pending.append((index, text, None, why))
+            if isinstance(url, str):
+                origin, reason = self.origin_of(url)
+                if origin is None:
+                    pending.append((url, self.invalid(reason)))
+                else:
+                    pending.append((url, origin))
+                    if self._known(origin) is None and origin not in inflight:
+                        resolve(origin, False)
             else:
-                origin, reason = origin_of(url)
-                pending.append((index, url, origin, reason))
-                if origin is not None and origin not in decisions and origin not in inflight:
-                    ready(origin, False)
+                text, why = _odd(url)
+                pending.append((text, self.invalid(why)))
             while pending:
-                i, u, o, r = pending[0]
-                if o is None:
-                    pending.popleft()
-                    yield self._invalid(i, u, r)
-                    continue
-                if ready(o, len(pending) > self.window) is None:
-                    break
+                text, what = pending[0]
+                if what.__class__ is str:
+                    decision = resolve(what, len(pending) > self.window)
+                    if decision is None:
+                        if ready_urls:  # what is ready goes out while the fetch runs
+                            yield flush()
+                        break
+                    what = decision
                 pending.popleft()
-                yield emit(i, u, o)
+                ready_urls.append(text)
+                ready_states.append(what)
+                if len(ready_urls) >= size:
+                    yield flush()
         while pending:
-            i, u, o, r = pending.popleft()
-            yield self._invalid(i, u, r) if o is None else emit(i, u, o)
+            text, what = pending.popleft()
+            if what.__class__ is str:
+                decision = resolve(what, False)
+                if decision is None:
+                    if ready_urls:
+                        yield flush()
+                    decision = resolve(what, True)
+                what = decision
+            ready_urls.append(text)
+            ready_states.append(what)
+            if len(ready_urls) >= size:
+                yield flush()
+        if ready_urls:
+            yield flush()
+
+    def _answer(self, start: int, urls: list[str], states: list[Any]) -> Batch:
+        per_agent: list[list[Any]] = [[] for _ in self.agents]
+        for state, url in zip(states, urls):
+            for column, answer in zip(per_agent, state.answers):
+                column.append(answer if answer.__class__ is tuple else answer(url))
+        return Batch(start, urls, states, per_agent)
+
+
+__all__ = ["BATCH", "Auditor", "Batch", "NotAUrl", "Row", "SignalSource", "Tally"]

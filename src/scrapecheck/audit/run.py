@@ -23,7 +23,7 @@ from ..errors import InputError
 from . import columns as cols
 from .api import check_purpose, make_source
 from .inputs import InputSpec, batches, records
-from .pipeline import Auditor, Row, Tally
+from .pipeline import Auditor, Batch, Row, Tally
 from .tables import domain_table, origin_table, summary_table
 from .writers import OUTPUT_FORMATS, atomic_file, need_pyarrow, sink, write_table
 
@@ -124,6 +124,14 @@ class _Progress:
             yield row
         update(step)
 
+    def wrap_batches(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        if self.bar is None:
+            yield from batches
+            return
+        for batch in batches:
+            self.bar.update(len(batch))
+            yield batch
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
@@ -219,15 +227,15 @@ def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, path: str,
         writer.close()
 
 
-def _urls(spec: InputSpec, auditor: Auditor) -> Iterator[Row]:
+def _batches(spec: InputSpec, auditor: Auditor) -> Iterator[Batch]:
     if spec.format == "parquet":
         start = 0
         for batch in batches(spec):
             values = batch.column(0).to_pylist()
-            yield from auditor.rows(values, start)
+            yield from auditor.batches(values, start)
             start += len(values)
         return
-    yield from auditor.rows(url for url, _ in records(spec) if url is not None)
+    yield from auditor.batches(url for url, _ in records(spec) if url is not None)
 
 
 def run(job: AuditJob) -> Tally:
@@ -267,7 +275,7 @@ def run(job: AuditJob) -> Tally:
                 _filter_records(job, spec, auditor, sys.stdout, progress)
         else:
             with sink(job.output, fmt, cols.row_columns(agents)) as out:
-                out.write(progress.wrap(_urls(spec, auditor)))
+                out.write_batches(progress.wrap_batches(_batches(spec, auditor)))
     finally:
         progress.close()
         source.close()

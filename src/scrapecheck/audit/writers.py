@@ -1,9 +1,12 @@
 """Writing rows and tables as CSV, JSONL or Parquet, streaming, and atomically when going to a file.
 
-A file is written to a temporary name beside it, flushed to disk and renamed into place only when complete,
-so an interrupted or failed audit never leaves a half-written output over a previous one.
+A file is written through :func:`scrapecheck._files.atomic_writer`: a temporary name beside it, flushed to disk
+and renamed into place only when complete, so an interrupted or failed audit never leaves a half-written output
+over a previous one (a character device such as ``/dev/stdout`` is written through).
 CSV: a header row, ``true``/``false`` for booleans, an empty cell for null. JSONL: one object per line with
 the column names as keys. Parquet: the Arrow types of :mod:`.columns` (needs pyarrow).
+
+Rows arrive as :class:`~.pipeline.Batch` es (``write_batches``) or as row tuples (``write``, the side tables).
 """
 
 from __future__ import annotations
@@ -11,68 +14,25 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import os
-import stat
 import sys
-import tempfile
+from operator import add
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Optional, Sequence
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Optional, Sequence
 
+from .._files import atomic_writer
 from ..errors import ScrapecheckError
 from .columns import Column
+
+if TYPE_CHECKING:
+    from .pipeline import Batch
 
 OUTPUT_FORMATS = ("csv", "jsonl", "parquet")
 
 
-@contextlib.contextmanager
-def atomic_file(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """A handle on a temporary file that replaces ``path`` when the block ends without error."""
-    target = Path(path)
-    if target.is_dir():
-        raise ScrapecheckError(f"{path}: cannot write: is a directory")
-    try:
-        kind = os.stat(target).st_mode
-    except OSError:
-        kind = stat.S_IFREG
-    if stat.S_ISCHR(kind):  # /dev/stdout, /dev/null: write through; renaming over it would replace the device
-        try:
-            stream: IO[Any] = (open(target, mode) if "b" in mode
-                               else open(target, mode, encoding="utf-8", newline=""))
-            with stream:
-                yield stream
-        except OSError as exc:
-            raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        return
-    if not stat.S_ISREG(kind):
-        raise ScrapecheckError(f"{path}: cannot write: not a regular file (a FIFO or socket)")
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        if "b" in mode:
-            handle: IO[Any] = os.fdopen(fd, mode)
-        else:
-            handle = os.fdopen(fd, mode, encoding="utf-8", newline="")
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise ScrapecheckError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def atomic_file(path: str | Path, mode: str = "wb") -> contextlib.AbstractContextManager[IO[Any]]:
+    """A handle on a temporary file that replaces ``path`` when the block ends without error (errors:
+    ScrapecheckError naming the path)."""
+    return atomic_writer(path, mode)
 
 
 class _CsvSink:
@@ -93,6 +53,17 @@ class _CsvSink:
             else:
                 writerow(row)
 
+    def write_batches(self, batches: Iterable["Batch"]) -> None:
+        writerows = self.writer.writerows
+        for batch in batches:
+            origin, outcome, status, error = batch.head_columns()
+            keep = ["true" if k else "false" for k in batch.keep()]
+            rows: Iterator[tuple[Any, ...]] = zip(range(batch.start, batch.start + len(batch)), batch.urls, origin,
+                                                  keep, outcome, status, error)
+            for fields in batch.agents:
+                rows = map(add, rows, fields)
+            writerows(rows)
+
     def close(self) -> None:
         pass
 
@@ -107,6 +78,10 @@ class _JsonlSink:
         for row in rows:
             write(dumps(dict(zip(names, row)), ensure_ascii=False))
             write("\n")
+
+    def write_batches(self, batches: Iterable["Batch"]) -> None:
+        for batch in batches:
+            self.write(batch.rows())
 
     def close(self) -> None:
         pass
@@ -128,14 +103,56 @@ def arrow_table(rows: Sequence[tuple[Any, ...]], columns: Sequence[Column]) -> A
                                 schema=schema)
 
 
+_IOTA: list[Any] = []
+
+
+def arrow_batch(batch: "Batch", schema: Any, urls: Any = None) -> Any:
+    """One :class:`~.pipeline.Batch` as an Arrow record batch of ``schema`` (the row columns).
+
+    Columns other than the URL are built from the batch's few distinct states and fields tuples and taken by
+    per-row codes (Arrow ``take``, in C++); ``urls`` may be the input's own Arrow array of the URLs.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(batch)
+    if not _IOTA or len(_IOTA[0]) < n:
+        _IOTA[:] = [pa.array(range(max(n, 65_536)), type=pa.int64())]
+    rows = pc.add(_IOTA[0].slice(0, n), pa.scalar(batch.start, pa.int64()))
+    types = schema.types
+    states, state_codes, per_agent = batch.encoded()
+    taken = pa.array(state_codes, type=pa.int32(), size=n)
+    head = [pa.array([getattr(s, name) for s in states], type=types[i]).take(taken)
+            for i, name in ((2, "origin"), (4, "outcome"), (5, "status"), (6, "error"))]
+    agent_arrays: list[Any] = []
+    keep = None
+    for a, (unique, field_codes) in enumerate(per_agent):
+        by_code = pa.array(field_codes, type=pa.int32(), size=n)
+        base = 7 + 6 * a
+        columns = list(zip(*unique)) if unique else [() for _ in range(6)]
+        arrays = [pa.array(column, type=types[base + i]).take(by_code) for i, column in enumerate(columns)]
+        allowed = pc.equal(arrays[0], pa.scalar(ALLOWED_VERDICT, pa.string()))
+        keep = allowed if keep is None else pc.and_(keep, allowed)
+        agent_arrays.extend(arrays)
+    url_array = urls if urls is not None else pa.array(batch.urls, type=pa.string(), size=n)
+    data = [rows, url_array, head[0], keep, head[1], head[2], head[3], *agent_arrays]
+    return pa.RecordBatch.from_arrays(data, schema=schema)
+
+
+ALLOWED_VERDICT = "allowed"
+
+
 class _ParquetSink:
     def __init__(self, handle: IO[bytes], columns: Sequence[Column], batch: int = 65_536) -> None:
         import pyarrow.parquet as pq
 
         self.columns = columns
-        self.writer = pq.ParquetWriter(handle, arrow_schema(columns), compression="zstd")
+        self.schema = arrow_schema(columns)
+        self.writer = pq.ParquetWriter(handle, self.schema, compression="zstd")
         self.batch = batch
         self.buffer: list[tuple[Any, ...]] = []
+        self.pending: list[Any] = []
+        self.pending_rows = 0
 
     def write(self, rows: Iterable[tuple[Any, ...]]) -> None:
         buffer = self.buffer
@@ -144,12 +161,28 @@ class _ParquetSink:
             if len(buffer) >= self.batch:
                 self._flush()
 
+    def write_batches(self, batches: Iterable["Batch"]) -> None:
+        """Record batches gathered into row groups of about ``batch`` rows."""
+        for batch in batches:
+            self.pending.append(arrow_batch(batch, self.schema))
+            self.pending_rows += len(batch)
+            if self.pending_rows >= self.batch:
+                self._flush_pending()
+
+    def _flush_pending(self) -> None:
+        if self.pending:
+            import pyarrow as pa
+
+            self.writer.write_table(pa.Table.from_batches(self.pending, schema=self.schema))
+            self.pending, self.pending_rows = [], 0
+
     def _flush(self) -> None:
         if self.buffer:
             self.writer.write_table(arrow_table(self.buffer, self.columns))
             self.buffer = []
 
     def close(self) -> None:
+        self._flush_pending()
         self._flush()
         self.writer.close()
 
@@ -163,12 +196,13 @@ def need_pyarrow(what: str) -> None:
 
 @contextlib.contextmanager
 def sink(path: Optional[str], fmt: str, columns: Sequence[Column]) -> Iterator[Any]:
-    """A writer of row tuples to ``path`` (atomically) or to stdout when ``path`` is None (not Parquet)."""
+    """A writer of row tuples (``write``) or batches (``write_batches``) to ``path`` (atomically) or to stdout
+    when ``path`` is None (not Parquet)."""
     if fmt == "parquet":
         need_pyarrow("Parquet output")
         if path is None:
             raise ScrapecheckError("Parquet output needs --output FILE")
-        with atomic_file(path, "wb") as handle:
+        with atomic_writer(path, "wb") as handle:
             parquet = _ParquetSink(handle, columns)
             yield parquet
             parquet.close()
@@ -179,7 +213,7 @@ def sink(path: Optional[str], fmt: str, columns: Sequence[Column]) -> Iterator[A
         yield out
         out.close()
         return
-    with atomic_file(path, "w") as handle:
+    with atomic_writer(path, "w") as handle:
         out = factory(handle, columns)
         yield out
         out.close()
@@ -190,4 +224,5 @@ def write_table(path: str, fmt: str, columns: Sequence[Column], rows: Sequence[t
         out.write(rows)
 
 
-__all__ = ["OUTPUT_FORMATS", "arrow_schema", "arrow_table", "atomic_file", "need_pyarrow", "sink", "write_table"]
+__all__ = ["OUTPUT_FORMATS", "arrow_batch", "arrow_schema", "arrow_table", "atomic_file", "need_pyarrow", "sink",
+           "write_table"]

@@ -199,6 +199,25 @@ def _recorded_path(opt_out: Any, robots_url: str) -> Optional[str]:
     return path_and_query(where) + "$"
 
 
+def recorded_opt_outs(target: Any, robots_url: str) -> list[OptOutSignal]:
+    """The site-level opt-outs recorded for an origin outside its robots.txt (pages, TDMRep), each limited to
+    where it applies; robots.txt's own are left out (they are read from the body). Shared by the Guard and the
+    dataset audit, so both read a signals entry the same way."""
+    tdmrep_url, tdmrep = _tdmrep_rule_signals(target)
+    opt_outs = [OptOutSignal.of(o, _recorded_path(o, robots_url)) for o in (target.opt_outs or ())
+                if not (o.kind in ROBOTS_KINDS or str(o.where) == robots_url
+                        or (o.kind == "tdmrep" and str(o.where) == tdmrep_url))]
+    return opt_outs + tdmrep
+
+
+def preference_path(opt_out: Any) -> Optional[str]:
+    """A Content-Usage / Content-Signal line may start with a path it is limited to (aipref)."""
+    if opt_out.kind not in ("content-usage", "content-signal"):
+        return None
+    value = str(opt_out.value).split(":", 1)[-1].strip()
+    return value.split(None, 1)[0] if value.startswith("/") else None
+
+
 class _ViaPolicy:
     """``check``/``decide`` through the policy's public methods (used if it offers no per-agent matcher)."""
 
@@ -314,11 +333,8 @@ class OriginRules:
         detail = str(signal.outcome)
         fetch = RobotsFetch(RFC_9309_OUTCOME.get(detail, "unreachable"), signal.status, detail, str(signal.url),
                             "fetched" if source == "fetched" else "recorded", signal.error)
-        tdmrep_url, tdmrep = _tdmrep_rule_signals(target)
-        opt_outs = [OptOutSignal.of(o, _recorded_path(o, fetch.url)) for o in (target.opt_outs or ())
-                    if not (o.kind in ROBOTS_KINDS or str(o.where) == fetch.url
-                            or (o.kind == "tdmrep" and str(o.where) == tdmrep_url))]
-        return cls(origin, fetch, signal.body if detail == "ok" else None, opt_outs + tdmrep, parse=parse)
+        return cls(origin, fetch, signal.body if detail == "ok" else None, recorded_opt_outs(target, fetch.url),
+                   parse=parse)
 
     # ------------------------------------------------------------------ what robots.txt says besides rules
     def _part(self, name: str, token: str) -> tuple[OptOutSignal, ...]:
@@ -348,7 +364,7 @@ class OriginRules:
                 raw = optouts._extension_opt_outs(policy, token, url)  # noqa: SLF001
             else:
                 raw = optouts._notice_opt_outs(policy, url)  # noqa: SLF001
-            found = tuple(OptOutSignal.of(o, self._preference_path(o)) for o in raw)
+            found = tuple(OptOutSignal.of(o, preference_path(o)) for o in raw)
         self._parts[key] = found
         return found
 
@@ -361,14 +377,6 @@ class OriginRules:
         token = product_token(user_agent)
         return ((self._part("agents", token) if agents else ()) + self._part("lines", token)
                 + self._part("notices", token))
-
-    @staticmethod
-    def _preference_path(opt_out: Any) -> Optional[str]:
-        """A Content-Usage / Content-Signal line may start with a path it is limited to (aipref)."""
-        if opt_out.kind not in ("content-usage", "content-signal"):
-            return None
-        value = str(opt_out.value).split(":", 1)[-1].strip()
-        return value.split(None, 1)[0] if value.startswith("/") else None
 
     def delay(self, user_agent: str) -> float:
         """Seconds between two requests the site asks of ``user_agent``: the larger of Crawl-delay and
@@ -530,4 +538,4 @@ class OriginRules:
 
 
 __all__ = ["PURPOSES", "PURPOSE_RULES", "BodyCache", "OptOutRule", "OptOutSignal", "OriginRules", "Plan",
-           "opt_out_reasons", "path_pattern", "path_scope"]
+           "opt_out_reasons", "path_pattern", "path_scope", "preference_path", "recorded_opt_outs"]
