@@ -52,6 +52,7 @@ PURPOSE = "ai-training"
 
 def bodies_for(origins: int, unique: bool) -> tuple[dict[str, str], dict[str, list[str]]]:
     files = list(corpus().values())
+    per_file = [[u[len("https://example.com"):] for u in corpus_urls(raw, seed=i)] for i, raw in enumerate(files)]
     bodies: dict[str, str] = {}
     paths: dict[str, list[str]] = {}
     for n in range(origins):
@@ -59,7 +60,7 @@ def bodies_for(origins: int, unique: bool) -> tuple[dict[str, str], dict[str, li
         origin = f"https://site{n}.example"
         text = raw.decode("utf-8", "replace")
         bodies[origin] = text + (f"\n# {origin}\n" if unique else "")
-        paths[origin] = [u[len("https://example.com"):] for u in corpus_urls(raw, seed=n % len(files))]
+        paths[origin] = per_file[n % len(files)]
     return bodies, paths
 
 
@@ -179,7 +180,11 @@ def plan_route(args: argparse.Namespace) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------------------------- memory
 def memory_child(count: int, origins: int, folder: str) -> None:
-    """Run in a fresh process: audit ``count`` URLs from a text file to Parquet; print JSON with RSS figures."""
+    """Run in a fresh process: audit ``count`` URLs from a text file to Parquet; print JSON with RSS figures.
+
+    The baseline is the RSS once scrapecheck, pyarrow and the audit modules are imported (nothing read yet): the
+    peak above it is what the audit itself holds (signals index, per-origin state, batches, writer buffers).
+    """
     from scrapecheck.audit.inputs import InputSpec  # noqa: F401 - imports before the baseline
     from scrapecheck.audit.run import AuditJob, run
     from scrapecheck.audit.writers import need_pyarrow
@@ -187,9 +192,9 @@ def memory_child(count: int, origins: int, folder: str) -> None:
     need_pyarrow("bench")
     import pyarrow.parquet  # noqa: F401
 
-    from scrapecheck.api import _signals
+    import scrapecheck.signals.index  # noqa: F401
+    import scrapecheck.audit.tables  # noqa: F401
 
-    _signals(str(Path(folder) / "signals.json"))  # loaded once so the baseline includes the signals
     baseline = rss_mib()
     job = AuditJob(input=str(Path(folder) / f"urls-{count}.txt"), agents=[AGENT], purpose=PURPOSE,
                    signals=str(Path(folder) / "signals.json"), output=str(Path(folder) / f"rows-{count}.parquet"),

@@ -29,12 +29,12 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 """Largest user file read (plan, waivers, signals, config, pack); ours are kilobytes, a signals file a few MiB."""
 
 
-def read_capped(path: Union[str, Path], cap: int, refuse: Callable[[str], Exception]) -> bytes:
-    """The bytes of a regular file of at most ``cap`` bytes; anything else raises ``refuse(message)``.
+def open_regular(path: Union[str, Path], refuse: Callable[[str], Exception]) -> tuple[int, int]:
+    """``(descriptor, size)`` of a regular file opened for reading; anything else raises ``refuse(message)``.
 
-    The one way user files are read. Opened without blocking (a FIFO would otherwise wait for a writer) and
-    checked on the open descriptor, so a FIFO, device, socket or directory is refused before any read, and a
-    symlink is judged by what it points to (``/dev/zero`` is a device; a loop fails to open).
+    Opened without blocking (a FIFO would otherwise wait for a writer) and checked on the open descriptor, so
+    a FIFO, device, socket or directory is refused before any read, and a symlink is judged by what it points
+    to (``/dev/zero`` is a device; a loop fails to open). The caller closes the descriptor.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -53,8 +53,19 @@ def read_capped(path: Union[str, Path], cap: int, refuse: Callable[[str], Except
             raise refuse("is a directory, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise refuse("not a regular file (a device, FIFO or socket)")
-        if info.st_size > cap:
-            raise refuse(f"{info.st_size} bytes, over the {cap}-byte limit")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def read_capped(path: Union[str, Path], cap: int, refuse: Callable[[str], Exception]) -> bytes:
+    """The bytes of a regular file of at most ``cap`` bytes (see :func:`open_regular`); anything else raises
+    ``refuse(message)``. The one way user files are read."""
+    fd, size = open_regular(path, refuse)
+    try:
+        if size > cap:
+            raise refuse(f"{size} bytes, over the {cap}-byte limit")
         with os.fdopen(fd, "rb") as handle:
             fd = -1
             data = handle.read(cap + 1)

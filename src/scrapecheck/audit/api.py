@@ -78,7 +78,14 @@ SignalsInput = Union[Any, dict, str, Path, None]
 
 
 def load_signals_input(signals: SignalsInput) -> Any:
-    """A ``Signals`` from a value, a dict or a signals file (errors name the file and field)."""
+    """Recorded signals: a ``Signals`` value or dict as given, a signals file as a lazy per-origin
+    :class:`~scrapecheck.signals.index.SignalsIndex` (JSON of any size; entries read when their origin comes
+    up; a TOML file is loaded whole).
+    Anything with ``get(origin)`` works. Errors name the file and field."""
+    if isinstance(signals, (str, Path)) and Path(signals).suffix.lower() == ".json":
+        from ..signals.index import SignalsIndex
+
+        return SignalsIndex(signals)
     from ..api import _signals
 
     return _signals(signals)

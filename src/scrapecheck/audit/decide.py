@@ -51,40 +51,9 @@ def binding(signals: Sequence["OptOutSignal"], purpose: str, robots_url: str) ->
 
 
 def matcher(policy: RobotsPolicy, token: str) -> Any:
-    """The policy's per-agent matcher: ``decide(url) -> (allowed, deciding rule or None)``, the hot path.
-
-    ``RobotsPolicy.matcher`` (the public per-agent API) when the matcher offers it; until then the rule set
-    behind ``explain``, compiled once it has been asked about as many URLs as compiling would cost.
-    """
-    public = getattr(policy, "matcher", None)
-    if public is not None:
-        return public(token)
-    return _LegacyMatcher(policy, token)  # pragma: no cover - replaced by RobotsPolicy.matcher
-
-
-_UNCOMPILED_DECIDE = 3e-6
-"""Rough seconds one uncompiled ``decide`` costs: used to tell when compiling a rule set pays for itself."""
-
-
-class _LegacyMatcher:  # pragma: no cover - goes once RobotsPolicy.matcher lands on main
-    __slots__ = ("decide",)
-
-    def __init__(self, policy: RobotsPolicy, token: str) -> None:
-        ruleset = policy._resolve(policy._group_indexes(token))[1]  # noqa: SLF001
-        budget = ruleset._budget  # noqa: SLF001
-        if budget is None:
-            self.decide = ruleset.decide
-            return
-        left = [max(1, int(budget / _UNCOMPILED_DECIDE))]
-        compile_now = ruleset._compile  # noqa: SLF001
-
-        def decide(url: str) -> tuple[bool, Any]:
-            left[0] -= 1
-            if left[0] == 0:
-                compile_now()
-            return ruleset.decide(url)  # type: ignore[no-any-return]
-
-        self.decide = decide
+    """The policy's per-agent matcher (``RobotsPolicy.matcher``): ``decide(url) -> (allowed, deciding rule or
+    None)`` is the hot path, and compiles its rule set on its own once that pays."""
+    return policy.matcher(token)
 
 
 class _Compiled(NamedTuple):
