@@ -4,6 +4,7 @@ unless allowed, and a journal that lets an interrupted audit resume without fetc
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -120,3 +121,29 @@ def test_cli_refuses_private_without_the_flag(site: Site, tmp_path: Path, capsys
                  "--format", "jsonl"]) == 0
     row = json.loads(capsys.readouterr().out)
     assert row["robots_outcome"] == "unreachable" and site.hits == []
+
+
+def test_dask_engine_fetches_each_origin_once_and_resumes(sites: tuple[Site, Site, str], tmp_path: Path) -> None:
+    """--fetch on Dask: origins are partitioned, so each is fetched once in all; journals per partition resume."""
+    pytest.importorskip("distributed")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from scrapecheck.audit.run import AuditJob, run
+
+    a, b, dead = sites
+    source = tmp_path / "urls.txt"
+    urls = _urls(a, b, dead) * 2
+    source.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    out = tmp_path / "dask"
+
+    def audit() -> list[dict[str, object]]:
+        run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="ai-training", fetch=True, output=str(out),
+                     engine="dask", workers=1, dask_processes=False, partitions=2, progress=False,
+                     fetch_config=dataclasses.replace(FAST, retries=0), allow_private=True))
+        parts = sorted((out / "rows").glob("part-*.parquet"))
+        return sorted((row for part in parts for row in pq.read_table(part).to_pylist()), key=lambda r: r["row"])
+
+    rows = audit()
+    assert [r["url"] for r in rows] == urls
+    assert [r["acmebot_verdict"] for r in rows[:5]] == ["allowed", "disallowed", "disallowed", "disallowed", "allowed"]
+    assert robots_hits(a) == 1 and robots_hits(b) == 1
+    assert audit() == rows and robots_hits(a) == 1 and robots_hits(b) == 1  # read back from the journals

@@ -108,3 +108,17 @@ def test_the_audit_reads_signals_files_over_the_whole_file_limit(
                  "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert "broken.json" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_index_travels_to_workers_as_spans_and_notices_a_changed_file(tmp_path: Path) -> None:
+    import pickle
+
+    path = _recorded(tmp_path)
+    index = SignalsIndex(path)
+    copy = pickle.loads(pickle.dumps(index))
+    assert copy.get("https://a.example") == index.get("https://a.example")
+    copy.close()
+    data = pickle.dumps(index)
+    path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    with pytest.raises(SignalsError, match="changed while the audit was reading it"):
+        pickle.loads(data)

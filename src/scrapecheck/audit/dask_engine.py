@@ -18,7 +18,6 @@ import os
 import shutil
 import tempfile
 import zlib
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
@@ -50,15 +49,19 @@ def partition_of(origin: Optional[str], partitions: int) -> int:
     return 0 if origin is None else zlib.crc32(origin.encode("utf-8", "surrogatepass")) % partitions
 
 
+REASON = "__scrapecheck_reason"
+"""Column of the converted input holding why a record has no URL (a JSONL line that is not JSON ...)."""
+
+
 def _to_parquet(spec: InputSpec, folder: Path) -> tuple[str, str]:
-    """Text, CSV, TSV or JSONL input as a one-column Parquet file, read by the local engine's readers."""
+    """Text, CSV, TSV or JSONL input as a Parquet file, read by the local engine's readers (in the driver)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .pipeline import NotAUrl
 
     path = folder / "input.parquet"
-    schema = pa.schema([pa.field("url", pa.string()), pa.field("reason", pa.string())])
+    schema = pa.schema([pa.field("url", pa.string()), pa.field(REASON, pa.string())])
     written = False
     with pq.ParquetWriter(path, schema) as writer:
         urls: list[Optional[str]] = []
@@ -80,64 +83,86 @@ def _to_parquet(spec: InputSpec, folder: Path) -> tuple[str, str]:
     return str(path), "url"
 
 
-def _read_split(path: str, group: int, offset: int, column: str, partitions: int) -> list[Any]:
-    """Row group ``group`` of the input, numbered from ``offset``, split into buckets by origin."""
+_HEAD = r"^[ \t]*(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]*)"
+"""The part of a URL its origin depends on (as :class:`~.origins.OriginCache` cuts it), for Arrow's RE2."""
+
+
+class _Worker:
+    """What a worker process keeps between tasks: parsed robots.txt bodies (shared by every origin serving the
+    same text) and the canonical origin of each URL head."""
+
+    bodies: Any = None
+    origins: Any = None
+
+    @classmethod
+    def get(cls) -> type["_Worker"]:
+        if cls.bodies is None:
+            from .decide import BodyCache
+
+            cls.bodies = BodyCache()
+            cls.origins = OriginCache()
+        return cls
+
+
+def partitions_of(urls: Any, partitions: int, origin_of: Any) -> Any:
+    """Per URL of an Arrow string array, its origin's partition (an Arrow int32 array), computed in the map
+    task: the heads are cut by Arrow (RE2), each distinct head canonicalised once in Python, then taken back."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.compute as pc
 
-    handle = pq.ParquetFile(path)
-    names = handle.schema_arrow.names
-    wanted = [column] + (["reason"] if "reason" in names and column == "url" else [])
-    table = handle.read_row_group(group, columns=wanted)
-    urls = table.column(0).to_pylist()
-    reasons = table.column(1).to_pylist() if len(wanted) > 1 else [None] * len(urls)
-    origin_of = OriginCache()
-    buckets: list[tuple[list[int], list[Any], list[Any]]] = [([], [], []) for _ in range(partitions)]
-    for i, url in enumerate(urls):
-        origin = origin_of(url)[0] if isinstance(url, str) else None
-        bucket = buckets[partition_of(origin, partitions)]
-        bucket[0].append(offset + i)
-        bucket[1].append(url)
-        bucket[2].append(reasons[i])
-    schema = pa.schema([pa.field("row", pa.int64()), pa.field("url", pa.string()),
-                        pa.field("reason", pa.string())])
-    return [pa.table(list(b), schema=schema) for b in buckets]
+    heads = pc.struct_field(pc.extract_regex(urls, _HEAD), [0])
+    encoded = pc.dictionary_encode(heads)
+    chunks = encoded.chunks if hasattr(encoded, "chunks") else [encoded]
+    out = []
+    for chunk in chunks:
+        parts = [partition_of(origin_of(head)[0], partitions) for head in chunk.dictionary.to_pylist()]
+        taken = pa.array(parts, type=pa.int32()).take(chunk.indices)
+        out.append(taken.fill_null(0))
+    return pa.chunked_array(out, type=pa.int32()) if len(out) != 1 else out[0]
 
 
-@lru_cache(maxsize=4)
-def _recorded(path: str, mtime: float) -> Any:
-    from .api import load_signals_input
-
-    return load_signals_input(path)
-
-
-def _audit_part(pieces: Sequence[Any], part: int, folder: str, agents: Sequence[cols.Agent], purpose: str,
-                signals: Optional[str], fetch: Optional[dict[str, Any]], max_origins: int) -> Tally:
+def _audit_part(path: str, column: str, groups: Sequence[tuple[int, int]], part: int, partitions: int,
+                folder: str, agents: Sequence[cols.Agent], purpose: str, signals: Any,
+                fetch: Optional[dict[str, Any]], max_origins: int) -> Tally:
+    """One partition: every row group of the input is read (the URL column only) and the rows whose origin
+    falls in this partition are audited and written, in row order, to ``part-<part>.parquet``."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from .pipeline import NotAUrl
     from .sources import FetchSource, RecordedSource
-    from .writers import arrow_table
+    from .writers import arrow_batch, arrow_schema
 
-    table = pa.concat_tables(pieces).sort_by("row")
-    numbers = table.column("row").to_pylist()
-    urls = [url if url is not None or reason is None else NotAUrl(reason)
-            for url, reason in zip(table.column("url").to_pylist(), table.column("reason").to_pylist())]
-    source: Any
-    if signals is not None:
-        source = RecordedSource(_recorded(signals, os.stat(signals).st_mtime))
-    else:
-        assert fetch is not None
-        source = FetchSource(**fetch)
+    worker = _Worker.get()
+    handle = pq.ParquetFile(path)
+    wanted = [column] + ([REASON] if REASON in handle.schema_arrow.names else [])
+    source: Any = RecordedSource(signals) if fetch is None else FetchSource(**fetch)
     tally = Tally(agents)
-    auditor = Auditor(agents, purpose, source, max_origins=max_origins, tally=tally)
+    auditor = Auditor(agents, purpose, source, max_origins=max_origins, tally=tally, bodies=worker.bodies)
+    schema = arrow_schema(cols.row_columns(agents))
+    target = Path(folder) / f"part-{part:05d}.parquet"
     try:
-        rows = [(numbers[r[0]],) + r[1:] for r in auditor.rows(urls)]
+        with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+            for group, offset in groups:
+                table = handle.read_row_group(group, columns=wanted)
+                urls = table.column(0).combine_chunks()
+                mask = pc.equal(partitions_of(urls, partitions, worker.origins), part)
+                if not pc.any(mask).as_py():
+                    continue
+                chosen = pc.indices_nonzero(mask)
+                urls = urls.take(chosen)
+                values: list[Any] = urls.to_pylist()
+                if len(wanted) > 1:
+                    reasons = table.column(1).combine_chunks().take(chosen).to_pylist()
+                    values = [url if url is not None or why is None else NotAUrl(why)
+                              for url, why in zip(values, reasons)]
+                rows = pc.add(chosen.cast(pa.int64()), pa.scalar(offset, pa.int64()))
+                text = urls if urls.null_count == 0 else None  # a null URL is written as "" (as locally)
+                for batch in auditor.batches(values, 0, size=max(1, len(values))):
+                    writer.write_batch(arrow_batch(batch, schema, urls=text, rows=rows))
     finally:
         source.close()
-    target = Path(folder) / f"part-{part:05d}.parquet"
-    pq.write_table(arrow_table(rows, cols.row_columns(agents)), target, compression="zstd")
     return tally
 
 
@@ -155,11 +180,12 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
         raise InputError(job.output, "--output", "exists and is not a directory")
     if job.signals is None and not job.fetch:
         raise InputError("audit", "signals", "no signals: give --signals FILE or --fetch")
+    signals: Any = None
     if job.signals is not None:
         from .api import load_signals_input
 
-        load_signals_input(job.signals)  # a bad file is reported here, once, not by every worker
-    import dask
+        # A bad file is reported here, once; the workers get the index (origin -> where its entry lies).
+        signals = load_signals_input(job.signals)
     import pyarrow.parquet as pq
     from distributed import Client, LocalCluster
 
@@ -175,6 +201,16 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
             path, column = _to_parquet(spec, scratch)
         metadata = pq.ParquetFile(path).metadata
         sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+        groups = [(g, sum(sizes[:g])) for g in range(len(sizes))]
+        rows_tmp = scratch / "rows"
+        rows_tmp.mkdir()
+        fetch: Optional[dict[str, Any]] = None
+        if job.fetch:
+            from .._version import __version__
+
+            (out / "journal").mkdir(exist_ok=True)
+            fetch = {"user_agent": job.user_agent or f"scrapecheck/{__version__} (dataset audit)",
+                     "config": job.fetch_config, "allow_private_networks": job.allow_private}
         with contextlib.ExitStack() as stack:
             if job.scheduler:
                 client = stack.enter_context(Client(job.scheduler))
@@ -185,27 +221,14 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
                     n_workers=workers, threads_per_worker=1, processes=job.dask_processes,
                     dashboard_address=None))
                 client = stack.enter_context(Client(cluster))
-            partitions = job.partitions or 2 * workers
-            offsets = [sum(sizes[:i]) for i in range(len(sizes))]
-            reads = [dask.delayed(_read_split, nout=partitions, pure=True)(path, g, offsets[g], column, partitions)
-                     for g in range(len(sizes))]
-            rows_tmp = scratch / "rows"
-            rows_tmp.mkdir()
-            fetch: Optional[dict[str, Any]] = None
-            if job.fetch:
-                from .._version import __version__
-
-                journal_dir = out / "journal"
-                journal_dir.mkdir(exist_ok=True)
-                fetch = {"user_agent": job.user_agent or f"scrapecheck/{__version__} (dataset audit)",
-                         "config": job.fetch_config, "allow_private_networks": job.allow_private}
-            tasks = []
+            partitions = job.partitions or workers
+            futures: list[Any] = []
             for p in range(partitions):
-                pieces = [read[p] for read in reads]
                 part_fetch = None if fetch is None else {**fetch, "journal": str(out / "journal" / f"part-{p:05d}.jsonl")}
-                tasks.append(dask.delayed(_audit_part)(pieces, p, str(rows_tmp), tuple(agents), job.purpose,
-                                                       job.signals, part_fetch, job.max_origins))
-            tallies = dask.compute(*tasks)
+                futures.append(client.submit(_audit_part, path, column, groups, p, partitions, str(rows_tmp),
+                                             tuple(agents), job.purpose, signals, part_fetch, job.max_origins,
+                                             key=f"scrapecheck-audit-{p}-{os.getpid()}-{id(futures)}", pure=False))
+            tallies = client.gather(futures)
         tally = Tally(agents)
         for part in tallies:
             tally.merge(part)

@@ -106,11 +106,12 @@ def arrow_table(rows: Sequence[tuple[Any, ...]], columns: Sequence[Column]) -> A
 _IOTA: list[Any] = []
 
 
-def arrow_batch(batch: "Batch", schema: Any, urls: Any = None) -> Any:
+def arrow_batch(batch: "Batch", schema: Any, urls: Any = None, rows: Any = None) -> Any:
     """One :class:`~.pipeline.Batch` as an Arrow record batch of ``schema`` (the row columns).
 
     Columns other than the URL are built from the batch's few distinct states and fields tuples and taken by
-    per-row codes (Arrow ``take``, in C++); ``urls`` may be the input's own Arrow array of the URLs.
+    per-row codes (Arrow ``take``, in C++); ``urls`` may be the input's own Arrow array of the URLs, ``rows``
+    the row numbers when they are not consecutive (a partition of the input).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -118,7 +119,8 @@ def arrow_batch(batch: "Batch", schema: Any, urls: Any = None) -> Any:
     n = len(batch)
     if not _IOTA or len(_IOTA[0]) < n:
         _IOTA[:] = [pa.array(range(max(n, 65_536)), type=pa.int64())]
-    rows = pc.add(_IOTA[0].slice(0, n), pa.scalar(batch.start, pa.int64()))
+    if rows is None:
+        rows = pc.add(_IOTA[0].slice(0, n), pa.scalar(batch.start, pa.int64()))
     types = schema.types
     states, state_codes, per_agent = batch.encoded()
     taken = pa.array(state_codes, type=pa.int32(), size=n)

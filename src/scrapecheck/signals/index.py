@@ -28,7 +28,6 @@ MAX_INDEXED_BYTES = 8 * 1024 ** 3
 """Largest signals file indexed (8 GiB: about 800,000 origins recorded with their robots.txt)."""
 
 _TOKEN = re.compile(rb'[{}\[\]"]')
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _SPACE = re.compile(rb"[ \t\r\n]*")
 _SCALAR = re.compile(rb"[^,}\]\s]+")
 
@@ -45,15 +44,16 @@ class SignalsIndex:
         if Path(path).suffix.lower() != ".json":
             raise SignalsError(self.path, "", "the file must end in .json")
         self._fd, size = open_regular(path, lambda message: SignalsError(self.path, "", message))
+        self._stamp = _stamp(os.fstat(self._fd))
         if size > max_bytes:
-            os.close(self._fd)
+            self.close()
             raise SignalsError(self.path, "", f"{size} bytes, over the {max_bytes}-byte limit of a signals file; "
                                               "split its origins over several files")
         self.entries: dict[str, tuple[int, int]] = {}
         try:
             self._scan(size)
         except BaseException:
-            os.close(self._fd)
+            self.close()
             raise
 
     # ------------------------------------------------------------------ scanning
@@ -104,42 +104,52 @@ class SignalsIndex:
 
     def _key(self, data: mmap.mmap, pos: int) -> tuple[str, int]:
         pos = _SPACE.match(data, pos).end()  # type: ignore[union-attr]
-        m = _STRING.match(data, pos)
-        if m is None:
+        if data[pos:pos + 1] != b'"':
             self._bad(pos, "expected a string key")
-        key = self._load(m.group(), "key")  # type: ignore[union-attr]
-        return key, self._expect(data, m.end(), b":")  # type: ignore[union-attr]
+        end = self._string_end(data, pos)
+        key = self._load(data[pos:end], "key")
+        return str(key), self._expect(data, end, b":")
 
     def _skip(self, data: mmap.mmap, pos: int) -> int:
         """The end of the JSON value starting at ``pos`` (structure only; its content is checked on reading)."""
         opener = data[pos:pos + 1]
         if opener == b'"':
-            m = _STRING.match(data, pos)
-            if m is None:
-                self._bad(pos, "unterminated string")
-            return m.end()  # type: ignore[union-attr]
+            return self._string_end(data, pos)
         if opener not in (b"{", b"["):
             m = _SCALAR.match(data, pos)
             if m is None:
                 self._bad(pos, "expected a value")
             return m.end()  # type: ignore[union-attr]
         depth = 0
-        search, string = _TOKEN.search, _STRING.match
+        search, string_end = _TOKEN.search, self._string_end
         while True:
             m = search(data, pos)
             if m is None:
                 self._bad(pos, "unexpected end of the file")
             char = m.group()  # type: ignore[union-attr]
             if char == b'"':
-                s = string(data, m.start())  # type: ignore[union-attr]
-                if s is None:
-                    self._bad(m.start(), "unterminated string")  # type: ignore[union-attr]
-                pos = s.end()  # type: ignore[union-attr]
+                pos = string_end(data, m.start())  # type: ignore[union-attr]
                 continue
             pos = m.end()  # type: ignore[union-attr]
             depth += 1 if char in (b"{", b"[") else -1
             if depth == 0:
                 return pos
+
+    def _string_end(self, data: mmap.mmap, pos: int) -> int:
+        """The end of the string whose opening quote is at ``pos``: the next quote not escaped (``find`` runs
+        in C; only a quote after backslashes needs a look back)."""
+        find = data.find
+        at = pos + 1
+        while True:
+            quote = find(b'"', at)
+            if quote < 0:
+                self._bad(pos, "unterminated string")
+            back = quote - 1
+            while data[back] == 0x5C:  # backslash
+                back -= 1
+            if (quote - 1 - back) % 2 == 0:
+                return quote + 1
+            at = quote + 1
 
     def _expect(self, data: mmap.mmap, pos: int, char: bytes) -> int:
         pos = _SPACE.match(data, pos).end()  # type: ignore[union-attr]
@@ -171,6 +181,19 @@ class SignalsIndex:
             field, message = first_problem(exc)
             raise SignalsError(self.path, f"{where}.{field}" if field else where, message) from None
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled as the path and the spans (for workers of a cluster), not the open file."""
+        return {"path": self.path, "entries": self.entries, "stamp": self._stamp}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.path = str(state["path"])
+        self.entries = state["entries"]  # type: ignore[assignment]
+        self._stamp = state["stamp"]  # type: ignore[assignment]
+        self._fd, _ = open_regular(self.path, lambda message: SignalsError(self.path, "", message))
+        if _stamp(os.fstat(self._fd)) != self._stamp:
+            self.close()
+            raise SignalsError(self.path, "", "changed while the audit was reading it")
+
     def __contains__(self, origin: object) -> bool:
         return origin in self.entries
 
@@ -190,6 +213,10 @@ class SignalsIndex:
             self.close()
         except (AttributeError, OSError):  # pragma: no cover - a half-built index
             pass
+
+
+def _stamp(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 __all__ = ["MAX_INDEXED_BYTES", "SignalsIndex"]
