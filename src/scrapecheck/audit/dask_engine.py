@@ -1,14 +1,18 @@
 """``--engine dask``: the same audit, partitioned by origin over a Dask cluster (the optional ``dask`` extra).
 
-Reading: each Parquet row group is read by a worker, which numbers its rows (from the row-group offsets) and
-splits them into ``P`` buckets by a stable hash of the URL's origin; other input formats are first converted
-to a temporary Parquet file by the same readers as the local engine, so both engines see the same rows.
-Auditing: bucket ``p`` from every reader goes to one task, so each origin lives in exactly one partition: its
-signals are loaded (or fetched, once, journaled per partition) and compiled there only. Each task writes
-``OUT/rows/part-<p>.parquet`` (rows sorted by ``row``) and returns its tally; the driver merges the tallies
-into the origin, domain and headline tables (``OUT/origins.parquet``, ``OUT/domains.parquet``,
+Partitioning without a shuffle: partition ``p`` is one task, which reads the input's URL column row group by
+row group (Parquet; other formats are first converted to a temporary Parquet file by the local engine's
+readers, so both engines see the same rows), computes each URL's partition in the task (the head the origin
+depends on is cut by Arrow, each distinct head canonicalised once, a stable crc32 of the origin taken back per
+row) and audits only the rows of its own origins. So each origin lives in exactly one partition: its signals
+are loaded (or fetched, once, journaled per partition) and parsed there only, and nothing but small tallies
+travels back. Reading the URL column once per partition costs Arrow time, not Python time.
+
+Each task writes ``OUT/rows/part-<p>.parquet`` (rows in ``row`` order) and returns its tally; the driver merges
+the tallies into the origin, domain and headline tables (``OUT/origins.parquet``, ``OUT/domains.parquet``,
 ``OUT/summary.parquet``). The rows directory is written under a temporary name and renamed when complete.
-Without ``--scheduler`` a local cluster is started (``workers`` processes, one thread each) and closed after.
+Worker processes keep parsed robots.txt bodies and canonical origins between tasks. Without ``--scheduler`` a
+local cluster is started (``workers`` processes, one thread each) and closed after.
 """
 
 from __future__ import annotations
@@ -159,8 +163,12 @@ def _audit_part(path: str, column: str, groups: Sequence[tuple[int, int]], part:
                               for url, why in zip(values, reasons)]
                 rows = pc.add(chosen.cast(pa.int64()), pa.scalar(offset, pa.int64()))
                 text = urls if urls.null_count == 0 else None  # a null URL is written as "" (as locally)
+                at = 0  # a fetching source can hand the rows over in several batches, in order
                 for batch in auditor.batches(values, 0, size=max(1, len(values))):
-                    writer.write_batch(arrow_batch(batch, schema, urls=text, rows=rows))
+                    n = len(batch)
+                    writer.write_batch(arrow_batch(batch, schema, urls=None if text is None else text.slice(at, n),
+                                                   rows=rows.slice(at, n)))
+                    at += n
     finally:
         source.close()
     return tally

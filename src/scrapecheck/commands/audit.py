@@ -67,7 +67,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=count(1), default=2, metavar="N",
                         help="with --engine dask and no --scheduler: local worker processes (default: 2)")
     parser.add_argument("--partitions", type=count(1), default=None, metavar="N",
-                        help="with --engine dask: origin partitions (default: 2 per worker)")
+                        help="with --engine dask: origin partitions (default: 1 per worker)")
     parser.add_argument("--max-origins", type=count(1), default=50_000, metavar="N",
                         help="compiled origins kept in memory at once (default: 50000)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
