@@ -10,7 +10,8 @@ patterns and ordinary paths, never repeated. Two body layouts: ``shared`` (the f
 serving the same file share one compiled copy, as sites on one CMS default do) and ``unique`` (a comment naming
 the origin is appended, so every origin compiles its own).
 
-* single process: the streaming core (``Auditor.rows`` over the URLs, rows discarded), and the whole command
+* single process: the streaming core (``Auditor.batches`` over the URLs: every URL decided for every agent, rows
+  as column batches, tallies counted; nothing written), and the whole command
   (text file in, Parquet or CSV out, side tables included), URLs/s, median of ROUNDS;
 * memory: peak RSS of a fresh process auditing 100k, 1M and 5M URLs from a text file to Parquet, minus the
   process's RSS before the first row (imports and signals loaded): flat means bounded;
@@ -116,7 +117,7 @@ def core(args: argparse.Namespace, unique: bool) -> dict[str, Any]:
 
     def run_audit() -> None:
         auditor = Auditor(agents, PURPOSE, RecordedSource(signals), max_origins=args.origins)
-        deque(auditor.rows(urls), maxlen=0)
+        deque(auditor.batches(urls), maxlen=0)
 
     def run_protego() -> None:
         parsed: dict[str, Any] = {}

@@ -149,3 +149,29 @@ def test_the_audit_decides_through_the_per_agent_matcher() -> None:
     allowed, rule = decide("https://x.example/a/b")
     assert allowed is False and (rule.line, rule.text) == (2, "Disallow: /a")
     assert decide("https://x.example/a/ok")[1].line == 3 and decide("https://x.example/b") == (True, None)
+
+
+def test_plain_hosts_skip_the_origin_parser_and_agree_with_it() -> None:
+    """Lower-case ASCII names are their own origin; everything else goes through the project's origin function."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scrapecheck._url import origin
+    from scrapecheck.audit.origins import OriginCache
+    from scrapecheck.errors import InputError
+
+    def exact(url: str) -> object:
+        try:
+            return origin(url)
+        except InputError:
+            return None
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(["http", "https"]), st.text("abz09.-X:[]%", min_size=0, max_size=12))
+    def agree(scheme: str, host: str) -> None:
+        url = f"{scheme}://{host}/p"
+        assert OriginCache(canonical=lambda u: origin(u))(url)[0] == exact(url)
+
+    agree()
+    for url in ("https://1.2.3.4/", "https://xn--bcher-kva.example/", "https://a.example:443/", "https://a.example./"):
+        assert OriginCache()(url)[0] == origin(url)

@@ -10,6 +10,9 @@ from typing import Callable, Optional
 from ..errors import InputError
 
 _HEAD = re.compile(r"[ \t]*([A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]*)")
+_PLAIN = re.compile(r"https?://(?=[a-z0-9.-]*[a-z])[a-z0-9-]+(?:\.[a-z0-9-]+)*\Z")
+"""A head that is already its own canonical origin: lower-case ASCII name (not an IP address, no port, no
+trailing dot); with no ``xn--`` label (those are shown in Unicode) it needs no IDNA or URL parsing."""
 
 
 def _canonical_origin(url: str) -> str:
@@ -38,7 +41,10 @@ class OriginCache:
         if hit is not None:
             return hit
         try:
-            result: tuple[Optional[str], Optional[str]] = (self._canonical(head), None)
+            if _PLAIN.match(head) is not None and "xn--" not in head:
+                result: tuple[Optional[str], Optional[str]] = (head, None)
+            else:
+                result = (self._canonical(head), None)
         except InputError as exc:
             result = (None, exc.message)
         except (ValueError, UnicodeError) as exc:
