@@ -98,3 +98,5 @@ def test_a_user_agent_that_is_not_text_is_a_type_error() -> None:
         policy.matcher(b"AcmeBot")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="user_agent must be a str"):
         policy.matcher(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="user_agent must be a str"):
+        policy.matcher(["AcmeBot"])  # type: ignore[arg-type]

@@ -8,16 +8,21 @@ before Disallow, line asc), decides. Both tiers look for that first rule:
 * **Uncompiled** (every rule set starts here). A pattern can match a path only if its *literal head*
   (the text before its first ``*``, less a final ``$``) is a prefix of the path. The distinct heads are
   sorted and each is linked to its longest proper prefix among them, so a bisect and a walk up that
-  chain find every head that prefixes the path. Only the rules under those heads are tested, in
-  decision order, with ``str.startswith``/``str.find`` for the ``*`` and ``$`` parts; a rule without
-  ``*`` or ``$`` needs no test at all, and ends the search. Building this costs a sort.
+  chain find the deepest head that prefixes the path. For that head node, built on first use, the
+  rules under it and its ancestors are listed in decision order and cut after the first that needs no
+  test (no ``*`` or ``$``: it always matches); usually nothing is left to test and the answer is
+  known. Otherwise each remaining rule is tested only if its longest literal segment occurs in the path
+  (``map(path.__contains__, ...)`` in C, or, for many literals on a long path, a q-gram prefilter that
+  reads the path once), with ``str.find`` for the ``*`` and ``$`` parts. Building this costs a sort.
 * **Compiled**. All patterns become one regex whose branches are in decision order (a regex
   alternation returns its first matching branch); the last, empty group of each branch tells which
-  one matched (``Match.lastindex``). Per check this is faster, but building it runs Python's
-  pure-Python regex compiler, which costs far more than parsing the file. So a rule set switches only
-  once the time its checks have spent in the first tier reaches the estimated cost of compiling, and
-  never when that estimate is above :data:`COMPILE_CAP` (nor when the regex cannot be built). This
-  bounds a crawler's total cost to about twice the better of the two, whatever the number of URLs.
+  one matched (``Match.lastindex``). Per check this saves a little (one C call instead of a bisect and
+  a few string methods), but building it runs Python's pure-Python regex compiler, which costs far
+  more than parsing the file. So a rule set switches only after as many checks as the estimated
+  compile time divided by the estimated saving per check (:data:`_SAVED_PER_CHECK`), and never when
+  that estimate is above :data:`COMPILE_CAP`, when it has more than :data:`_MAX_FLOATING` floating
+  globs (``/*x`` becomes a branch that scans the whole URL: slower than the first tier), or when the
+  regex cannot be built.
 
 ``*`` and a final ``$`` are the only special characters (RFC 9309 §2.2.3). Both tiers match each
 middle segment between two ``*`` at its leftmost occurrence, which is exact for ``*``-only globs and
@@ -180,8 +185,9 @@ def _literal_head(pattern: str) -> tuple[str, int, tuple[str, ...], str]:
     return segments[0], (3 if anchored else 2), mids, last
 
 
-#: (rule index in decision order, kind, length of the literal head, middle segments, last segment)
-_Test = tuple[int, int, int, tuple[str, ...], str]
+#: (rule index in decision order, kind, length of the literal head, middle segments, last segment, a
+#: literal the path must contain: the longest segment, "" for kinds 0 and 1)
+_Test = tuple[int, int, int, tuple[str, ...], str, str]
 #: What a path's deepest head node needs: the tests to run in order, for each a literal the path must
 #: contain ("" for none), the result when none passes (a rule index, -1 for no rule), and the path
 #: length above which the q-gram prefilter is used for the literals (see :func:`_grams_filter`).
@@ -198,6 +204,16 @@ def _tail_matches(path: str, pos: int, mids: tuple[str, ...], last: str, anchore
     if anchored:
         return len(path) - len(last) >= pos and path.endswith(last)
     return not last or path.find(last, pos) >= 0
+
+
+def _passes(path: str, test: _Test) -> bool:
+    """Does ``path``, which starts with the test's literal head, match the rest of its pattern?"""
+    _, kind, start, mids, last, _ = test
+    if kind == 2:
+        return path.find(last, start) >= 0 if not mids else _tail_matches(path, start, mids, last, False)
+    if kind == 1:
+        return len(path) == start
+    return kind == 0 or _tail_matches(path, start, mids, last, True)
 
 
 #: The q of the q-gram prefilter, and when it is used: many literals against a long path. Testing each
@@ -235,7 +251,7 @@ _SAVED_PER_CHECK = 0.4e-6
 #: Rule sets with more floating globs than this (``/*x``: a literal head of at most one character)
 #: stay uncompiled: in the regex each becomes a branch that scans the whole URL, which is slower than
 #: the uncompiled tier's C-level literal prefilter.
-_MAX_FLOATING = 8
+_MAX_FLOATING = 2
 
 #: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does,
 #: "grams" never compiles and uses the q-gram prefilter wherever a node has literals to test.
@@ -400,9 +416,10 @@ class RuleSet:
                 head, kind, mids, last = _literal_head(pattern)
                 if kind >= 2 and len(head) <= 1:
                     floating += 1
-                test = (index, kind, len(head), mids, last)
+                key = max(mids + (last,), key=len) if kind >= 2 else ""
+                test = (index, kind, len(head), mids, last, key)
             else:
-                head, test = pattern, (index, 0, len(pattern), (), "")
+                head, test = pattern, (index, 0, len(pattern), (), "", "")
             found = by_head.get(head)
             if found is None:
                 by_head[head] = [test]
@@ -449,8 +466,8 @@ class RuleSet:
         if tests and tests[-1][1] == 0:
             result = tests[-1][0]
             tests = tests[:-1]
-        keys = tuple(max(t[3] + (t[4],), key=len) if t[1] >= 2 else "" for t in tests)
-        long_keys = sum(1 for k in keys if len(k) >= _Q)
+        keys = tuple([t[5] for t in tests])
+        long_keys = sum(1 for k in keys if len(k) >= _Q) if len(keys) >= _GRAMS_MIN_KEYS or self._force_grams else 0
         if self._force_grams and long_keys:
             limit = _Q
         elif long_keys >= _GRAMS_MIN_KEYS:
@@ -472,7 +489,7 @@ class RuleSet:
         heads, parent, table, build, grams = self._heads, self._parent, self._table, self._entry, self._grams
         left, switch = self._left, self._compile
         robots_path, path_of_, normalise, origin_prefix = ROBOTS_PATH, path_of, normalise_path, _origin_prefix
-        tail_matches, grams_filter = _tail_matches, _grams_filter
+        passes, grams_filter = _passes, _grams_filter
         prefix = "\x00"  # the last origin seen, "https://host/" (see _origin_prefix); cut: its length - 1
         cut = 0
         handover: list[Callable[[str], Any]] = []
@@ -509,21 +526,20 @@ class RuleSet:
                 entry = build(node)
             tests, keys, result, limit = entry
             if tests:
-                # compress/map run in C: only rules whose longest literal occurs in the path get a
-                # Python-level test (for many literals on a long path, after a q-gram prefilter).
-                for index, kind, start, mids, last in compress(
-                        tests, grams_filter(path, *grams[node]) if len(path) > limit else map(path.__contains__, keys)):
-                    if kind == 2:
-                        if (path.find(last, start) >= 0) if not mids else tail_matches(path, start, mids, last, False):
-                            result = index
+                # Only rules whose longest literal occurs in the path get a full test, in decision order:
+                # a few literals are tested in a plain loop, more with compress/map (in C), many on a long
+                # path after the q-gram prefilter.
+                if len(tests) <= 3:
+                    for test in tests:
+                        if test[5] in path and passes(path, test):
+                            result = test[0]
                             break
-                    elif kind == 1:
-                        if len(path) == start:
-                            result = index
+                else:
+                    for test in compress(
+                            tests, grams_filter(path, *grams[node]) if len(path) > limit else map(path.__contains__, keys)):
+                        if passes(path, test):
+                            result = test[0]
                             break
-                    elif tail_matches(path, start, mids, last, True):
-                        result = index
-                        break
             return results[result]
 
         return match

@@ -551,7 +551,7 @@ class RobotsPolicy:
         returned for every user agent with the same product token (an empty rule set when no group
         applies, which allows everything).
         """
-        ruleset = self._checks.get(user_agent)
+        ruleset = self._checks.get(user_agent) if isinstance(user_agent, str) else None
         if ruleset is None:
             ruleset = self._ruleset_for(user_agent)
         return ruleset  # type: ignore[no-any-return]
@@ -562,13 +562,15 @@ class RobotsPolicy:
         ``user_agent`` may be a full User-Agent header; its product token is matched. Both must be ``str``
         (TypeError otherwise).
         """
-        if not isinstance(url, str) or not isinstance(user_agent, str):
-            _require_str("user_agent", user_agent)
-            _require_str("url", url)
-        ruleset = self._checks.get(user_agent)
-        if ruleset is None:
-            ruleset = self._ruleset_for(user_agent)
-        return ruleset.check(url)
+        try:
+            ruleset = self._checks.get(user_agent)  # only str keys are ever stored
+        except TypeError:  # unhashable: not a str either
+            ruleset = None
+        if ruleset is not None and url.__class__ is str:
+            return ruleset.check(url)  # type: ignore[no-any-return]
+        _require_str("user_agent", user_agent)
+        _require_str("url", url)
+        return self.matcher(user_agent).check(url)
 
     def explain(self, user_agent: str, url: str) -> Verdict:
         """The verdict with the deciding rule (line and text), or rule None when none decided."""
