@@ -3,7 +3,8 @@
 Every model forbids unknown keys, so a typo in a plan is an error with its path rather than a silent default.
 """
 
-from __future__ import annotations
+# Annotations are evaluated when the classes are made (no ``from __future__ import annotations``): as strings,
+# pydantic would compile each one again at import (issue 10, start-up time).
 
 import ipaddress
 import re

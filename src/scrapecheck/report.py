@@ -1,6 +1,7 @@
 """Findings and the report that carries them: frozen values, ordered by severity, the same for the same inputs."""
 
-from __future__ import annotations
+# Annotations are evaluated when the classes are made (no ``from __future__ import annotations``): as strings,
+# pydantic would compile each one again at import (issue 10, start-up time).
 
 from enum import Enum
 from typing import Any, Literal, Optional, Sequence, Union

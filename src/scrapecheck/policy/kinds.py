@@ -5,7 +5,8 @@ evidence. ``all``/``any``/``not`` combine answers with three-valued logic, so a 
 as a pass. Adding a kind means adding a class here and to ``Check``; rules themselves are data.
 """
 
-from __future__ import annotations
+# Annotations are evaluated when the classes are made (no ``from __future__ import annotations``): as strings,
+# pydantic would compile each one again at import (issue 10, start-up time).
 
 import re
 from dataclasses import dataclass, field

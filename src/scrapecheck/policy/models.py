@@ -1,6 +1,7 @@
 """The typed shape of everything in ``policies/``: rules, citation sources, known platforms, thresholds."""
 
-from __future__ import annotations
+# Annotations are evaluated when the classes are made (no ``from __future__ import annotations``): as strings,
+# pydantic would compile each one again at import (issue 10, start-up time).
 
 import re
 import datetime as dt

@@ -4,7 +4,8 @@ A signal records where it was found (URL, header, line) so that every finding bu
 ``None`` means "not collected"; an empty list means "collected, nothing found". The engine tells them apart.
 """
 
-from __future__ import annotations
+# Annotations are evaluated when the classes are made (no ``from __future__ import annotations``): as strings,
+# pydantic would compile each one again at import (issue 10, start-up time).
 
 import base64
 import binascii
