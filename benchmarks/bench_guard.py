@@ -9,6 +9,9 @@
 * cold: a fresh recorded-mode Guard (``Guard(signals=Signals)``, no network) over COLD_ORIGINS origins, 10 URLs
   each, so each origin is built from its recorded robots.txt on first use; against ``Protego.parse`` plus 10
   ``can_fetch`` per origin. Loading the signals file itself is timed apart.
+* split: the warm loop doing only the routing, and routing plus ``RobotsPolicy.matcher(ua).check`` (the robots
+  matcher alone), so the Guard's own share shows without a profiler's distortion; cold, the robots parse, the
+  matcher build and the checks timed alone against the Guard's whole cold start.
 * memory per cached origin (tracemalloc, after warm-up), and a cProfile of the warm and cold loops (--profile).
 
 robots.txt bodies are the real files in benchmarks/robots/corpus, spread round-robin over the origins; URLs are
@@ -41,6 +44,7 @@ from _workload import WORDS, corpus, corpus_urls  # noqa: E402
 
 from protego import Protego  # noqa: E402
 from scrapecheck import Guard  # noqa: E402
+from scrapecheck.robots import RobotsPolicy  # noqa: E402
 
 UA = "AcmeBot/1.0 (+https://acme.example/bot)"
 TOKEN = "AcmeBot"
@@ -129,16 +133,44 @@ def warm(args: argparse.Namespace) -> dict[str, object]:
                 refused += 1
         return refused
 
+    # Where the Guard's time goes, without a profiler's distortion: the same loop doing only the routing (slice
+    # and dict lookup), then routing plus the robots matcher's own check (RobotsPolicy.matcher, separate
+    # policies so tiers are not shared), against the whole Guard.
+    matchers = {origin: RobotsPolicy.parse(body).matcher(UA) for origin, body in bodies.items()}
+
+    def run_route() -> int:
+        get = matchers.__getitem__
+        for url in urls:
+            cut = url.find("/", 8)
+            get(url[:cut] if cut > 0 else url)
+        return 0
+
+    def run_match() -> int:
+        refused = 0
+        get = matchers.__getitem__
+        for url in urls:
+            cut = url.find("/", 8)
+            if not get(url[:cut] if cut > 0 else url).check(url):
+                refused += 1
+        return refused
+
     refused_guard, refused_protego = run_guard(), run_protego()  # warm-up pass (and the refusal counts)
-    guard_times, protego_times = [], []
+    run_match()
+    guard_times, protego_times, match_times, route_times = [], [], [], []
     for _ in range(args.rounds):
         guard_times.append(timed(run_guard))
         protego_times.append(timed(run_protego))
+        match_times.append(timed(run_match))
+        route_times.append(timed(run_route))
     g, p = statistics.median(guard_times), statistics.median(protego_times)
+    m, r = statistics.median(match_times), statistics.median(route_times)
     result = {"urls": len(urls), "origins": args.origins, "purpose": args.purpose,
               "guard_checks_per_s": round(len(urls) / g), "protego_checks_per_s": round(len(urls) / p),
               "ratio": round(p / g, 1), "guard_s": [round(t, 3) for t in guard_times],
               "protego_s": [round(t, 3) for t in protego_times],
+              "matcher_only_checks_per_s": round(len(urls) / m), "matcher_only_ratio": round(p / m, 1),
+              "split": {"routing": round(r / g, 2), "robots_matcher": round((m - r) / g, 2),
+                        "guard_own": round((g - m) / g, 2)},
               "refused_share_guard": round(refused_guard / len(urls), 3),
               "refused_share_protego": round(refused_protego / len(urls), 3)}
     if args.profile:
@@ -165,12 +197,34 @@ def cold(args: argparse.Namespace) -> dict[str, object]:
             for url in batch:
                 parser.can_fetch(url, TOKEN)
 
+    # The robots package's share, measured alone: parsing every body, then building the agent's matcher,
+    # then the 10 checks per origin.
+    parse_times, build_times, check_times = [], [], []
+
+    def run_parts() -> None:
+        policies: list[RobotsPolicy] = []
+        parse_times.append(timed(lambda: policies.extend(RobotsPolicy.parse(bodies[o]) for o in per_origin)))
+        built: list = []
+        build_times.append(timed(lambda: built.extend(policy.matcher(UA) for policy in policies)))
+
+        def checks() -> None:
+            for matcher, batch in zip(built, per_origin.values()):
+                for url in batch:
+                    matcher.check(url)
+
+        check_times.append(timed(checks))
+
     guard_times, protego_times = [], []
     for _ in range(args.rounds):
         guard_times.append(timed(run_guard))
         protego_times.append(timed(run_protego))
+        run_parts()
     g, p = statistics.median(guard_times), statistics.median(protego_times)
+    parse_s, build_s, check_s = (statistics.median(t) for t in (parse_times, build_times, check_times))
     result = {"origins": args.cold_origins, "urls": len(urls), "purpose": args.purpose,
+              "split": {"robots_parse": round(parse_s / g, 2), "robots_matcher_build": round(build_s / g, 2),
+                        "robots_checks": round(check_s / g, 2),
+                        "guard_own": round((g - parse_s - build_s - check_s) / g, 2)},
               "guard_urls_per_s": round(len(urls) / g), "protego_urls_per_s": round(len(urls) / p),
               "ratio": round(p / g, 2), "guard_s": [round(t, 3) for t in guard_times],
               "protego_s": [round(t, 3) for t in protego_times],
@@ -205,6 +259,16 @@ def memory(args: argparse.Namespace) -> dict[str, object]:
     tracemalloc.stop()
     gc.collect()
     tracemalloc.start()
+    matchers = {origin: RobotsPolicy.parse(body).matcher(UA) for origin, body in bodies.items()}
+    for url in urls:
+        cut = url.find("/", 8)
+        matchers[url[:cut]].check(url)
+    gc.collect()
+    robots_used = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del matchers
+    gc.collect()
+    tracemalloc.start()
     parsed = {origin: Protego.parse(body) for origin, body in bodies.items()}
     for url in urls:
         cut = url.find("/", 8)
@@ -213,6 +277,7 @@ def memory(args: argparse.Namespace) -> dict[str, object]:
     tracemalloc.stop()
     return {"origins": len(guard), "guard_bytes_per_origin": round(used / len(guard)),
             "bodies_table_bytes_per_origin": round((table - base) / len(guard)),
+            "robots_policy_and_matcher_bytes_per_origin": round(robots_used / len(guard)),
             "protego_bytes_per_origin": round(protego_used / len(parsed)),
             "mean_robots_txt_bytes": round(statistics.mean(len(b.encode()) for b in bodies.values()))}
 

@@ -420,3 +420,38 @@ def test_plain_origin_routing_agrees_with_the_exact_parser(prefix: str) -> None:
         assert plain == origin(prefix + "/x")
     if prefix in ("https://a.example", "http://a.example", "http://127.0.0.1", "https://a..b"):
         assert plain == prefix
+
+
+# --- deferred refusals ----------------------------------------------------------------------------------------
+def test_refusals_from_check_read_like_the_full_decision() -> None:
+    """A refusal handed out by check() works out its deciding line when read, and then is the full decision."""
+    import copy
+    import dataclasses
+    import pickle
+
+    body = "# Scraping is prohibited.\nUser-agent: *\nDisallow: /x\nDisallow: /y/\nCrawl-delay: 2\n"
+    guard = Guard.from_robots(UA, "search-indexing", {ORIGIN: body})
+    full = guard.rules_for(ORIGIN).decide(f"{ORIGIN}/y/1", UA, "search-indexing")
+    d = guard.check(f"{ORIGIN}/y/1")
+    assert d.allowed is False and d.delay_seconds == 2.0 and d.token == "AcmeBot" and d.robots == full.robots
+    assert isinstance(d, Decision) and d == full and full == d and hash(d) == hash(full)
+    assert d.rule_ids == ("ROB-001", "ROB-053") and d.reasons[0].line == 4 and d.reasons[0].text == "Disallow: /y/"
+    assert repr(d) == repr(full) and d.to_dict() == full.to_dict()
+    for other in (pickle.loads(pickle.dumps(d)), copy.copy(d), dataclasses.replace(d, delay_seconds=2.0)):
+        assert type(other) is Decision and other == full
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.allowed = True  # type: ignore[misc]
+    assert guard.check(f"{ORIGIN}/x").reasons[0].line == 3
+    ok = guard.check(f"{ORIGIN}/z")
+    assert ok.allowed and ok is guard.check(f"{ORIGIN}/w") and ok.rule_ids == ("ROB-053",)  # notes read lazily
+
+
+def test_origins_serving_one_body_share_its_parse() -> None:
+    body = "User-agent: *\nDisallow: /x\n"
+    guard = Guard.from_robots(UA, "other", {"https://a.example": body, "https://b.example": body,
+                                            "https://c.example": body + "Disallow: /y\n"})
+    for host in "abc":
+        assert not guard.check(f"https://{host}.example/x").allowed
+    a, b, c = (guard.rules_for(f"https://{h}.example/") for h in "abc")
+    assert a.policy is b.policy and a.policy is not c.policy
+    assert guard.check("https://b.example/x").reasons[0].source == "https://b.example/robots.txt"

@@ -35,13 +35,14 @@ _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
 class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
-    __slots__ = ("origin", "rules", "decide", "matcher", "ok", "site", "expires", "used", "aliases", "delay")
+    __slots__ = ("origin", "rules", "decide", "check", "ok", "site", "expires", "used", "aliases", "delay")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
         self.rules = rules
         self.decide = plan.decide
-        self.matcher = plan.matcher
+        #: The robots matcher's ``check``, bound once (it follows the matcher's own switch of tiers).
+        self.check: Optional[Callable[[str], bool]] = None if plan.matcher is None else plan.matcher.check
         self.ok = plan.ok
         self.site = plan.site
         self.expires = expires
@@ -51,9 +52,9 @@ class _Entry:
 
     def answer(self, url: str) -> Decision:
         """The decision for ``url`` (a refusal by robots.txt is deferred: its reasons are read when looked at)."""
-        matcher = self.matcher
-        if matcher is not None:
-            return self.ok if matcher.check(url) else deferred(False, self.site, url)  # type: ignore[arg-type,return-value]
+        check = self.check
+        if check is not None:
+            return self.ok if check(url) else deferred(False, self.site, url)  # type: ignore[arg-type,return-value]
         return self.decide(url)
 
 
@@ -77,6 +78,19 @@ def _plain_origin(prefix: str) -> Optional[str]:
 
 def _input(field: str, message: str) -> InputError:
     return InputError("Guard", field, message)
+
+
+def _check_header_value(user_agent: str) -> None:
+    """What the CLI and the fetcher accept as a User-Agent (``signals.config.check_user_agent``, whose package
+    would load pydantic): Latin-1 characters without control characters (it is sent as an HTTP header)."""
+    bad = next((ch for ch in user_agent if ord(ch) < 32 or ord(ch) == 127), None)
+    if bad is not None:
+        raise _input("user_agent", f"contains the control character {bad!r}; a User-Agent is one line")
+    try:
+        user_agent.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise _input("user_agent", f"contains {user_agent[exc.start]!r}, which an HTTP header cannot carry "
+                                   "(only Latin-1 characters can be sent)") from None
 
 
 class Guard:
@@ -108,9 +122,7 @@ class Guard:
         if not user_agent or not product_token(user_agent):
             raise _input("user_agent", f"{user_agent!r} has no product token (letters, '-' and '_' first, "
                                        "e.g. 'AcmeBot/1.0')")
-        from ..signals.config import check_user_agent  # light: a dataclass and the error types
-
-        check_user_agent(user_agent, "Guard")  # what the CLI and the fetcher accept: Latin-1, no control characters
+        _check_header_value(user_agent)
         if purpose not in PURPOSES:
             raise _input("purpose", f"{purpose!r} is not one of {', '.join(PURPOSES)}")
         if isinstance(cache_ttl, bool) or not isinstance(cache_ttl, (int, float)) or not math.isfinite(cache_ttl) \
@@ -149,7 +161,7 @@ class Guard:
     def _make_check(self) -> Callable[[str], Decision]:
         """:meth:`check` as a closure over the cache (no attribute lookups per call); same behaviour.
 
-        A cached origin costs one slice, one dict lookup, one ``matcher.check`` and, for an allowed URL, a
+        A cached origin costs one slice, one dict lookup, one matcher ``check`` and, for an allowed URL, a
         shared decision; a refused one gets a small deferred decision whose reasons are found when read.
         Also sets ``self._decide``: the same without the decision log (pacing uses it).
         """
@@ -165,10 +177,10 @@ class Guard:
             if entry is None or entry.expires <= clock():
                 return slow(url)
             entry.used = True
-            matcher = entry.matcher
-            if matcher is None:
+            check = entry.check
+            if check is None:
                 return entry.decide(url)  # type: ignore[no-any-return]
-            if matcher.check(url):
+            if check(url):
                 return entry.ok  # type: ignore[return-value]
             decision = new(refusal)
             set_site(decision, entry.site)
@@ -184,10 +196,10 @@ class Guard:
             if entry is None:
                 return slow(url)
             entry.used = True
-            matcher = entry.matcher
-            if matcher is None:
+            check = entry.check
+            if check is None:
                 return entry.decide(url)  # type: ignore[no-any-return]
-            if matcher.check(url):
+            if check(url):
                 return entry.ok  # type: ignore[return-value]
             decision = new(refusal)
             set_site(decision, entry.site)
