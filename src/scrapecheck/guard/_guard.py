@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # asyncio, concurrent.futures, json and datetime load on firs
     from concurrent.futures import Future
 
 RFC_9309_CACHE_LIMIT = 24 * 3600.0
+#: Parsed bodies kept for origins serving the same robots.txt: the popular ones (CMS defaults) stay, and the
+#: memory this costs is bounded whatever the number of origins (a cached origin keeps its matcher, not its parse).
+_SHARED_BODIES = 256
 _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
 
 
@@ -152,7 +155,7 @@ class Guard:
         self._pace: dict[str, float] = {}
         self._pace_lock = threading.Lock()
         self._log: Optional[_DecisionLog] = None if decision_log is None else _DecisionLog(decision_log)
-        self._bodies = BodyCache(max_origins)
+        self._bodies = BodyCache(min(max_origins, _SHARED_BODIES), max_origins)
         self._decide: Callable[[str], Decision] = self._slow  # set with check, below
         self.fetches = 0
         """How many origins were fetched (network) or built from recorded signals so far."""
@@ -361,7 +364,7 @@ class Guard:
         with self._lock:
             self._entries.clear()
             self._aliases.clear()
-            self._bodies = BodyCache(self.max_origins)
+            self._bodies = BodyCache(min(self.max_origins, _SHARED_BODIES), self.max_origins)
 
     def rules_for(self, url: str) -> OriginRules:
         """The compiled state of ``url``'s origin (fetched if needed): parsed robots.txt, outcome, opt-outs."""

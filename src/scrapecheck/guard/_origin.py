@@ -249,30 +249,65 @@ _DELAY_KEYS = frozenset({"crawl-delay", "request-rate"})
 
 class BodyCache:
     """Parsed robots.txt bodies shared by the origins that serve the same text (CMS defaults, hosting
-    platforms): a parse and each agent's rule set are built once per body, not once per origin. Bounded:
-    the oldest body leaves first. Thread-safe enough: a race parses a body twice, both results are equal."""
+    platforms): from the second origin serving a body on, its parse (and each agent's rule set) is reused.
+    A body seen once is only remembered, not kept parsed, so unique files cost no memory here. Both tables
+    are bounded (the oldest leave first). Thread-safe enough: a race parses a body twice, to equal results."""
 
-    __slots__ = ("_limit", "_policies")
+    __slots__ = ("_limit", "_policies", "_seen", "_seen_limit")
 
-    def __init__(self, limit: int = 4096) -> None:
+    def __init__(self, limit: int = 256, seen: int = 10_000) -> None:
         self._limit = max(1, limit)
         self._policies: dict[Union[str, bytes], RobotsPolicy] = {}
+        self._seen: dict[Union[str, bytes], None] = {}
+        self._seen_limit = max(1, seen)
 
     def parse(self, body: Union[str, bytes]) -> RobotsPolicy:
-        policies = self._policies
-        policy = policies.get(body)
-        if policy is None:
-            policy = RobotsPolicy.parse(body)
-            if len(policies) >= self._limit:
-                try:
-                    del policies[next(iter(policies))]
-                except (StopIteration, KeyError, RuntimeError):  # emptied or changed by another thread
-                    pass
-            policies[body] = policy
+        policy = self._policies.get(body)
+        if policy is not None:
+            return policy
+        policy = RobotsPolicy.parse(body)
+        if body in self._seen:
+            _put(self._policies, body, policy, self._limit)
+        else:
+            _put(self._seen, body, None, self._seen_limit)
         return policy
 
     def __len__(self) -> int:
         return len(self._policies)
+
+
+def _put(table: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    if len(table) >= limit:
+        try:
+            del table[next(iter(table))]
+        except (StopIteration, KeyError, RuntimeError):  # emptied or changed by another thread
+            pass
+    table[key] = value
+
+
+def _delay(policy: Optional[RobotsPolicy], user_agent: str) -> float:
+    if policy is None or not any(k in _DELAY_KEYS for _, k, _ in policy.extensions):
+        return 0.0
+    delay = policy.crawl_delay(user_agent) or 0.0
+    rate = policy.request_rate(user_agent)
+    if rate is not None:
+        delay = max(delay, rate[1] / rate[0])
+    return delay
+
+
+class _Comments:
+    """What the reading of notices needs of a parse (``comments`` and whether each is a whole line), kept
+    instead of the parse: a few hundred bytes, not the whole file's structure."""
+
+    __slots__ = ("comments", "_whole")
+
+    def __init__(self, policy: RobotsPolicy) -> None:
+        self.comments = policy.comments
+        self._whole = frozenset(line for line, _ in self.comments
+                                if (policy.line(line) or "").lstrip(" \t").startswith("#"))
+
+    def line(self, number: int) -> str:
+        return "#" if number in self._whole else ""
 
 
 class Plan:
@@ -298,19 +333,35 @@ class Plan:
 class OriginRules:
     """Everything one origin says about being crawled, compiled once. See the module docstring."""
 
-    __slots__ = ("origin", "robots", "policy", "opt_outs", "_plans", "_parts", "_lock")
+    __slots__ = ("origin", "robots", "opt_outs", "_body", "_parse", "_policy", "_plans", "_parts", "_lock")
 
     def __init__(self, origin: str, robots: RobotsFetch, body: Union[str, bytes, None] = None,
                  opt_outs: Sequence[OptOutSignal] = (), *,
                  parse: Callable[[Union[str, bytes]], RobotsPolicy] = RobotsPolicy.parse) -> None:
         self.origin = origin
         self.robots = robots
-        self.policy: Optional[RobotsPolicy] = (
-            parse(body or "") if robots.outcome == "success" and body else None)
         self.opt_outs = tuple(opt_outs)
+        # The body, not its parse, is what is kept: a plan keeps only the agent's matcher and what it read, so
+        # a cached origin does not hold the whole parsed file (every line, every group) for its lifetime.
+        self._body = body if robots.outcome == "success" and body else None
+        self._parse = parse
+        self._policy: Optional[RobotsPolicy] = None
         self._plans: dict[tuple[str, str, bool], Plan] = {}
         self._parts: dict[str, tuple[OptOutSignal, ...]] = {}
         self._lock = threading.Lock()
+
+    @property
+    def policy(self) -> Optional[RobotsPolicy]:
+        """The parsed robots.txt, None unless it was read (parsed on first use here, then kept)."""
+        if self._policy is None and self._body is not None:
+            self._policy = self._parse(self._body)
+        return self._policy
+
+    def _parsed(self) -> Optional[RobotsPolicy]:
+        """The parsed robots.txt for building a plan, without keeping it (unless it is kept already)."""
+        if self._policy is not None or self._body is None:
+            return self._policy
+        return self._parse(self._body)
 
     def __repr__(self) -> str:
         return f"<OriginRules {self.origin} robots={self.robots.outcome} opt_outs={len(self.opt_outs)}>"
@@ -337,15 +388,17 @@ class OriginRules:
                    parse=parse)
 
     # ------------------------------------------------------------------ what robots.txt says besides rules
-    def _part(self, name: str, token: str) -> tuple[OptOutSignal, ...]:
+    def _part(self, name: str, token: str, policy: Any = None) -> tuple[OptOutSignal, ...]:
         """One part of what robots.txt says towards ``token`` besides its rules, read once and only when asked:
         ``agents`` (AI crawlers blocked), ``lines`` (Content-Usage / Content-Signal / License lines),
-        ``notices`` (legal notices in comments). Each is skipped outright when the file has nothing it reads."""
+        ``notices`` (legal notices in comments). Each is skipped outright when the file has nothing it reads.
+        ``policy`` is the parse to read (default :attr:`policy`); for ``notices`` a :class:`_Comments` will do."""
         key = f"{name}\0{token}"
         found = self._parts.get(key)
         if found is not None:
             return found
-        policy = self.policy
+        if policy is None:
+            policy = self.policy
         if policy is None:
             found = ()
         elif name == "agents" and not policy.groups:
@@ -381,14 +434,7 @@ class OriginRules:
     def delay(self, user_agent: str) -> float:
         """Seconds between two requests the site asks of ``user_agent``: the larger of Crawl-delay and
         Request-rate's interval, 0 when robots.txt says neither (or was not read)."""
-        policy = self.policy
-        if policy is None or not any(k in _DELAY_KEYS for _, k, _ in policy.extensions):
-            return 0.0
-        delay = policy.crawl_delay(user_agent) or 0.0
-        rate = policy.request_rate(user_agent)
-        if rate is not None:
-            delay = max(delay, rate[1] / rate[0])
-        return delay
+        return _delay(self.policy, user_agent)
 
     # ------------------------------------------------------------------ deciding
     def decide(self, url: str, user_agent: str, purpose: str, *, respect_ai_optouts: bool = True) -> Decision:
@@ -446,15 +492,18 @@ class OriginRules:
             refusal = Decision(False, (reason,), 0.0, robots, token, purpose)
             return Plan(lambda url: refusal, None, refusal, None, 0.0)
 
-        delay = self.delay(user_agent)
+        policy = self._parsed()  # used while building; the plan keeps the matcher and what it read, not the parse
+        delay = _delay(policy, user_agent)
         rules = PURPOSE_RULES.get(purpose, _DEFAULT_RULES)
         reads_agents = any(kind in rule.kinds for rule in rules for kind in ("robots-ai-agent", "robots-ai-intent"))
         # Read now: what can refuse (and any path-limited signal). Notices in comments only ever note
-        # (low confidence), so they are read when a decision's reasons are first looked at.
-        in_robots = ((self._part("agents", token) if reads_agents else ()) + self._part("lines", token)
-                     if respect else ())
+        # (low confidence), so they are read when a decision's reasons are first looked at, from the comments
+        # kept aside (not from the whole parse).
+        in_robots = ((self._part("agents", token, policy) if reads_agents else ())
+                     + self._part("lines", token, policy) if respect else ())
         eager = in_robots + self.opt_outs if respect else ()
-        notices_pending = respect and self.policy is not None and bool(self.policy.comments)
+        comments = _Comments(policy) if respect and policy is not None and policy.comments else None
+        notices_pending = comments is not None
         site_now = opt_out_reasons([s for s in eager if s.path is None], purpose)
         site_allowed = not any(r.blocking for r in site_now)
         scoped = [(path_scope(s), s) for s in eager if s.path is not None]
@@ -466,7 +515,7 @@ class OriginRules:
             if not site_all:  # a race computes it twice, to equal values
                 found = list(site_now)
                 if notices_pending:
-                    every = in_robots + self._part("notices", token) + self.opt_outs  # the order of the full reading
+                    every = in_robots + self._part("notices", token, comments) + self.opt_outs  # the full reading's order
                     found = opt_out_reasons([s for s in every if s.path is None], purpose)
                 site_all[:] = [found]
             return site_all[0]
@@ -476,8 +525,8 @@ class OriginRules:
             reasons.sort(key=lambda r: not r.blocking)
             return Decision(not any(r.blocking for r in reasons), tuple(reasons), delay, robots, token, purpose)
 
-        policy = self.policy
         matcher: Any = None if policy is None else _matcher(policy, user_agent)
+        del policy
         refused_by_rule: dict[int, Decision] = {}
         full_ok: list[Decision] = []
 
