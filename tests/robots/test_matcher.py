@@ -100,3 +100,22 @@ def test_a_user_agent_that_is_not_text_is_a_type_error() -> None:
         policy.matcher(None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="user_agent must be a str"):
         policy.matcher(["AcmeBot"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("tier", ["uncompiled", "compiled", "grams"])
+def test_urls_of_several_origins_in_turn(tier: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The uncompiled tier remembers the last origin's "scheme://host/" to skip path_of: URLs of other
+    origins, other shapes and fragments in between must not be read with a stale prefix."""
+    monkeypatch.setattr(_match, "FORCE_TIER", tier)
+    policy = RobotsPolicy.parse(ROBOTS)
+    urls = ["https://h/private/x", "https://h/private/public-1#f", "https://hh/private/x", "http://h/private/x",
+            "https://h/private/x", "https://h:8080/a.pdf", "https://h//private/x", "/private/x", "https://h/#x",
+            "https://h/a.pdf?x#y", "https://h?x/private/x", "https://h", "HTTPS://h/private/x", "https://h/private/x",
+            "https://u@h/private/x", "https://h;x/private/x", "https://h/caf%c3%a9", "https://h/private/public-1"]
+    matcher = policy.matcher("OtherBot")
+    for _ in range(2):
+        for url in urls:
+            expected, line = reference_allowed(ROBOTS, "OtherBot", url)
+            assert matcher.check(url) is expected, url
+            allowed, rule = matcher.decide(url)
+            assert (allowed, 0 if rule is None else rule.line) == (expected, line), url

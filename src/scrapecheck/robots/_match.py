@@ -490,12 +490,13 @@ class RuleSet:
         left, switch = self._left, self._compile
         robots_path, path_of_, normalise, origin_prefix = ROBOTS_PATH, path_of, normalise_path, _origin_prefix
         passes, grams_filter = _passes, _grams_filter
-        prefix = "\x00"  # the last origin seen, "https://host/" (see _origin_prefix); cut: its length - 1
-        cut = 0
+        # The last origin seen, "https://host/" (see _origin_prefix), and its length - 1: one tuple, so
+        # threads sharing this closure always read a matching pair.
+        origin = ("\x00", 0)
         handover: list[Callable[[str], Any]] = []
 
         def match(url: str) -> Any:
-            nonlocal prefix, cut
+            nonlocal origin
             if counting:
                 n = left[0] = left[0] - 1
                 if n <= 0:
@@ -505,6 +506,7 @@ class RuleSet:
                         if not handover:
                             handover.append(getattr(self, name))
                         return handover[0](url)
+            prefix, cut = origin
             if url.startswith(prefix):
                 path = url[cut:]
                 if "#" in path:
@@ -513,7 +515,7 @@ class RuleSet:
                 path = path_of_(url)
                 found = origin_prefix(url)
                 if found is not None:
-                    prefix, cut = found, len(found) - 1
+                    origin = (found, len(found) - 1)
             if not path.isascii() or "%" in path:
                 path = normalise(path)
             if path == robots_path:
