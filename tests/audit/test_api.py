@@ -175,3 +175,19 @@ def test_plain_hosts_skip_the_origin_parser_and_agree_with_it() -> None:
     agree()
     for url in ("https://1.2.3.4/", "https://xn--bcher-kva.example/", "https://a.example:443/", "https://a.example./"):
         assert OriginCache()(url)[0] == origin(url)
+
+
+@pytest.mark.parametrize("agents", [["AcmeBot"], ["AcmeBot", "GPTBot"]])
+def test_items_that_are_not_plain_strings(agents: list[str]) -> None:
+    """None and numbers are invalid rows with the reason; a str subclass is read as its text."""
+    from .data import SIGNALS
+
+    class Text(str):
+        pass
+
+    rows = list(scrapecheck.audit([None, 5, Text("https://a.example/private/x"), "https://a.example/x"],
+                                  agents=agents, purpose="research", signals=SIGNALS))
+    assert [r.url for r in rows] == ["", "5", "https://a.example/private/x", "https://a.example/x"]
+    assert [r.error for r in rows[:2]] == ["not a string (NoneType)", "not a string (int)"]
+    assert [r.agents[0].verdict for r in rows] == ["invalid", "invalid", "disallowed", "allowed"]
+    assert rows[2].agents[0].robots_rule == "Disallow: /private/"

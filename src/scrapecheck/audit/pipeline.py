@@ -295,34 +295,58 @@ class Auditor:
             start += len(chunk)
 
     def _decide_chunk(self, chunk: list[Any], start: int, single: bool) -> Batch:
+        """The hot loop: per URL a string cut, one dict lookup and, per agent, a shared answer or one call."""
         heads = self.heads
+        state_of = self._state
         states: list[Any] = []
         append = states.append
         texts = chunk
-        state_of = self._state
         odd = False
-        for url in chunk:
-            if url.__class__ is str:
+        if single:
+            fields: list[Any] = []
+            add = fields.append
+            for url in chunk:
+                if url.__class__ is not str:
+                    odd = True
+                    state = self._odd_state(url)
+                    first = state.first
+                    add(first if first.__class__ is tuple else first(str(url)))
+                    append(state)
+                    continue
                 cut = url.find("/", 8)
                 state = heads.get(url[:cut]) if cut > 0 else None
                 if state is None:
                     state = state_of(url, cut)
-            elif isinstance(url, str):
-                state = state_of(str(url), str(url).find("/", 8))
-            else:
+                append(state)
+                first = state.first
+                add(first if first.__class__ is tuple else first(url))
+            if odd:
+                texts = [u if u.__class__ is str else _odd(u)[0] if not isinstance(u, str) else str(u) for u in chunk]
+            return Batch(start, texts, states, [fields])
+        for url in chunk:
+            if url.__class__ is not str:
                 odd = True
-                state = self.invalid(_odd(url)[1])
+                append(self._odd_state(url))
+                continue
+            cut = url.find("/", 8)
+            state = heads.get(url[:cut]) if cut > 0 else None
+            if state is None:
+                state = state_of(url, cut)
             append(state)
         if odd:
-            texts = [u if isinstance(u, str) else _odd(u)[0] for u in chunk]
-        if single:
-            fields = [s.first if s.first.__class__ is tuple else s.first(u) for s, u in zip(states, texts)]
-            return Batch(start, texts, states, [fields])
+            texts = [u if u.__class__ is str else _odd(u)[0] if not isinstance(u, str) else str(u) for u in chunk]
         per_agent: list[list[Any]] = [[] for _ in self.agents]
         for state, url in zip(states, texts):
             for column, answer in zip(per_agent, state.answers):
                 column.append(answer if answer.__class__ is tuple else answer(url))
         return Batch(start, texts, states, per_agent)
+
+    def _odd_state(self, url: Any) -> Any:
+        """The decision for an input item that is not a plain str: a str subclass is read as its text."""
+        if isinstance(url, str):
+            text = str(url)
+            return self._state(text, text.find("/", 8))
+        return self.invalid(_odd(url)[1])
 
     def _windowed(self, urls: Iterable[Any], start: int, size: int) -> Iterator[Batch]:
         """Rows wait (at most ``window`` of them) for their origin's fetch; out in input order."""

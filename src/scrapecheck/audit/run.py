@@ -22,7 +22,7 @@ from typing import IO, Any, Iterable, Iterator, Optional, Sequence
 from ..errors import InputError
 from . import columns as cols
 from .api import check_purpose, make_source
-from .inputs import InputSpec, batches, records
+from .inputs import InputSpec, batches, records, urls
 from .pipeline import Auditor, Batch, Row, Tally
 from .tables import domain_table, origin_table, summary_table
 from .writers import OUTPUT_FORMATS, atomic_file, need_pyarrow, sink, write_table
@@ -235,7 +235,7 @@ def _batches(spec: InputSpec, auditor: Auditor) -> Iterator[Batch]:
             yield from auditor.batches(values, start)
             start += len(values)
         return
-    yield from auditor.batches(url for url, _ in records(spec) if url is not None)
+    yield from auditor.batches(urls(spec))
 
 
 def run(job: AuditJob) -> Tally:
