@@ -81,6 +81,7 @@ def test_check_and_decide_both_compile_once_it_pays(hot: str) -> None:
 def test_explain_group_for_and_crawl_delay_never_compile(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_match, "_COMPILE_PER_RULE", 0.0)
     monkeypatch.setattr(_match, "_COMPILE_PER_CHAR", 0.0)
+    monkeypatch.setattr(_match, "_COMPILE_BASE", 0.0)
     monkeypatch.setattr(_match, "_sre_compiler", _NoCompile())
     policy = RobotsPolicy.parse(ROBOTS + "Crawl-delay: 2\n")
     for _ in range(20):

@@ -54,6 +54,7 @@ def test_group_for_crawl_delay_and_explain_never_compile(monkeypatch: pytest.Mon
     # With a zero estimate, the first is_allowed would compile; nothing else may.
     monkeypatch.setattr(_match, "_COMPILE_PER_RULE", 0.0)
     monkeypatch.setattr(_match, "_COMPILE_PER_CHAR", 0.0)
+    monkeypatch.setattr(_match, "_COMPILE_BASE", 0.0)
     monkeypatch.setattr(_match, "_sre_compiler", _NoCompile())
     policy = RobotsPolicy.parse(ROBOTS)
     for _ in range(50):

@@ -237,17 +237,22 @@ def _grams_filter(path: str, firsts: tuple[str, ...], lasts: tuple[str, ...]) ->
     return map(and_, map(grams.__contains__, firsts), map(grams.__contains__, lasts))
 
 
-#: Estimated seconds to compile a rule set's regex: per character of pattern, per rule (measured with
-#: benchmarks/robots/bench_origins.py on the corpus; CPython 3.11, the pure-Python ``re`` compiler).
-_COMPILE_PER_CHAR = 2e-6
-_COMPILE_PER_RULE = 180e-6
+#: Estimated seconds to compile a rule set's regex: a base, per rule and per character of pattern
+#: (fitted to the corpus with CPU time, CPython 3.11, the pure-Python ``re`` compiler: 0.3 ms for one
+#: rule, ~6 ms for 40-80 rules; it over-estimates the largest sets, which never compile anyway).
+_COMPILE_BASE = 0.3e-3
+_COMPILE_PER_RULE = 40e-6
+_COMPILE_PER_CHAR = 3e-6
 #: Rule sets whose regex would take longer than this to build are never compiled, so no single check
 #: stalls (issue 10: every check after the first within 50 ms on any file within 500 KiB).
 COMPILE_CAP = 0.020
-#: Seconds the compiled tier saves per check over the uncompiled one (measured on the corpus with
-#: benchmarks/robots/bench_origins.py): a rule set compiles once it has answered as many URLs as its
+#: Seconds the compiled tier saves per check over the uncompiled one (measured on the corpus, CPU time:
+#: 0.2-0.9 µs for up to ~80 rules): a rule set compiles once it has answered as many URLs as its
 #: estimated compile time divided by this, i.e. once compiling would have paid for itself by then.
-_SAVED_PER_CHECK = 0.4e-6
+_SAVED_PER_CHECK = 0.5e-6
+#: Larger rule sets never compile: the compiled check saves nothing there (measured: kayak, amazon,
+#: wikipedia, bbc, google with 98 to 273 rules: -0.5 to +0.1 µs per check).
+_MAX_COMPILED_RULES = 80
 #: Rule sets with more floating globs than this (``/*x``: a literal head of at most one character)
 #: stay uncompiled: in the regex each becomes a branch that scans the whole URL, which is slower than
 #: the uncompiled tier's C-level literal prefilter.
@@ -377,8 +382,9 @@ class RuleSet:
         self._compiled = False
         ordered = self._ordered
         chars = sum(map(len, [o[0] for o in ordered]))
-        estimate = _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
-        worth = ordered and estimate <= COMPILE_CAP and floating <= _MAX_FLOATING
+        estimate = _COMPILE_BASE + _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
+        worth = (ordered and estimate <= COMPILE_CAP and floating <= _MAX_FLOATING
+                 and len(ordered) <= _MAX_COMPILED_RULES)
         #: Estimated seconds to compile, None when this rule set never compiles on its own.
         self._budget: float | None = estimate if worth else None
         self._force_grams = FORCE_TIER == "grams"
