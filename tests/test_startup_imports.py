@@ -132,3 +132,20 @@ def test_console_entry_exits_with_mains_status_and_output(plan: Path, capsys: py
         done = subprocess.run([sys.executable, "-m", "scrapecheck", *argv], capture_output=True, text=True)
         assert (done.returncode, done.stdout, done.stderr) == (status, expected.out, expected.err)
     assert statuses == [1, 0, 2]
+
+
+def test_models_on_the_check_path_use_python_default_factories() -> None:
+    """pydantic reads each default factory's signature when it builds a model; for ``list`` or ``dict`` that
+    parses a text signature every time (tokenize and ast), so these models use ``_model.empty_list``/``empty_dict``."""
+    from pydantic import BaseModel
+
+    from scrapecheck import plan, report
+    from scrapecheck.signals import model
+
+    builtin = []
+    for module in (plan, report, model):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__:
+                builtin += [f"{value.__name__}.{name}" for name, field in value.model_fields.items()
+                            if isinstance(field.default_factory, type)]
+    assert builtin == []

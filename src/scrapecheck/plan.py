@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from ._files import first_problem, hidden_part, load_document, problems
-from ._model import Frozen
+from ._model import Frozen, empty_dict, empty_list
 from ._url import origin as url_origin
 from ._url import parse_origin, path_and_query
 from .errors import InputError, PlanError
@@ -199,7 +199,7 @@ class Target(_Section):
 
     url: Line = Field(description="Start URL, http or https (required).")
     _robots_txt_bytes: Optional[bytes] = PrivateAttr(None)
-    paths: list[Line] = Field(default_factory=list, description="Paths to be fetched; default: the url's own path.")
+    paths: list[Line] = Field(default_factory=empty_list, description="Paths to be fetched; default: the url's own path.")
     robots_txt: Optional[str] = Field(None, max_length=MAX_SNAPSHOT_BYTES,
                                       description="Snapshot of the site's robots.txt, inline.")
     robots_txt_file: Optional[Line] = Field(
@@ -293,7 +293,7 @@ class Access(_Section):
         False, description="The operator accepted the targets' terms (click-wrap, sign-up); a target's "
                            "terms.accepted overrides it for that site.")
     circumvention: list[Circumvention] = Field(
-        default_factory=list, description="Techniques used to get past blocks, limits or access controls."
+        default_factory=empty_list, description="Techniques used to get past blocks, limits or access controls."
     )
 
 
@@ -301,13 +301,13 @@ class Data(_Section):
     """What is collected about people."""
 
     personal: Flag = Field(False, description="The crawl collects data about identifiable people.")
-    categories: list[DataCategory] = Field(default_factory=list, description="Kinds of personal data collected.")
+    categories: list[DataCategory] = Field(default_factory=empty_list, description="Kinds of personal data collected.")
     subject_regions: list[str] = Field(
-        default_factory=list, description="Where the people concerned live: eu, uk, us, ca, au, ... (lower case)."
+        default_factory=empty_list, description="Where the people concerned live: eu, uk, us, ca, au, ... (lower case)."
     )
     estimated_subjects: Optional[Count] = Field(None, description="Roughly how many people; unknown if absent.")
     own_data: list[OwnData] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Set only when everything collected is the operator's own: posts (what they wrote), messages "
                     "(of or to their own account), account (their own profile and settings), reached through "
                     "their own account or logged out. Empty: the crawl collects other people's material too. With a "
@@ -325,7 +325,7 @@ class Use(_Section):
 
     sell: Flag = Field(False, description="The data is sold or licensed to others.")
     share_with: list[str] = Field(
-        default_factory=list, description="Who else receives it, e.g. ai-vendor, data-broker, advertisers."
+        default_factory=empty_list, description="Who else receives it, e.g. ai-vendor, data-broker, advertisers."
     )
     train_models: Flag = Field(False, description="The data trains machine-learning models.")
     retention_days: Optional[Count] = Field(None, description="How long it is kept; unknown if absent.")
@@ -348,12 +348,12 @@ class CrawlPlan(_Section):
     version: Literal[1] = Field(1, description="Plan format version; only 1 exists.")
     crawler: Crawler
     purpose: Purpose = Field(default_factory=Purpose.defaults)
-    targets: list[Target] = Field(default_factory=list, description="Sites the crawl fetches from.")
+    targets: list[Target] = Field(default_factory=empty_list, description="Sites the crawl fetches from.")
     access: Access = Field(default_factory=Access.defaults)
     data: Data = Field(default_factory=Data.defaults)
     use: Use = Field(default_factory=Use.defaults)
     thresholds: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Overrides of the named thresholds of the rule packs (see `scrapecheck rules --thresholds`).",
     )
     source: Optional[str] = Field(None, exclude=True, description="File the plan was loaded from (set by load_plan).")

@@ -9,7 +9,7 @@ from typing import Any, Literal, Optional, Sequence, Union
 from pydantic import ConfigDict, Field, WithJsonSchema, model_validator
 from typing_extensions import Annotated, NotRequired, TypedDict
 
-from ._model import Frozen
+from ._model import Frozen, empty_dict, empty_list
 
 
 class Severity(str, Enum):
@@ -179,10 +179,10 @@ class Finding(Frozen):
     category: Category
     message: str
     target: Optional[str] = None
-    evidence: dict[str, Any] = Field(default_factory=dict)
+    evidence: dict[str, Any] = Field(default_factory=empty_dict)
     sources: list[SourceRef]
     limits: list[SourceRef] = Field(
-        default_factory=list, description="Authorities that limit the rule's theory: the best case against it.")
+        default_factory=empty_list, description="Authorities that limit the rule's theory: the best case against it.")
     weight: Optional[Weight] = Field(
         None, description="Weight of the strongest source (computed from sources; null only without sources).")
     remediation: str
@@ -218,8 +218,8 @@ class Report(Frozen):
     tool_version: str
     plan: PlanSummary
     findings: list[Finding]
-    not_checked: list[NotChecked] = Field(default_factory=list)
-    signals: dict[str, Any] = Field(default_factory=dict)
+    not_checked: list[NotChecked] = Field(default_factory=empty_list)
+    signals: dict[str, Any] = Field(default_factory=empty_dict)
 
     @property
     def active(self) -> list[Finding]:

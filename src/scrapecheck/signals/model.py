@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from .._model import Frozen
+from .._model import Frozen, empty_dict, empty_list
 
 RobotsOutcome = Literal[
     "ok",           # 2xx with rules (or none): parse and obey
@@ -77,11 +77,11 @@ class RobotsSignal(Evidence):
     size: Optional[int] = None
     truncated: bool = False
     fetched_at: Optional[str] = Field(None, description="UTC time of the fetch, ISO 8601.")
-    redirects: list[str] = Field(default_factory=list)
+    redirects: list[str] = Field(default_factory=empty_list)
     error: Optional[str] = None
     file: Optional[str] = Field(None, description="Snapshot file named in the plan, if any.")
     headers: dict[str, list[str]] = Field(
-        default_factory=dict, description="Response headers that matter (lower-case name → values), if fetched.")
+        default_factory=empty_dict, description="Response headers that matter (lower-case name → values), if fetched.")
     attempts: Optional[int] = Field(None, description="Requests made for the final answer (retries included).")
 
     @model_serializer(mode="wrap")
@@ -146,7 +146,7 @@ class OptOut(Evidence):
     where: str = Field(description="URL, header name or 'robots.txt' where it was found.")
     line: Optional[int] = None
     confidence: Literal["high", "low"] = "high"
-    agents: list[str] = Field(default_factory=list, description="For robots-ai-agent: the agent tokens blocked.")
+    agents: list[str] = Field(default_factory=empty_list, description="For robots-ai-agent: the agent tokens blocked.")
 
 
 class TargetSignals(Evidence):
@@ -156,11 +156,11 @@ class TargetSignals(Evidence):
     robots: Optional[RobotsSignal] = None
     opt_outs: Optional[list[OptOut]] = Field(None, description="None: not collected; []: collected, none found.")
     pages: list[dict[str, object]] = Field(
-        default_factory=list, description="Pages fetched for opt-out signals: url, status, headers that matter, sha256."
+        default_factory=empty_list, description="Pages fetched for opt-out signals: url, status, headers that matter, sha256."
     )
-    problems: list[str] = Field(default_factory=list, description="What went wrong while collecting, in words.")
+    problems: list[str] = Field(default_factory=empty_list, description="What went wrong while collecting, in words.")
     extra: dict[str, list[OptOut]] = Field(
-        default_factory=dict, description="Opt-outs of signals registered after robots and pages "
+        default_factory=empty_dict, description="Opt-outs of signals registered after robots and pages "
                                           "(signals/registry.py), by signal name; absent: not collected.")
 
     @model_serializer(mode="wrap")
@@ -177,7 +177,7 @@ class Signals(Evidence):
     version: Literal[1] = Field(1, description="Signals file format version; only 1 exists.")
     tool_version: str = ""
     collected_at: Optional[str] = None
-    targets: dict[str, TargetSignals] = Field(default_factory=dict)
+    targets: dict[str, TargetSignals] = Field(default_factory=empty_dict)
 
     @field_validator("version", mode="before")
     @classmethod
