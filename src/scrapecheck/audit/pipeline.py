@@ -267,6 +267,8 @@ class Auditor:
             decision = self._decision(origin, got)
         head = url[:cut] if cut > 0 else None
         if head is not None and head.startswith(("https://", "http://")) and not any(c in head for c in "?#\\@"):
+            if len(self.heads) >= 4 * self.max_origins:  # many spellings of few origins: start afresh
+                self.heads = {}
             self.heads[head] = decision
         return decision
 
