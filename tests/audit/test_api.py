@@ -191,3 +191,24 @@ def test_items_that_are_not_plain_strings(agents: list[str]) -> None:
     assert [r.error for r in rows[:2]] == ["not a string (NoneType)", "not a string (int)"]
     assert [r.agents[0].verdict for r in rows] == ["invalid", "invalid", "disallowed", "allowed"]
     assert rows[2].agents[0].robots_rule == "Disallow: /private/"
+
+
+def test_per_origin_state_stays_bounded() -> None:
+    """Decisions live in two generations of max_origins; URL heads are bounded too, whatever the spellings."""
+    from scrapecheck.audit.columns import agents_from
+    from scrapecheck.audit.pipeline import Auditor
+    from scrapecheck.audit.sources import RecordedSource
+
+    from .data import SIGNALS
+
+    from scrapecheck.signals.model import Signals
+
+    auditor = Auditor(agents_from(["AcmeBot"]), "research", RecordedSource(Signals.model_validate(SIGNALS)),
+                      max_origins=2)
+    spellings = [f"https://{host}.example{port}/x" for host in "abcde" for port in ("", ":443")] * 3
+    urls = [u.replace("a.example", "A.example") if i % 2 else u for i, u in enumerate(spellings)]
+    rows = list(auditor.rows(urls))
+    assert len(rows) == len(urls) and len(auditor.decisions) <= 2 and len(auditor._old) <= 2
+    assert len(auditor.heads) <= 8
+    assert [r[2] for r in rows[:2]] == ["https://a.example", "https://a.example"]
+    assert [r[7] for r in rows[:3]] == ["allowed", "allowed", "disallowed"]  # b.example: unreachable
