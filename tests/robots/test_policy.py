@@ -166,3 +166,14 @@ def test_values_compare_hash_print_and_pickle(policy: RobotsPolicy) -> None:
         assert pickle.loads(pickle.dumps(value)) == value
     with pytest.raises(AttributeError):
         del rule.text  # type: ignore[misc]
+
+
+def test_user_agents_lists_every_agent_line_without_building_groups() -> None:
+    body = ("User-agent: GPTBot\nUser-agent: *\nDisallow: /a\n\nUser-agent: caf\xe9bot\nAllow: /\n"
+            "User-agent: GPTBot\nDisallow: /b\n").encode()
+    policy = RobotsPolicy.parse(body)
+    assert policy.user_agents == ("GPTBot", "*", "caf\xe9bot", "GPTBot")
+    assert policy.user_agents == tuple(a for g in policy.groups for a in g.agents)  # the same as walking groups
+    fresh = RobotsPolicy.parse(body)
+    fresh.user_agents
+    assert all(group is None for group in fresh._groups)  # noqa: SLF001 - nothing was built

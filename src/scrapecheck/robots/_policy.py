@@ -444,6 +444,16 @@ class RobotsPolicy:
         return group
 
     @property
+    def user_agents(self) -> tuple[str, ...]:
+        """Every user-agent value as written (decoded for display), in file order, ``*`` included.
+
+        Read from the group structure that ``parse`` keeps: no group or rule is built, so listing the agents a
+        file names (to look for AI crawlers, say) costs far less than walking ``groups``.
+        """
+        human = syn.human
+        return tuple(human(agent) for skeleton in self._skeletons for agent in skeleton.agents)
+
+    @property
     def groups(self) -> tuple[Group, ...]:
         """Every group, in file order (RFC 9309 §2.1), unmerged."""
         return tuple(self._group(i) for i in range(len(self._skeletons)))

@@ -88,21 +88,20 @@ def _agent_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str) -> 
     found: list[OptOut] = []
     blocked: dict[str, list[str]] = {"ai-training": [], "ai-inference": []}
     seen: set[str] = set()
-    for group in policy.groups:
-        for agent in group.agents:
-            info = lookup(agent)
-            if info is None or info.token.lower() in seen:
-                continue
-            seen.add(info.token.lower())
-            verdict = policy.explain(info.token, "/")
-            if verdict.allowed:
-                continue
-            rule_text = verdict.rule.text if verdict.rule is not None else "Disallow: /"
-            found.append(OptOut(kind="robots-ai-agent", scopes=list(info.scopes),  # type: ignore[arg-type]
-                                value=f"User-agent: {agent} / {rule_text}", where=robots_url,
-                                line=verdict.rule.line if verdict.rule is not None else None, agents=[info.token]))
-            for scope in info.scopes:
-                blocked[scope].append(info.token)
+    for agent in policy.user_agents:
+        info = lookup(agent)
+        if info is None or info.token.lower() in seen:
+            continue
+        seen.add(info.token.lower())
+        verdict = policy.explain(info.token, "/")
+        if verdict.allowed:
+            continue
+        rule_text = verdict.rule.text if verdict.rule is not None else "Disallow: /"
+        found.append(OptOut(kind="robots-ai-agent", scopes=list(info.scopes),  # type: ignore[arg-type]
+                            value=f"User-agent: {agent} / {rule_text}", where=robots_url,
+                            line=verdict.rule.line if verdict.rule is not None else None, agents=[info.token]))
+        for scope in info.scopes:
+            blocked[scope].append(info.token)
     own_named = lookup(own_token) is not None or policy.names_agent(own_token)
     if not own_named:
         labels = {"ai-training": "AI-training crawlers blocked: ",
@@ -117,8 +116,13 @@ def _agent_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str) -> 
 
 def _extension_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str) -> list[OptOut]:
     found: list[OptOut] = []
-    applicable, grouped = _applicable_extension_lines(policy, own_token)
-    for line, key, value in policy.extensions:
+    extensions = policy.extensions
+    # Which lines apply needs every group built: only worth it when the file has a preference line at all.
+    if any(key in _PREFERENCE_KEYS for _, key, _ in extensions):
+        applicable, grouped = _applicable_extension_lines(policy, own_token)
+    else:
+        applicable, grouped = set(), {}
+    for line, key, value in extensions:
         if key in _PREFERENCE_KEYS:
             if line not in applicable:
                 continue
