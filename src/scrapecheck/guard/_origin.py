@@ -285,6 +285,19 @@ def _put(table: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
     table[key] = value
 
 
+def _mentions(body: Union[str, bytes, None], words: tuple[str, ...]) -> bool:
+    """Does ``body`` contain one of ``words`` (lower-case ASCII), in any case? A cheap, exact negative test: a
+    record whose key is one of them cannot be in a file that does not contain it, so the parse's full reading
+    (every record, every comment) is asked for only when it can find something."""
+    if body is None:
+        return False
+    if isinstance(body, (bytes, bytearray)):
+        low = bytes(body).lower()
+        return any(w.encode() in low for w in words)
+    low_text = body.lower()
+    return any(w in low_text for w in words)
+
+
 def _delay(policy: Optional[RobotsPolicy], user_agent: str) -> float:
     if policy is None or not any(k in _DELAY_KEYS for _, k, _ in policy.extensions):
         return 0.0
@@ -293,21 +306,6 @@ def _delay(policy: Optional[RobotsPolicy], user_agent: str) -> float:
     if rate is not None:
         delay = max(delay, rate[1] / rate[0])
     return delay
-
-
-class _Comments:
-    """What the reading of notices needs of a parse (``comments`` and whether each is a whole line), kept
-    instead of the parse: a few hundred bytes, not the whole file's structure."""
-
-    __slots__ = ("comments", "_whole")
-
-    def __init__(self, policy: RobotsPolicy) -> None:
-        self.comments = policy.comments
-        self._whole = frozenset(line for line, _ in self.comments
-                                if (policy.line(line) or "").lstrip(" \t").startswith("#"))
-
-    def line(self, number: int) -> str:
-        return "#" if number in self._whole else ""
 
 
 class Plan:
@@ -392,7 +390,7 @@ class OriginRules:
         """One part of what robots.txt says towards ``token`` besides its rules, read once and only when asked:
         ``agents`` (AI crawlers blocked), ``lines`` (Content-Usage / Content-Signal / License lines),
         ``notices`` (legal notices in comments). Each is skipped outright when the file has nothing it reads.
-        ``policy`` is the parse to read (default :attr:`policy`); for ``notices`` a :class:`_Comments` will do."""
+        ``policy`` is the parse to read (default :attr:`policy`)."""
         key = f"{name}\0{token}"
         found = self._parts.get(key)
         if found is not None:
@@ -493,17 +491,17 @@ class OriginRules:
             return Plan(lambda url: refusal, None, refusal, None, 0.0)
 
         policy = self._parsed()  # used while building; the plan keeps the matcher and what it read, not the parse
-        delay = _delay(policy, user_agent)
+        body = self._body
+        delay = _delay(policy, user_agent) if _mentions(body, tuple(_DELAY_KEYS)) else 0.0
         rules = PURPOSE_RULES.get(purpose, _DEFAULT_RULES)
         reads_agents = any(kind in rule.kinds for rule in rules for kind in ("robots-ai-agent", "robots-ai-intent"))
         # Read now: what can refuse (and any path-limited signal). Notices in comments only ever note
-        # (low confidence), so they are read when a decision's reasons are first looked at, from the comments
-        # kept aside (not from the whole parse).
-        in_robots = ((self._part("agents", token, policy) if reads_agents else ())
-                     + self._part("lines", token, policy) if respect else ())
+        # (low confidence), so they are read when a decision's reasons are first looked at (from a fresh parse of
+        # the body kept: the plan does not keep the parse). Each reading is skipped when the body cannot hold it.
+        lines = self._part("lines", token, policy) if _mentions(body, tuple(_PREFERENCE_KEYS)) else ()
+        in_robots = ((self._part("agents", token, policy) if reads_agents else ()) + lines if respect else ())
         eager = in_robots + self.opt_outs if respect else ()
-        comments = _Comments(policy) if respect and policy is not None and policy.comments else None
-        notices_pending = comments is not None
+        notices_pending = respect and policy is not None and _mentions(body, ("#",))
         site_now = opt_out_reasons([s for s in eager if s.path is None], purpose)
         site_allowed = not any(r.blocking for r in site_now)
         scoped = [(path_scope(s), s) for s in eager if s.path is not None]
@@ -515,7 +513,7 @@ class OriginRules:
             if not site_all:  # a race computes it twice, to equal values
                 found = list(site_now)
                 if notices_pending:
-                    every = in_robots + self._part("notices", token, comments) + self.opt_outs  # the full reading's order
+                    every = in_robots + self._part("notices", token, self._parsed()) + self.opt_outs  # full reading's order
                     found = opt_out_reasons([s for s in every if s.path is None], purpose)
                 site_all[:] = [found]
             return site_all[0]
