@@ -266,6 +266,31 @@ def test_recorded_from_a_dict_and_a_bad_file(tmp_path) -> None:  # type: ignore[
         Guard(UA, "other", signals=42)
 
 
+def test_recorded_file_over_the_load_cap_is_read_through_the_index(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A recording too large to load whole (10,000 origins are ~100 MB) is indexed: same decisions, and a bad
+    entry is a SignalsError when its origin is first checked (the cap is lowered here instead of writing 32 MiB)."""
+    import json
+
+    from scrapecheck import _files
+
+    signals = recorded_signals("https://a.example")
+    signals.targets["https://b.example"] = recorded_signals("https://b.example", "User-agent: *\nDisallow: /\n").targets[
+        "https://b.example"]
+    path = save_signals(signals, tmp_path / "signals.json")
+    monkeypatch.setattr(_files, "MAX_FILE_BYTES", 64)
+    guard = Guard(UA, "other", signals=path)
+    assert guard.recorded
+    assert not guard.check("https://a.example/x").allowed and guard.check("https://a.example/y").allowed
+    assert not guard.check("https://b.example/y").allowed
+    assert guard.check("https://c.example/").robots.detail == "not-recorded"
+    data = json.loads(path.read_text())
+    data["targets"]["https://a.example"]["robots"]["outcome"] = "sideways"
+    path.write_text(json.dumps(data))
+    broken = Guard(UA, "other", signals=path)
+    with pytest.raises(SignalsError, match="targets.https://a.example"):
+        broken.check("https://a.example/x")
+
+
 def test_from_robots_bodies() -> None:
     guard = Guard.from_robots(UA, "search-indexing", {"https://a.example/": b"User-agent: *\nDisallow: /x\n"})
     assert not guard.check("https://a.example/x").allowed

@@ -569,13 +569,37 @@ def _recorded(signals: Any) -> Optional[dict[str, Callable[..., OriginRules]]]:
     elif isinstance(signals, (str, os.PathLike)):
         from pathlib import Path
 
-        loaded = load_signals(Path(signals))
+        from .._files import MAX_FILE_BYTES
+
+        path = Path(signals)
+        try:
+            large = path.stat().st_size > MAX_FILE_BYTES
+        except OSError:
+            large = False  # load_signals reports what is wrong with it
+        if large:
+            return _indexed(path)
+        loaded = load_signals(path)
     else:
         raise TypeError(f"signals must be a signals file path, its dict or Signals, not {type(signals).__name__}")
     from .._url import origin as robots_origin
 
     return {_plain_origin(origin) or robots_origin(origin): functools.partial(OriginRules.from_signals, target)
             for origin, target in loaded.targets.items()}
+
+
+def _indexed(path: Any) -> dict[str, Callable[..., OriginRules]]:
+    """A recording too large to load whole (10,000 origins are ~100 MB): its structure is checked now, and an
+    origin's entry is read and validated when that origin is first checked (a bad entry is a SignalsError
+    then, naming the file and ``targets.<origin>``)."""
+    from .._url import origin as robots_origin
+    from ..signals.index import SignalsIndex
+
+    index = SignalsIndex(path)
+
+    def build(origin: str, *args: Any, **kwargs: Any) -> OriginRules:
+        return OriginRules.from_signals(index.get(origin), *args, **kwargs)
+
+    return {_plain_origin(origin) or robots_origin(origin): functools.partial(build, origin) for origin in index}
 
 
 class _DecisionLog:
