@@ -371,6 +371,18 @@ def test_decision_log_records_each_refusal(tmp_path) -> None:  # type: ignore[no
     assert json.loads(stream.getvalue())["reasons"][0]["rule_id"] == "ROB-000"
 
 
+def test_decision_log_escapes_bidi_and_c1_from_a_site(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The log is read by people: a robots.txt line with U+202E or a C1 control is written as a JSON escape,
+    and reads back unchanged."""
+    log = tmp_path / "refusals.jsonl"
+    body = "User-agent: *\nDisallow: /x # \u202eevil\u202c \x85\n"
+    with Guard.from_robots(UA, "ai-training", {ORIGIN: body}, decision_log=log) as guard:
+        guard.check(f"{ORIGIN}/x/1")
+    raw = log.read_text(encoding="utf-8")
+    assert "\u202e" not in raw and "\x85" not in raw and "\\u202e" in raw
+    assert "\u202eevil\u202c" in json.dumps(json.loads(raw), ensure_ascii=False)
+
+
 def test_decision_log_one_line_per_refusal_with_pacing(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """wait_time() on a refused URL decides again but does not log the refusal a second time."""
     log = tmp_path / "refusals.jsonl"

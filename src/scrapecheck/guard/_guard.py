@@ -623,9 +623,11 @@ class _DecisionLog:
         import json
         from datetime import datetime, timezone
 
+        from ..formats._escape import json_safe  # a log is read by people: no raw bidi or C1 from a site
+
         record = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                   "url": url, **decision.to_dict()}
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+        line = json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True)) + "\n"
         with self._lock:
             self._file.write(line)
             self._file.flush()
