@@ -32,7 +32,6 @@ import gc
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -94,10 +93,15 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def rss_mib() -> float:
+def rss_mib(field: str = "VmRSS") -> float:
+    """This process's resident memory (``VmRSS``) or its peak (``VmHWM``), in MiB.
+
+    The peak is read from ``VmHWM``, not ``getrusage``: Linux keeps ``ru_maxrss`` across ``execve``, so a child
+    started by this (large) benchmark process would report the parent's size as its own peak.
+    """
     with open("/proc/self/status", encoding="ascii") as handle:
         for line in handle:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -176,7 +180,7 @@ def plan_route(args: argparse.Namespace) -> dict[str, Any]:
         "targets": [{"url": url.split("#")[0]} for url in urls]})
     seconds = timed(lambda: evaluate(plan, signals=signals, offline=True))
     return {"urls": len(urls), "plan_route_urls_per_s": round(len(urls) / seconds), "plan_route_s": round(seconds, 2),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "peak_rss_mib": round(rss_mib("VmHWM"))}
 
 
 # --------------------------------------------------------------------------------------------- memory
@@ -203,7 +207,7 @@ def memory_child(count: int, origins: int, folder: str) -> None:
     start = time.perf_counter()
     run(job)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = rss_mib("VmHWM")
     print(json.dumps({"urls": count, "baseline_rss_mib": round(baseline), "peak_rss_mib": round(peak),
                       "growth_mib": round(peak - baseline), "seconds": round(seconds, 1),
                       "urls_per_s": round(count / seconds)}))
