@@ -109,12 +109,8 @@ _UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 def _read_all(raw_lines: list[str]) -> tuple[list[_GroupBuilder], list[str], list[tuple[int, str]], list[tuple[int, str, str]]]:
     """Every record of the file, line by line as robots.cc reads it: (groups, sitemaps, comments, other
     records). Run only when something beyond the rules is asked for (see :func:`_read_structure`)."""
-    ws = syn.WS
     max_line = syn.MAX_LINE_BYTES
-    ua_keys, allow_keys = syn.USER_AGENT_KEYS, syn.ALLOW_KEYS
-    disallow_keys, sitemap_keys = syn.DISALLOW_KEYS, syn.SITEMAP_KEYS
     human = syn.human
-    known = _KEY_KINDS
 
     builders: list[_GroupBuilder] = []
     current: _GroupBuilder | None = None
@@ -137,40 +133,10 @@ def _read_all(raw_lines: list[str]) -> tuple[list[_GroupBuilder], list[str], lis
         if hash_at >= 0:
             comments.append((lineno, human(line[hash_at + 1 :]).strip()))
             line = line[:hash_at]
-        line = line.strip(ws)
-        if not line:
+        record = _record(line)
+        if record is None:
             continue
-        colon = line.find(":")
-        if colon >= 0:
-            key = line[:colon].rstrip(ws)
-            value = line[colon + 1 :].lstrip(ws)
-        else:
-            # Google: a missing colon may be replaced by whitespace, if the line then has exactly
-            # two words ("disallow /x"); otherwise the line is ignored.
-            space, tab = line.find(" "), line.find("\t")
-            sp = tab if space < 0 or 0 <= tab < space else space
-            if sp < 0:
-                continue
-            value = line[sp:].lstrip(" \t")
-            if " " in value or "\t" in value:
-                continue
-            value = value.strip(ws)
-            key = line[:sp].rstrip(ws)
-        if not key:
-            continue
-        lkey = key.lower()
-        kind = known.get(lkey)
-        if kind is None:  # Google matches keys as prefixes ("user-agentx", "disallowed"), typos included
-            if lkey.startswith(ua_keys):
-                kind = _UA
-            elif lkey.startswith(allow_keys):
-                kind = _ALLOW
-            elif lkey.startswith(disallow_keys):
-                kind = _DISALLOW
-            elif lkey.startswith(sitemap_keys):
-                kind = _SITEMAP
-            else:
-                kind = _OTHER
+        kind, lkey, value = record
         if kind == _UA:
             if current is None or current.has_rules:
                 current = _GroupBuilder()
@@ -193,14 +159,15 @@ def _read_all(raw_lines: list[str]) -> tuple[list[_GroupBuilder], list[str], lis
             sitemaps.append(human(value))
         else:
             run_open = False
-            record = (lineno, human(lkey), human(value))
-            extensions.append(record)
+            entry = (lineno, human(lkey), human(value))
+            extensions.append(entry)
             if current is not None:
-                current.extensions.append(record)
+                current.extensions.append(entry)
                 current.extension_agents.append(tuple(run))
                 current.end_line = lineno
 
     return builders, sitemaps, comments, extensions
+
 
 class _Skeleton:
     """A group as the fast pass sees it: its user-agent values and lines, and the lines that may hold its
@@ -215,16 +182,10 @@ class _Skeleton:
         self.has_rules = False
 
 
-def _key_value(line: str) -> tuple[int, str] | None:
-    """(kind, value) of one line, exactly as :func:`_read_all` reads it; None for a line it ignores."""
+def _record(line: str) -> tuple[int, str, str] | None:
+    """(kind, key lowercased, value) of one line whose comment is already cut off, as robots.cc reads it;
+    None for a line it ignores."""
     ws = syn.WS
-    if len(line) > syn.MAX_LINE_BYTES:
-        line = line[: syn.MAX_LINE_BYTES]
-    if "\x00" in line:
-        line = line[: line.index("\x00")]
-    hash_at = line.find("#")
-    if hash_at >= 0:
-        line = line[:hash_at]
     line = line.strip(ws)
     if not line:
         return None
@@ -233,6 +194,8 @@ def _key_value(line: str) -> tuple[int, str] | None:
         key = line[:colon].rstrip(ws)
         value = line[colon + 1 :].lstrip(ws)
     else:
+        # Google: a missing colon may be replaced by whitespace, if the line then has exactly
+        # two words ("disallow /x"); otherwise the line is ignored.
         space, tab = line.find(" "), line.find("\t")
         sp = tab if space < 0 or 0 <= tab < space else space
         if sp < 0:
@@ -246,7 +209,7 @@ def _key_value(line: str) -> tuple[int, str] | None:
         return None
     lkey = key.lower()
     kind = _KEY_KINDS.get(lkey)
-    if kind is None:
+    if kind is None:  # Google matches keys as prefixes ("user-agentx", "disallowed"), typos included
         if lkey.startswith(syn.USER_AGENT_KEYS):
             kind = _UA
         elif lkey.startswith(syn.ALLOW_KEYS):
@@ -257,7 +220,18 @@ def _key_value(line: str) -> tuple[int, str] | None:
             kind = _SITEMAP
         else:
             kind = _OTHER
-    return kind, value
+    return kind, lkey, value
+
+
+def _key_value(line: str) -> tuple[int, str] | None:
+    """(kind, value) of one raw line, exactly as :func:`_read_all` reads it; None for a line it ignores."""
+    if len(line) > syn.MAX_LINE_BYTES:
+        line = line[: syn.MAX_LINE_BYTES]
+    if "\x00" in line:
+        line = line[: line.index("\x00")]
+    hash_at = line.find("#")
+    record = _record(line if hash_at < 0 else line[:hash_at])
+    return None if record is None else (record[0], record[2])
 
 
 _RULE_KEYS_BYTES = tuple(k.encode() for k in syn.ALLOW_KEYS + syn.DISALLOW_KEYS)
