@@ -36,7 +36,7 @@ from itertools import compress
 
 from ._values import Frozen, _set
 
-from ._syntax import has_lower_escape, normalise_path, path_of
+from ._syntax import has_lower_escape, normalise_path, origin_prefix, path_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import time, issue 9)
 if TYPE_CHECKING:
@@ -279,23 +279,6 @@ def _compiler() -> Any:
     return _sre_compiler
 
 
-def _origin_prefix(url: str) -> str | None:
-    """"scheme://authority/" of a plain http(s) URL whose authority holds no '?', ';' or '#', else None.
-
-    For such a URL :func:`path_of` is everything from that last '/' on, less the fragment; so is it for
-    any URL that starts with the same prefix. A matcher remembers the last prefix it saw: one origin's
-    URLs then need a ``startswith`` and a slice instead of :func:`path_of`.
-    """
-    head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
-    if head:
-        slash = url.find("/", head)
-        if slash > 0:
-            authority = url[head:slash]
-            if "?" not in authority and ";" not in authority and "#" not in authority:
-                return url[: slash + 1]
-    return None
-
-
 class RuleSet:
     """The merged rules of the groups that apply to one agent: what :meth:`RobotsPolicy.matcher` returns.
 
@@ -494,9 +477,9 @@ class RuleSet:
         over to the compiled tier's ``name`` callable."""
         heads, parent, table, build, grams = self._heads, self._parent, self._table, self._entry, self._grams
         left, switch = self._left, self._compile
-        robots_path, path_of_, normalise, origin_prefix = ROBOTS_PATH, path_of, normalise_path, _origin_prefix
+        robots_path, path_of_, normalise, prefix_of = ROBOTS_PATH, path_of, normalise_path, origin_prefix
         passes, grams_filter = _passes, _grams_filter
-        # The last origin seen, "https://host/" (see _origin_prefix), and its length - 1: one tuple, so
+        # The last origin seen, "https://host/" (see _syntax.origin_prefix), and its length - 1: one tuple, so
         # threads sharing this closure always read a matching pair.
         origin = ("\x00", 0)
         handover: list[Callable[[str], Any]] = []
@@ -518,10 +501,14 @@ class RuleSet:
                 if "#" in path:
                     path = path[: path.index("#")]
             else:
-                path = path_of_(url)
-                found = origin_prefix(url)
-                if found is not None:
+                found = prefix_of(url)
+                if found is None:
+                    path = path_of_(url)
+                else:  # a new origin: remember it, and its path is what follows, as above
                     origin = (found, len(found) - 1)
+                    path = url[len(found) - 1 :]
+                    if "#" in path:
+                        path = path[: path.index("#")]
             if not path.isascii() or "%" in path:
                 path = normalise(path)
             if path == robots_path:
