@@ -20,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from scrapecheck.robots import RobotsPolicy, is_allowed, product_token
-from scrapecheck.robots._syntax import escape_pattern, path_of
+from scrapecheck.robots._syntax import escape_pattern, origin_prefix, path_of
 
 FOO_DISALLOW_ALL = "user-agent: FooBot\ndisallow: /\n"
 
@@ -33,6 +33,14 @@ def check(robots: str | bytes, agent: str, url: str, expected: bool) -> None:
     policy = RobotsPolicy.parse(robots)
     assert policy.is_allowed(agent, url) is expected
     assert policy.explain(agent, url).allowed is expected
+    # So must the matcher's path forms, given what follows a plain authority (or a bare path).
+    prefix = origin_prefix(url)
+    path = url[len(prefix) - 1 :] if prefix is not None else url if url[:1] == "/" and url[1:2] != "/" else None
+    if path is not None:
+        matcher = policy.matcher(agent)
+        assert matcher.check_path(path) is expected, (robots, agent, path)
+        verdict = policy.explain(agent, url)
+        assert matcher.decide_path(path) == (verdict.allowed, verdict.rule)
 
 
 # --- GoogleOnly_SystemTest -------------------------------------------------------------------------

@@ -289,20 +289,32 @@ class RuleSet:
         decide(url) -> (allowed, Rule | None)     # and which rule decided (Google's matching_line())
 
     ``url`` is an absolute URL or a path ("/a?b"), as for :meth:`RobotsPolicy.is_allowed`; both answer
-    exactly as ``is_allowed`` and ``explain`` do. Both start in the uncompiled tier and switch themselves
-    (and each other) to the compiled one once that pays, as described in the module docstring, so
-    callers need no tiering of their own; a callable bound once (``check = matcher.check``) follows the
-    switch too. ``explain``, ``group_for`` and ``crawl_delay`` never compile. ``rules`` are the merged
+    exactly as ``is_allowed`` and ``explain`` do. A caller that already split its URLs at the authority
+    (one matcher per origin, URLs of many origins interleaved) calls the path forms, which skip finding
+    the origin again::
+
+        check_path(path) -> bool                  # == check("http://h" + path)
+        decide_path(path) -> (allowed, Rule | None)   # == decide("http://h" + path)
+
+    ``path`` is everything after the authority of an http(s) URL (path, params, query; a fragment may
+    still be on it and is ignored) and starts with "/"; only what follows an authority holding no '?',
+    ';' or '#' qualifies (:func:`~._syntax.origin_prefix`): when unsure, pass the URL to ``check``.
+
+    All four start in the uncompiled tier and switch themselves (and each other) to the compiled one
+    once that pays, as described in the module docstring, so callers need no tiering of their own; a
+    callable bound once (``check = matcher.check``) follows the switch too. ``explain``, ``group_for`` and ``crawl_delay`` never compile. ``rules`` are the merged
     rules as written; ``tier`` says which tier answers.
     """
 
     __slots__ = ("_rules", "_make_rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains",
                  "_table", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "check",
-                 "decide", "_decide_quietly")
+                 "decide", "check_path", "decide_path", "_decide_quietly")
     _rules: tuple[Rule, ...] | None
     _make_rules: Callable[[], tuple[Rule, ...]] | None
     check: Callable[[str], bool]
     decide: Callable[[str], tuple[bool, Rule | None]]
+    check_path: Callable[[str], bool]
+    decide_path: Callable[[str], tuple[bool, Rule | None]]
     #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
     _decide_quietly: Callable[[str], tuple[bool, Rule | None]]
 
@@ -328,8 +340,9 @@ class RuleSet:
         return rules
 
     def __getattr__(self, name: str) -> Any:
-        """``decide`` and ``_decide_quietly`` are built on first use (they return :class:`Rule` objects)."""
-        if name in ("decide", "_decide_quietly"):
+        """``decide``, ``decide_path`` and ``_decide_quietly`` are built on first use (they return
+        :class:`Rule` objects)."""
+        if name in ("decide", "decide_path", "_decide_quietly"):
             self._build_decide()
             return object.__getattribute__(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -378,20 +391,21 @@ class RuleSet:
         #: Checks and decides left before compiling (the two count together).
         self._left = [int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1]
         verdicts = tuple([o[1] for o in ordered]) + (True, True)
-        self.check = self._uncompiled(verdicts, self._budget is not None, "check")
+        self.check, self.check_path = self._uncompiled(verdicts, self._budget is not None, "check")
         if FORCE_TIER == "compiled":
             self._compile()
 
     def _build_decide(self) -> None:
         if self._compiled:
             self.decide = self._decide_quietly = self._compiled_decide()
+            self.decide_path = self._compiled_decide_path()
             return
         rules = self.rules
         fallback = rules[self._fallback] if self._fallback >= 0 else None
         outcomes = tuple([(o[1], rules[o[2]]) for o in self._ordered]) + ((True, None), (True, fallback))
         counting = self._budget is not None
-        self.decide = self._uncompiled(outcomes, counting, "decide")
-        self._decide_quietly = self._uncompiled(outcomes, False, "decide") if counting else self.decide
+        self.decide, self.decide_path = self._uncompiled(outcomes, counting, "decide")
+        self._decide_quietly = self._uncompiled(outcomes, False, "decide")[0] if counting else self.decide
 
     # ------------------------------------------------------------------ uncompiled tier
     def _build_uncompiled(self) -> int:
@@ -470,11 +484,12 @@ class RuleSet:
         entry = self._table[node] = (tests, keys, result, limit)  # type: ignore[assignment]
         return entry  # type: ignore[return-value]
 
-    def _uncompiled(self, results: tuple[Any, ...], counting: bool, name: str) -> Callable[[str], Any]:
+    def _uncompiled(self, results: tuple[Any, ...], counting: bool,
+                    name: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
         """``url -> results[index of the deciding rule]`` (``results[-1]``: no rule, ``results[-2]``:
-        "/robots.txt" itself), the uncompiled tier as one closure (the hot path: no method calls on the
-        usual URL). When ``counting``, the closure counts towards compiling and, once compiled, hands
-        over to the compiled tier's ``name`` callable."""
+        "/robots.txt" itself) and the same for a path (see :meth:`check_path`): the uncompiled tier as
+        closures (the hot path: no method calls on the usual URL). When ``counting``, they count towards
+        compiling and, once compiled, hand over to the compiled tier's ``name`` (``name + "_path"``)."""
         heads, parent, table, build, grams = self._heads, self._parent, self._table, self._entry, self._grams
         left, switch = self._left, self._compile
         robots_path, path_of_, normalise, prefix_of = ROBOTS_PATH, path_of, normalise_path, origin_prefix
@@ -484,31 +499,8 @@ class RuleSet:
         origin = ("\x00", 0)
         handover: list[Callable[[str], Any]] = []
 
-        def match(url: str) -> Any:
-            nonlocal origin
-            if counting:
-                n = left[0] = left[0] - 1
-                if n <= 0:
-                    if n == 0:
-                        switch()
-                    if self._compiled:
-                        if not handover:
-                            handover.append(getattr(self, name))
-                        return handover[0](url)
-            prefix, cut = origin
-            if url.startswith(prefix):
-                path = url[cut:]
-                if "#" in path:
-                    path = path[: path.index("#")]
-            else:
-                found = prefix_of(url)
-                if found is None:
-                    path = path_of_(url)
-                else:  # a new origin: remember it, and its path is what follows, as above
-                    origin = (found, len(found) - 1)
-                    path = url[len(found) - 1 :]
-                    if "#" in path:
-                        path = path[: path.index("#")]
+        def decide(path: str) -> Any:
+            """The answer for a path without its fragment."""
             if not path.isascii() or "%" in path:
                 path = normalise(path)
             if path == robots_path:
@@ -537,8 +529,50 @@ class RuleSet:
                             break
             return results[result]
 
-        return match
+        def match(url: str) -> Any:
+            nonlocal origin
+            if counting:
+                n = left[0] = left[0] - 1
+                if n <= 0:
+                    if n == 0:
+                        switch()
+                    if self._compiled:
+                        if not handover:
+                            handover.append(getattr(self, name))
+                        return handover[0](url)
+            prefix, cut = origin
+            if url.startswith(prefix):
+                path = url[cut:]
+                if "#" in path:
+                    path = path[: path.index("#")]
+            else:
+                found = prefix_of(url)
+                if found is None:
+                    path = path_of_(url)
+                else:  # a new origin: remember it, and its path is what follows, as above
+                    origin = (found, len(found) - 1)
+                    path = url[len(found) - 1 :]
+                    if "#" in path:
+                        path = path[: path.index("#")]
+            return decide(path)
 
+        path_handover: list[Callable[[str], Any]] = []
+
+        def match_path(path: str) -> Any:
+            if counting:
+                n = left[0] = left[0] - 1
+                if n <= 0:
+                    if n == 0:
+                        switch()
+                    if self._compiled:
+                        if not path_handover:
+                            path_handover.append(getattr(self, name + "_path"))
+                        return path_handover[0](path)
+            if "#" in path:
+                path = path[: path.index("#")]
+            return decide(path)
+
+        return match, match_path
 
     # ------------------------------------------------------------------ compiled tier
     def _compile(self) -> None:
@@ -555,6 +589,7 @@ class RuleSet:
             return
         self._compiled = True
         self.check = self._compiled_check()
+        self.check_path = self._compiled_check_path()
         try:
             object.__getattribute__(self, "decide")
         except AttributeError:
@@ -624,6 +659,29 @@ class RuleSet:
             return rule.allow, rule  # type: ignore[union-attr]
 
         return decide
+
+    def _compiled_check_path(self) -> Callable[[str], bool]:
+        match, verdicts, _, _, _ = self._regex
+        _normalise, lower_escape = normalise_path, has_lower_escape
+
+        def check_path(path: str) -> bool:
+            # The regex reads a path that starts with one "/" as a bare path; "//x" would be read as a
+            # network-path reference, so it goes the long way, as does a path that needs normalising.
+            if path.isascii() and path[1:2] != "/" and ("%" not in path or not lower_escape(path)):
+                return verdicts[match(path).lastindex]  # type: ignore[union-attr,index,return-value]
+            if "#" in path:
+                path = path[: path.index("#")]
+            return verdicts[match("http://h" + _normalise(path)).lastindex]  # type: ignore[union-attr,index,return-value]
+
+        return check_path
+
+    def _compiled_decide_path(self) -> Callable[[str], tuple[bool, Rule | None]]:
+        decide = self._compiled_decide()
+
+        def decide_path(path: str) -> tuple[bool, Rule | None]:
+            return decide("http://h" + path)
+
+        return decide_path
 
 
 EMPTY = RuleSet(())
