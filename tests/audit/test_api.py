@@ -212,3 +212,43 @@ def test_per_origin_state_stays_bounded() -> None:
     assert len(auditor.heads) <= 8
     assert [r[2] for r in rows[:2]] == ["https://a.example", "https://a.example"]
     assert [r[7] for r in rows[:3]] == ["allowed", "allowed", "disallowed"]  # b.example: unreachable
+
+
+@pytest.mark.parametrize("agents", [["AcmeBot"], ["AcmeBot", "GPTBot"]])
+def test_answers_from_the_path_agree_with_the_whole_url(agents: list[str]) -> None:
+    """A URL whose head is known is matched on what follows its authority (RuleSet.decide_path); every spelling
+    of the rest of the URL (queries, fragments, escapes, ';', '@', odd heads) gets the deciding rule that
+    deciding the whole URL gives."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scrapecheck.audit.columns import agents_from
+    from scrapecheck.audit.pipeline import Auditor
+    from scrapecheck.audit.sources import RecordedSource
+    from scrapecheck.robots import RobotsPolicy
+    from scrapecheck.signals.model import Signals
+
+    body = ("User-agent: *\nDisallow: /private/\nAllow: /private/ok\nDisallow: /*.pdf$\nDisallow: /q?a=\n"
+            "Disallow: /%7Euser\nAllow: /;x\nDisallow: /a%2fb\n\nUser-agent: GPTBot\nDisallow: /\nAllow: /ok\n")
+    signals = {"version": 1, "targets": {o: {"origin": o, "opt_outs": [], "robots": {
+        "url": o + "/robots.txt", "outcome": "ok", "status": 200, "body": body}}
+        for o in ("https://a.example", "http://b.example:8080", "https://a.example;x")}}
+    matchers = [RobotsPolicy.parse(body).matcher(a) for a in agents]
+    auditor = Auditor(agents_from(agents), "research", RecordedSource(Signals.model_validate(signals)))
+    heads = ["https://a.example", "http://b.example:8080", "https://A.example:443", "https://a.example?",
+             "https://a.example#", "https://u@a.example", "https://a.example;x"]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(heads), st.text("/?#;%:@aokqx=.pdf~7EeF2", min_size=0, max_size=14))
+    def agree(head: str, rest: str) -> None:
+        url = head + "/" + rest
+        for row in list(auditor.rows([url, url])):  # the second one finds its head known
+            if row[4] != "ok":
+                continue
+            for a, matcher in enumerate(matchers):
+                allowed, rule = matcher.decide(url)
+                line = rule.line if rule is not None else None
+                assert row[8 + 6 * a] == line, (url, agents[a])
+                assert (row[7 + 6 * a] == "disallowed") == (not allowed), (url, agents[a])
+
+    agree()

@@ -8,8 +8,14 @@ costs milliseconds, matching a URL microseconds, and many sites serve byte-ident
 parsed bodies are shared through a bounded :class:`BodyCache` keyed by the text.
 
 Per URL and agent the answer is one *fields* tuple ``(verdict, robots line, robots rule, opt-out kind, source,
-value)``; the tuples are built once per (origin, deciding rule) and shared by every URL they answer, so the
-hot path allocates nothing but the matcher's own result.
+value)``; the tuples are built once per (parsed body, opt-out, deciding rule), interned by value in the
+:class:`BodyCache`, and shared by every URL they answer, whatever its origin: the hot path allocates nothing
+but the matcher's own result, and a batch of rows holds a few hundred distinct tuples, not one per origin
+and rule (the writers and the tallies work over the distinct ones).
+
+Each answer comes in two forms: ``url -> fields`` and ``path -> fields``, where ``path`` is what follows the
+URL's authority (``RuleSet.decide_path``): the audit cuts the authority anyway to find the origin, so the
+matcher need not find it again.
 """
 
 from __future__ import annotations
@@ -58,16 +64,40 @@ def matcher(policy: RobotsPolicy, token: str) -> Any:
 
 class _Compiled(NamedTuple):
     decide: Callable[[str], tuple[bool, Any]]
+    decide_path: Callable[[str], tuple[bool, Any]]
     robots_opt_outs: tuple[OptOutSignal, ...]
     has_rules: bool
+    answers: dict[OptCols, tuple[Callable[[str], Fields], Callable[[str], Fields]]]
+    """(url answer, path answer) per site-wide opt-out state, shared by the origins serving this body."""
+
+
+_FIELDS_LIMIT = 65_536
 
 
 class BodyCache:
-    """Parsed robots.txt bodies and per-token matchers, shared by origins serving the same text; LRU-bounded."""
+    """Parsed robots.txt bodies and per-token matchers, shared by origins serving the same text; LRU-bounded.
+    Also interns fields tuples by value (bounded), so equal answers are one object across origins."""
 
     def __init__(self, limit: int = 2048) -> None:
         self._limit = limit
         self._entries: OrderedDict[str, tuple[RobotsPolicy, dict[str, _Compiled]]] = OrderedDict()
+        self._fields: dict[Fields, Fields] = {}
+
+    def intern(self, fields: Fields) -> Fields:
+        """The one shared tuple equal to ``fields`` (identity only spares memory and distinct-value work)."""
+        known = self._fields.get(fields)
+        if known is None:
+            if len(self._fields) >= _FIELDS_LIMIT:
+                self._fields = {}
+            known = self._fields[fields] = fields
+        return known
+
+    def by_rule(self, compiled: _Compiled, opt: OptCols) -> tuple[Callable[[str], Fields], Callable[[str], Fields]]:
+        """The (url, path) answers for an origin serving ``compiled``'s body with site-wide opt-out ``opt``."""
+        pair = compiled.answers.get(opt)
+        if pair is None:
+            pair = compiled.answers[opt] = _by_rule(compiled.decide, compiled.decide_path, opt, self.intern)
+        return pair
 
     def compiled(self, body: str, token: str) -> _Compiled:
         from ..signals.optouts import from_robots
@@ -86,7 +116,8 @@ class BodyCache:
             group = policy.group_for(token)
             has_rules = group is not None and bool(group.rules)
             found = tuple(OptOutSignal.of(o, preference_path(o)) for o in from_robots(policy, token, ""))
-            hit = _Compiled(matcher(policy, token).decide, found, has_rules)
+            rules = matcher(policy, token)
+            hit = _Compiled(rules.decide, _path_decider(rules), found, has_rules, {})
             per_token[token] = hit
         return hit
 
@@ -94,27 +125,47 @@ class BodyCache:
         return len(self._entries)
 
 
-def _by_rule(decide: Callable[[str], tuple[bool, Any]], opt: OptCols) -> Callable[[str], Fields]:
-    """``url -> fields`` for an origin whose robots.txt has rules for the agent and one site-wide opt-out
-    state: the fields are made once per deciding rule (keyed by its identity: rules live with their policy)."""
+def _path_decider(rules: Any) -> Callable[[str], tuple[bool, Any]]:
+    """``path -> decide("http://h" + path)``: ``RuleSet.decide_path`` (the same answer without finding the
+    origin again)."""
+    decide_path = getattr(rules, "decide_path", None)
+    if decide_path is not None:
+        return decide_path  # type: ignore[no-any-return]
+    decide = rules.decide
+    return lambda path: decide("http://h" + path)
+
+
+def _by_rule(decide: Callable[[str], tuple[bool, Any]], decide_path: Callable[[str], tuple[bool, Any]],
+             opt: OptCols, intern: Callable[[Fields], Fields]) -> tuple[Callable[[str], Fields],
+                                                                   Callable[[str], Fields]]:
+    """(``url -> fields``, ``path -> fields``) for origins whose robots.txt has rules for the agent and one
+    site-wide opt-out state: the fields are made once per deciding rule (keyed by its identity: rules live
+    with their policy, and the policy with these closures)."""
     made: dict[int, Fields] = {}
     reserved = opt[0] is not None
 
-    def answer(url: str) -> Fields:
-        allowed, rule = decide(url)
-        fields = made.get(id(rule))
-        if fields is None:
-            verdict = ("reserved" if reserved else ALLOWED) if allowed else "disallowed"
-            line, text = (rule.line, rule.text) if rule is not None else (None, None)
-            fields = made[id(rule)] = (verdict, line, text) + opt
+    def make(allowed: bool, rule: Any) -> Fields:
+        verdict = ("reserved" if reserved else ALLOWED) if allowed else "disallowed"
+        line, text = (rule.line, rule.text) if rule is not None else (None, None)
+        fields = made[id(rule)] = intern((verdict, line, text) + opt)
         return fields
 
-    return answer
+    def answer(url: str) -> Fields:
+        allowed, rule = decide(url)
+        return made.get(id(rule)) or make(allowed, rule)
+
+    def answer_path(path: str) -> Fields:
+        allowed, rule = decide_path(path)
+        return made.get(id(rule)) or make(allowed, rule)
+
+    return answer, answer_path
 
 
 def _scoped(decide: Optional[Callable[[str], tuple[bool, Any]]], fixed: tuple[Any, Any],
-            scoped: tuple[tuple[Callable[[str], bool], OptCols], ...]) -> Callable[[str], Fields]:
-    """``url -> fields`` when opt-outs are limited to some paths (TDMRep locations, page URLs, aipref paths)."""
+            scoped: tuple[tuple[Callable[[str], bool], OptCols], ...],
+            intern: Callable[[Fields], Fields]) -> tuple[Callable[[str], Fields], Callable[[str], Fields]]:
+    """(``url -> fields``, ``path -> fields``) when opt-outs are limited to some paths (TDMRep locations, page
+    URLs, aipref paths)."""
 
     def answer(url: str) -> Fields:
         path = path_and_query(url)
@@ -129,22 +180,24 @@ def _scoped(decide: Optional[Callable[[str], tuple[bool, Any]]], fixed: tuple[An
             allowed, rule = decide(url)
             line, text = (rule.line, rule.text) if rule is not None else (None, None)
         verdict = ("reserved" if opt[0] is not None else ALLOWED) if allowed else "disallowed"
-        return (verdict, line, text) + opt
+        return intern((verdict, line, text) + opt)
 
-    return answer
+    return answer, lambda path: answer("http://h" + path)
 
 
 class OriginDecision:
     """What an origin's signals say for each agent: ``answers[i]`` answers agent ``i`` for any URL of it.
 
     An answer is a fields tuple when every URL gets the same (no rules for the agent, an unreachable or
-    missing robots.txt, a site-wide opt-out and no rules), else a callable ``url -> fields``. Which opt-outs
+    missing robots.txt, a site-wide opt-out and no rules), else a callable ``url -> fields``;
+    ``path_answers[i]`` is the same answer taking what follows the URL's authority (a tuple where
+    ``answers[i]`` is one), for URLs whose authority holds no '?', ';' or '#'. Which opt-outs
     refuse which purpose, and where a TDMRep or preference rule is limited to some paths, is the Guard's
     rules' call; low-confidence notices and licences never refuse.
     """
 
     __slots__ = ("origin", "outcome", "status", "sha256", "fetched_at", "optouts_collected", "problems",
-                 "error", "opt_outs", "answers", "first", "const_keep")
+                 "error", "opt_outs", "answers", "path_answers", "first", "first_path", "const_keep", "tally_base")
 
     def __init__(self, origin: str, signals: Optional["TargetSignals"], agents: Sequence[Agent], purpose: str,
                  bodies: BodyCache) -> None:
@@ -154,11 +207,14 @@ class OriginDecision:
         self.optouts_collected = signals is not None and signals.opt_outs is not None
         self.opt_outs: tuple[OptCols, ...]
         answers: list[Answer] = []
+        path_answers: list[Answer] = []
+        intern = bodies.intern
         if robots is None:
             self.outcome, self.status, self.sha256, self.fetched_at = "missing", None, None, None
             self.error: Optional[str] = "no robots.txt recorded for this origin"
             self.opt_outs = tuple(_NO_OPTOUT for _ in agents)
-            answers = [("unknown", None, None) + _NO_OPTOUT for _ in agents]
+            answers = [intern(("unknown", None, None) + _NO_OPTOUT) for _ in agents]
+            path_answers = list(answers)
         else:
             self.outcome, self.status = robots.outcome, robots.status
             self.sha256, self.fetched_at = robots.sha256, robots.fetched_at
@@ -167,6 +223,7 @@ class OriginDecision:
             recorded = recorded_opt_outs(signals, robots_url) if signals is not None else []
             views = []
             for agent in agents:
+                compiled = None
                 decide = None
                 line = text = None
                 if robots.outcome == "ok":
@@ -183,17 +240,24 @@ class OriginDecision:
                 scoped = tuple((path_scope(s), cols) for s in signals_for_agent if s.path is not None
                                for cols in [binding([s], purpose, robots_url)] if cols[0] is not None)
                 views.append(opt)
+                pair: tuple[Answer, Answer]
                 if robots.outcome == "unreachable":
-                    answers.append(("disallowed", None, None) + opt)
+                    fields = intern(("disallowed", None, None) + opt)
+                    pair = (fields, fields)
                 elif scoped and opt[0] is None:
-                    answers.append(_scoped(decide, (line, text), scoped))
-                elif decide is not None:
-                    answers.append(_by_rule(decide, opt))
+                    pair = _scoped(decide, (line, text), scoped, intern)
+                elif decide is not None and compiled is not None:
+                    pair = bodies.by_rule(compiled, opt)
                 else:
-                    answers.append(("reserved" if opt[0] is not None else ALLOWED, line, text) + opt)
+                    fields = intern(("reserved" if opt[0] is not None else ALLOWED, line, text) + opt)
+                    pair = (fields, fields)
+                answers.append(pair[0])
+                path_answers.append(pair[1])
             self.opt_outs = tuple(views)
         self.answers = tuple(answers)
+        self.path_answers = tuple(path_answers)
         self.first = self.answers[0]
+        self.first_path = self.path_answers[0]
         self.const_keep = all(a.__class__ is tuple and a[0] == ALLOWED for a in self.answers)
 
     def fields(self, url: str) -> tuple[Fields, ...]:
@@ -204,15 +268,16 @@ class OriginDecision:
 class Invalid:
     """Stands for the origin of a row whose URL has none: the same attributes as an :class:`OriginDecision`."""
 
-    __slots__ = ("error", "answers", "first")
+    __slots__ = ("error", "answers", "first", "path_answers", "first_path", "tally_base")
     origin = None
     outcome = "invalid-url"
     status = None
 
     def __init__(self, reason: Optional[str], width: int) -> None:
         self.error = reason
-        self.answers = tuple(("invalid", None, None) + _NO_OPTOUT for _ in range(width))
-        self.first = self.answers[0]
+        self.answers = self.path_answers = (("invalid", None, None) + _NO_OPTOUT,) * width
+        self.first = self.first_path = self.answers[0]
+        self.tally_base = -4 * width  # the tally counts invalid rows apart from every origin
 
 
 __all__ = ["ALLOWED", "BodyCache", "Fields", "Invalid", "OriginDecision", "binding", "matcher"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from concurrent.futures import Future
-from itertools import islice
-from operator import add, attrgetter
+from itertools import islice, repeat
+from operator import add, attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Protocol, Sequence, Union
 
 from .columns import Agent
@@ -115,11 +115,11 @@ class Batch:
 
 
 def distinct(items: list[Any]) -> tuple[list[Any], Iterator[int]]:
-    """The distinct objects of ``items`` (by identity, first seen first) and, per item, its index among them."""
-    keys = list(map(id, items))
-    unique = dict(zip(keys, items))
-    index = {key: i for i, key in enumerate(unique)}
-    return list(unique.values()), map(index.__getitem__, keys)
+    """The distinct values of ``items`` (first seen first) and, per item, its index among them. Items are
+    origin decisions (hashed by identity) or interned fields tuples: a few hundred distinct per batch."""
+    unique = list(dict.fromkeys(items))
+    index = {item: i for i, item in enumerate(unique)}
+    return unique, map(index.__getitem__, items)
 
 
 _ORIGIN = attrgetter("origin")
@@ -128,79 +128,109 @@ _STATUS = attrgetter("status")
 _ERROR = attrgetter("error")
 
 
-_VERDICT_SLOT = {"allowed": 0, "disallowed": 1, "reserved": 2}
+_SLOTS = ("allowed", "disallowed", "reserved")
+_BASE = attrgetter("tally_base")
+_VERDICT = itemgetter(0)
 
 
 class Tally:
-    """Per-origin counts and facts for the origin, domain and headline tables (one small entry per origin)."""
+    """Per-origin counts and facts for the origin, domain and headline tables (one small entry per origin).
+
+    Counting is done in C, one dictionary update per URL and agent (``Counter.update`` over integer keys
+    made with ``map``), with no Python loop over rows or over (origin, verdict) pairs: with thousands of
+    origins in a batch nearly every row is its own pair. Each origin gets a base key when first seen (its
+    decision carries it as ``tally_base``); per agent four keys follow it, one per verdict slot (other,
+    allowed, disallowed, reserved); invalid rows count under a negative base.
+    """
 
     def __init__(self, agents: Sequence[Agent]) -> None:
         self.agents = tuple(agents)
         self.width = len(self.agents)
-        self.counts: dict[str, list[int]] = {}
+        self._stride = 4 * self.width
+        self._bases: dict[str, int] = {}
+        self._raw: Counter[int] = Counter()
+        # per agent: verdict -> key offset from the origin's base (anything else: the agent's "other" slot)
+        self._offsets = [{verdict: 4 * a + 1 + i for i, verdict in enumerate(_SLOTS)} for a in range(self.width)]
         self.facts: dict[str, tuple[Any, ...]] = {}
         self.urls = 0
-        self.invalid = 0
-        self.kept = 0
+        self._kept = 0  # rows kept, counted per batch when there is more than one agent
+
+    @property
+    def invalid_base(self) -> int:
+        return -self._stride
+
+    def _base(self, origin: str) -> int:
+        base = self._bases.get(origin)
+        if base is None:
+            base = self._bases[origin] = len(self._bases) * self._stride
+        return base
 
     def origin_seen(self, decision: OriginDecision) -> None:
-        if decision.origin not in self.facts:
-            self.facts[decision.origin] = (decision.outcome, decision.status, decision.sha256, decision.fetched_at,
-                                           decision.optouts_collected, "; ".join(decision.problems) or None,
-                                           decision.opt_outs)
-            self.counts[decision.origin] = [0] * (1 + 3 * self.width)
+        origin = decision.origin
+        if origin not in self.facts:
+            self.facts[origin] = (decision.outcome, decision.status, decision.sha256, decision.fetched_at,
+                                  decision.optouts_collected, "; ".join(decision.problems) or None,
+                                  decision.opt_outs)
+        decision.tally_base = self._base(origin)
 
     def add_batch(self, batch: Batch) -> None:
-        """Count a batch's rows: per origin, URLs and verdicts per agent (counted over codes in C, not per URL)."""
-        states, state_codes, per_agent = batch.encoded()
-        self.urls += len(state_codes)
-        rows = [self.counts.get(s.origin) if s.origin is not None else None for s in states]
-        slots = [[(1 + 3 * a + _VERDICT_SLOT[f[0]]) if f[0] in _VERDICT_SLOT else 0 for f in unique]
-                 for a, (unique, _) in enumerate(per_agent)]
-        allowed = [[f[0] == ALLOWED for f in unique] for unique, _ in per_agent]
-        kept = invalid = 0
-        if len(per_agent) == 1:
-            slot0, allowed0 = slots[0], allowed[0]
-            for (sc, fc), n in Counter(zip(state_codes, per_agent[0][1])).items():
-                if allowed0[fc]:
-                    kept += n
-                row = rows[sc]
-                if row is None:
-                    invalid += n
-                    continue
-                row[0] += n
-                slot = slot0[fc]
-                if slot:
-                    row[slot] += n
-        else:
-            for key, n in Counter(zip(state_codes, *(codes for _, codes in per_agent))).items():
-                if all(allowed[a][code] for a, code in enumerate(key[1:])):
-                    kept += n
-                row = rows[key[0]]
-                if row is None:
-                    invalid += n
-                    continue
-                row[0] += n
-                for a, code in enumerate(key[1:]):
-                    slot = slots[a][code]
-                    if slot:
-                        row[slot] += n
-        self.kept += kept
-        self.invalid += invalid
+        """Count a batch's rows: per origin, URLs and verdicts per agent."""
+        self.urls += len(batch)
+        states = batch.states
+        bases: Iterable[int] = map(_BASE, states) if self.width == 1 else list(map(_BASE, states))
+        update = self._raw.update
+        for a, fields in enumerate(batch.agents):
+            offset = self._offsets[a].get
+            other = 4 * a
+            update(map(add, bases, map(offset, map(_VERDICT, fields), repeat(other))))
+        if self.width > 1:
+            self._kept += batch.keep().count(True)
+
+    def _slots(self, base: int) -> list[int]:
+        raw = self._raw
+        return [raw[base + k] for k in range(self._stride)]
+
+    @property
+    def invalid(self) -> int:
+        raw, base = self._raw, self.invalid_base
+        return sum(raw[base + k] for k in range(4))
+
+    @property
+    def kept(self) -> int:
+        if self.width > 1:
+            return self._kept
+        raw = self._raw
+        return sum(raw[base + 1] for base in self._bases.values())
+
+    @property
+    def counts(self) -> dict[str, list[int]]:
+        """Per origin ``[urls, per agent: allowed, disallowed, reserved]`` (the tables' layout)."""
+        out: dict[str, list[int]] = {}
+        for origin, base in self._bases.items():
+            slots = self._slots(base)
+            row = [sum(slots[:4])]
+            for a in range(self.width):
+                row.extend(slots[4 * a + 1: 4 * a + 4])
+            out[origin] = row
+        return out
 
     def merge(self, other: "Tally") -> None:
         """Add another tally's counts (the Dask engine tallies each partition separately)."""
         self.urls += other.urls
-        self.invalid += other.invalid
-        self.kept += other.kept
-        for origin, counts in other.counts.items():
-            mine = self.counts.get(origin)
-            if mine is None:
-                self.counts[origin] = list(counts)
+        self._kept += other._kept
+        raw = self._raw
+        for origin, theirs in other._bases.items():
+            if origin not in self.facts:
                 self.facts[origin] = other.facts[origin]
-            else:
-                for i, value in enumerate(counts):
-                    mine[i] += value
+            base = self._base(origin)
+            for k, value in enumerate(other._slots(theirs)):
+                if value:
+                    raw[base + k] += value
+        mine, theirs_base = self.invalid_base, other.invalid_base
+        for k in range(4):
+            value = other._raw[theirs_base + k]
+            if value:
+                raw[mine + k] += value
 
 
 class Auditor:
@@ -266,7 +296,7 @@ class Auditor:
                 return got
             decision = self._decision(origin, got)
         head = url[:cut] if cut > 0 else None
-        if head is not None and head.startswith(("https://", "http://")) and not any(c in head for c in "?#\\@"):
+        if head is not None and head.startswith(("https://", "http://")) and not any(c in head for c in "?#;\\@"):
             if len(self.heads) >= 4 * self.max_origins:  # many spellings of few origins: start afresh
                 self.heads = {}
             self.heads[head] = decision
@@ -297,7 +327,12 @@ class Auditor:
             start += len(chunk)
 
     def _decide_chunk(self, chunk: list[Any], start: int, single: bool) -> Batch:
-        """The hot loop: per URL a string cut, one dict lookup and, per agent, a shared answer or one call."""
+        """The hot loop: per URL a string cut, one dict lookup and, per agent, a shared answer or one call.
+
+        A URL whose head (``scheme://authority``, up to the first '/') is known is answered from its path
+        (what follows the head: ``RuleSet.decide_path``); heads are only remembered when their authority
+        holds no '?', ';', '#', '\\' or '@', so that cut is exactly where the matcher would cut. Any other
+        URL is answered from its whole text."""
         heads = self.heads
         state_of = self._state
         states: list[Any] = []
@@ -319,28 +354,38 @@ class Auditor:
                 state = heads.get(url[:cut]) if cut > 0 else None
                 if state is None:
                     state = state_of(url, cut)
+                    first = state.first
+                    add(first if first.__class__ is tuple else first(url))
+                else:
+                    first = state.first_path
+                    add(first if first.__class__ is tuple else first(url[cut:]))
                 append(state)
-                first = state.first
-                add(first if first.__class__ is tuple else first(url))
             if odd:
                 texts = [u if u.__class__ is str else _odd(u)[0] if not isinstance(u, str) else str(u) for u in chunk]
             return Batch(start, texts, states, [fields])
+        per_agent: list[list[Any]] = [[] for _ in self.agents]
+        adds = [column.append for column in per_agent]
         for url in chunk:
             if url.__class__ is not str:
                 odd = True
-                append(self._odd_state(url))
-                continue
-            cut = url.find("/", 8)
-            state = heads.get(url[:cut]) if cut > 0 else None
-            if state is None:
-                state = state_of(url, cut)
+                state = self._odd_state(url)
+                text = str(url) if isinstance(url, str) else ""
+                answers = state.answers
+            else:
+                cut = url.find("/", 8)
+                state = heads.get(url[:cut]) if cut > 0 else None
+                if state is None:
+                    state = state_of(url, cut)
+                    text = url
+                    answers = state.answers
+                else:
+                    text = url[cut:]
+                    answers = state.path_answers
             append(state)
+            for column_add, answer in zip(adds, answers):
+                column_add(answer if answer.__class__ is tuple else answer(text))
         if odd:
             texts = [u if u.__class__ is str else _odd(u)[0] if not isinstance(u, str) else str(u) for u in chunk]
-        per_agent: list[list[Any]] = [[] for _ in self.agents]
-        for state, url in zip(states, texts):
-            for column, answer in zip(per_agent, state.answers):
-                column.append(answer if answer.__class__ is tuple else answer(url))
         return Batch(start, texts, states, per_agent)
 
     def _odd_state(self, url: Any) -> Any:
