@@ -117,22 +117,12 @@ class BodyCache:
             has_rules = group is not None and bool(group.rules)
             found = tuple(OptOutSignal.of(o, preference_path(o)) for o in from_robots(policy, token, ""))
             rules = matcher(policy, token)
-            hit = _Compiled(rules.decide, _path_decider(rules), found, has_rules, {})
+            hit = _Compiled(rules.decide, rules.decide_path, found, has_rules, {})
             per_token[token] = hit
         return hit
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def _path_decider(rules: Any) -> Callable[[str], tuple[bool, Any]]:
-    """``path -> decide("http://h" + path)``: ``RuleSet.decide_path`` (the same answer without finding the
-    origin again)."""
-    decide_path = getattr(rules, "decide_path", None)
-    if decide_path is not None:
-        return decide_path  # type: ignore[no-any-return]
-    decide = rules.decide
-    return lambda path: decide("http://h" + path)
 
 
 def _by_rule(decide: Callable[[str], tuple[bool, Any]], decide_path: Callable[[str], tuple[bool, Any]],
