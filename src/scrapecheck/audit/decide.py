@@ -188,6 +188,8 @@ class OriginDecision:
 
     __slots__ = ("origin", "outcome", "status", "sha256", "fetched_at", "optouts_collected", "problems",
                  "error", "opt_outs", "answers", "path_answers", "first", "first_path", "const_keep", "tally_base")
+    tally_base: int
+    """Set by the :class:`~.pipeline.Tally` that counts this origin's rows: where its counts start."""
 
     def __init__(self, origin: str, signals: Optional["TargetSignals"], agents: Sequence[Agent], purpose: str,
                  bodies: BodyCache) -> None:
