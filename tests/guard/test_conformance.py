@@ -2,8 +2,9 @@
 
 The cases are harvested by running tests/robots/test_google_conformance.py's test functions with its
 ``check`` helper, ``is_allowed`` and ``RobotsPolicy`` wrapped to record (robots.txt, agent, URL, answer).
-Each case then goes through a recorded-mode Guard (``Guard.from_robots``): parsing, origin routing, the
-prefix cache and the shared decisions all sit between the file and the answer.
+Each case then goes through a recorded-mode Guard (``Guard.from_robots``), twice: uncached, then routed from the
+cache by its authority and matched by path; parsing, origin routing, the prefix cache and the shared decisions all
+sit between the file and the answer.
 """
 
 from __future__ import annotations
@@ -119,10 +120,11 @@ def test_guard_agrees_with_is_allowed_on_every_conformance_case() -> None:
             refused_inputs.append(agent)
             continue
         decision = guard.check(target)
-        if decision.allowed is not expected:
+        again = guard.check(target)  # the origin cached: routed by its authority, matched by path
+        if decision.allowed is not expected or again.allowed is not expected:
             disagreements.append((robots, agent, url, expected))
         if not expected:
-            assert decision.reasons[0].rule_id == "ROB-001"
+            assert decision.reasons[0].rule_id == "ROB-001" and again.reasons == decision.reasons
     assert not disagreements
     # The only inputs a Guard refuses to be built with: a User-Agent with no product token.
     assert set(refused_inputs) <= {""}

@@ -492,3 +492,45 @@ def test_origins_serving_one_body_share_its_parse() -> None:
     a, b, c = (guard.rules_for(f"https://{h}.example/") for h in "abc")
     assert a.policy is b.policy and a.policy is not c.policy
     assert guard.check("https://b.example/x").reasons[0].source == "https://b.example/robots.txt"
+
+
+# --- the hot path: routed by origin, matched by path --------------------------------------------------------------
+ROUTED_BODY = ("User-agent: *\nDisallow: /$\nDisallow: /x\nAllow: /x/ok\nDisallow: /*.pdf$\nDisallow: //\n"
+               "Disallow: /%7Ea\nDisallow: /caf%C3%A9\nDisallow: /q?\nDisallow: /p;\nDisallow: /robots.txt\n")
+ROUTED_URLS = [
+    "https://a.example", "https://a.example/", "https://a.example/x", "https://a.example/x/ok", "https://a.example/y",
+    "https://a.example/x#frag", "https://a.example/y#/x", "https://a.example/#", "https://a.example/a.pdf",
+    "https://a.example/a.pdf?x", "https://a.example/a.pdf#x", "https://a.example//", "https://a.example//y",
+    "https://a.example/~a", "https://a.example/%7ea", "https://a.example/%7Ea", "https://a.example/café",
+    "https://a.example/caf%c3%a9", "https://a.example/q?a", "https://a.example/q", "https://a.example/p;a",
+    "https://a.example/robots.txt", "https://a.example/robots.txt?x", "https://a.example:443/x",
+    "https://a.example:443/y", "https://A.example/x", "HTTPS://a.example/x", "https://user@a.example/x",
+    "https://a.example?x", "https://a.example?/x", "https://a.example#/x", "https://a.example;p/x",
+]
+
+
+@pytest.mark.parametrize("url", ROUTED_URLS)
+def test_cached_origin_decides_every_url_shape_as_the_first_check(url: str) -> None:
+    """Once an origin is cached, its URLs are routed by their authority and matched by the path that follows it;
+    each answer and deciding line equals the first (uncached) check's and is_allowed's, whatever the URL's shape."""
+    from scrapecheck.robots import is_allowed
+
+    warm = Guard.from_robots(UA, "other", {"https://a.example": ROUTED_BODY})
+    for spelling in ("https://a.example/", "https://a.example:443/", "https://A.example/", "HTTPS://a.example/",
+                     "https://a.example", url):
+        warm.check(spelling)  # cached, and each spelling of the origin routed once
+    first = Guard.from_robots(UA, "other", {"https://a.example": ROUTED_BODY}).check(url)
+    routed = warm.check(url)
+    assert routed.allowed is first.allowed
+    if first.robots.outcome == "success":  # (not so for "https://a.example;p/x": another host, not recorded)
+        assert first.allowed is is_allowed(ROUTED_BODY, UA, url)
+    assert routed == first and routed.reasons == first.reasons and routed.to_dict() == first.to_dict()
+
+
+def test_a_routed_refusal_names_its_deciding_line() -> None:
+    guard = Guard.from_robots(UA, "other", {"https://a.example": ROUTED_BODY})
+    guard.check("https://a.example/")
+    lines = {url: guard.check(url).reasons[0] for url in
+             ("https://a.example/x/1#f", "https://a.example/b.pdf", "https://a.example//z", "https://a.example/%7ea")}
+    assert [(r.rule_id, r.line) for r in lines.values()] == [("ROB-001", 3), ("ROB-001", 5), ("ROB-001", 6),
+                                                            ("ROB-001", 7)]

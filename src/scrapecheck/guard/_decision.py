@@ -104,7 +104,8 @@ class Decision:
 class Site:
     """What every decision of one origin shares, for one agent and purpose: the pacing, the robots.txt outcome,
     the token, the purpose, and ``resolve``, which works out a deferred decision in full (``resolve(None)``: the
-    decision for URLs robots.txt allows; ``resolve(url)``: the one for a URL it refuses)."""
+    decision for URLs robots.txt allows; ``resolve(url)``: the one for a URL it refuses, given as the absolute URL or
+    as what follows its authority when that holds no '?', ';', '#', starting with "/")."""
 
     __slots__ = ("delay_seconds", "robots", "token", "purpose", "resolve")
 
@@ -137,6 +138,7 @@ class _Deferred(Decision):
 
     __slots__ = ("_site", "_url", "_full")
     _site: Site
+    #: What ``Site.resolve`` takes: None, the URL, or (the Guard's hot path) the path it matched.
     _url: Optional[str]
     _full: Decision
 

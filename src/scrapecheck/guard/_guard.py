@@ -38,14 +38,18 @@ _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
 class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
-    __slots__ = ("origin", "rules", "decide", "check", "ok", "site", "expires", "used", "aliases", "delay")
+    __slots__ = ("origin", "rules", "decide", "check", "check_path", "ok", "site", "expires", "used", "aliases",
+                 "delay")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
         self.rules = rules
         self.decide = plan.decide
-        #: The robots matcher's ``check``, bound once (it follows the matcher's own switch of tiers).
-        self.check: Optional[Callable[[str], bool]] = None if plan.matcher is None else plan.matcher.check
+        matcher = plan.matcher
+        #: The robots matcher's ``check`` and ``check_path``, bound once (they follow the matcher's own switch of
+        #: tiers); None when ``decide`` must see every URL.
+        self.check: Optional[Callable[[str], bool]] = None if matcher is None else matcher.check
+        self.check_path: Optional[Callable[[str], bool]] = None if matcher is None else matcher.check_path
         self.ok = plan.ok
         self.site = plan.site
         self.expires = expires
@@ -171,43 +175,50 @@ class Guard:
         get, clock, slow, log = self._aliases.get, self._clock, self._slow, self._log
         new, set_site, set_url, refusal = object.__new__, SET_SITE, SET_URL, DeferredRefusal
 
+        # An alias is the raw "scheme://authority" of URLs already routed to the entry, and only an authority
+        # holding no '?', ';', '#' or '/' is ever one (see _origin_of): what follows it is the path the matcher's
+        # check_path takes, and a refusal keeps that path for its deferred reasons (see Plan, site.resolve).
         def decide_timed(url: str) -> Decision:
             try:
                 cut = url.find("/", 8)
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
-            entry = get(url[:cut] if cut > 0 else url)
-            if entry is None or entry.expires <= clock():
-                return slow(url)
-            entry.used = True
-            check = entry.check
-            if check is None:
-                return entry.decide(url)  # type: ignore[no-any-return]
-            if check(url):
-                return entry.ok  # type: ignore[return-value]
-            decision = new(refusal)
-            set_site(decision, entry.site)
-            set_url(decision, url)
-            return decision  # type: ignore[no-any-return]
+            if cut > 0:
+                entry = get(url[:cut])
+                if entry is not None and entry.expires > clock():
+                    entry.used = True
+                    check = entry.check_path
+                    if check is None:
+                        return entry.decide(url)  # type: ignore[no-any-return]
+                    path = url[cut:]
+                    if check(path):
+                        return entry.ok  # type: ignore[return-value]
+                    decision = new(refusal)
+                    set_site(decision, entry.site)
+                    set_url(decision, path)
+                    return decision  # type: ignore[no-any-return]
+            return slow(url)
 
         def decide_recorded(url: str) -> Decision:  # the same, without the clock (recorded state never ages)
             try:
                 cut = url.find("/", 8)
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
-            entry = get(url[:cut] if cut > 0 else url)
-            if entry is None:
-                return slow(url)
-            entry.used = True
-            check = entry.check
-            if check is None:
-                return entry.decide(url)  # type: ignore[no-any-return]
-            if check(url):
-                return entry.ok  # type: ignore[return-value]
-            decision = new(refusal)
-            set_site(decision, entry.site)
-            set_url(decision, url)
-            return decision  # type: ignore[no-any-return]
+            if cut > 0:
+                entry = get(url[:cut])
+                if entry is not None:
+                    entry.used = True
+                    check = entry.check_path
+                    if check is None:
+                        return entry.decide(url)  # type: ignore[no-any-return]
+                    path = url[cut:]
+                    if check(path):
+                        return entry.ok  # type: ignore[return-value]
+                    decision = new(refusal)
+                    set_site(decision, entry.site)
+                    set_url(decision, path)
+                    return decision  # type: ignore[no-any-return]
+            return slow(url)
 
         decide = decide_timed if self._recorded is None else decide_recorded
         self._decide = decide
@@ -394,11 +405,18 @@ class Guard:
         from .._url import origin as url_origin  # the one origin function (IDNA, default ports)
 
         origin = url_origin(url)
-        ok = prefix.startswith(("http://", "https://")) and not any(c in prefix for c in _BAD_IN_AUTHORITY)
+        authority = prefix[8:] if prefix.startswith("https://") else prefix[7:] if prefix.startswith("http://") else ""
+        ok = bool(authority) and "/" not in authority and not any(c in authority for c in _BAD_IN_AUTHORITY)
         return origin, (prefix if ok else None)
 
     def _slow(self, url: str) -> Decision:
-        """The decision for a URL whose origin is not cached (or is stale): load it first."""
+        """The decision for a URL whose origin is not cached (or is stale), loaded first; or for a cached one the
+        hot path does not route (no '/' after the authority: the alias is the whole URL)."""
+        if isinstance(url, str) and url.find("/", 8) < 0:
+            entry = self._aliases.get(url)
+            if entry is not None and entry.expires > self._clock():
+                entry.used = True
+                return entry.answer(url)
         return self._entry_for(url).answer(url)
 
     def _entry_for(self, url: str) -> _Entry:

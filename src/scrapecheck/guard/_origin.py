@@ -534,7 +534,9 @@ class OriginRules:
             return full_ok[0]
 
         def refused(url: str) -> Decision:
-            rule = matcher.decide(url)[1]
+            return refused_by(matcher.decide(url)[1])
+
+        def refused_by(rule: Any) -> Decision:
             hit = refused_by_rule.get(id(rule))  # rules live as long as the policy; id() spares hashing them
             if hit is None:
                 text = rule.text if rule is not None else "Disallow: /"
@@ -544,8 +546,12 @@ class OriginRules:
                 hit = refused_by_rule[id(rule)] = make(reason)
             return hit
 
-        def resolve(url: Optional[str]) -> Decision:
-            return allowed_decision() if url is None else refused(url)
+        def resolve(at: Optional[str]) -> Decision:
+            # ``at``: None (allowed), an absolute URL, or the path after a plain authority (the Guard's hot path
+            # keeps what it gave to check_path; no URL the Guard takes starts with "/").
+            if at is None:
+                return allowed_decision()
+            return refused_by(matcher.decide_path(at)[1]) if at[:1] == "/" else refused(at)
 
         site = Site(delay, robots, token, purpose, resolve)
         ok = deferred(site_allowed, site, None) if notices_pending else allowed_decision()
