@@ -12,8 +12,13 @@ before Disallow, line asc), decides. Both tiers look for that first rule:
   rules under it and its ancestors are listed in decision order and cut after the first that needs no
   test (no ``*`` or ``$``: it always matches); usually nothing is left to test and the answer is
   known. Otherwise each remaining rule is tested only if its longest literal segment occurs in the path
-  (``map(path.__contains__, ...)`` in C, or, for many literals on a long path, a q-gram prefilter that
-  reads the path once), with ``str.find`` for the ``*`` and ``$`` parts. Building this costs a sort.
+  (``map(operator.contains, ...)`` in C, or, for many literals on a long path, a q-gram prefilter that
+  reads the path once), with ``str.find`` for the ``*`` and ``$`` parts. A node with many rules to test
+  (``/*/*/commits/``, ``/*/profiles/*.css``) first picks them by *anchor*: the first characters of a
+  token after a "/" in the rule's literal, which a token of the path must start with (one set
+  intersection instead of a scan per rule). Before any of this, one ``str.startswith`` over the fewest
+  heads covering the rules (only Disallow heads for ``check``) answers the many paths that no rule, or
+  no Disallow rule, can match. Building this costs a sort.
 * **Compiled**. All patterns become one regex whose branches are in decision order (a regex
   alternation returns its first matching branch); the last, empty group of each branch tells which
   one matched (``Match.lastindex``). Per check this saves a little (one C call instead of a bisect and
@@ -32,7 +37,12 @@ keeps matching linear (``/*a*a*a*a*b`` cannot backtrack exponentially).
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import compress
+from itertools import compress, repeat
+
+try:  # the C module behind operator, without operator's own import cost (issue 9)
+    from _operator import contains as _contains, getitem as _getitem
+except ImportError:  # pragma: no cover - other interpreters
+    from operator import contains as _contains, getitem as _getitem
 
 from ._values import Frozen, _set
 
@@ -190,8 +200,9 @@ def _literal_head(pattern: str) -> tuple[str, int, tuple[str, ...], str]:
 _Test = tuple[int, int, int, tuple[str, ...], str, str]
 #: What a path's deepest head node needs: the tests to run in order, for each a literal the path must
 #: contain ("" for none), the result when none passes (a rule index, -1 for no rule), and the path
-#: length above which the q-gram prefilter is used for the literals (see :func:`_grams_filter`).
-_Entry = tuple[tuple[_Test, ...], tuple[str, ...], int, int]
+#: length above which the q-gram prefilter is used for the literals (see :func:`_grams_filter`), and the
+#: node's anchor index (see :func:`_anchors`) or None.
+_Entry = tuple[tuple[_Test, ...], tuple[str, ...], int, int, "Any"]
 
 
 def _tail_matches(path: str, pos: int, mids: tuple[str, ...], last: str, anchored: bool) -> bool:
@@ -214,6 +225,55 @@ def _passes(path: str, test: _Test) -> bool:
     if kind == 1:
         return len(path) == start
     return kind == 0 or _tail_matches(path, start, mids, last, True)
+
+
+#: Literal anchors (see :func:`_anchors`): a path's tokens are its parts between "/"; a token is indexed by
+#: its first :data:`_P` characters.
+_P = 4
+_HEAD_P = slice(None, _P)
+#: Nodes with at least this many rules to test use the anchors instead of testing each rule's literal.
+_ANCHOR_MIN_TESTS = 10
+#: ... provided that at most this many of them have no anchor (those are always tested).
+_ANCHOR_MAX_LOOSE = 6
+
+#: A node's anchor index: (anchor set, anchor -> positions, positions of the rules without an anchor),
+#: positions being indexes into the node's tests, in decision order.
+_Anchors = tuple[frozenset[str], dict[str, tuple[int, ...]], tuple[int, ...]]
+
+
+def _anchor(test: _Test) -> str | None:
+    """The anchor of a rule to test, or None when it has none.
+
+    Split a literal segment of the rule (after its head) at "/" as a path is split. A token with a "/"
+    before it in the literal starts a token of any path the literal occurs in, so that path token begins
+    with the token's first ``_P`` characters (is all of it when a "/" also follows it in the literal). So
+    a path none of whose tokens begins so cannot match the rule. The longest such anchor is taken. (Only
+    "/" splits: splitting at every punctuation character finds more anchors, but ``str.translate`` costs
+    more per path than it saves.)"""
+    best: str | None = None
+    for literal in test[3] + (test[4],):
+        tokens = literal.split("/")
+        last = len(tokens) - 1
+        for k in range(1, len(tokens)):
+            token = tokens[k]
+            if token and (k < last or len(token) >= _P) and (best is None or len(token[:_P]) > len(best)):
+                best = token[:_P]
+    return best
+
+
+def _anchors(tests: tuple[_Test, ...]) -> _Anchors | None:
+    """The anchor index of a node's tests, or None when too many have no anchor."""
+    index: dict[str, list[int]] = {}
+    loose: list[int] = []
+    for position, test in enumerate(tests):
+        found = _anchor(test)
+        if found is None:
+            loose.append(position)
+        else:
+            index.setdefault(found, []).append(position)
+    if len(loose) > _ANCHOR_MAX_LOOSE:
+        return None
+    return frozenset(index), {k: tuple(v) for k, v in index.items()}, tuple(loose)
 
 
 #: The q of the q-gram prefilter, and when it is used: many literals against a long path. Testing each
@@ -257,6 +317,10 @@ _MAX_COMPILED_RULES = 80
 #: stay uncompiled: in the regex each becomes a branch that scans the whole URL, which is slower than
 #: the uncompiled tier's C-level literal prefilter.
 _MAX_FLOATING = 2
+
+#: At most this many literal heads are tested in the one ``str.startswith`` call that answers most paths
+#: before any lookup (see :meth:`RuleSet._uncompiled`); with more, the lookup alone is cheaper.
+_QUICK_MAX_HEADS = 24
 
 #: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does,
 #: "grams" never compiles and uses the q-gram prefilter wherever a node has literals to test.
@@ -443,7 +507,7 @@ class RuleSet:
         self._chains: list[tuple[_Test, ...] | None] = [None] * len(heads)
         #: Per head node its :data:`_Entry`, built on first use; the extra last slot (node -1: no head
         #: prefixes the path) says "no rule".
-        self._table: list[_Entry | None] = [None] * len(heads) + [((), (), -1, 1 << 62)]
+        self._table: list[_Entry | None] = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
         return floating
 
     def _entry(self, node: int) -> _Entry:
@@ -481,53 +545,58 @@ class RuleSet:
             q = _Q
             self._grams[node] = (tuple(k[:q] if len(k) >= q else "" for k in keys),
                                  tuple(k[-q:] if len(k) >= q else "" for k in keys))
-        entry = self._table[node] = (tests, keys, result, limit)  # type: ignore[assignment]
+        anchors = _anchors(tests) if len(tests) >= _ANCHOR_MIN_TESTS and not self._force_grams else None
+        entry = self._table[node] = (tests, keys, result, limit, anchors)  # type: ignore[assignment]
         return entry  # type: ignore[return-value]
+
+    def _quick_heads(self, disallow_only: bool) -> tuple[str, ...]:
+        """The fewest literal heads such that a path none of them prefixes is answered by "no rule" (for
+        ``check``, only Disallow heads: whatever else matches such a path, it is allowed). ``("",)``, which
+        prefixes everything, when there are too many to test in one ``str.startswith`` call."""
+        heads = self._heads
+        if len(heads) > _QUICK_MAX_HEADS * 4:
+            return ("",)
+        ordered = self._ordered
+        kept: list[str] = []
+        for head, own in zip(heads, self._own):
+            if kept and head.startswith(kept[-1]):
+                continue  # sorted order: a head's extensions follow it
+            if not disallow_only or any(not ordered[test[0]][1] for test in own):
+                kept.append(head)
+        if len(kept) > _QUICK_MAX_HEADS or "/" in kept or "" in kept:
+            return ("",)  # too many, or "/" (a floating glob such as /*.pdf, or Disallow: /): it would never answer
+        if not disallow_only:
+            kept.append(ROBOTS_PATH)  # "no rule" is not the answer for /robots.txt itself
+        return tuple(kept)
 
     def _uncompiled(self, results: tuple[Any, ...], counting: bool,
                     name: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
         """``url -> results[index of the deciding rule]`` (``results[-1]``: no rule, ``results[-2]``:
         "/robots.txt" itself) and the same for a path (see :meth:`check_path`): the uncompiled tier as
         closures (the hot path: no method calls on the usual URL). When ``counting``, they count towards
-        compiling and, once compiled, hand over to the compiled tier's ``name`` (``name + "_path"``)."""
+        compiling and, once compiled, hand over to the compiled tier's ``name`` (``name + "_path"``).
+
+        Most paths of a site match no rule, or no Disallow rule: one ``str.startswith`` over the fewest
+        heads that cover the rules (:meth:`_quick_heads`) answers those before any lookup."""
         heads, parent, table, build, grams = self._heads, self._parent, self._table, self._entry, self._grams
         left, switch = self._left, self._compile
         robots_path, path_of_, normalise, prefix_of = ROBOTS_PATH, path_of, normalise_path, origin_prefix
-        passes, grams_filter = _passes, _grams_filter
-        # The last origin seen, "https://host/" (see _syntax.origin_prefix), and its length - 1: one tuple, so
-        # threads sharing this closure always read a matching pair.
-        origin = ("\x00", 0)
+        passes, grams_filter, contains, getitem = _passes, _grams_filter, _contains, _getitem
+        head_p = _HEAD_P
+        quick = self._quick_heads(name == "check")
+        use_quick = quick != ("",)
+        # One head: prefixes the path exactly when head <= path < head with its last character bumped (two
+        # comparisons cost less than a str.startswith call).
+        low = high = ""
+        if len(quick) == 1 and use_quick:
+            low, high, use_quick = quick[0], quick[0][:-1] + chr(ord(quick[0][-1]) + 1), False
+        nothing = results[-1]
+        # The last origin seen, "https://host/" (see _syntax.origin_prefix), the same with its "/" made "0",
+        # and its length - 1: one tuple, so threads sharing this closure always read a matching set. A URL
+        # starts with the prefix exactly when prefix <= url < the "0" form (no method call: str.startswith
+        # costs as much as the rest of the lookup).
+        origin = ("\x00", "\x00", 0)
         handover: list[Callable[[str], Any]] = []
-
-        def decide(path: str) -> Any:
-            """The answer for a path without its fragment."""
-            if not path.isascii() or "%" in path:
-                path = normalise(path)
-            if path == robots_path:
-                return results[-2]
-            node = bisect_right(heads, path) - 1
-            while node >= 0 and not path.startswith(heads[node]):
-                node = parent[node]
-            entry = table[node]
-            if entry is None:
-                entry = build(node)
-            tests, keys, result, limit = entry
-            if tests:
-                # Only rules whose longest literal occurs in the path get a full test, in decision order:
-                # a few literals are tested in a plain loop, more with compress/map (in C), many on a long
-                # path after the q-gram prefilter.
-                if len(tests) <= 3:
-                    for test in tests:
-                        if test[5] in path and passes(path, test):
-                            result = test[0]
-                            break
-                else:
-                    for test in compress(
-                            tests, grams_filter(path, *grams[node]) if len(path) > limit else map(path.__contains__, keys)):
-                        if passes(path, test):
-                            result = test[0]
-                            break
-            return results[result]
 
         def match(url: str) -> Any:
             nonlocal origin
@@ -540,8 +609,8 @@ class RuleSet:
                         if not handover:
                             handover.append(getattr(self, name))
                         return handover[0](url)
-            prefix, cut = origin
-            if url.startswith(prefix):
+            prefix, end, cut = origin
+            if prefix <= url < end:
                 path = url[cut:]
                 if "#" in path:
                     path = path[: path.index("#")]
@@ -550,11 +619,54 @@ class RuleSet:
                 if found is None:
                     path = path_of_(url)
                 else:  # a new origin: remember it, and its path is what follows, as above
-                    origin = (found, len(found) - 1)
+                    origin = (found, found[:-1] + "0", len(found) - 1)
                     path = url[len(found) - 1 :]
                     if "#" in path:
                         path = path[: path.index("#")]
-            return decide(path)
+            if not path.isascii() or "%" in path:
+                path = normalise(path)
+            if low:
+                if not low <= path < high:
+                    return nothing
+            elif use_quick and not path.startswith(quick):
+                return nothing
+            if path == robots_path:
+                return results[-2]
+            node = bisect_right(heads, path) - 1
+            while node >= 0 and not path.startswith(heads[node]):
+                node = parent[node]
+            entry = table[node]
+            if entry is None:
+                entry = build(node)
+            tests, keys, result, limit, anchors = entry
+            if tests:
+                # Only rules whose longest literal occurs in the path get a full test, in decision order:
+                # on a node with many, only those whose anchor is among the path's tokens (and those without
+                # one); a few literals are tested in a plain loop, more with compress/map (in C;
+                # operator.contains is a fast call, where path.__contains__ builds an argument tuple per
+                # literal), many on a long path after the q-gram prefilter.
+                if anchors is not None and len(path) <= limit:
+                    anchored, by_anchor, todo = anchors
+                    hits = anchored.intersection(map(getitem, path.split("/"), repeat(head_p)))
+                    if hits:
+                        todo = sorted(todo + sum(map(by_anchor.__getitem__, hits), ()))
+                    for position in todo:
+                        test = tests[position]
+                        if test[5] in path and passes(path, test):
+                            result = test[0]
+                            break
+                elif len(tests) <= 3:
+                    for test in tests:
+                        if test[5] in path and passes(path, test):
+                            result = test[0]
+                            break
+                else:
+                    for test in compress(
+                            tests, grams_filter(path, *grams[node]) if len(path) > limit else map(contains, repeat(path), keys)):
+                        if passes(path, test):
+                            result = test[0]
+                            break
+            return results[result]
 
         path_handover: list[Callable[[str], Any]] = []
 
@@ -570,7 +682,46 @@ class RuleSet:
                         return path_handover[0](path)
             if "#" in path:
                 path = path[: path.index("#")]
-            return decide(path)
+            if not path.isascii() or "%" in path:
+                path = normalise(path)
+            if low:
+                if not low <= path < high:
+                    return nothing
+            elif use_quick and not path.startswith(quick):
+                return nothing
+            # From here on as in match (one body each: a shared helper would cost a call per check).
+            if path == robots_path:
+                return results[-2]
+            node = bisect_right(heads, path) - 1
+            while node >= 0 and not path.startswith(heads[node]):
+                node = parent[node]
+            entry = table[node]
+            if entry is None:
+                entry = build(node)
+            tests, keys, result, limit, anchors = entry
+            if tests:
+                if anchors is not None and len(path) <= limit:
+                    anchored, by_anchor, todo = anchors
+                    hits = anchored.intersection(map(getitem, path.split("/"), repeat(head_p)))
+                    if hits:
+                        todo = sorted(todo + sum(map(by_anchor.__getitem__, hits), ()))
+                    for position in todo:
+                        test = tests[position]
+                        if test[5] in path and passes(path, test):
+                            result = test[0]
+                            break
+                elif len(tests) <= 3:
+                    for test in tests:
+                        if test[5] in path and passes(path, test):
+                            result = test[0]
+                            break
+                else:
+                    for test in compress(
+                            tests, grams_filter(path, *grams[node]) if len(path) > limit else map(contains, repeat(path), keys)):
+                        if passes(path, test):
+                            result = test[0]
+                            break
+            return results[result]
 
         return match, match_path
 
