@@ -36,13 +36,13 @@ keeps matching linear (``/*a*a*a*a*b`` cannot backtrack exponentially).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
 
 try:  # the C module behind operator, without operator's own import cost (issue 9)
-    from _operator import contains as _contains, getitem as _getitem
+    from _operator import contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
 except ImportError:  # pragma: no cover - other interpreters
-    from operator import contains as _contains, getitem as _getitem
+    from operator import contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
 
 from ._values import Frozen, _set
 
@@ -343,6 +343,53 @@ def _compiler() -> Any:
     return _sre_compiler
 
 
+def _parents(heads: list[str]) -> list[int]:
+    """For each of the sorted, distinct ``heads``, the index of its longest proper prefix among them (-1
+    for none).
+
+    A head that prefixes another one prefixes the next in sorted order, and the heads it prefixes follow
+    it in one block; so each such *inner* head (usually few) is the parent of its block, deeper ones
+    overriding shallower ones, and the rest (usually most) have none: slice assignments, in C.
+    """
+    count = len(heads)
+    parent = [-1] * count
+    inner = list(compress(range(count - 1), map(str.startswith, heads[1:], heads[:-1])))
+    if inner and any("\U0010ffff" in h for h in heads):  # the block bound below would be inexact
+        stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
+        for i, head in enumerate(heads):
+            while stack and not head.startswith(heads[stack[-1]]):
+                stack.pop()
+            if stack:
+                parent[i] = stack[-1]
+            stack.append(i)
+        return parent
+    for j in inner:  # shallower heads first, as sorted order puts a prefix before what it prefixes
+        end = bisect_left(heads, heads[j] + "\U0010ffff", j + 1)
+        parent[j + 1 : end] = repeat(j, end - j - 1)
+    return parent
+
+
+def _merge(inherited: tuple[_Test, ...], own: tuple[_Test, ...], longer: bool) -> tuple[_Test, ...]:
+    """``inherited`` (tests in decision order, at most the last one needing no test) with the tests ``own``
+    (in decision order) put in place, cut after the first that needs no test; when ``longer`` (for paths
+    longer than the head of ``own``), less the ``head$`` tests of ``own``."""
+    if longer and (own[0][1] == 1 if len(own) == 1 else any(t[1] == 1 for t in own)):
+        own = tuple(t for t in own if t[1] != 1)
+        if not own:
+            return inherited
+    if len(own) == 1:  # the usual case: one rule per head
+        test = own[0]
+        at = bisect_left(inherited, test)
+        if at == len(inherited):
+            return inherited if inherited and inherited[-1][1] == 0 else inherited + own
+        return inherited[:at] + own if test[1] == 0 else inherited[:at] + own + inherited[at:]
+    merged = sorted(inherited + own)
+    kinds = list(map(itemgetter(1), merged))
+    if 0 in kinds:
+        del merged[kinds.index(0) + 1 :]
+    return tuple(merged)
+
+
 class RuleSet:
     """The merged rules of the groups that apply to one agent: what :meth:`RobotsPolicy.matcher` returns.
 
@@ -384,15 +431,16 @@ class RuleSet:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         rules = tuple(rules)
-        self._setup([(r.allow, r.pattern, r.line) for r in rules], rules, None)
+        self._setup([r.allow for r in rules], [r.pattern for r in rules], [r.line for r in rules], rules, None)
 
     @classmethod
-    def _lazy(cls, raw: list[tuple[bool, str, int]], make_rules: Callable[[], tuple[Rule, ...]]) -> RuleSet:
-        """A rule set from (allow, normalised pattern, line) triples; the :class:`Rule` objects, which only
-        ``decide`` and ``rules`` need, come from ``make_rules()`` when first needed (a crawler that only
-        checks never builds them)."""
+    def _lazy(cls, allows: list[bool], patterns: list[str], lines: list[int],
+              make_rules: Callable[[], tuple[Rule, ...]]) -> RuleSet:
+        """A rule set from parallel columns (allow?, normalised pattern, line); the :class:`Rule` objects,
+        which only ``decide`` and ``rules`` need, come from ``make_rules()`` when first needed (a crawler
+        that only checks never builds them)."""
         self = cls.__new__(cls)
-        self._setup(raw, None, make_rules)
+        self._setup(allows, patterns, lines, None, make_rules)
         return self
 
     @property
@@ -411,37 +459,44 @@ class RuleSet:
             return object.__getattribute__(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def _setup(self, raw: list[tuple[bool, str, int]], rules: tuple[Rule, ...] | None,
+    def _setup(self, allows: list[bool], patterns: list[str], lines: list[int], rules: tuple[Rule, ...] | None,
                make_rules: Callable[[], tuple[Rule, ...]] | None) -> None:
+        """Put the rules in decision order and build the uncompiled tier. Columns in, and C-level ``map``,
+        ``zip`` and ``sorted`` over them: a crawler meeting a new origin pays this before its first check."""
         self._rules = rules
         self._make_rules = make_rules
-        # Decision order: (length desc, Allow first, line asc); plain tuples sort in C.
-        entries: list[tuple[int, bool, int, str, int]] = []
-        empty_allow = empty_disallow = -1
-        for i, (allow, p, line) in enumerate(raw):
-            if not p:
-                if allow:
-                    if empty_allow < 0:
-                        empty_allow = i
-                elif empty_disallow < 0:
-                    empty_disallow = i
-                continue
-            entries.append((-len(p), not allow, line, p, i))
-            if allow and "/index.htm" in p:
-                derived = index_html_pattern(p)
-                if derived is not None:
-                    entries.append((-len(derived), False, line, derived, i))
-        entries.sort()
+        indexes: Any = range(len(patterns))
         # Google's matching_line() when nothing of positive length matched: an empty Allow (tie, Allow
-        # wins) else an empty Disallow. Neither changes the verdict, which is then "allowed".
-        self._fallback = empty_allow if empty_allow >= 0 else empty_disallow
-        seen: dict[tuple[bool, str], Any] = {}
-        # (pattern, allow, index in ``rules``); a later duplicate (same pattern and kind) can never decide
-        self._ordered = tuple((e[3], not e[1], e[4]) for e in entries if seen.setdefault((e[1], e[3]), e) is e)
-        floating = self._build_uncompiled()
+        # wins) else an empty Disallow. Neither changes the verdict, which is then "allowed". Empty
+        # patterns (length 0) never decide, so they are not ordered.
+        self._fallback = -1
+        if "" in patterns:
+            empty = [i for i, p in enumerate(patterns) if not p]
+            self._fallback = next((i for i in empty if allows[i]), empty[0])
+            keep = list(map(bool, patterns))
+            indexes = list(compress(indexes, keep))
+            allows, patterns, lines = (list(compress(c, keep)) for c in (allows, patterns, lines))
+        # Decision order: (length desc, Allow first, line asc); plain tuples sort in C.
+        entries = list(zip(map(neg, map(len, patterns)), map(not_, allows), lines, patterns, indexes))
+        if "/index.htm" in "\n".join(patterns):
+            for allow, p, line, i in zip(allows, patterns, lines, indexes):
+                if allow and "/index.htm" in p:
+                    derived = index_html_pattern(p)
+                    if derived is not None:
+                        entries.append((-len(derived), False, line, derived, i))
+        entries.sort()
+        keys = list(zip(map(itemgetter(1), entries), map(itemgetter(3), entries)))
+        if len(set(keys)) < len(keys):  # a later duplicate (same pattern and kind) can never decide
+            seen: set[tuple[bool, str]] = set()
+            entries = [e for e, k in zip(entries, keys) if not (k in seen or seen.add(k))]  # type: ignore[func-returns-value]
+        ordered_patterns = list(map(itemgetter(3), entries))
+        verdicts = list(map(not_, map(itemgetter(1), entries)))
+        # (pattern, allow, index in ``rules``)
+        self._ordered = tuple(zip(ordered_patterns, verdicts, map(itemgetter(4), entries)))
+        floating = self._build_uncompiled(ordered_patterns)
         self._compiled = False
         ordered = self._ordered
-        chars = sum(map(len, [o[0] for o in ordered]))
+        chars = sum(map(len, ordered_patterns))
         estimate = _COMPILE_BASE + _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
         worth = (ordered and estimate <= COMPILE_CAP and floating <= _MAX_FLOATING
                  and len(ordered) <= _MAX_COMPILED_RULES)
@@ -454,8 +509,7 @@ class RuleSet:
             self._budget = None
         #: Checks and decides left before compiling (the two count together).
         self._left = [int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1]
-        verdicts = tuple([o[1] for o in ordered]) + (True, True)
-        self.check, self.check_path = self._uncompiled(verdicts, self._budget is not None, "check")
+        self.check, self.check_path = self._uncompiled(tuple(verdicts) + (True, True), self._budget is not None, "check")
         if FORCE_TIER == "compiled":
             self._compile()
 
@@ -472,38 +526,50 @@ class RuleSet:
         self._decide_quietly = self._uncompiled(outcomes, False, "decide")[0] if counting else self.decide
 
     # ------------------------------------------------------------------ uncompiled tier
-    def _build_uncompiled(self) -> int:
+    def _build_uncompiled(self, patterns: list[str]) -> int:
         """Sort the literal heads and link each to its longest proper prefix; return the number of
-        floating globs (head of at most one character)."""
-        by_head: dict[str, list[_Test]] = {}
+        floating globs (head of at most one character). ``patterns`` are in decision order."""
+        count = len(patterns)
+        # A pattern without "*" or a final "$" is its own literal head and needs no test once its head
+        # prefixes the path: those (most) are done in bulk, the globs one by one.
+        heads = list(patterns)
+        tests: list[_Test] = list(zip(range(count), repeat(0), map(len, patterns), repeat(()), repeat(""), repeat("")))
         floating = 0
-        index = 0
-        for pattern, _, _ in self._ordered:
-            if "*" in pattern or pattern[-1] == "$":
-                head, kind, mids, last = _literal_head(pattern)
-                if kind >= 2 and len(head) <= 1:
-                    floating += 1
-                key = max(mids + (last,), key=len) if kind >= 2 else ""
-                test = (index, kind, len(head), mids, last, key)
-            else:
-                head, test = pattern, (index, 0, len(pattern), (), "", "")
-            found = by_head.get(head)
-            if found is None:
-                by_head[head] = [test]
-            else:
-                found.append(test)
-            index += 1
-        heads = sorted(by_head)
-        parent = [-1] * len(heads)
-        stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
-        for i, head in enumerate(heads):
-            while stack and not head.startswith(heads[stack[-1]]):
-                stack.pop()
-            parent[i] = stack[-1] if stack else -1
-            stack.append(i)
+        special = list(map(or_, map(str.__contains__, patterns, repeat("*")), map(str.endswith, patterns, repeat("$"))))
+        if True in special:
+            for index in compress(range(count), special):
+                pattern = patterns[index]
+                head, star, rest = pattern.partition("*")
+                if not star:  # "head$"
+                    head = pattern[:-1]
+                    tests[index] = (index, 1, len(head), (), "", "")
+                elif rest and "*" not in rest and rest[-1] != "$":  # "head*last", the usual glob
+                    if len(head) <= 1:
+                        floating += 1
+                    tests[index] = (index, 2, len(head), (), rest, rest)
+                else:
+                    head, kind, mids, last = _literal_head(pattern)
+                    if kind >= 2 and len(head) <= 1:
+                        floating += 1
+                    tests[index] = (index, kind, len(head), mids, last, max(mids + (last,), key=len) if kind >= 2 else "")
+                heads[index] = head
+        # Each head's tests in decision order: one sort, in C.
+        by_head = sorted(range(count), key=heads.__getitem__)  # stable: decision order within a head
+        rule_heads = list(map(heads.__getitem__, by_head))
+        ordered_tests = tuple(map(tests.__getitem__, by_head))
+        if len(set(rule_heads)) == count:  # one rule per head (the usual case)
+            heads = rule_heads
+            own: list[tuple[_Test, ...]] = list(zip(ordered_tests))
+        else:
+            heads = list(dict.fromkeys(rule_heads))
+            starts = list(map(bisect_left, repeat(rule_heads), heads))
+            own = list(map(ordered_tests.__getitem__, map(slice, starts, starts[1:] + [count])))
         self._heads = heads
-        self._parent = parent
-        self._own = [by_head[h] for h in heads]
+        self._parent = _parents(heads)
+        self._own = own
+        #: Per head node, built on first use: the tests that can decide for a path *longer* than its head
+        #: (its own and its ancestors' rules less the ``head$`` ones), in decision order, cut after the
+        #: first that needs no test.
         self._chains: list[tuple[_Test, ...] | None] = [None] * len(heads)
         #: Per head node its :data:`_Entry`, built on first use; the extra last slot (node -1: no head
         #: prefixes the path) says "no rule".
@@ -511,30 +577,33 @@ class RuleSet:
         return floating
 
     def _entry(self, node: int) -> _Entry:
-        """The :data:`_Entry` of head node ``node``, from its chain: the rules whose head is ``heads[node]``
-        or one of its prefixes, in decision order, cut after the first that needs no test (it always
+        """The :data:`_Entry` of head node ``node``: the tests of the rules whose head is ``heads[node]`` or
+        one of its prefixes, in decision order, cut after the first that needs no test (it always
         matches, so nothing after it can decide). An ancestor's ``head$`` rule is left out: the path is
         longer than that head."""
-        chain = []
-        n = node
-        while n >= 0 and self._chains[n] is None:
-            chain.append(n)
-            n = self._parent[n]
-        inherited: tuple[_Test, ...] = self._chains[n] or () if n >= 0 else ()
-        for n in reversed(chain):
-            merged = sorted([t for t in inherited if t[1] != 1] + self._own[n])
-            for cut, test in enumerate(merged):
-                if test[1] == 0:
-                    del merged[cut + 1 :]
-                    break
-            inherited = self._chains[n] = tuple(merged)
-        tests = inherited
+        chains, parent, own = self._chains, self._parent, self._own
+        todo = []
+        n = parent[node]
+        while n >= 0 and chains[n] is None:
+            todo.append(n)
+            n = parent[n]
+        inherited: tuple[_Test, ...] = () if n < 0 else chains[n]  # type: ignore[assignment]
+        for n in reversed(todo):
+            inherited = chains[n] = _merge(inherited, own[n], True)
+        tests = _merge(inherited, own[node], False)
+        if chains[node] is None:
+            chains[node] = _merge(inherited, own[node], True) if any(t[1] == 1 for t in own[node]) else tests
         result = -1
         if tests and tests[-1][1] == 0:
             result = tests[-1][0]
             tests = tests[:-1]
-        keys = tuple([t[5] for t in tests])
-        long_keys = sum(1 for k in keys if len(k) >= _Q) if len(keys) >= _GRAMS_MIN_KEYS or self._force_grams else 0
+        if not tests:
+            entry: _Entry = ((), (), result, 1 << 62)
+            self._table[node] = entry
+            return entry
+        keys = tuple(map(itemgetter(5), tests))
+        long_keys = (sum(map(_Q.__le__, map(len, keys)))
+                     if len(keys) >= _GRAMS_MIN_KEYS or self._force_grams else 0)
         if self._force_grams and long_keys:
             limit = _Q
         elif long_keys >= _GRAMS_MIN_KEYS:

@@ -102,6 +102,7 @@ _ALLOW, _DISALLOW, _UA, _SITEMAP, _OTHER = 0, 1, 2, 3, 4
 _KEY_KINDS = {"user-agent": _UA, "allow": _ALLOW, "disallow": _DISALLOW, "sitemap": _SITEMAP,
               "crawl-delay": _OTHER, "request-rate": _OTHER, "host": _OTHER, "noindex": _OTHER,
               "clean-param": _OTHER, "visit-time": _OTHER, "content-signal": _OTHER}
+_RULE_KINDS = frozenset((_ALLOW, _DISALLOW))
 _RATE: list = []  # the Request-rate pattern, compiled on first use (no ``re`` at import time)
 _UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -285,6 +286,47 @@ def _read_structure(body: str, raw_lines: list[str]) -> list[_Skeleton]:
     return skeletons
 
 
+def _read_rules(raw_lines: list[str], numbers: list[int]) -> tuple[list[bool], list[str], list[int]]:
+    """(allow?, normalised pattern, line) columns of the valid Allow/Disallow lines among lines ``numbers``
+    (1-based), each read as :func:`_key_value` reads it.
+
+    Most rule lines are ``Key: value`` with an exact key, and a comment, if any, after the colon: those are
+    read for all lines at once with C-level string methods (``map``), the rest line by line.
+    """
+    from itertools import repeat
+    from operator import itemgetter
+
+    lines = [raw_lines[n - 1] for n in numbers]
+    if not lines:
+        return [], [], []
+    ws = syn.WS
+    parts = list(map(str.partition, lines, repeat(":")))
+    kinds = list(map(_KEY_KINDS.get, map(str.lower, map(str.strip, map(itemgetter(0), parts), repeat(ws)))))
+    # All rule keys spelled exactly, all with a colon, no NUL nor over-long line: the fast read is exact.
+    if (set(kinds) <= _RULE_KINDS and all(map(itemgetter(1), parts)) and max(map(len, lines)) <= syn.MAX_LINE_BYTES
+            and "\x00" not in "".join(lines)):
+        values = list(map(itemgetter(2), parts))
+        if "#" in "".join(values):  # a comment after the value (one before the colon made the key inexact)
+            values = list(map(itemgetter(0), map(str.partition, values, repeat("#"))))
+        values = list(map(str.strip, values, repeat(ws)))
+        allows = list(map(_ALLOW.__eq__, kinds))
+        numbers = list(numbers)
+    else:
+        allows, values, kept = [], [], []
+        read = _key_value
+        for line, number in zip(lines, numbers):
+            found = read(line)
+            if found is not None and found[0] <= _DISALLOW:
+                allows.append(found[0] == _ALLOW)
+                values.append(found[1])
+                kept.append(number)
+        numbers = kept
+    joined = "\n".join(values)
+    if not joined.isascii() or ("%" in joined and syn.has_lower_escape(joined)):
+        values = list(map(syn.escape_pattern, values))
+    return allows, values, numbers
+
+
 class RobotsPolicy:
     """An immutable, parsed robots.txt. Parse once, match many.
 
@@ -462,17 +504,17 @@ class RobotsPolicy:
         its :class:`Rule` objects (and the :class:`Group`) are made only if ``decide`` or ``rules`` is used."""
         ruleset = self._rulesets.get(indexes)
         if ruleset is None:
-            escape, read, lines = syn.escape_pattern, _key_value, self._raw_lines
-            raw = []
-            for i in indexes:
-                for number in self._skeletons[i].rule_lines:
-                    found = read(lines[number - 1])
-                    if found is not None and found[0] <= _DISALLOW:
-                        raw.append((found[0] == _ALLOW, escape(found[1]), number))
-            if not raw:
+            skeletons = self._skeletons
+            if len(indexes) == 1:
+                numbers = skeletons[indexes[0]].rule_lines
+            else:
+                numbers = [n for i in indexes for n in skeletons[i].rule_lines]
+            allows, patterns, numbers = _read_rules(self._raw_lines, numbers)
+            if not patterns:
                 ruleset = EMPTY
             else:
-                ruleset = RuleSet._lazy(raw, lambda: tuple(r for i in indexes for r in self._group(i).rules))
+                ruleset = RuleSet._lazy(allows, patterns, numbers,
+                                        lambda: tuple(r for i in indexes for r in self._group(i).rules))
             self._rulesets[indexes] = ruleset
         return ruleset
 
