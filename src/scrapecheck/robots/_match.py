@@ -475,7 +475,9 @@ class RuleSet:
             self._fallback = next((i for i in empty if allows[i]), empty[0])
             keep = list(map(bool, patterns))
             indexes = list(compress(indexes, keep))
-            allows, patterns, lines = (list(compress(c, keep)) for c in (allows, patterns, lines))
+            allows = list(compress(allows, keep))
+            patterns = list(compress(patterns, keep))
+            lines = list(compress(lines, keep))
         # Decision order: (length desc, Allow first, line asc); plain tuples sort in C.
         entries = list(zip(map(neg, map(len, patterns)), map(not_, allows), lines, patterns, indexes))
         if "/index.htm" in "\n".join(patterns):
@@ -509,7 +511,8 @@ class RuleSet:
             self._budget = None
         #: Checks and decides left before compiling (the two count together).
         self._left = [int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1]
-        self.check, self.check_path = self._uncompiled(tuple(verdicts) + (True, True), self._budget is not None, "check")
+        results = tuple(verdicts) + (True, True)
+        self.check, self.check_path = self._uncompiled(results, self._budget is not None, "check")
         if FORCE_TIER == "compiled":
             self._compile()
 
@@ -533,9 +536,11 @@ class RuleSet:
         # A pattern without "*" or a final "$" is its own literal head and needs no test once its head
         # prefixes the path: those (most) are done in bulk, the globs one by one.
         heads = list(patterns)
-        tests: list[_Test] = list(zip(range(count), repeat(0), map(len, patterns), repeat(()), repeat(""), repeat("")))
+        tests: list[_Test] = list(zip(range(count), repeat(0), map(len, patterns), repeat(()), repeat(""),
+                                      repeat("")))
         floating = 0
-        special = list(map(or_, map(str.__contains__, patterns, repeat("*")), map(str.endswith, patterns, repeat("$"))))
+        special = list(map(or_, map(str.__contains__, patterns, repeat("*")),
+                           map(str.endswith, patterns, repeat("$"))))
         if True in special:
             for index in compress(range(count), special):
                 pattern = patterns[index]
@@ -551,7 +556,8 @@ class RuleSet:
                     head, kind, mids, last = _literal_head(pattern)
                     if kind >= 2 and len(head) <= 1:
                         floating += 1
-                    tests[index] = (index, kind, len(head), mids, last, max(mids + (last,), key=len) if kind >= 2 else "")
+                    key = max(mids + (last,), key=len) if kind >= 2 else ""
+                    tests[index] = (index, kind, len(head), mids, last, key)
                 heads[index] = head
         # Each head's tests in decision order: one sort, in C.
         by_head = sorted(range(count), key=heads.__getitem__)  # stable: decision order within a head

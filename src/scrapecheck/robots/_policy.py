@@ -303,8 +303,8 @@ def _read_rules(raw_lines: list[str], numbers: list[int]) -> tuple[list[bool], l
     parts = list(map(str.partition, lines, repeat(":")))
     kinds = list(map(_KEY_KINDS.get, map(str.lower, map(str.strip, map(itemgetter(0), parts), repeat(ws)))))
     # All rule keys spelled exactly, all with a colon, no NUL nor over-long line: the fast read is exact.
-    if (set(kinds) <= _RULE_KINDS and all(map(itemgetter(1), parts)) and max(map(len, lines)) <= syn.MAX_LINE_BYTES
-            and "\x00" not in "".join(lines)):
+    if (set(kinds) <= _RULE_KINDS and all(map(itemgetter(1), parts))
+            and max(map(len, lines)) <= syn.MAX_LINE_BYTES and "\x00" not in "".join(lines)):
         values = list(map(itemgetter(2), parts))
         if "#" in "".join(values):  # a comment after the value (one before the colon made the key inexact)
             values = list(map(itemgetter(0), map(str.partition, values, repeat("#"))))
