@@ -604,7 +604,7 @@ class RuleSet:
             result = tests[-1][0]
             tests = tests[:-1]
         if not tests:
-            entry: _Entry = ((), (), result, 1 << 62)
+            entry: _Entry = ((), (), result, 1 << 62, None)
             self._table[node] = entry
             return entry
         keys = tuple(map(itemgetter(5), tests))

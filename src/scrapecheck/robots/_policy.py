@@ -294,7 +294,10 @@ def _read_rules(raw_lines: list[str], numbers: list[int]) -> tuple[list[bool], l
     read for all lines at once with C-level string methods (``map``), the rest line by line.
     """
     from itertools import repeat
-    from operator import itemgetter
+    try:  # the C module behind operator, without operator's own import cost (issue 9)
+        from _operator import itemgetter
+    except ImportError:  # pragma: no cover - other interpreters
+        from operator import itemgetter
 
     lines = [raw_lines[n - 1] for n in numbers]
     if not lines:
