@@ -252,3 +252,24 @@ def test_answers_from_the_path_agree_with_the_whole_url(agents: list[str]) -> No
                 assert (row[7 + 6 * a] == "disallowed") == (not allowed), (url, agents[a])
 
     agree()
+
+
+def test_tally_counts_per_origin_and_keeps_the_tables_view() -> None:
+    """The tally counts in C per origin and verdict; the tables' per-origin view is built once per change
+    (it is read once per origin by the tables), and stays right as more rows are counted."""
+    from scrapecheck.audit.columns import agents_from
+    from scrapecheck.audit.pipeline import Auditor
+    from scrapecheck.audit.sources import RecordedSource
+    from scrapecheck.signals.model import Signals
+
+    from .data import SIGNALS
+
+    auditor = Auditor(agents_from(["AcmeBot", "GPTBot"]), "ai-training",
+                      RecordedSource(Signals.model_validate(SIGNALS)))
+    list(auditor.rows(URLS))
+    tally = auditor.tally
+    assert tally.counts is tally.counts
+    assert tally.counts["https://a.example"] == [3, 0, 1, 2, 0, 3, 0]
+    assert (tally.urls, tally.invalid, tally.kept) == (8, 1, 1)
+    list(auditor.rows(["https://a.example/x"]))
+    assert tally.counts["https://a.example"][:4] == [4, 0, 1, 3] and tally.urls == 9

@@ -154,6 +154,7 @@ class Tally:
         self.facts: dict[str, tuple[Any, ...]] = {}
         self.urls = 0
         self._kept = 0  # rows kept, counted per batch when there is more than one agent
+        self._counts: Optional[dict[str, list[int]]] = None  # the tables' view, made once counting is done
 
     @property
     def invalid_base(self) -> int:
@@ -172,9 +173,11 @@ class Tally:
                                   decision.optouts_collected, "; ".join(decision.problems) or None,
                                   decision.opt_outs)
         decision.tally_base = self._base(origin)
+        self._counts = None
 
     def add_batch(self, batch: Batch) -> None:
         """Count a batch's rows: per origin, URLs and verdicts per agent."""
+        self._counts = None
         self.urls += len(batch)
         states = batch.states
         bases: Iterable[int] = map(_BASE, states) if self.width == 1 else list(map(_BASE, states))
@@ -204,7 +207,10 @@ class Tally:
 
     @property
     def counts(self) -> dict[str, list[int]]:
-        """Per origin ``[urls, per agent: allowed, disallowed, reserved]`` (the tables' layout)."""
+        """Per origin ``[urls, per agent: allowed, disallowed, reserved]`` (the tables' layout); built from the
+        raw counts on first use after a change, then kept."""
+        if self._counts is not None:
+            return self._counts
         out: dict[str, list[int]] = {}
         for origin, base in self._bases.items():
             slots = self._slots(base)
@@ -212,10 +218,12 @@ class Tally:
             for a in range(self.width):
                 row.extend(slots[4 * a + 1: 4 * a + 4])
             out[origin] = row
+        self._counts = out
         return out
 
     def merge(self, other: "Tally") -> None:
         """Add another tally's counts (the Dask engine tallies each partition separately)."""
+        self._counts = None
         self.urls += other.urls
         self._kept += other._kept
         raw = self._raw
