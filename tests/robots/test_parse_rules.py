@@ -18,7 +18,8 @@ from .test_properties import EOL, LINE_PARTS, SETTINGS, robots_files
 def _same_rules(policy: RobotsPolicy) -> None:
     builders = policy._read_all()[0]
     for index, (skeleton, builder) in enumerate(zip(policy._skeletons, builders)):
-        allows, patterns, lines = _read_rules(policy._raw_lines, skeleton.rule_lines)
+        span = skeleton.rule_lines
+        allows, patterns, lines = _read_rules([policy._raw_lines[n - 1] for n in span], span.start)
         expected = [(allow, escape_pattern(value), line) for allow, value, line in builder.rules]
         assert list(zip(allows, patterns, lines)) == expected
         ruleset = policy._ruleset((index,))
@@ -55,7 +56,7 @@ def test_bulk_rule_read_on_the_corpus() -> None:
 def test_a_comment_after_the_value_and_odd_lines_are_read_as_google_does() -> None:
     body = ("User-agent: *\nDisallow: /a # note\nallow:/b#x\nDisallow /c\ndisallowed: /d\nDisallow: /%e9\n"
             "Disallow\nDisallow#: /e\n  Allow :  /f  \n")
-    allows, patterns, lines = _read_rules(body.split("\n"), [2, 3, 4, 5, 6, 7, 8, 9])
+    allows, patterns, lines = _read_rules(body.split("\n")[1:9], 2)
     assert list(zip(allows, patterns, lines)) == [
         (False, "/a", 2), (True, "/b", 3), (False, "/c", 4), (False, "/d", 5), (False, "/%E9", 6), (True, "/f", 9)]
 

@@ -171,16 +171,24 @@ def _read_all(raw_lines: list[str]) -> tuple[list[_GroupBuilder], list[str], lis
 
 
 class _Skeleton:
-    """A group as the fast pass sees it: its user-agent values and lines, and the lines that may hold its
-    rules (each is read, and dropped if it is not a valid Allow/Disallow, when the group is first used)."""
+    """A group as the fast pass sees it: its user-agent values and lines, and the span of lines that may
+    hold its rules, from after its last user-agent line to before the next group: lines ``first_line`` to
+    ``last_line``, at offsets ``start`` to ``end`` of the body. Each line there is read, and kept if it is a
+    valid Allow/Disallow, when the group is first used."""
 
-    __slots__ = ("agents", "agent_lines", "rule_lines", "has_rules")
+    __slots__ = ("agents", "agent_lines", "has_rules", "start", "end", "first_line", "last_line")
 
     def __init__(self) -> None:
         self.agents: list[str] = []
         self.agent_lines: list[int] = []
-        self.rule_lines: list[int] = []
         self.has_rules = False
+        self.start = self.end = 0
+        self.first_line, self.last_line = 1, 0
+
+    @property
+    def rule_lines(self) -> range:
+        """Numbers of the lines that may hold the group's rules."""
+        return range(self.first_line, self.last_line + 1)
 
 
 def _record(line: str) -> tuple[int, str, str] | None:
@@ -235,95 +243,121 @@ def _key_value(line: str) -> tuple[int, str] | None:
     return None if record is None else (record[0], record[2])
 
 
-_RULE_KEYS_BYTES = tuple(k.encode() for k in syn.ALLOW_KEYS + syn.DISALLOW_KEYS)
 _UA_KEYS_BYTES = tuple(k.encode() for k in syn.USER_AGENT_KEYS)
 _WS_BYTES = syn.WS.encode()
 
 
-def _read_structure(body: str, raw_lines: list[str]) -> list[_Skeleton]:
+def _read_structure(body: str) -> list[_Skeleton]:
     """The groups of the file, fast: only user-agent and rule lines shape groups (RFC 9309 §2.1; a
-    user-agent line after a rule starts a new group), so only lines whose key starts like one are read.
+    user-agent line after a rule starts a new group), and user-agent lines are few.
 
-    They are found with C-level string methods over all lines at once: a line can be a user-agent or rule
-    line only if, lower-cased and less leading whitespace, it starts with one of those keys. Each
-    user-agent candidate, and a group's rule candidates until one is valid, are then read exactly
-    (:func:`_key_value`); the other rule candidates are read when their group is used.
+    A line can be a user-agent line only if, lower-cased and less leading whitespace, it starts with one of
+    the user-agent keys: those are found with ``bytes.find`` over the whole lower-cased body (in C, no
+    per-line object), then read exactly (:func:`_key_value`). Between two of them, lines are read one by
+    one only while the open group has no rule yet: usually the first line after a group's user-agent
+    lines is a rule. A group's other rule lines are read when the group is used (:func:`_read_rules`).
     """
-    from itertools import compress, count, repeat
-
-    # Bytes: lower() then touches ASCII letters only (all keys are ASCII) and runs much faster on text
-    # that is not ASCII; lstrip() returns the line itself when there is nothing to strip.
-    low = list(map(bytes.lstrip, body.encode("latin-1").lower().split(b"\n"), repeat(_WS_BYTES)))
-    starts = bytes.startswith
-    ua_lines = list(compress(count(1), map(starts, low, repeat(_UA_KEYS_BYTES))))
-    rule_lines = list(compress(count(1), map(starts, low, repeat(_RULE_KEYS_BYTES))))
-
+    low = body.encode("latin-1").lower()
+    ws = _WS_BYTES
+    starts = set()
+    for key in _UA_KEYS_BYTES:
+        at = low.find(key)
+        while at >= 0:
+            start = low.rfind(b"\n", 0, at) + 1
+            if start == at or not low[start:at].lstrip(ws):
+                starts.add(start)
+            at = low.find(key, at + 1)
     skeletons: list[_Skeleton] = []
     current: _Skeleton | None = None
-    ri = 0
     read = _key_value
-    for number in ua_lines:
-        rj = bisect_left(rule_lines, number, ri)
-        if current is not None and rj > ri:
-            current.rule_lines.extend(rule_lines[ri:rj])
-            if not current.has_rules:
-                for k in range(ri, rj):
-                    found = read(raw_lines[rule_lines[k] - 1])
-                    if found is not None and found[0] <= _DISALLOW:
-                        current.has_rules = True
-                        break
-        ri = rj
-        found = read(raw_lines[number - 1])
+    number, counted = 1, 0  # line number at offset ``counted``
+    after = 0  # offset just past the last user-agent candidate line
+    size = len(body)
+    for start in sorted(starts):
+        number += low.count(b"\n", counted, start)
+        counted = start
+        end = body.find("\n", start)
+        if end < 0:
+            end = size
+        if current is not None and not current.has_rules:
+            at = after
+            while at < start:  # the lines between the last candidate and this one
+                stop = body.find("\n", at, start)
+                if stop < 0:
+                    stop = start
+                found = read(body[at:stop])
+                if found is not None and found[0] <= _DISALLOW:
+                    current.has_rules = True
+                    break
+                at = stop + 1
+        found = read(body[start:end])
+        after = end + 1
         if found is None or found[0] != _UA:
             continue
         if current is None or current.has_rules:
+            if current is not None:
+                current.end = start - 1
+                current.last_line = number - 1
             current = _Skeleton()
             skeletons.append(current)
         current.agents.append(found[1])
         current.agent_lines.append(number)
-    if current is not None and ri < len(rule_lines):
-        current.rule_lines.extend(rule_lines[ri:])
+        current.start = min(end + 1, size)
+        current.first_line = number + 1
+    if current is not None:
+        current.end = size
+        current.last_line = number + low.count(b"\n", counted)
     return skeletons
 
 
-def _read_rules(raw_lines: list[str], numbers: list[int]) -> tuple[list[bool], list[str], list[int]]:
-    """(allow?, normalised pattern, line) columns of the valid Allow/Disallow lines among lines ``numbers``
-    (1-based), each read as :func:`_key_value` reads it.
+def _read_rules(lines: list[str], first: int) -> tuple[list[bool], list[str], list[int]]:
+    """(allow?, normalised pattern, line number) columns of the valid Allow/Disallow lines among ``lines``
+    (numbered from ``first``), each read as :func:`_key_value` reads it.
 
-    Most rule lines are ``Key: value`` with an exact key, and a comment, if any, after the colon: those are
-    read for all lines at once with C-level string methods (``map``), the rest line by line.
+    Most lines of a group are ``Key: value`` with a key spelled exactly, a comment, if any, after the
+    colon: those are read all at once with C-level string methods (``map``). A line whose key is not an
+    exact one (a blank line, a comment, ``disallowed: /x``, ``Disallow /x``) is read on its own.
     """
-    from itertools import repeat
-    try:  # the C module behind operator, without operator's own import cost (issue 9)
-        from _operator import itemgetter
-    except ImportError:  # pragma: no cover - other interpreters
-        from operator import itemgetter
+    from itertools import compress, repeat
 
-    lines = [raw_lines[n - 1] for n in numbers]
-    if not lines:
-        return [], [], []
+    try:  # the C module behind operator, without operator's own import cost (issue 9)
+        from _operator import is_, itemgetter
+    except ImportError:  # pragma: no cover - other interpreters
+        from operator import is_, itemgetter
+
     ws = syn.WS
+    count = len(lines)
     parts = list(map(str.partition, lines, repeat(":")))
     kinds = list(map(_KEY_KINDS.get, map(str.lower, map(str.strip, map(itemgetter(0), parts), repeat(ws)))))
-    # All rule keys spelled exactly, all with a colon, no NUL nor over-long line: the fast read is exact.
-    if (set(kinds) <= _RULE_KINDS and all(map(itemgetter(1), parts))
-            and max(map(len, lines)) <= syn.MAX_LINE_BYTES and "\x00" not in "".join(lines)):
-        values = list(map(itemgetter(2), parts))
-        if "#" in "".join(values):  # a comment after the value (one before the colon made the key inexact)
-            values = list(map(itemgetter(0), map(str.partition, values, repeat("#"))))
-        values = list(map(str.strip, values, repeat(ws)))
-        allows = list(map(_ALLOW.__eq__, kinds))
-        numbers = list(numbers)
-    else:
-        allows, values, kept = [], [], []
-        read = _key_value
-        for line, number in zip(lines, numbers):
+    picked = list(map(_RULE_KINDS.__contains__, kinds))
+    rows: list[tuple[int, bool, str]] = []  # (line, allow, value) read one by one
+    read = _key_value
+    slow = list(compress(range(count), map(is_, kinds, repeat(None))))
+    exact = list(compress(parts, picked))
+    if exact and not (all(map(itemgetter(1), exact)) and max(map(len, compress(lines, picked))) <= syn.MAX_LINE_BYTES
+                      and "\x00" not in "".join(compress(lines, picked))):
+        slow = sorted(slow + list(compress(range(count), picked)))  # a rule key without a colon, a NUL...
+        exact = []
+        picked = [False] * count
+    for i in slow:
+        line = lines[i]
+        stripped = line.lstrip(ws)
+        if stripped and stripped[0] != "#":
             found = read(line)
             if found is not None and found[0] <= _DISALLOW:
-                allows.append(found[0] == _ALLOW)
-                values.append(found[1])
-                kept.append(number)
-        numbers = kept
+                rows.append((first + i, found[0] == _ALLOW, found[1]))
+    values = list(map(itemgetter(2), exact))
+    if "#" in "".join(values):  # a comment after the value (one before the colon made the key inexact)
+        values = list(map(itemgetter(0), map(str.partition, values, repeat("#"))))
+    values = list(map(str.strip, values, repeat(ws)))
+    allows = list(map(_ALLOW.__eq__, compress(kinds, picked)))
+    numbers = list(map(first.__add__, compress(range(count), picked)))
+    if rows:
+        rows += zip(numbers, allows, values)
+        rows.sort()
+        numbers = [r[0] for r in rows]
+        allows = [r[1] for r in rows]
+        values = [r[2] for r in rows]
     joined = "\n".join(values)
     if not joined.isascii() or ("%" in joined and syn.has_lower_escape(joined)):
         values = list(map(syn.escape_pattern, values))
@@ -344,7 +378,8 @@ class RobotsPolicy:
         "_groups",
         "size",
         "truncated",
-        "_raw_lines",
+        "_body",
+        "_raw",
         "_lines",
         "_by_token",
         "_global",
@@ -358,7 +393,8 @@ class RobotsPolicy:
     _groups: list[Group | None]
     size: int
     truncated: bool
-    _raw_lines: list[str]
+    _body: str
+    _raw: list[str] | None
     _lines: tuple[str, ...] | None
     _by_token: dict[str, tuple[int, ...]]
     _global: tuple[int, ...]
@@ -388,8 +424,7 @@ class RobotsPolicy:
         body = syn.strip_bom(body)
         if "\r" in body:  # CR, LF and CRLF all end a line (syn.split_lines)
             body = body.replace("\r\n", "\n").replace("\r", "\n")
-        raw_lines = body.split("\n")
-        skeletons = _read_structure(body, raw_lines)
+        skeletons = _read_structure(body)
 
         by_token: dict[str, list[int]] = {}
         global_groups: list[int] = []
@@ -411,7 +446,8 @@ class RobotsPolicy:
         put(self, "_groups", [None] * len(skeletons))
         put(self, "size", size)
         put(self, "truncated", size > syn.MAX_BYTES)
-        put(self, "_raw_lines", raw_lines)
+        put(self, "_body", body)
+        put(self, "_raw", None)
         put(self, "_lines", None)
         put(self, "_by_token", {t: tuple(v) for t, v in by_token.items()})
         put(self, "_global", tuple(global_groups))
@@ -419,6 +455,15 @@ class RobotsPolicy:
         put(self, "_resolved", {})
         put(self, "_rulesets", {})
         return self
+
+    @property
+    def _raw_lines(self) -> list[str]:
+        """The body's lines (Latin-1 text), split when first needed: checking needs only its group's."""
+        raw = self._raw
+        if raw is None:
+            raw = self._body.split("\n")
+            object.__setattr__(self, "_raw", raw)
+        return raw
 
     def _read_all(self) -> tuple[list[_GroupBuilder], tuple[str, ...], tuple[tuple[int, str], ...],
                                  tuple[tuple[int, str, str], ...]]:
@@ -507,12 +552,19 @@ class RobotsPolicy:
         its :class:`Rule` objects (and the :class:`Group`) are made only if ``decide`` or ``rules`` is used."""
         ruleset = self._rulesets.get(indexes)
         if ruleset is None:
-            skeletons = self._skeletons
+            body = self._body
             if len(indexes) == 1:
-                numbers = skeletons[indexes[0]].rule_lines
+                skeleton = self._skeletons[indexes[0]]
+                allows, patterns, numbers = _read_rules(body[skeleton.start : skeleton.end].split("\n"),
+                                                        skeleton.first_line)
             else:
-                numbers = [n for i in indexes for n in skeletons[i].rule_lines]
-            allows, patterns, numbers = _read_rules(self._raw_lines, numbers)
+                allows, patterns, numbers = [], [], []
+                for i in indexes:
+                    skeleton = self._skeletons[i]
+                    found = _read_rules(body[skeleton.start : skeleton.end].split("\n"), skeleton.first_line)
+                    allows += found[0]
+                    patterns += found[1]
+                    numbers += found[2]
             if not patterns:
                 ruleset = EMPTY
             else:
