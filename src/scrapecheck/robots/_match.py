@@ -25,7 +25,8 @@ before Disallow, line asc), decides. Both tiers look for that first rule:
   a few string methods), but building it runs Python's pure-Python regex compiler, which costs far
   more than parsing the file. So a rule set switches only after as many checks as the estimated
   compile time divided by the estimated saving per check (:data:`_SAVED_PER_CHECK`), and never when
-  that estimate is above :data:`COMPILE_CAP`, when it has more than :data:`_MAX_FLOATING` floating
+  the uncompiled tier's quick heads serve ``check`` (it is then as fast), when that estimate is above
+  :data:`COMPILE_CAP`, when it has more than :data:`_MAX_FLOATING` floating
   globs (``/*x`` becomes a branch that scans the whole URL: slower than the first tier), or when the
   regex cannot be built.
 
@@ -40,9 +41,9 @@ from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
 
 try:  # the C module behind operator, without operator's own import cost (issue 9)
-    from _operator import contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
+    from _operator import concat as _concat, contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
 except ImportError:  # pragma: no cover - other interpreters
-    from operator import contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
+    from operator import concat as _concat, contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
 
 from ._values import Frozen, _set
 
@@ -227,12 +228,16 @@ def _passes(path: str, test: _Test) -> bool:
     return kind == 0 or _tail_matches(path, start, mids, last, True)
 
 
+#: Up to this many rules to test, a node tests their literals in a plain loop (no call per literal: cheaper
+#: than building the compress/map iterators, measured in instructions per check on the corpus).
+_LOOP_MAX_TESTS = 16
+
 #: Literal anchors (see :func:`_anchors`): a path's tokens are its parts between "/"; a token is indexed by
 #: its first :data:`_P` characters.
 _P = 4
 _HEAD_P = slice(None, _P)
 #: Nodes with at least this many rules to test use the anchors instead of testing each rule's literal.
-_ANCHOR_MIN_TESTS = 10
+_ANCHOR_MIN_TESTS = 16
 #: ... provided that at most this many of them have no anchor (those are always tested).
 _ANCHOR_MAX_LOOSE = 6
 
@@ -306,10 +311,12 @@ _COMPILE_PER_CHAR = 3e-6
 #: Rule sets whose regex would take longer than this to build are never compiled, so no single check
 #: stalls (issue 10: every check after the first within 50 ms on any file within 500 KiB).
 COMPILE_CAP = 0.020
-#: Seconds the compiled tier saves per check over the uncompiled one (measured on the corpus, CPU time:
-#: 0.2-0.9 µs for up to ~80 rules): a rule set compiles once it has answered as many URLs as its
-#: estimated compile time divided by this, i.e. once compiling would have paid for itself by then.
-_SAVED_PER_CHECK = 0.5e-6
+#: Seconds the compiled tier saves per check over the uncompiled one (measured on the corpus in
+#: instructions per check, ~10,000 to the µs: 1,000-2,000 where the uncompiled tier must bisect and walk,
+#: nothing or less than nothing where its quick heads answer): a rule set compiles once it has answered as
+#: many URLs as its estimated compile time divided by this, i.e. once compiling would have paid for itself
+#: by then. A rule set whose Disallow heads ``check`` tests in one call never compiles.
+_SAVED_PER_CHECK = 0.15e-6
 #: Larger rule sets never compile: the compiled check saves nothing there (measured: kayak, amazon,
 #: wikipedia, bbc, google with 98 to 273 rules: -0.5 to +0.1 µs per check).
 _MAX_COMPILED_RULES = 80
@@ -390,6 +397,23 @@ def _merge(inherited: tuple[_Test, ...], own: tuple[_Test, ...], longer: bool) -
     return tuple(merged)
 
 
+class _OnFirstUse:
+    """``decide``, ``decide_path`` and ``_decide_quietly`` of a :class:`RuleSet`: built on first use (they
+    return :class:`Rule` objects, which a crawler that only checks never needs), then kept in the
+    instance's ``__dict__``, which takes precedence over this non-data descriptor. (A ``__getattr__``
+    would do the same, but it slows every attribute read of the rule set, ``check`` included: CPython
+    cannot specialise reads on a class that has one.)"""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, ruleset: Any, owner: type | None = None) -> Any:
+        if ruleset is None:
+            return self
+        ruleset._build_decide()
+        return ruleset.__dict__[self.name]
+
+
 class RuleSet:
     """The merged rules of the groups that apply to one agent: what :meth:`RobotsPolicy.matcher` returns.
 
@@ -413,21 +437,24 @@ class RuleSet:
 
     All four start in the uncompiled tier and switch themselves (and each other) to the compiled one
     once that pays, as described in the module docstring, so callers need no tiering of their own; a
-    callable bound once (``check = matcher.check``) follows the switch too. ``explain``, ``group_for`` and ``crawl_delay`` never compile. ``rules`` are the merged
-    rules as written; ``tier`` says which tier answers.
+    callable bound once (``check = matcher.check``) follows the switch too. ``explain``, ``group_for``
+    and ``crawl_delay`` never compile. ``rules`` are the merged rules as written; ``tier`` says which
+    tier answers.
     """
 
+    # "__dict__" holds decide, decide_path and _decide_quietly once built (see _OnFirstUse).
     __slots__ = ("_rules", "_make_rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains",
-                 "_table", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "check",
-                 "decide", "check_path", "decide_path", "_decide_quietly")
+                 "_table", "_uppers", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "check",
+                 "check_path", "__dict__")
     _rules: tuple[Rule, ...] | None
     _make_rules: Callable[[], tuple[Rule, ...]] | None
+    _uppers: list[str]
     check: Callable[[str], bool]
-    decide: Callable[[str], tuple[bool, Rule | None]]
     check_path: Callable[[str], bool]
-    decide_path: Callable[[str], tuple[bool, Rule | None]]
+    decide: Callable[[str], tuple[bool, Rule | None]] = _OnFirstUse()  # type: ignore[assignment]
+    decide_path: Callable[[str], tuple[bool, Rule | None]] = _OnFirstUse()  # type: ignore[assignment]
     #: ``decide`` that never compiles (behind ``explain``): the uncompiled tier, or the regex once built.
-    _decide_quietly: Callable[[str], tuple[bool, Rule | None]]
+    _decide_quietly: Callable[[str], tuple[bool, Rule | None]] = _OnFirstUse()  # type: ignore[assignment]
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         rules = tuple(rules)
@@ -450,14 +477,6 @@ class RuleSet:
         if rules is None:
             rules = self._rules = self._make_rules()  # type: ignore[misc]  # set when _rules is None
         return rules
-
-    def __getattr__(self, name: str) -> Any:
-        """``decide``, ``decide_path`` and ``_decide_quietly`` are built on first use (they return
-        :class:`Rule` objects)."""
-        if name in ("decide", "decide_path", "_decide_quietly"):
-            self._build_decide()
-            return object.__getattribute__(self, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _setup(self, allows: list[bool], patterns: list[str], lines: list[int], rules: tuple[Rule, ...] | None,
                make_rules: Callable[[], tuple[Rule, ...]] | None) -> None:
@@ -501,7 +520,7 @@ class RuleSet:
         chars = sum(map(len, ordered_patterns))
         estimate = _COMPILE_BASE + _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
         worth = (ordered and estimate <= COMPILE_CAP and floating <= _MAX_FLOATING
-                 and len(ordered) <= _MAX_COMPILED_RULES)
+                 and len(ordered) <= _MAX_COMPILED_RULES and self._quick_heads(True) == ("",))
         #: Estimated seconds to compile, None when this rule set never compiles on its own.
         self._budget: float | None = estimate if worth else None
         self._force_grams = FORCE_TIER == "grams"
@@ -654,6 +673,14 @@ class RuleSet:
         Most paths of a site match no rule, or no Disallow rule: one ``str.startswith`` over the fewest
         heads that cover the rules (:meth:`_quick_heads`) answers those before any lookup."""
         heads, parent, table, build, grams = self._heads, self._parent, self._table, self._entry, self._grams
+        # heads[node] <= path holds for the bisected node and its ancestors (its prefixes), so heads[node]
+        # prefixes the path exactly when path < heads[node] + "\x80": a comparison, where str.startswith
+        # is a method call that costs as much again as the rest of the walk. Paths are normalised to ASCII
+        # before the walk, so no path character reaches "\x80" (and the strings stay one byte a character).
+        uppers: list[str] | None = getattr(self, "_uppers", None)
+        if uppers is None:
+            uppers = self._uppers = list(map(_concat, heads, repeat("\x80")))  # type: ignore[arg-type]
+        loop_max = _LOOP_MAX_TESTS
         left, switch = self._left, self._compile
         robots_path, path_of_, normalise, prefix_of = ROBOTS_PATH, path_of, normalise_path, origin_prefix
         passes, grams_filter, contains, getitem = _passes, _grams_filter, _contains, _getitem
@@ -708,7 +735,7 @@ class RuleSet:
             if path == robots_path:
                 return results[-2]
             node = bisect_right(heads, path) - 1
-            while node >= 0 and not path.startswith(heads[node]):
+            while node >= 0 and path >= uppers[node]:
                 node = parent[node]
             entry = table[node]
             if entry is None:
@@ -717,7 +744,7 @@ class RuleSet:
             if tests:
                 # Only rules whose longest literal occurs in the path get a full test, in decision order:
                 # on a node with many, only those whose anchor is among the path's tokens (and those without
-                # one); a few literals are tested in a plain loop, more with compress/map (in C;
+                # one); up to a dozen literals are tested in a plain loop, more with compress/map (in C;
                 # operator.contains is a fast call, where path.__contains__ builds an argument tuple per
                 # literal), many on a long path after the q-gram prefilter.
                 if anchors is not None and len(path) <= limit:
@@ -730,7 +757,7 @@ class RuleSet:
                         if test[5] in path and passes(path, test):
                             result = test[0]
                             break
-                elif len(tests) <= 3:
+                elif len(tests) <= loop_max:
                     for test in tests:
                         if test[5] in path and passes(path, test):
                             result = test[0]
@@ -768,7 +795,7 @@ class RuleSet:
             if path == robots_path:
                 return results[-2]
             node = bisect_right(heads, path) - 1
-            while node >= 0 and not path.startswith(heads[node]):
+            while node >= 0 and path >= uppers[node]:
                 node = parent[node]
             entry = table[node]
             if entry is None:
@@ -785,7 +812,7 @@ class RuleSet:
                         if test[5] in path and passes(path, test):
                             result = test[0]
                             break
-                elif len(tests) <= 3:
+                elif len(tests) <= loop_max:
                     for test in tests:
                         if test[5] in path and passes(path, test):
                             result = test[0]
@@ -816,9 +843,7 @@ class RuleSet:
         self._compiled = True
         self.check = self._compiled_check()
         self.check_path = self._compiled_check_path()
-        try:
-            object.__getattribute__(self, "decide")
-        except AttributeError:
+        if "decide" not in self.__dict__:
             return  # built on first use, compiled
         self._build_decide()
 
