@@ -144,13 +144,20 @@ def arrow_batch(batch: "Batch", schema: Any, urls: Any = None, rows: Any = None)
 ALLOWED_VERDICT = "allowed"
 
 
+def dictionary_columns(schema: Any) -> list[str]:
+    """Columns worth Parquet's dictionary encoding: all but the row number and the URL, which are (nearly)
+    unique, so building a dictionary for them costs time and then falls back to plain encoding anyway."""
+    return [name for name in schema.names if name not in ("row", "url")]
+
+
 class _ParquetSink:
     def __init__(self, handle: IO[bytes], columns: Sequence[Column], batch: int = 65_536) -> None:
         import pyarrow.parquet as pq
 
         self.columns = columns
         self.schema = arrow_schema(columns)
-        self.writer = pq.ParquetWriter(handle, self.schema, compression="zstd")
+        self.writer = pq.ParquetWriter(handle, self.schema, compression="zstd",
+                                       use_dictionary=dictionary_columns(self.schema))
         self.batch = batch
         self.buffer: list[tuple[Any, ...]] = []
         self.pending: list[Any] = []
