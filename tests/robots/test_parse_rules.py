@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrapecheck.robots import RobotsPolicy
+from scrapecheck.robots import RobotsPolicy, _policy
 from scrapecheck.robots._match import Rule, RuleSet
 from scrapecheck.robots._policy import _read_rules
 from scrapecheck.robots._syntax import escape_pattern
@@ -16,12 +16,19 @@ from .test_properties import EOL, LINE_PARTS, SETTINGS, robots_files
 
 
 def _same_rules(policy: RobotsPolicy) -> None:
+    """Both ways of reading a span (line by line for a few lines, in bulk for more) read each group as the
+    full read does."""
     builders = policy._read_all()[0]
     for index, (skeleton, builder) in enumerate(zip(policy._skeletons, builders)):
         span = skeleton.rule_lines
-        allows, patterns, lines = _read_rules([policy._raw_lines[n - 1] for n in span], span.start)
         expected = [(allow, escape_pattern(value), line) for allow, value, line in builder.rules]
-        assert list(zip(allows, patterns, lines)) == expected
+        for bulk_min in (0, 1 << 30):
+            saved, _policy._BULK_MIN_LINES = _policy._BULK_MIN_LINES, bulk_min
+            try:
+                allows, patterns, lines = _read_rules([policy._raw_lines[n - 1] for n in span], span.start)
+            finally:
+                _policy._BULK_MIN_LINES = saved
+            assert list(zip(allows, patterns, lines)) == expected
         ruleset = policy._ruleset((index,))
         assert [(r.allow, r.pattern, r.line) for r in ruleset.rules] == expected
 
@@ -56,9 +63,14 @@ def test_bulk_rule_read_on_the_corpus() -> None:
 def test_a_comment_after_the_value_and_odd_lines_are_read_as_google_does() -> None:
     body = ("User-agent: *\nDisallow: /a # note\nallow:/b#x\nDisallow /c\ndisallowed: /d\nDisallow: /%e9\n"
             "Disallow\nDisallow#: /e\n  Allow :  /f  \n")
-    allows, patterns, lines = _read_rules(body.split("\n")[1:9], 2)
-    assert list(zip(allows, patterns, lines)) == [
-        (False, "/a", 2), (True, "/b", 3), (False, "/c", 4), (False, "/d", 5), (False, "/%E9", 6), (True, "/f", 9)]
+    for bulk_min in (0, 1 << 30):  # in bulk, and line by line
+        saved, _policy._BULK_MIN_LINES = _policy._BULK_MIN_LINES, bulk_min
+        try:
+            allows, patterns, numbers = _read_rules(body.split("\n")[1:9], 2)
+        finally:
+            _policy._BULK_MIN_LINES = saved
+        assert list(zip(allows, patterns, numbers)) == [
+            (False, "/a", 2), (True, "/b", 3), (False, "/c", 4), (False, "/d", 5), (False, "/%E9", 6), (True, "/f", 9)]
 
 
 @SETTINGS

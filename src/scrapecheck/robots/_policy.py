@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from itertools import compress, repeat
+
+try:  # the C module behind operator, without operator's own import cost (issue 9)
+    from _operator import is_, itemgetter
+except ImportError:  # pragma: no cover - other interpreters
+    from operator import is_, itemgetter
 
 from . import _syntax as syn
 from ._match import EMPTY, Rule, RuleSet
@@ -103,6 +108,8 @@ _KEY_KINDS = {"user-agent": _UA, "allow": _ALLOW, "disallow": _DISALLOW, "sitema
               "crawl-delay": _OTHER, "request-rate": _OTHER, "host": _OTHER, "noindex": _OTHER,
               "clean-param": _OTHER, "visit-time": _OTHER, "content-signal": _OTHER}
 _RULE_KINDS = frozenset((_ALLOW, _DISALLOW))
+#: Spans of fewer lines are read line by line (:func:`_read_rules`).
+_BULK_MIN_LINES = 8
 _RATE: list = []  # the Request-rate pattern, compiled on first use (no ``re`` at import time)
 _UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -318,20 +325,22 @@ def _read_rules(lines: list[str], first: int) -> tuple[list[bool], list[str], li
     colon: those are read all at once with C-level string methods (``map``). A line whose key is not an
     exact one (a blank line, a comment, ``disallowed: /x``, ``Disallow /x``) is read on its own.
     """
-    from itertools import compress, repeat
-
-    try:  # the C module behind operator, without operator's own import cost (issue 9)
-        from _operator import is_, itemgetter
-    except ImportError:  # pragma: no cover - other interpreters
-        from operator import is_, itemgetter
-
     ws = syn.WS
     count = len(lines)
+    read = _key_value
+    if count < _BULK_MIN_LINES:  # a few lines: one by one costs less than the fixed cost of the bulk read
+        allows, values, numbers = [], [], []
+        for number, line in enumerate(lines, first):
+            found = read(line)
+            if found is not None and found[0] <= _DISALLOW:
+                allows.append(found[0] == _ALLOW)
+                values.append(found[1])
+                numbers.append(number)
+        return allows, [syn.escape_pattern(v) for v in values], numbers
     parts = list(map(str.partition, lines, repeat(":")))
     kinds = list(map(_KEY_KINDS.get, map(str.lower, map(str.strip, map(itemgetter(0), parts), repeat(ws)))))
     picked = list(map(_RULE_KINDS.__contains__, kinds))
     rows: list[tuple[int, bool, str]] = []  # (line, allow, value) read one by one
-    read = _key_value
     slow = list(compress(range(count), map(is_, kinds, repeat(None))))
     exact = list(compress(parts, picked))
     if exact and not (all(map(itemgetter(1), exact)) and max(map(len, compress(lines, picked))) <= syn.MAX_LINE_BYTES
