@@ -2,7 +2,8 @@
 
     python benchmarks/bench_audit.py [--urls 1000000] [--origins 10000] [--rounds 3]
                                      [--memory 100000,1000000,5000000] [--dask-urls 5000000] [--workers 2]
-                                     [--plan-urls 2000] [--skip-memory] [--skip-dask] [--json FILE]
+                                     [--plan-urls 2000] [--skip-single] [--skip-memory] [--skip-dask]
+                                     [--json FILE]
 
 Workload: ORIGINS origins, each serving one of the real robots.txt files of benchmarks/robots/corpus (spread
 round-robin), recorded as signals (no network); URLs drawn at random over the origins from each file's own
@@ -274,6 +275,7 @@ def main() -> None:
     parser.add_argument("--dask-rounds", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--plan-urls", type=int, default=2_000)
+    parser.add_argument("--skip-single", action="store_true", help="skip the plan route, core and command stages")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--json", metavar="FILE")
@@ -290,16 +292,19 @@ def main() -> None:
         report[name] = value
         print(f"{name}: {json.dumps(value)}", flush=True)
 
-    show("plan_route", plan_route(args))
-    show("single_shared_bodies", core(args, unique=False))
-    show("single_unique_bodies", core(args, unique=True))
+    if not args.skip_single:
+        show("plan_route", plan_route(args))
+        show("single_shared_bodies", core(args, unique=False))
+        show("single_unique_bodies", core(args, unique=True))
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         folder = Path(tmp)
-        show("command", end_to_end(args, folder))
-        plan = report["plan_route"]["plan_route_urls_per_s"]
-        show("ratios", {"core_vs_plan_route": round(report["single_shared_bodies"]["audit_core_urls_per_s"] / plan),
-                        "command_parquet_vs_plan_route": round(report["command"]["command_parquet_urls_per_s"]
-                                                               / plan)})
+        if not args.skip_single:
+            show("command", end_to_end(args, folder))
+            plan = report["plan_route"]["plan_route_urls_per_s"]
+            show("ratios", {"core_vs_plan_route": round(report["single_shared_bodies"]["audit_core_urls_per_s"]
+                                                        / plan),
+                            "command_parquet_vs_plan_route": round(report["command"]["command_parquet_urls_per_s"]
+                                                                   / plan)})
         if not args.skip_memory:
             show("memory", memory(args, folder))
         if not args.skip_dask:
