@@ -73,9 +73,12 @@ def test_guard_middleware_fails_closed_drops_paces_and_checks_responses(web: Web
     assert stats["scrapecheck/delayed"] >= 2
     assert "ROB-051" in result["log"] and "ROB-001" in result["log"]
 
-    # Crawl-delay 0.3 s: the pages of that origin were requested at least that far apart.
+    # Crawl-delay 0.3 s: the pages of that origin were requested that far apart. The server stamps arrivals, which
+    # a loaded machine delivers late by a varying amount, so: no two arrive together (each gap over half the delay),
+    # and first to last spans the delays (only two arrivals' lateness can shorten it).
     times = sorted(t for path, t in web2.stamps if path in ("/", "/noai", "/page1", "/page2"))
-    assert all(b - a >= 0.25 for a, b in zip(times, times[1:])), times
+    assert all(b - a >= 0.15 for a, b in zip(times, times[1:])), times
+    assert times[-1] - times[0] >= 0.3 * (len(times) - 1) - 0.1, times
 
     rows = [json.loads(line) for line in log.read_text().splitlines()]
     assert {r["reasons"][0]["rule_id"] for r in rows} == {"ROB-051", "ROB-001", "AIO-012"}
