@@ -535,8 +535,8 @@ class RuleSet:
 
     def _build_decide(self) -> None:
         if self._compiled:
-            self.decide = self._decide_quietly = self._compiled_decide()
-            self.decide_path = self._compiled_decide_path()
+            self.decide_path = decide_path = self._compiled_decide_path()
+            self.decide = self._decide_quietly = self._compiled_decide(decide_path)
             return
         rules = self.rules
         fallback = rules[self._fallback] if self._fallback >= 0 else None
@@ -890,22 +890,14 @@ class RuleSet:
 
         return check
 
-    def _compiled_decide(self) -> Callable[[str], tuple[bool, Rule | None]]:
-        match, _, by_group, none, implicit = self._regex
-        rules = self.rules
-        fallback = rules[self._fallback] if self._fallback >= 0 else None
-        by_group_rule = tuple(None if i < 0 else rules[i] for i in by_group)
-        _path_of, _normalise = path_of, normalise_path
+    @staticmethod
+    def _compiled_decide(
+            decide_path: Callable[[str], tuple[bool, Rule | None]]) -> Callable[[str], tuple[bool, Rule | None]]:
+        """decide(url) is decide_path of the URL's path (path_of strips scheme, authority and fragment)."""
+        _path_of = path_of
 
         def decide(url: str) -> tuple[bool, Rule | None]:
-            m = match("http://h" + _normalise(_path_of(url)))
-            index = m.lastindex  # type: ignore[union-attr]
-            if index == none:
-                return True, fallback
-            if index == implicit:
-                return True, None
-            rule = by_group_rule[index]
-            return rule.allow, rule  # type: ignore[union-attr]
+            return decide_path(_path_of(url))
 
         return decide
 
@@ -925,10 +917,27 @@ class RuleSet:
         return check_path
 
     def _compiled_decide_path(self) -> Callable[[str], tuple[bool, Rule | None]]:
-        decide = self._compiled_decide()
+        match, _, by_group, none, implicit = self._regex
+        rules = self.rules
+        fallback = rules[self._fallback] if self._fallback >= 0 else None
+        by_group_rule = tuple(None if i < 0 else rules[i] for i in by_group)
+        _normalise, lower_escape = normalise_path, has_lower_escape
 
         def decide_path(path: str) -> tuple[bool, Rule | None]:
-            return decide("http://h" + path)
+            # As check_path: a plain path is matched as it is, anything else the long way.
+            if path.isascii() and path[1:2] != "/" and ("%" not in path or not lower_escape(path)):
+                m = match(path)
+            else:
+                if "#" in path:
+                    path = path[: path.index("#")]
+                m = match("http://h" + _normalise(path))
+            index = m.lastindex  # type: ignore[union-attr]
+            if index == none:
+                return True, fallback
+            if index == implicit:
+                return True, None
+            rule = by_group_rule[index]
+            return rule.allow, rule  # type: ignore[union-attr]
 
         return decide_path
 
