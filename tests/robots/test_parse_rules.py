@@ -87,3 +87,23 @@ def test_decision_order_and_parents(rules: list[tuple[bool, str, int]]) -> None:
     for i, head in enumerate(heads):
         prefixes = [j for j, other in enumerate(heads) if j != i and head.startswith(other)]
         assert ruleset._parent[i] == (max(prefixes, key=lambda j: len(heads[j])) if prefixes else -1)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.booleans(), st.text(alphabet="/ab*$", max_size=6).map(lambda p: p + "/index.html" * (p == "/a")),
+                          st.integers(1, 30)), max_size=12))
+def test_few_rules_are_built_as_in_bulk(rules: list[tuple[bool, str, int]]) -> None:
+    """A rule set of a few rules is built one rule at a time, a larger one in bulk: both give the same
+    decision order, heads, parents and tests."""
+    from scrapecheck.robots import _match
+
+    built = []
+    for bulk_min in (0, 1 << 30):
+        saved, _match._BULK_MIN_RULES = _match._BULK_MIN_RULES, bulk_min
+        try:
+            ruleset = RuleSet([Rule(a, p, line, "") for a, p, line in rules])
+        finally:
+            _match._BULK_MIN_RULES = saved
+        built.append((ruleset._ordered, ruleset._fallback, ruleset._heads, ruleset._parent, ruleset._own,
+                      ruleset._budget))
+    assert built[0] == built[1]

@@ -327,6 +327,9 @@ _MAX_FLOATING = 2
 #: before any lookup (see :meth:`RuleSet._uncompiled`); with more, the lookup alone is cheaper.
 _QUICK_MAX_HEADS = 24
 
+#: Rule sets with fewer rules are built one rule at a time (:meth:`RuleSet._build_few`), more in bulk.
+_BULK_MIN_RULES = 8
+
 #: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does,
 #: "grams" never compiles and uses the q-gram prefilter wherever a node has literals to test.
 FORCE_TIER: str | None = None
@@ -496,6 +499,9 @@ class RuleSet:
             patterns = list(compress(patterns, keep))
             lines = list(compress(lines, keep))
         # Decision order: (length desc, Allow first, line asc); plain tuples sort in C.
+        if len(patterns) < _BULK_MIN_RULES:
+            self._setup_few(allows, patterns, lines, indexes)
+            return
         entries = list(zip(map(neg, map(len, patterns)), map(not_, allows), lines, patterns, indexes))
         if "/index.htm" in "\n".join(patterns):
             for allow, p, line, i in zip(allows, patterns, lines, indexes):
@@ -512,6 +518,25 @@ class RuleSet:
         verdicts = list(map(not_, map(itemgetter(1), entries)))
         # (pattern, allow, index in ``rules``)
         self._ordered = tuple(zip(ordered_patterns, verdicts, map(itemgetter(4), entries)))
+        self._finish(ordered_patterns, verdicts)
+
+    def _setup_few(self, allows: list[bool], patterns: list[str], lines: list[int], indexes: Any) -> None:
+        """The decision order of a few rules, one by one (the bulk form's fixed cost dominates)."""
+        entries = []
+        for allow, p, line, i in zip(allows, patterns, lines, indexes):
+            entries.append((-len(p), not allow, line, p, i))
+            if allow and "/index.htm" in p:
+                derived = index_html_pattern(p)
+                if derived is not None:
+                    entries.append((-len(derived), False, line, derived, i))
+        entries.sort()
+        seen: dict[tuple[bool, str], Any] = {}
+        # (pattern, allow, index in ``rules``); a later duplicate (same pattern and kind) can never decide
+        self._ordered = tuple((e[3], not e[1], e[4]) for e in entries if seen.setdefault((e[1], e[3]), e) is e)
+        self._finish([o[0] for o in self._ordered], [o[1] for o in self._ordered])
+
+    def _finish(self, ordered_patterns: list[str], verdicts: list[bool]) -> None:
+        """The uncompiled tier and the compile budget, once the rules are in decision order."""
         floating = self._build_uncompiled(ordered_patterns)
         self._compiled = False
         ordered = self._ordered
@@ -550,6 +575,8 @@ class RuleSet:
         """Sort the literal heads and link each to its longest proper prefix; return the number of
         floating globs (head of at most one character). ``patterns`` are in decision order."""
         count = len(patterns)
+        if count < _BULK_MIN_RULES:
+            return self._build_few(patterns)
         # A pattern without "*" or a final "$" is its own literal head and needs no test once its head
         # prefixes the path: those (most) are done in bulk, the globs one by one.
         heads = list(patterns)
@@ -597,6 +624,39 @@ class RuleSet:
         #: Per head node its :data:`_Entry`, built on first use; the extra last slot (node -1: no head
         #: prefixes the path) says "no rule".
         self._table: list[_Entry | None] = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
+        return floating
+
+    def _build_few(self, patterns: list[str]) -> int:
+        """:meth:`_build_uncompiled` for a few rules, one by one (the bulk form's fixed cost dominates)."""
+        by_head: dict[str, list[_Test]] = {}
+        floating = 0
+        for index, pattern in enumerate(patterns):
+            if "*" in pattern or pattern[-1] == "$":
+                head, kind, mids, last = _literal_head(pattern)
+                if kind >= 2 and len(head) <= 1:
+                    floating += 1
+                test = (index, kind, len(head), mids, last, max(mids + (last,), key=len) if kind >= 2 else "")
+            else:
+                head, test = pattern, (index, 0, len(pattern), (), "", "")
+            found = by_head.get(head)
+            if found is None:
+                by_head[head] = [test]
+            else:
+                found.append(test)
+        heads = sorted(by_head)
+        parent = [-1] * len(heads)
+        stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
+        for i, head in enumerate(heads):
+            while stack and not head.startswith(heads[stack[-1]]):
+                stack.pop()
+            if stack:
+                parent[i] = stack[-1]
+            stack.append(i)
+        self._heads = heads
+        self._parent = parent
+        self._own = [tuple(by_head[h]) for h in heads]
+        self._chains = [None] * len(heads)
+        self._table = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
         return floating
 
     def _entry(self, node: int) -> _Entry:
