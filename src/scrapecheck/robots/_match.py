@@ -738,66 +738,88 @@ class RuleSet:
         uppers: list[str] | None = getattr(self, "_uppers", None)
         if uppers is None:
             uppers = self._uppers = list(map(_concat, heads, repeat("\x80")))  # type: ignore[arg-type]
-        loop_max = _LOOP_MAX_TESTS
         left, switch = self._left, self._compile
-        robots_path, path_of_, normalise, prefix_of = ROBOTS_PATH, path_of, normalise_path, origin_prefix
-        passes, grams_filter, contains, getitem = _passes, _grams_filter, _contains, _getitem
-        head_p = _HEAD_P
         quick = self._quick_heads(name == "check")
-        use_quick = quick != ("",)
+        # The quick heads are tested before the path is normalised and its fragment cut: exact when no
+        # quick head holds a "%" (normalising changes a path only from a non-ASCII character or an escape's
+        # hex digit on; "#" starts no head).
+        use_quick = quick != ("",) and "%" not in "".join(quick)
         # One head: prefixes the path exactly when head <= path < head with its last character bumped (two
         # comparisons cost less than a str.startswith call).
         low = high = ""
         if len(quick) == 1 and use_quick:
             low, high, use_quick = quick[0], quick[0][:-1] + chr(ord(quick[0][-1]) + 1), False
         nothing = results[-1]
+        # The node "/robots.txt" lands on: the only one whose answers depend on that check.
+        robots_node = bisect_right(heads, ROBOTS_PATH) - 1
+        while robots_node >= 0 and ROBOTS_PATH >= uppers[robots_node]:
+            robots_node = parent[robots_node]
+        # Per head node, its answer once built when it has no rule to test (None: not built, or tests, or
+        # the answer depends on the "/robots.txt" check); the last slot is node -1, no head.
+        direct: list[Any] = [None] * len(heads)
+        direct.append(nothing if robots_node >= 0 or nothing == results[-2] else None)
         # The last origin seen, "https://host/" (see _syntax.origin_prefix), the same with its "/" made "0",
-        # and its length - 1: one tuple, so threads sharing this closure always read a matching set. A URL
-        # starts with the prefix exactly when prefix <= url < the "0" form (no method call: str.startswith
-        # costs as much as the rest of the lookup).
-        origin = ("\x00", "\x00", 0)
-        handover: list[Callable[[str], Any]] = []
+        # its length - 1, and the range of the URLs under it that a quick head can match (with one quick
+        # head, those that start with it; else the whole origin): one tuple, so threads sharing this closure
+        # always read a matching set. A URL starts with the prefix exactly when prefix <= url < the "0"
+        # form (no method call: str.startswith costs as much as the rest of the lookup).
+        origin = ("\x00", "\x00", 0, "\x00", "\x00")
+
+        def over(n: int, suffix: str, handover: list[Callable[[str], Any]]) -> Callable[[str], Any] | None:
+            """The counting ran out: compile (once), and the compiled tier's callable when there is one."""
+            if n == 0:
+                switch()
+            if self._compiled:
+                if not handover:
+                    handover.append(getattr(self, name + suffix))
+                return handover[0]
+            left[0] = 1 << 62  # it cannot compile: stop counting
+            return None
+
+        url_handover: list[Callable[[str], Any]] = []
+        path_handover: list[Callable[[str], Any]] = []
 
         def match(url: str) -> Any:
             nonlocal origin
             if counting:
                 n = left[0] = left[0] - 1
                 if n <= 0:
-                    if n == 0:
-                        switch()
-                    if self._compiled:
-                        if not handover:
-                            handover.append(getattr(self, name))
-                        return handover[0](url)
-            prefix, end, cut = origin
-            if prefix <= url < end:
+                    tier = over(n, "", url_handover)
+                    if tier is not None:
+                        return tier(url)
+            prefix, end, cut, qlow, qhigh = origin
+            if qlow <= url < qhigh:
                 path = url[cut:]
-                if "#" in path:
-                    path = path[: path.index("#")]
+            elif prefix <= url < end:
+                return nothing  # under the origin but not under its one quick head
             else:
-                found = prefix_of(url)
+                found = origin_prefix(url)
                 if found is None:
-                    path = path_of_(url)
+                    path = path_of(url)
                 else:  # a new origin: remember it, and its path is what follows, as above
-                    origin = (found, found[:-1] + "0", len(found) - 1)
-                    path = url[len(found) - 1 :]
-                    if "#" in path:
-                        path = path[: path.index("#")]
-            if not path.isascii() or "%" in path:
-                path = normalise(path)
-            if low:
-                if not low <= path < high:
-                    return nothing
-            elif use_quick and not path.startswith(quick):
+                    host = found[:-1]
+                    origin = ((found, host + "0", len(host), host + low, host + high) if low else
+                              (found, host + "0", len(host), found, host + "0"))
+                    path = url[len(host) :]
+            # The fragment is cut only where an answer depends on it (below): a head holds no "#", so the
+            # heads that prefix the path are the same with or without it.
+            if use_quick and not path.startswith(quick):
                 return nothing
-            if path == robots_path:
-                return results[-2]
+            if "%" in path or not path.isascii():
+                path = normalise_path(path)
             node = bisect_right(heads, path) - 1
             while node >= 0 and path >= uppers[node]:
                 node = parent[node]
+            answer = direct[node]
+            if answer is not None:
+                return answer
             entry = table[node]
             if entry is None:
                 entry = build(node)
+            if "#" in path:
+                path = path[: path.index("#")]
+            if path == ROBOTS_PATH:
+                return results[-2]
             tests, keys, result, limit, anchors = entry
             if tests:
                 # Only rules whose longest literal occurs in the path get a full test, in decision order:
@@ -807,80 +829,76 @@ class RuleSet:
                 # literal), many on a long path after the q-gram prefilter.
                 if anchors is not None and len(path) <= limit:
                     anchored, by_anchor, todo = anchors
-                    hits = anchored.intersection(map(getitem, path.split("/"), repeat(head_p)))
+                    hits = anchored.intersection(map(_getitem, path.split("/"), repeat(_HEAD_P)))
                     if hits:
                         todo = sorted(todo + sum(map(by_anchor.__getitem__, hits), ()))
                     for position in todo:
                         test = tests[position]
-                        if test[5] in path and passes(path, test):
-                            result = test[0]
-                            break
-                elif len(tests) <= loop_max:
+                        if test[5] in path and _passes(path, test):
+                            return results[test[0]]
+                elif len(tests) <= _LOOP_MAX_TESTS:
                     for test in tests:
-                        if test[5] in path and passes(path, test):
-                            result = test[0]
-                            break
+                        if test[5] in path and _passes(path, test):
+                            return results[test[0]]
                 else:
-                    for test in compress(
-                            tests, grams_filter(path, *grams[node]) if len(path) > limit else map(contains, repeat(path), keys)):
-                        if passes(path, test):
-                            result = test[0]
-                            break
+                    for test in compress(tests, _grams_filter(path, *grams[node]) if len(path) > limit
+                                         else map(_contains, repeat(path), keys)):
+                        if _passes(path, test):
+                            return results[test[0]]
+            elif node != robots_node or results[result] == results[-2]:
+                direct[node] = results[result]
             return results[result]
-
-        path_handover: list[Callable[[str], Any]] = []
 
         def match_path(path: str) -> Any:
             if counting:
                 n = left[0] = left[0] - 1
                 if n <= 0:
-                    if n == 0:
-                        switch()
-                    if self._compiled:
-                        if not path_handover:
-                            path_handover.append(getattr(self, name + "_path"))
-                        return path_handover[0](path)
-            if "#" in path:
-                path = path[: path.index("#")]
-            if not path.isascii() or "%" in path:
-                path = normalise(path)
+                    tier = over(n, "_path", path_handover)
+                    if tier is not None:
+                        return tier(path)
             if low:
                 if not low <= path < high:
                     return nothing
             elif use_quick and not path.startswith(quick):
                 return nothing
             # From here on as in match (one body each: a shared helper would cost a call per check).
-            if path == robots_path:
-                return results[-2]
+            if "%" in path or not path.isascii():
+                path = normalise_path(path)
             node = bisect_right(heads, path) - 1
             while node >= 0 and path >= uppers[node]:
                 node = parent[node]
+            answer = direct[node]
+            if answer is not None:
+                return answer
             entry = table[node]
             if entry is None:
                 entry = build(node)
+            if "#" in path:
+                path = path[: path.index("#")]
+            if path == ROBOTS_PATH:
+                return results[-2]
             tests, keys, result, limit, anchors = entry
             if tests:
                 if anchors is not None and len(path) <= limit:
                     anchored, by_anchor, todo = anchors
-                    hits = anchored.intersection(map(getitem, path.split("/"), repeat(head_p)))
+                    hits = anchored.intersection(map(_getitem, path.split("/"), repeat(_HEAD_P)))
                     if hits:
                         todo = sorted(todo + sum(map(by_anchor.__getitem__, hits), ()))
                     for position in todo:
                         test = tests[position]
-                        if test[5] in path and passes(path, test):
-                            result = test[0]
-                            break
-                elif len(tests) <= loop_max:
+                        if test[5] in path and _passes(path, test):
+                            return results[test[0]]
+                elif len(tests) <= _LOOP_MAX_TESTS:
                     for test in tests:
-                        if test[5] in path and passes(path, test):
-                            result = test[0]
-                            break
+                        if test[5] in path and _passes(path, test):
+                            return results[test[0]]
                 else:
-                    for test in compress(
-                            tests, grams_filter(path, *grams[node]) if len(path) > limit else map(contains, repeat(path), keys)):
-                        if passes(path, test):
-                            result = test[0]
-                            break
+                    for test in compress(tests, _grams_filter(path, *grams[node]) if len(path) > limit
+                                         else map(_contains, repeat(path), keys)):
+                        if _passes(path, test):
+                            return results[test[0]]
+            elif node != robots_node or results[result] == results[-2]:
+                direct[node] = results[result]
             return results[result]
 
         return match, match_path
