@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scrapecheck.robots import RobotsPolicy, _match
+from scrapecheck.robots import RobotsPolicy, _match, _syntax
 
 from .reference import allowed as reference_allowed
 
@@ -66,3 +66,15 @@ def test_quick_heads_on_the_url_of_the_remembered_origin(rules: list[str]) -> No
             expected, _ = reference_allowed(robots, "x", host + path)
             assert matcher.check(host + path) is expected, host + path
             assert matcher.check_path(path) is expected, path
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="%%%2fFaAgé/0", max_size=12))
+def test_lower_escape_test_is_the_literal_one(value: str) -> None:
+    """``has_lower_escape`` (one C-level pass over the characters after each "%") against the definition:
+    some "%" is followed by two hex digits, at least one of them lower-case."""
+    import re
+
+    expected = re.search(r"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])", value) is not None
+    assert _syntax.has_lower_escape(value) is expected
+    assert (_syntax.normalise_path(value) == value) is (value.isascii() and not expected)
