@@ -149,3 +149,59 @@ def test_models_on_the_check_path_use_python_default_factories() -> None:
                 builtin += [f"{value.__name__}.{name}" for name, field in value.model_fields.items()
                             if isinstance(field.default_factory, type)]
     assert builtin == []
+
+
+SCAN = """
+import importlib.metadata as metadata, sys
+scanned = []
+real = metadata.entry_points
+def recording(*args, **kwargs):
+    scanned.append(kwargs.get("group"))
+    return real(*args, **kwargs)
+metadata.entry_points = recording  # before pydantic's plugin loader imports it
+import atexit
+atexit.register(lambda: sys.stderr.write(f"SCANNED {scanned!r}\\n"))
+sys.argv = ["scrapecheck", *sys.argv[1:]]
+from scrapecheck.cli import console
+console()
+"""
+
+
+def _scanned(plan: Path, env_value: str | None) -> tuple[int, list[str]]:
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    if env_value is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = env_value
+    done = subprocess.run([sys.executable, "-c", SCAN, "check", str(plan), "--offline", "--exit-zero"],
+                          capture_output=True, text=True, env=env)
+    line = [row for row in done.stderr.splitlines() if row.startswith("SCANNED ")]
+    assert line, done.stderr
+    return done.returncode, eval(line[-1][len("SCANNED "):])  # noqa: S307 - our own repr of a list of str
+
+
+def test_the_executable_does_not_scan_entry_points_for_pydantic_plugins(plan: Path) -> None:
+    """Issue 10: the first validator pydantic builds scans every installed distribution's entry points for
+    plugins; ``scrapecheck`` (the executable) turns plugins off unless the user chose otherwise."""
+    status, scanned = _scanned(plan, None)
+    assert status == 0
+    assert "pydantic" not in scanned
+
+
+def test_an_empty_pydantic_disable_plugins_brings_plugins_back(plan: Path) -> None:
+    """The user's own setting wins: ``PYDANTIC_DISABLE_PLUGINS=`` (empty) means every plugin is loaded."""
+    status, scanned = _scanned(plan, "")
+    assert status == 0
+    assert "pydantic" in scanned
+
+
+def test_main_leaves_the_environment_alone(plan: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the executable sets the variable; ``main`` (tests, embedding callers) does not."""
+    import os
+
+    from scrapecheck.cli import main
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    assert main(["check", str(plan), "--offline", "--exit-zero"]) == 0
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import enum
 import gc
+import os
 import sys
 from typing import NoReturn, Optional, Sequence
 
@@ -102,6 +103,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         gc.set_threshold(*thresholds)
 
 
+PYDANTIC_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
+"""pydantic's documented switch for its plugins (``__all__``: none, ``""``: all, else names to skip)."""
+
+
 def console() -> NoReturn:
     """The ``scrapecheck`` executable (and ``python -m scrapecheck``): run :func:`main` and exit with its status.
 
@@ -109,7 +114,14 @@ def console() -> NoReturn:
     (``gc.freeze``): they are all freed at exit anyway, and the collections Python runs while shutting down
     would otherwise traverse all of them, tens of milliseconds of a short run (issue 10). Shutdown is otherwise
     the normal one: ``atexit`` handlers run and files are flushed. Not in ``main``, which tests and callers may
-    run in a process that lives on."""
+    run in a process that lives on.
+
+    The executable also turns pydantic plugins off (``PYDANTIC_DISABLE_PLUGINS=__all__``) unless the variable
+    is already set: the first validator pydantic builds would otherwise scan the entry points of every installed
+    distribution for plugins (about 10 ms of a ``check``, more in large environments), and a plugin could only
+    observe scrapecheck's own internal models. Set ``PYDANTIC_DISABLE_PLUGINS=`` (empty) to have them loaded.
+    Only the executable does this: ``main`` and the library leave the environment alone."""
+    os.environ.setdefault(PYDANTIC_PLUGINS, "__all__")
     status = main()
     gc.freeze()
     sys.exit(status)
