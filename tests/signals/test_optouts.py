@@ -306,3 +306,35 @@ def test_linkedin_example_plans_get_rob_053_for_the_two_line_notice(plan: str) -
     found = [f for f in evaluate(load_plan(path), offline=True).findings if f.rule_id == "ROB-053"]
     assert len(found) == 1 and found[0].evidence["line"] == 1
     assert "strictly prohibited" in found[0].message and "without the express permission" in found[0].message
+
+
+def test_the_factored_scraping_pattern_answers_as_the_spelled_out_one() -> None:
+    """``_SCRAPE_NOTICE`` is written with shared heads factored out (its compile is part of every run, issue 10);
+    it must answer exactly as the five alternatives spelled out, on every comment of the robots.txt corpus and
+    on sentences built from its own vocabulary."""
+    import random
+    import re
+    from pathlib import Path
+
+    from scrapecheck.robots import RobotsPolicy
+    from scrapecheck.signals import optouts as o
+
+    spelled = re.compile(
+        rf"\b{o._NEG}\b.{{0,40}}\b{o._SCRAPE}\b|\b{o._SCRAPE}\b.{{0,40}}\b{o._BAD}\b"
+        rf"|\b{o._SCRAPE}\b[^.!?]{{0,100}}\b(?:{o._LEGAL})"
+        rf"|\b{o._CRAWL}\b[^.!?]{{0,100}}\b(?:{o._LEGAL})|\bunauthori[sz]ed (?:\w+ )?{o._CRAWL}\b", re.I)
+    corpus = Path(__file__).resolve().parents[2] / "benchmarks" / "robots" / "corpus"
+    texts = [text for path in sorted(corpus.glob("*.txt"))
+             for _, text in o.notices(RobotsPolicy.parse(path.read_bytes()))]
+    words = ["no", "not", "never", "prohibited", "forbidden", "scraping", "Scrapers", "harvesting", "crawling",
+             "robots", "bots", "spiders", "automated", "means", "access", "data", "collection", "of", "is",
+             "are", "strictly", "without", "our", "written", "permission", "consent", "unauthorized", "web",
+             "crawlers", "illegal", "banned", "allowed", "the", "site", ".", "!", "disallowed", "not permitted"]
+    rng = random.Random(10)
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(2, 12))) for _ in range(4000)]
+    hits = 0
+    for text in texts:
+        expected = spelled.search(text) is not None
+        assert (o._SCRAPE_NOTICE.search(text) is not None) == expected, text
+        hits += expected
+    assert len(texts) > 4200 and 500 < hits < len(texts) - 500  # both answers well represented

@@ -46,10 +46,14 @@ _LEGAL = (rf"(?:(?:strictly )?prohibited|forbidden|not permitted|not authori[sz]
 
 _AI_NOTICE = re.compile(rf"\b{_NEG}\b.{{0,60}}\b{_AI}\b|\b{_AI}\b.{{0,40}}\b{_BAD}\b", re.I)
 _TDM_NOTICE = re.compile(rf"\b{_TDM}|reserv\w*.{{0,60}}\b(?:{_AI}|mining)\b", re.I)
+# Spelled out: NEG .{0,40} SCRAPE | SCRAPE .{0,40} BAD | SCRAPE [^.!?]{0,100} LEGAL | CRAWL [^.!?]{0,100} LEGAL
+# | unauthorized CRAWL. Only whether it matches is used, so shared heads and tails are factored out: the same
+# answers from a pattern a third shorter, whose compile (in pure Python, case-insensitive) is a few
+# milliseconds of every run over a robots.txt with comments (issue 10).
 _SCRAPE_NOTICE = re.compile(
-    rf"\b{_NEG}\b.{{0,40}}\b{_SCRAPE}\b|\b{_SCRAPE}\b.{{0,40}}\b{_BAD}\b"
-    rf"|\b{_SCRAPE}\b[^.!?]{{0,100}}\b(?:{_LEGAL})"
-    rf"|\b{_CRAWL}\b[^.!?]{{0,100}}\b(?:{_LEGAL})|\bunauthori[sz]ed (?:\w+ )?{_CRAWL}\b",
+    rf"\b{_NEG}\b.{{0,40}}\b{_SCRAPE}\b"
+    rf"|\b(?:{_SCRAPE}\b.{{0,40}}\b{_BAD}\b|(?:{_SCRAPE}|{_CRAWL})\b[^.!?]{{0,100}}\b(?:{_LEGAL}))"
+    rf"|\bunauthori[sz]ed (?:\w+ )?{_CRAWL}\b",
     re.I)
 # Comments explaining a machine-readable preference line (Cloudflare's managed robots.txt preamble) are not
 # notices of their own: the Content-Signal line says what is reserved.
