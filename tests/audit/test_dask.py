@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,84 @@ def test_dask_cli_options_are_checked(tmp_path: Path, signals_file: Path, capsys
     assert "--output DIR" in capsys.readouterr().err
     assert main(["audit", *common, "-o", str(tmp_path / "o"), "--filter"]) == 2
     assert "local engine only" in capsys.readouterr().err
+
+
+def _children() -> set[int]:
+    """Processes whose parent is this one (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked local workers are a Linux path")
+def test_dask_worker_processes_over_several_chunks_match_the_local_engine(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """Two forked worker processes, the input split in several chunks (row groups of 7 rows, chunks of at
+    least 10): same rows as the local engine, no traceback on stderr, and no worker process left behind."""
+    from scrapecheck.audit import dask_engine
+
+    signals = tmp_path / "signals.json"
+    signals.write_text(json.dumps(SIGNALS), encoding="utf-8")
+    urls = _urls() * 2
+    source = tmp_path / "urls.parquet"
+    pq.write_table(pa.table({"url": urls, "other": list(range(len(urls)))}), source, row_group_size=7)
+    assert pq.ParquetFile(source).metadata.num_row_groups > 3
+    monkeypatch.setattr(dask_engine, "SPLIT_ROWS", 10)
+    agents = ["AcmeBot"]
+    local = tmp_path / "local.parquet"
+    run(AuditJob(input=str(source), agents=agents, purpose="ai-training", signals=str(signals), output=str(local),
+                 progress=False))
+    before = _children()
+    out = tmp_path / "dask"
+    tally = run(AuditJob(input=str(source), agents=agents, purpose="ai-training", signals=str(signals),
+                         output=str(out), engine="dask", workers=2, progress=False))
+    assert tally.urls == len(urls)
+    files = sorted((out / "rows").glob("part-*.parquet"))
+    assert len(files) == 2
+    for f in files:  # each part in row order
+        rows = pq.read_table(f).column("row").to_pylist()
+        assert rows == sorted(rows)
+    distributed_rows = pa.concat_tables([pq.read_table(f) for f in files]).sort_by("row")
+    assert distributed_rows.to_pylist() == pq.read_table(local).to_pylist()
+    assert pq.read_table(out / "origins.parquet").to_pylist() == pq.read_table(
+        tmp_path / "local.origins.parquet").to_pylist()
+    assert not list(out.glob(".audit-*")), "scratch files left behind"
+    assert _children() <= before, "worker processes left running"
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_dask_jsonl_input_with_records_without_url_matches_the_local_engine(tmp_path: Path) -> None:
+    """A converted input (JSONL) keeps why a record has no URL through the split, in the right rows."""
+    signals = tmp_path / "signals.json"
+    signals.write_text(json.dumps(SIGNALS), encoding="utf-8")
+    lines = [json.dumps({"url": u}) for u in _urls()]
+    lines[3:3] = ["not json", json.dumps({"link": "https://a.example/"}), json.dumps({"url": 7})]
+    source = tmp_path / "urls.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    local = tmp_path / "local.parquet"
+    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="ai-training", signals=str(signals),
+                 output=str(local), progress=False))
+    out = tmp_path / "dask"
+    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="ai-training", signals=str(signals),
+                 output=str(out), engine="dask", workers=1, dask_processes=False, partitions=2, progress=False))
+    rows = pa.concat_tables([pq.read_table(f) for f in sorted((out / "rows").glob("part-*.parquet"))]).sort_by("row")
+    expected = pq.read_table(local).to_pylist()
+    assert rows.to_pylist() == expected
+    assert [r["error"] for r in expected[3:6]] == [r["error"] for r in rows.to_pylist()[3:6]]
+    assert all(r["error"] for r in expected[3:6])
+
+
+def test_chunks_gather_row_groups_of_at_least_the_given_rows() -> None:
+    from scrapecheck.audit.dask_engine import chunks_of
+
+    assert chunks_of([5, 5, 5, 5, 5], 10) == [([0, 1], 0), ([2, 3], 10), ([4], 20)]
+    assert chunks_of([20, 3], 10) == [([0], 0), ([1], 20)]
+    assert chunks_of([], 10) == [([], 0)]
+    assert chunks_of([4, 4], 10) == [([0, 1], 0)]

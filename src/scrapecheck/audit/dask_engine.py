@@ -1,33 +1,36 @@
 """``--engine dask``: the same audit, partitioned by origin over a Dask cluster (the optional ``dask`` extra).
 
-Partitioning without a shuffle: the driver works out each URL's partition once (the head the origin depends
-on is cut by Arrow, each distinct head canonicalised once, a stable crc32 of the origin taken back per row)
-and writes it as a one-column Parquet file beside the rows, aligned with the input's row groups; it does so
-while the local cluster starts, so that work costs no time of its own. Partition ``p`` is one task, which
-reads the input's URL column row group by row group (Parquet; other formats are first converted to a
-temporary Parquet file by the local engine's readers, so both engines see the same rows) with the partition
-column, and audits only the rows of its own origins. So each origin lives in exactly one partition: its
-signals are loaded (or fetched, once, journaled per partition) and parsed there only, and nothing but small
-tallies travels back. Reading the URL column once per partition costs Arrow time, not Python time.
+Partitioning without a shuffle service, in two waves of tasks. A *split* task per chunk of the input (whole
+row groups, at least :data:`SPLIT_ROWS` rows) reads the URL column, works out each URL's partition (the head
+the origin depends on is cut by Arrow, each distinct head canonicalised once per worker, a stable crc32 of
+the origin) and writes the chunk as an Arrow IPC file whose record batch ``p`` holds partition ``p``'s rows
+(row number and URL), in input order. Meanwhile the driver reads the signals file's index. Then partition
+``p`` is one *audit* task that memory-maps batch ``p`` of every chunk, so it reads only its own rows, and
+audits them. Each origin lives in exactly one partition: its signals are loaded (or fetched, once, journaled
+per partition) and parsed there only, and nothing but small tallies travels back. Text, CSV, TSV and JSONL
+inputs are first converted to Parquet by the local engine's readers (in the driver), so both engines see
+the same rows.
 
-Each task writes ``OUT/rows/part-<p>.parquet`` (rows in ``row`` order) and returns its tally; the driver merges
-the tallies into the origin, domain and headline tables (``OUT/origins.parquet``, ``OUT/domains.parquet``,
-``OUT/summary.parquet``). The rows directory is written under a temporary name and renamed when complete.
-Worker processes keep parsed robots.txt bodies between tasks. Without ``--scheduler`` a local cluster is
-started (``workers`` processes, one thread each) while the driver reads the signals file's index and the
-partition column, and closed while the driver writes the tables.
+Each audit task writes ``OUT/rows/part-<p>.parquet`` (rows in ``row`` order) and returns its tally; the driver
+merges the tallies into the origin, domain and headline tables (``OUT/origins.parquet``,
+``OUT/domains.parquet``, ``OUT/summary.parquet``). The rows directory is written under a temporary name and
+renamed when complete. Worker processes keep parsed robots.txt bodies and head partitions between tasks.
+Without ``--scheduler`` a local cluster of ``workers`` processes (one thread each) is started; on Linux they
+are forked from the driver once it has imported what the tasks use, so they are up in about half a second
+and need no imports of their own; the cluster is closed while the driver writes the tables.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
+import sys
 import tempfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
 from ..errors import InputError, ScrapecheckError
 from . import columns as cols
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
     from .run import AuditJob
 
 ROW_GROUP = 262_144
+SPLIT_ROWS = ROW_GROUP
+"""Rows of the input a split task takes at least (whole row groups)."""
 
 
 def _need_dask() -> None:
@@ -97,9 +102,11 @@ _HEAD = r"^[ \t]*(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\\]*)"
 
 class _Worker:
     """What a worker process keeps between tasks: parsed robots.txt bodies (shared by every origin serving the
-    same text)."""
+    same text), and each URL head's origin and partition (so a head is canonicalised once per process)."""
 
     bodies: Any = None
+    origin_of: Any = None
+    heads: dict[tuple[str, int], int] = {}
 
     @classmethod
     def get(cls) -> type["_Worker"]:
@@ -107,54 +114,106 @@ class _Worker:
             from .decide import BodyCache
 
             cls.bodies = BodyCache()
+            cls.origin_of = OriginCache()
         return cls
 
 
-def partitions_of(urls: Any, partitions: int, origin_of: Any) -> Any:
-    """Per URL of an Arrow string array, its origin's partition (an Arrow int32 array), computed in the map
-    task: the heads are cut by Arrow (RE2), each distinct head canonicalised once in Python, then taken back."""
+def partitions_of(urls: Any, partitions: int, origin_of: Any, memo: Optional[dict[tuple[str, int], int]] = None) -> Any:
+    """Per URL of an Arrow string array, its origin's partition (an Arrow int32 array): the heads are cut by
+    Arrow (RE2), each distinct head canonicalised once in Python (``memo`` keeps the answers between calls),
+    then taken back."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    memo = {} if memo is None else memo
     heads = pc.struct_field(pc.extract_regex(urls, _HEAD), [0])
     encoded = pc.dictionary_encode(heads)
     chunks = encoded.chunks if hasattr(encoded, "chunks") else [encoded]
     out = []
     for chunk in chunks:
-        parts = [partition_of(origin_of(head)[0], partitions) for head in chunk.dictionary.to_pylist()]
+        parts = []
+        for head in chunk.dictionary.to_pylist():
+            found = memo.get((head, partitions))
+            if found is None:
+                if len(memo) >= 200_000:
+                    memo.clear()
+                found = memo[(head, partitions)] = partition_of(origin_of(head)[0], partitions)
+            parts.append(found)
         taken = pa.array(parts, type=pa.int32()).take(chunk.indices)
         out.append(taken.fill_null(0))
-    return pa.chunked_array(out, type=pa.int32()) if len(out) != 1 else out[0]
+    return pa.chunked_array(out, type=pa.int32())
 
 
-PART_COLUMN = "partition"
+def chunks_of(sizes: Sequence[int], least: int) -> list[tuple[list[int], int]]:
+    """Consecutive row groups gathered into chunks of at least ``least`` rows (the last may be smaller):
+    ``(row groups, first row)`` per chunk. One split task per chunk."""
+    out: list[tuple[list[int], int]] = []
+    groups: list[int] = []
+    first = rows = 0
+    for group, size in enumerate(sizes):
+        groups.append(group)
+        rows += size
+        if rows - first >= least:
+            out.append((groups, first))
+            groups, first = [], rows
+    if groups or not out:
+        out.append((groups, first))
+    return out
 
 
-def write_partitions(path: str, column: str, partitions: int, target: Path) -> str:
-    """Each URL's partition, as a Parquet file of one int32 column with the input's row groups (in the driver,
-    once, instead of once in every task)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    handle = pq.ParquetFile(path)
-    origin_of = OriginCache()
-    schema = pa.schema([pa.field(PART_COLUMN, pa.int32())])
-    with pq.ParquetWriter(target, schema, compression="zstd", use_dictionary=False) as writer:
-        for group in range(handle.metadata.num_row_groups):
-            urls = handle.read_row_group(group, columns=[column]).column(0).combine_chunks()
-            writer.write_table(pa.table([partitions_of(urls, partitions, origin_of)], schema=schema),
-                               row_group_size=max(1, len(urls)))
-    return str(target)
-
-
-def _audit_part(path: str, column: str, groups: Sequence[tuple[int, int]], part: int, partitions: int,
-                folder: str, agents: Sequence[cols.Agent], purpose: str, signals: Any,
-                fetch: Optional[dict[str, Any]], max_origins: int, parts_path: str) -> Tally:
-    """One partition: every row group of the input is read (the URL column only, and the partition column
-    the driver wrote) and the rows whose origin falls in this partition are audited and written, in row
-    order, to ``part-<part>.parquet``."""
+def _split(path: str, column: str, groups: Sequence[int], first: int, partitions: int, target: str) -> list[int]:
+    """One chunk of the input (``groups``, whose first row is ``first``) split by partition: an Arrow IPC file
+    whose record batch ``p`` holds partition ``p``'s rows (row number, URL, and why a record has no URL when the
+    input was converted), in input order. Runs on a worker; returns the row count per partition."""
     import pyarrow as pa
     import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    worker = _Worker.get()
+    handle = pq.ParquetFile(path)
+    wanted = [column] + ([REASON] if REASON in handle.schema_arrow.names else [])
+    table = handle.read_row_groups(list(groups), columns=wanted, use_threads=False) if groups else \
+        handle.schema_arrow.empty_table().select(wanted)
+    n = table.num_rows
+    parts = partitions_of(table.column(0), partitions, worker.origin_of, worker.heads)
+    rows = pc.add(_iota(n), pa.scalar(first, pa.int64()))
+    names = ["row", "url"] + (["reason"] if len(wanted) > 1 else [])
+    data = pa.table([rows, *table.columns], names=names)
+    order = pc.sort_indices(parts)  # stable: input order within each partition
+    data = data.take(order)
+    counts = [0] * partitions
+    for item in pc.value_counts(parts).to_pylist():
+        counts[item["values"]] = item["counts"]
+    tmp = target + ".tmp"
+    with pa.OSFile(tmp, "wb") as sink, pa.ipc.new_file(sink, data.schema) as writer:
+        at = 0
+        for count in counts:
+            piece = data.slice(at, count)
+            writer.write_batch(piece.combine_chunks().to_batches()[0] if count else
+                               pa.RecordBatch.from_pylist([], schema=data.schema))
+            at += count
+    os.replace(tmp, target)
+    return counts
+
+
+_IOTA: list[Any] = []
+
+
+def _iota(n: int) -> Any:
+    """0, 1, ... n - 1 as an Arrow int64 array (a slice of one kept per process)."""
+    import pyarrow as pa
+
+    if not _IOTA or len(_IOTA[0]) < n:
+        _IOTA[:] = [pa.array(range(max(n, 1 << 18)), type=pa.int64())]
+    return _IOTA[0].slice(0, n)
+
+
+def _audit_part(splits: Sequence[str], counts: Sequence[Sequence[int]], part: int, folder: str,
+                agents: Sequence[cols.Agent], purpose: str, signals: Any, fetch: Optional[dict[str, Any]],
+                max_origins: int) -> Tally:
+    """One partition: its rows of every chunk (record batch ``part`` of each split file, only its own rows),
+    audited and written, in row order, to ``part-<part>.parquet``."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from .pipeline import NotAUrl
@@ -162,9 +221,6 @@ def _audit_part(path: str, column: str, groups: Sequence[tuple[int, int]], part:
     from .writers import arrow_batch, arrow_schema, dictionary_columns
 
     worker = _Worker.get()
-    handle = pq.ParquetFile(path)
-    parts = pq.ParquetFile(parts_path)
-    wanted = [column] + ([REASON] if REASON in handle.schema_arrow.names else [])
     source: Any = RecordedSource(signals) if fetch is None else FetchSource(**fetch)
     tally = Tally(agents)
     auditor = Auditor(agents, purpose, source, max_origins=max_origins, tally=tally, bodies=worker.bodies)
@@ -172,30 +228,43 @@ def _audit_part(path: str, column: str, groups: Sequence[tuple[int, int]], part:
     target = Path(folder) / f"part-{part:05d}.parquet"
     try:
         with pq.ParquetWriter(target, schema, compression="zstd", use_dictionary=dictionary_columns(schema)) as writer:
-            for group, offset in groups:
-                mask = pc.equal(parts.read_row_group(group).column(0).combine_chunks(), part)
-                if not pc.any(mask).as_py():
+            for split, count in zip(splits, counts):
+                if not count[part]:
                     continue
-                table = handle.read_row_group(group, columns=wanted)
-                urls = table.column(0).combine_chunks()
-                chosen = pc.indices_nonzero(mask)
-                urls = urls.take(chosen)
-                values: list[Any] = urls.to_pylist()
-                if len(wanted) > 1:
-                    reasons = table.column(1).combine_chunks().take(chosen).to_pylist()
-                    values = [url if url is not None or why is None else NotAUrl(why)
-                              for url, why in zip(values, reasons)]
-                rows = pc.add(chosen.cast(pa.int64()), pa.scalar(offset, pa.int64()))
-                text = urls if urls.null_count == 0 else None  # a null URL is written as "" (as locally)
-                at = 0  # a fetching source can hand the rows over in several batches, in order
-                for batch in auditor.batches(values, 0, size=max(1, len(values))):
-                    n = len(batch)
-                    writer.write_batch(arrow_batch(batch, schema, urls=None if text is None else text.slice(at, n),
-                                                   rows=rows.slice(at, n)))
-                    at += n
+                with pa.memory_map(split) as mapped:
+                    batch = pa.ipc.open_file(mapped).get_batch(part)
+                    urls = batch.column(1)
+                    rows = batch.column(0)
+                    values: list[Any] = urls.to_pylist()
+                    if batch.num_columns > 2:
+                        reasons = batch.column(2).to_pylist()
+                        values = [url if url is not None or why is None else NotAUrl(why)
+                                  for url, why in zip(values, reasons)]
+                    text = urls if urls.null_count == 0 else None  # a null URL is written as "" (as locally)
+                    at = 0  # a fetching source can hand the rows over in several batches, in order
+                    for rows_batch in auditor.batches(values, 0, size=max(1, len(values))):
+                        n = len(rows_batch)
+                        writer.write_batch(arrow_batch(rows_batch, schema,
+                                                       urls=None if text is None else text.slice(at, n),
+                                                       rows=rows.slice(at, n)))
+                        at += n
     finally:
         source.close()
     return tally
+
+
+def _warm() -> None:
+    """Import what the tasks use, in the driver before a local cluster forks its workers (they inherit it)."""
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.ipc  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    from ..robots import RobotsPolicy
+    from ..signals import index  # noqa: F401
+    from ..signals import model  # noqa: F401
+    from . import decide, sources, writers  # noqa: F401
+
+    RobotsPolicy.parse("User-agent: *\nDisallow: /x\n").matcher("a").decide_path("/x")
 
 
 def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> Tally:
@@ -220,29 +289,41 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
         parquet_file(spec)  # clear error for a missing column, before any cluster starts
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".audit-", dir=out))
-    closing: Optional[Any] = None
+    client: Any = None
+    cluster: Any = None
     try:
         with contextlib.ExitStack() as stack:
-            # The local cluster starts (worker processes spawn and import) while the driver reads the signals
-            # file's index and works out every URL's partition.
-            starting = None
-            if not job.scheduler:
-                pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="scrapecheck-dask"))
-                starting = pool.submit(_local_cluster, job.workers, job.dask_processes)
-                stack.callback(_close_started, starting)
-            signals: Any = None
-            if job.signals is not None:
-                from .api import load_signals_input
+            if job.scheduler:
+                from distributed import Client
 
-                # A bad file is reported here, once; the workers get the index (origin -> where its entry lies).
-                signals = load_signals_input(job.signals)
+                client = stack.enter_context(Client(job.scheduler))
+                workers = max(1, len(client.scheduler_info().get("workers", {})))
+            else:
+                _warm()  # before the workers fork, so that they start with it imported
+                cluster, client = _local_cluster(job.workers, job.dask_processes)
+                stack.callback(_close, cluster, client)
+                workers = job.workers
+            partitions = job.partitions or workers
             if spec.format == "parquet":
                 path, column = spec.path, spec.column
             else:
                 path, column = _to_parquet(spec, scratch)
             metadata = pq.ParquetFile(path).metadata
             sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
-            groups = [(g, sum(sizes[:g])) for g in range(len(sizes))]
+            (scratch / "split").mkdir()
+            splits: list[str] = []
+            counts: list[Any] = []
+            # The workers split the input by partition while the driver reads the signals file's index.
+            for n, (groups, first) in enumerate(chunks_of(sizes, SPLIT_ROWS)):
+                splits.append(str(scratch / "split" / f"chunk-{n:05d}.arrow"))
+                counts.append(client.submit(_split, path, column, groups, first, partitions, splits[-1],
+                                            key=f"scrapecheck-split-{n}-{_run_id()}", pure=False))
+            signals: Any = None
+            if job.signals is not None:
+                from .api import load_signals_input
+
+                # A bad file is reported here, once; the workers get the index (origin -> where its entry lies).
+                signals = load_signals_input(job.signals)
             rows_tmp = scratch / "rows"
             rows_tmp.mkdir()
             fetch: Optional[dict[str, Any]] = None
@@ -252,29 +333,19 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
                 (out / "journal").mkdir(exist_ok=True)
                 fetch = {"user_agent": job.user_agent or f"scrapecheck/{__version__} (dataset audit)",
                          "config": job.fetch_config, "allow_private_networks": job.allow_private}
-            if job.scheduler:
-                from distributed import Client
-
-                client = stack.enter_context(Client(job.scheduler))
-                workers = max(1, len(client.scheduler_info().get("workers", {})))
-            else:
-                workers = job.workers
-            partitions = job.partitions or workers
-            parts_path = write_partitions(path, column, partitions, scratch / "partitions.parquet")
-            if starting is not None:
-                client = starting.result()[1]
             futures: list[Any] = []
+            # Partition p preferably on worker p (mod the workers): both start at once, one per worker.
+            addresses = sorted(client.scheduler_info().get("workers", {}))
             for p in range(partitions):
                 part_fetch = None if fetch is None else {**fetch, "journal": str(out / "journal" / f"part-{p:05d}.jsonl")}
-                futures.append(client.submit(_audit_part, path, column, groups, p, partitions, str(rows_tmp),
-                                             tuple(agents), job.purpose, signals, part_fetch, job.max_origins,
-                                             parts_path, key=f"scrapecheck-audit-{p}-{os.getpid()}-{id(futures)}",
-                                             pure=False))
+                where = [addresses[p % len(addresses)]] if addresses else None
+                futures.append(client.submit(_audit_part, splits, counts, p, str(rows_tmp), tuple(agents),
+                                             job.purpose, signals, part_fetch, job.max_origins,
+                                             key=f"scrapecheck-audit-{p}-{_run_id()}", pure=False,
+                                             workers=where, allow_other_workers=True))
             tallies = client.gather(futures)
-            if starting is not None:  # done with the cluster: it stops while the driver writes the tables
-                closing = starting
+            if cluster is not None:  # done with the cluster: it stops while the driver writes the tables
                 stack.pop_all()
-                pool.shutdown(wait=False)
         tally = Tally(agents)
         for part in tallies:
             tally.merge(part)
@@ -285,10 +356,10 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     stopper = None
-    if closing is not None:
+    if cluster is not None:
         import threading
 
-        stopper = threading.Thread(target=_close_started, args=(closing,), name="scrapecheck-dask-close", daemon=True)
+        stopper = threading.Thread(target=_close, args=(cluster, client), name="scrapecheck-dask-close", daemon=True)
         stopper.start()
     try:
         from .writers import write_table
@@ -302,10 +373,26 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
     return tally
 
 
+_RUNS = [0]
+
+
+def _run_id() -> str:
+    """Unique task keys per run (a remote scheduler may remember keys of an earlier run)."""
+    return f"{os.getpid()}-{id(_RUNS)}-{_RUNS[0]}"
+
+
 def _local_cluster(workers: int, processes: bool) -> tuple[Any, Any]:
+    """A local cluster of ``workers`` processes (one thread each). On Linux they are forked from the driver,
+    which has imported what the tasks use (:func:`_warm`): a worker is up in a fraction of the time a fresh
+    interpreter takes to start and import Dask, pyarrow and scrapecheck, and goes away as quickly."""
+    import dask
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None)
+    _RUNS[0] += 1
+    fork = processes and _can_fork()
+    settings = {"distributed.worker.multiprocessing-method": "fork"} if fork else {}
+    with dask.config.set(settings), _quiet_children(fork):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None)
     try:
         return cluster, Client(cluster)
     except BaseException:
@@ -313,12 +400,26 @@ def _local_cluster(workers: int, processes: bool) -> tuple[Any, Any]:
         raise
 
 
-def _close_started(starting: Any) -> None:
-    """Close the client and cluster a start produced (waits for the start; a failed start has nothing)."""
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux")
+
+
+@contextlib.contextmanager
+def _quiet_children(fork: bool) -> Iterator[None]:
+    """Forked workers log only critical messages: a worker whose heartbeat meets the scheduler closing at the
+    end logs a traceback on stderr otherwise (a task's own error still reaches the driver, which reports it).
+    The driver's logging is as it was once the workers are up."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    if fork:
+        logger.setLevel(logging.CRITICAL)
     try:
-        cluster, client = starting.result()
-    except BaseException:
-        return
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _close(cluster: Any, client: Any) -> None:
     try:
         client.close()
     finally:
