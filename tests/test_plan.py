@@ -244,3 +244,30 @@ def test_strict_booleans_also_in_json_and_the_api(tmp_path: Path) -> None:
         CrawlPlan.model_validate(data)
     data["use"]["sell"] = True
     assert CrawlPlan.model_validate(data).use.sell is True
+
+
+@pytest.mark.parametrize("host", [
+    "example.com", "example.com.", "a..", "a..b", ".a", ".", "..", "a.", "a" * 63 + ".com", "a" * 64 + ".com",
+    "com." + "a" * 63, "com." + "a" * 64, "com." + "a" * 63 + ".", "x_y.example", "-a.example", "a-.example",
+    "EXAMPLE.COM", "xn--bcher-kva.de", "xn--.de", "a b.com", "a*b.com", "1.2.3", "[::1]", "a." * 130 + "b",
+])
+def test_ascii_host_check_answers_as_the_idna_codec_route(host: str) -> None:
+    """Issue 10: an ASCII host is checked without the ``idna`` codec (and its tables); the answer must be the one
+    the codec route gives, empty and over-long labels included."""
+    import ipaddress
+
+    from scrapecheck.plan import _LABEL, _valid_host
+
+    def through_codec(name: str) -> bool:
+        try:
+            ipaddress.ip_address(name)
+            return True
+        except ValueError:
+            pass
+        try:
+            ascii_name = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            return False
+        return all(_LABEL.match(label) for label in ascii_name.rstrip(".").split("."))
+
+    assert _valid_host(host) == through_codec(host)

@@ -205,3 +205,14 @@ def test_main_leaves_the_environment_alone(plan: Path, capsys: pytest.CaptureFix
     monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
     assert main(["check", str(plan), "--offline", "--exit-zero"]) == 0
     assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
+
+
+def test_a_plan_of_ascii_hosts_loads_no_idna_tables(plan: Path) -> None:
+    """Issue 10: the ``idna`` package and Python's idna codec (with ``stringprep`` and ``unicodedata``'s 3.2
+    tables) are loaded only for an international name; a plan of plain ASCII hosts never needs them."""
+    seen = _run("from scrapecheck.cli import main\n"
+                "with contextlib.redirect_stdout(io.StringIO()):\n"
+                f"    assert main(['check', {str(plan)!r}, '--offline', '--exit-zero']) == 0")
+    loaded = set(seen["modules"])
+    assert "scrapecheck.engine" in loaded
+    assert {"idna", "encodings.idna", "stringprep"} & loaded == set()

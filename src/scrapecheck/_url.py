@@ -5,7 +5,8 @@ robots.txt governs a URL. Hosts are lower-cased and international names are mapp
 (the ``idna`` package, which urllib3 also uses): ``https://BÜCHER.de:443/`` and ``https://xn--bcher-kva.de/``
 both have the origin ``https://bücher.de``, shown in Unicode for people, while :func:`request_host` gives the
 ASCII form that goes on the wire. Default ports (80, 443) are dropped. A leaf module: stdlib, ``idna`` and
-the error types only.
+the error types only. ``idna`` (its tables) is imported only for a name that is not plain ASCII: most runs
+never see one (issue 10, start-up time).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from __future__ import annotations
 import ipaddress
 from typing import NamedTuple
 from urllib.parse import urlsplit
-
-import idna
 
 from .errors import InputError
 
@@ -69,6 +68,8 @@ def normalise_host(host: str) -> str:
         raise ValueError(f"invalid host {host!r}")
     if host.isascii() and "xn--" not in host.lower():
         return host.lower()
+    import idna
+
     try:
         return idna.decode(idna.encode(host, uts46=True))
     except idna.IDNAError:
@@ -83,6 +84,8 @@ def request_host(host: str) -> str:
     """The ASCII form of a host for DNS, the Host header and SNI. ValueError when it has none."""
     if host.isascii() or _is_ip(host):
         return host.lower()
+    import idna
+
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError:

@@ -132,10 +132,16 @@ def _valid_host(host: str) -> bool:
         return True
     except ValueError:
         pass
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return False
+    if host.isascii():  # what the idna codec does with an ASCII name, without importing it and its tables
+        labels = host.split(".")
+        if not all(0 < len(label) < 64 for label in labels[:-1]) or len(labels[-1]) >= 64:
+            return False
+        ascii_host = host
+    else:
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return False
     labels = ascii_host.rstrip(".").split(".")
     return all(_LABEL.match(label) for label in labels)
 
