@@ -58,6 +58,7 @@ def test_check_command_loads_only_what_it_uses(plan: Path) -> None:
     assert loaded & NETWORK == set()
     assert loaded & OTHER_FORMATS == set()
     assert "scrapecheck.baseline" not in loaded
+    assert "html.parser" not in loaded  # pages are parsed only when fetched
     assert seen["built_policy_models"] == []  # the packs were not validated: their stored form was read
 
 

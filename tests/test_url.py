@@ -52,3 +52,23 @@ def test_plan_targets_use_the_same_origin() -> None:
                        "targets": [{"url": "https://BÜCHER.de:443/a?b=1"}, {"url": "https://xn--bcher-kva.de/"}]})
     assert {t.origin for t in plan.targets} == {"https://bücher.de"}
     assert plan.targets[0].planned_paths == ["/a?b=1"]
+
+
+@pytest.mark.parametrize("host", [
+    "127.0.0.1", "1.2.3.4", "1.2.3", "1", "01.2.3.4", "256.1.1.1", "::1", "fe80::1", "fe80::1%eth0", "::ffff:1.2.3.4",
+    "2001:db8::", "example.com", "site1.example", "1.2.3.4.", "١.٢.٣.٤", "1e1.2.3.4", "", ".", "..", "a:b",
+    "[::1]", "1.2.3.4a", "0x7f.0.0.1",
+])
+def test_is_ip_answers_as_ipaddress(host: str) -> None:
+    """Issue 10: names are told from addresses without letting ``ipaddress`` raise for them; the answer must be
+    what ``ipaddress.ip_address`` says, for every kind of string."""
+    import ipaddress
+
+    from scrapecheck._url import _is_ip
+
+    try:
+        ipaddress.ip_address(host)
+        expected = True
+    except ValueError:
+        expected = False
+    assert _is_ip(host) is expected

@@ -50,6 +50,13 @@ def _serialise(scheme: str, host: str, port: int) -> str:
 
 
 def _is_ip(host: str) -> bool:
+    """An IPv4 or IPv6 address (as :func:`ipaddress.ip_address` reads a string)?
+
+    An IPv6 address has a ':' and an IPv4 one only digits and dots, so a name without ':' that has any other
+    character is answered at once: ``ip_address`` would raise and format two errors for it, the largest part of
+    reading an origin (issue 10)."""
+    if ":" not in host and not host.replace(".", "").isdigit():
+        return False
     try:
         ipaddress.ip_address(host)
     except ValueError:

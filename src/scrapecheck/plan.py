@@ -6,7 +6,6 @@ Every model forbids unknown keys, so a typo in a plan is an error with its path 
 # Annotations are evaluated when the classes are made (no ``from __future__ import annotations``): as strings,
 # pydantic would compile each one again at import (issue 10, start-up time).
 
-import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
@@ -26,8 +25,8 @@ from pydantic import (
 
 from ._files import first_problem, hidden_part, load_document, problems
 from ._model import Frozen, empty_dict, empty_list
+from ._url import _is_ip, parse_origin, path_and_query
 from ._url import origin as url_origin
-from ._url import parse_origin, path_and_query
 from .errors import InputError, PlanError
 
 PLAN_VERSION = 1
@@ -127,11 +126,8 @@ class Purpose(_Section):
 
 def _valid_host(host: str) -> bool:
     """A DNS name (IDNA-encodable labels of letters, digits and inner hyphens) or an IP address."""
-    try:
-        ipaddress.ip_address(host)
+    if _is_ip(host):
         return True
-    except ValueError:
-        pass
     if host.isascii():  # what the idna codec does with an ASCII name, without importing it and its tables
         labels = host.split(".")
         if not all(0 < len(label) < 64 for label in labels[:-1]) or len(labels[-1]) >= 64:

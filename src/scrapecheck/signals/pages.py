@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from .model import OptOut
@@ -193,35 +192,16 @@ def from_headers(headers: Headers, where: str, own_token: str) -> list[OptOut]:
     return found
 
 
-class _MetaCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.metas: list[tuple[str, str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
-        if tag != "meta":
-            return
-        values = {name.lower(): (value or "") for name, value in attrs}
-        name = values.get("name") or values.get("http-equiv")
-        if name and "content" in values:
-            self.metas.append((name.strip().lower(), values["content"], self.getpos()[0]))
-
-    handle_startendtag = handle_starttag
-
-
 def from_html(html: str, where: str, own_token: str) -> list[OptOut]:
     """Opt-outs in a page's ``<meta>`` tags: robots (or own-token) noai/noimageai, tdm-reservation/tdm-policy,
     and ``http-equiv`` copies of the headers."""
-    collector = _MetaCollector()
-    try:
-        collector.feed(html)
-        collector.close()
-    except Exception:  # pragma: no cover - html.parser is lenient; never let a page break collection
-        pass
+    from ._meta import meta_tags  # html.parser only when a page is read
+
+    metas = meta_tags(html)
     found: list[OptOut] = []
     token = own_token.lower()
-    tdm_policy = next((content for name, content, _ in collector.metas if name == "tdm-policy"), None)
-    for name, content, line in collector.metas:
+    tdm_policy = next((content for name, content, _ in metas if name == "tdm-policy"), None)
+    for name, content, line in metas:
         if name in ("robots", token):
             opt_out = _ai_robots_opt_out("meta-robots", _robots_directives(content, own_token),
                                          f'<meta name="{name}" content="{content.strip()}">', where)
