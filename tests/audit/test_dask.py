@@ -145,3 +145,23 @@ def test_chunks_gather_row_groups_of_at_least_the_given_rows() -> None:
     assert chunks_of([20, 3], 10) == [([0], 0), ([1], 20)]
     assert chunks_of([], 10) == [([], 0)]
     assert chunks_of([4, 4], 10) == [([0, 1], 0)]
+
+
+def test_the_local_cluster_runs_without_the_profiler_and_closes() -> None:
+    """The audit's own cluster: worker processes with the statistical profiler off (it interrupts every task
+    every 10 ms), and nothing left running once closed."""
+    from scrapecheck.audit.dask_engine import _close, _local_cluster, _warm
+
+    def profiling() -> object:
+        import dask
+
+        return dask.config.get("distributed.worker.profile.enabled")
+
+    _warm()
+    before = _children()
+    cluster, client = _local_cluster(1, True)
+    try:
+        assert list(client.run(profiling).values()) == [False]
+    finally:
+        _close(cluster, client)
+    assert _children() <= before

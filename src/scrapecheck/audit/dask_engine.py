@@ -381,6 +381,21 @@ def _run_id() -> str:
     return f"{os.getpid()}-{id(_RUNS)}-{_RUNS[0]}"
 
 
+LOCAL_SETTINGS = {
+    # The statistical profiler samples the running task's stack every 10 ms (the task thread gives up the GIL
+    # for it): about 4% of a worker's time, for a profile nobody reads.
+    "distributed.worker.profile.enabled": False,
+    # Event-loop health checks, resource sampling and the nannies' memory polls, every 20, 500 and 100 ms by
+    # default, in every process on the cores the tasks need; their answers are not needed that often here.
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    # Partition p is placed on worker p; moving it elsewhere only costs the bodies parsed there.
+    "distributed.scheduler.work-stealing": False,
+}
+"""Dask settings of the local cluster the audit starts (not of a cluster given with ``--scheduler``)."""
+
+
 def _local_cluster(workers: int, processes: bool) -> tuple[Any, Any]:
     """A local cluster of ``workers`` processes (one thread each). On Linux they are forked from the driver,
     which has imported what the tasks use (:func:`_warm`): a worker is up in a fraction of the time a fresh
@@ -390,7 +405,9 @@ def _local_cluster(workers: int, processes: bool) -> tuple[Any, Any]:
 
     _RUNS[0] += 1
     fork = processes and _can_fork()
-    settings = {"distributed.worker.multiprocessing-method": "fork"} if fork else {}
+    settings = dict(LOCAL_SETTINGS)
+    if fork:
+        settings["distributed.worker.multiprocessing-method"] = "fork"
     with dask.config.set(settings), _quiet_children(fork):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None)
     try:
