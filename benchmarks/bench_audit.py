@@ -17,7 +17,10 @@ the origin is appended, so every origin compiles its own).
 * memory: peak RSS of a fresh process auditing 100k, 1M and 5M URLs from a text file to Parquet, minus the
   process's RSS before the first row (imports and signals loaded): flat means bounded;
 * Dask: ``--engine dask`` with WORKERS local worker processes against the single process, same Parquet input
-  of DASK_URLS URLs, same output format;
+  of DASK_URLS URLs, same output format (Parquet rows and the three tables). Each run is timed from the call of
+  ``run`` to its return, as the command would: for Dask that is importing Dask (in the first round), starting
+  the local cluster, the split and audit tasks, merging the tallies, renaming the rows directory into place,
+  writing the tables and closing the cluster (its worker processes have exited when ``run`` returns);
 * peers: the plan route (``evaluate`` of a plan with one target per URL, PLAN_URLS of them, offline with the
   same signals) and a protego loop (``Protego.parse`` once per origin, then ``can_fetch`` per URL: a boolean
   only, no deciding line, no opt-outs).
