@@ -165,3 +165,46 @@ def test_the_local_cluster_runs_without_the_profiler_and_closes() -> None:
     finally:
         _close(cluster, client)
     assert _children() <= before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked local workers are a Linux path")
+def test_closing_the_local_cluster_over_a_running_task_is_quiet() -> None:
+    """After an error the cluster is closed while a worker still runs a task: its nanny kills it (after a few
+    seconds) and logs a warning, which must not reach stderr (the error is reported once, alone)."""
+    import logging
+    import time
+
+    from scrapecheck.audit.dask_engine import _close, _local_cluster, _warm
+
+    class Records(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.DEBUG)
+            self.seen: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                self.seen.append(record.getMessage())
+
+    _warm()
+    before = _children()
+    cluster, client = _local_cluster(1, True)
+    records = Records()
+    logger = logging.getLogger("distributed")
+    logger.addHandler(records)
+    try:
+        def busy() -> None:
+            end = time.monotonic() + 30
+            while time.monotonic() < end:
+                pass
+
+        future = client.submit(busy, pure=False)
+        while not any(client.processing().values()):
+            time.sleep(0.05)
+        started = time.monotonic()
+        _close(cluster, client)
+        assert future.status != "finished"
+    finally:
+        logger.removeHandler(records)
+    assert time.monotonic() - started < 20
+    assert _children() <= before
+    assert records.seen == []

@@ -437,10 +437,18 @@ def _quiet_children(fork: bool) -> Iterator[None]:
 
 
 def _close(cluster: Any, client: Any) -> None:
+    """Close the client and the local cluster, quietly: after an error a worker may still be running a task,
+    which its nanny kills after a few seconds with a warning on stderr (the error itself is reported once)."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
     try:
         client.close()
     finally:
-        cluster.close()
+        try:
+            cluster.close()
+        finally:
+            logger.setLevel(level)
 
 
 __all__ = ["partition_of", "run_dask"]
