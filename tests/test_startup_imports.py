@@ -59,6 +59,7 @@ def test_check_command_loads_only_what_it_uses(plan: Path) -> None:
     assert loaded & OTHER_FORMATS == set()
     assert "scrapecheck.baseline" not in loaded
     assert "html.parser" not in loaded  # pages are parsed only when fetched
+    assert "scrapecheck.policy.files" not in loaded  # the pack-file models: only for validating TOML
     assert seen["built_policy_models"] == []  # the packs were not validated: their stored form was read
 
 
@@ -82,6 +83,7 @@ def test_a_user_policies_directory_is_validated_by_the_check_command(plan: Path,
                 f"    main(['check', {str(plan)!r}, '--offline', '--exit-zero', '--policies', "
                 f"{str(ROOT / 'policies')!r}])")
     assert "scrapecheck.policy.models.Rule" in seen["built_policy_models"]
+    assert "scrapecheck.policy.files.RulePack" in seen["built_policy_models"]
 
 
 def test_main_raises_the_collector_threshold_and_restores_it(plan: Path, monkeypatch: pytest.MonkeyPatch,

@@ -30,7 +30,8 @@ FORMAT = 1
 PICKLE = Path(__file__).with_name("bundled.pickle")
 PROTOCOL = 4
 _PACKAGE = Path(__file__).resolve().parent.parent
-MODEL_SOURCES = ("policy/models.py", "policy/kinds.py", "policy/load.py", "plan.py", "report.py", "_model.py")
+MODEL_SOURCES = ("policy/models.py", "policy/files.py", "policy/kinds.py", "policy/load.py", "plan.py",
+                 "report.py", "_model.py")
 """Modules whose code decides what a validated pack is; a change to any of them makes the stored form stale."""
 
 

@@ -16,17 +16,7 @@ from pydantic import BaseModel, ValidationError
 from .._files import load_document, problem_message
 from ..errors import PolicyError
 from ..plan import field_paths
-from .models import (
-    Platform,
-    PlatformsFile,
-    RedirectsFile,
-    Rule,
-    RulePack,
-    Source,
-    SourcesFile,
-    Threshold,
-    ThresholdsFile,
-)
+from .models import Platform, Rule, Source, Threshold
 
 SPECIAL_FILES = {"sources.toml", "platforms.toml", "thresholds.toml", "redirects.toml"}
 PLAN_FIELDS = set(field_paths())
@@ -155,6 +145,8 @@ def load_policy(directory: Optional[Union[str, Path]] = None, extra: Sequence[Un
     root = Path(directory) if directory is not None else default_policy_dir()
     if not root.is_dir():
         raise PolicyError(str(root), "", "not a directory")
+    from .files import PlatformsFile, RedirectsFile, RulePack, SourcesFile, ThresholdsFile
+
 
     def special(name: str, model: type[BaseModel], empty: dict[str, Any]) -> Any:
         path = root / name
