@@ -271,3 +271,22 @@ def test_ascii_host_check_answers_as_the_idna_codec_route(host: str) -> None:
         return all(_LABEL.match(label) for label in ascii_name.rstrip(".").split("."))
 
     assert _valid_host(host) == through_codec(host)
+
+
+def test_resolve_reads_every_plan_field_and_refuses_other_paths(tmp_path: Path) -> None:
+    """``CrawlPlan.resolve`` keeps field names per model class (issue 10): every plan field path gives the
+    attribute's value, and a path through a non-model value or to a non-field is a KeyError, however often asked."""
+    from scrapecheck.plan import field_paths, parse_plan
+
+    plan = parse_plan({"crawler": {"name": "n", "user_agent": "A/1"}, "data": {"categories": ["health"]},
+                       "targets": [{"url": "https://a.example/"}]})
+    for _ in range(2):  # the second round answers from the kept names
+        for path in field_paths():
+            value = plan
+            for part in path.split("."):
+                value = getattr(value, part)
+            assert plan.resolve(path) == value, path
+        for wrong in ("nope", "crawler.nope", "crawler.name.upper", "data.categories.0", "targets.url",
+                      "source.x", "resolve", "model_fields", "crawler.model_config", "", "crawler."):
+            with pytest.raises(KeyError):
+                plan.resolve(wrong)
