@@ -26,6 +26,8 @@ FORMS = ("http://h{}", "https://h.example{}", "{}", "http://h{}#frag")
 @SETTINGS
 @example(rules=[(False, "/")], paths=["/robots.txt", "/robots.txt#a", "/a", "/robots.txt?"], empty=None)
 @example(rules=[(False, "/%2F")], paths=["/%2f", "/%2Fa", "/a"], empty="Allow")
+@example(rules=[(False, "/a")], paths=["/robots.txt", "/b"], empty="Allow")  # no head above "/robots.txt"
+@example(rules=[(False, "/"), (True, "/*q")], paths=["/a", "/robots.txt", "/robots.txt#q"], empty=None)
 @example(rules=[(False, "/é"), (True, "/a")], paths=["/é", "/%C3%A9", "/%c3%a9x", "/a#é"], empty=None)
 @example(rules=[(False, "/robots.txt"), (False, "/a$")], paths=["/robots.txt", "/robots.txt#", "/a#b", "/a"],
          empty="Disallow")

@@ -41,9 +41,11 @@ from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
 
 try:  # the C module behind operator, without operator's own import cost (issue 9)
-    from _operator import concat as _concat, contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
+    from _operator import (add as _add, concat as _concat, contains as _contains, itemgetter, neg,
+                           not_, or_)
 except ImportError:  # pragma: no cover - other interpreters
-    from operator import concat as _concat, contains as _contains, getitem as _getitem, itemgetter, neg, not_, or_
+    from operator import (add as _add, concat as _concat, contains as _contains, itemgetter, neg,
+                          not_, or_)
 
 from ._values import Frozen, _set
 
@@ -234,14 +236,18 @@ _LOOP_MAX_TESTS = 16
 #: its first :data:`_P` characters.
 _P = 4
 _HEAD_P = slice(None, _P)
+_head_p = itemgetter(_HEAD_P)  # token -> its first _P characters: one C call per token, cheaper than getitem
 #: Nodes with at least this many rules to test use the anchors instead of testing each rule's literal.
 _ANCHOR_MIN_TESTS = 16
 #: ... provided that at most this many of them have no anchor (those are always tested).
 _ANCHOR_MAX_LOOSE = 6
 
-#: A node's anchor index: (anchor set, anchor -> positions, positions of the rules without an anchor),
-#: positions being indexes into the node's tests, in decision order.
-_Anchors = tuple[frozenset[str], dict[str, tuple[int, ...]], tuple[int, ...]]
+#: The rules of a node to test for a path: their positions among the node's tests (in decision order) and
+#: their literals, in the same order.
+_Todo = tuple[tuple[int, ...], tuple[str, ...]]
+#: A node's anchor index: (anchor set, anchor -> the rules to test when it is the path's only anchor, the
+#: rules to test when the path has none: those without an anchor).
+_Anchors = tuple[set[str], dict[str, _Todo], _Todo]
 
 
 def _anchor(test: _Test) -> str | None:
@@ -276,7 +282,19 @@ def _anchors(tests: tuple[_Test, ...]) -> _Anchors | None:
             index.setdefault(found, []).append(position)
     if len(loose) > _ANCHOR_MAX_LOOSE:
         return None
-    return frozenset(index), {k: tuple(v) for k, v in index.items()}, tuple(loose)
+    keys = tuple(map(itemgetter(5), tests))
+    todo = {anchor: _todo(keys, sorted(loose + positions)) for anchor, positions in index.items()}
+    return set(index), todo, _todo(keys, loose)  # a set: its intersection is one, which has pop()
+
+
+def _todo(keys: tuple[str, ...], positions: Sequence[int]) -> _Todo:
+    return tuple(positions), tuple(map(keys.__getitem__, positions))
+
+
+def _todo_of_hits(anchors: _Anchors, hits: set[str], keys: tuple[str, ...]) -> _Todo:
+    """The rules to test for a path with several anchors: those of each, once, in decision order."""
+    by_anchor = anchors[1]
+    return _todo(keys, sorted(set().union(*[by_anchor[hit][0] for hit in hits])))
 
 
 #: The q of the q-gram prefilter, and when it is used: many literals against a long path. Testing each
@@ -735,9 +753,12 @@ class RuleSet:
         # prefixes the path exactly when path < heads[node] + "\x80": a comparison, where str.startswith
         # is a method call that costs as much again as the rest of the walk. Paths are normalised to ASCII
         # before the walk, so no path character reaches "\x80" (and the strings stay one byte a character).
+        # The walk below runs on node numbers shifted by one: 0 is "no head", its upper bound "\x80" stops the
+        # walk there, and no "- 1" or "node >= 0" is computed per check.
         uppers: list[str] | None = getattr(self, "_uppers", None)
         if uppers is None:
-            uppers = self._uppers = list(map(_concat, heads, repeat("\x80")))  # type: ignore[arg-type]
+            uppers = self._uppers = ["\x80", *map(_concat, heads, repeat("\x80"))]  # type: ignore[arg-type,list-item]
+        up = [0, *map(_add, parent, repeat(1))]
         left, switch = self._left, self._compile
         quick = self._quick_heads(name == "check")
         # The quick heads are tested before the path is normalised and its fragment cut: exact when no
@@ -749,15 +770,21 @@ class RuleSet:
         low = high = ""
         if len(quick) == 1 and use_quick:
             low, high, use_quick = quick[0], quick[0][:-1] + chr(ord(quick[0][-1]) + 1), False
+        elif quick == ():  # not one quick head (check, no Disallow rule): every path is answered "no rule"
+            low = high = "\x00"
+            use_quick = False
         nothing = results[-1]
-        # The node "/robots.txt" lands on: the only one whose answers depend on that check.
-        robots_node = bisect_right(heads, ROBOTS_PATH) - 1
-        while robots_node >= 0 and ROBOTS_PATH >= uppers[robots_node]:
-            robots_node = parent[robots_node]
-        # Per head node, its answer once built when it has no rule to test (None: not built, or tests, or
-        # the answer depends on the "/robots.txt" check); the last slot is node -1, no head.
-        direct: list[Any] = [None] * len(heads)
-        direct.append(nothing if robots_node >= 0 or nothing == results[-2] else None)
+        # The (shifted) node "/robots.txt" lands on: the only one whose answers depend on that check.
+        robots_node = bisect_right(heads, ROBOTS_PATH)
+        while ROBOTS_PATH >= uppers[robots_node]:
+            robots_node = up[robots_node]
+        # Per (shifted) node, its answer once built when it has no rule to test (None: not built, or tests,
+        # or the answer depends on the "/robots.txt" check); slot 0 is "no head".
+        direct: list[Any] = [None] * (len(heads) + 1)
+        # Per (shifted) node with at most _LOOP_MAX_TESTS rules to test, or that "/robots.txt" lands on: (the
+        # literals to look for, its answer when the path holds none of them), once built.
+        gated: list[Any] = [None] * (len(heads) + 1)
+        direct[0] = nothing if robots_node or nothing == results[-2] else None
         # The last origin seen, "https://host/" (see _syntax.origin_prefix), the same with its "/" made "0",
         # its length - 1, and the range of the URLs under it that a quick head can match (with one quick
         # head, those that start with it; else the whole origin): one tuple, so threads sharing this closure
@@ -807,15 +834,22 @@ class RuleSet:
                 return nothing
             if "%" in path or not path.isascii():
                 path = normalise_path(path)
-            node = bisect_right(heads, path) - 1
-            while node >= 0 and path >= uppers[node]:
-                node = parent[node]
+            node = bisect_right(heads, path)
+            while path >= uppers[node]:
+                node = up[node]
             answer = direct[node]
             if answer is not None:
                 return answer
-            entry = table[node]
+            gate = gated[node]
+            if gate is not None:  # a node with a few literals to look for: most paths hold none of them
+                for key in gate[0]:
+                    if key in path:
+                        break
+                else:
+                    return gate[1]
+            entry = table[node - 1]  # the table's last slot is "no head"
             if entry is None:
-                entry = build(node)
+                entry = build(node - 1)
             if "#" in path:
                 path = path[: path.index("#")]
             if path == ROBOTS_PATH:
@@ -829,24 +863,39 @@ class RuleSet:
                 # literal), many on a long path after the q-gram prefilter.
                 if anchors is not None and len(path) <= limit:
                     anchored, by_anchor, todo = anchors
-                    hits = anchored.intersection(map(_getitem, path.split("/"), repeat(_HEAD_P)))
+                    hits = anchored.intersection(map(_head_p, path.split("/")))
                     if hits:
-                        todo = sorted(todo + sum(map(by_anchor.__getitem__, hits), ()))
-                    for position in todo:
-                        test = tests[position]
-                        if test[5] in path and _passes(path, test):
-                            return results[test[0]]
+                        todo = by_anchor[hits.pop()] if len(hits) == 1 else _todo_of_hits(anchors, hits, keys)
+                    positions, todo_keys = todo
+                    for key in todo_keys:
+                        if key in path:  # the first of its literals that occurs: test from there on
+                            for position in positions[todo_keys.index(key) :]:
+                                test = tests[position]
+                                if test[5] in path and _passes(path, test):
+                                    return results[test[0]]
+                            break
                 elif len(tests) <= _LOOP_MAX_TESTS:
-                    for test in tests:
-                        if test[5] in path and _passes(path, test):
-                            return results[test[0]]
+                    # Most paths hold none of the literals: looking for one first is the cheaper loop.
+                    for key in keys:
+                        if key in path:
+                            for test in tests[keys.index(key) :]:
+                                if test[5] in path and _passes(path, test):
+                                    return results[test[0]]
+                            break
+                    if "" not in keys:
+                        # Its gate, looked at before anything else (above): the literals hold no "#", so a
+                        # path holds one exactly when its part before the fragment does; on the node
+                        # "/robots.txt" lands on, that is one more literal to look for.
+                        gated[node] = (keys + (ROBOTS_PATH,) if node == robots_node else keys, results[result])
                 else:
-                    for test in compress(tests, _grams_filter(path, *grams[node]) if len(path) > limit
+                    for test in compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
                                          else map(_contains, repeat(path), keys)):
                         if _passes(path, test):
                             return results[test[0]]
             elif node != robots_node or results[result] == results[-2]:
                 direct[node] = results[result]
+            else:
+                gated[node] = ((ROBOTS_PATH,), results[result])
             return results[result]
 
         def match_path(path: str) -> Any:
@@ -864,15 +913,22 @@ class RuleSet:
             # From here on as in match (one body each: a shared helper would cost a call per check).
             if "%" in path or not path.isascii():
                 path = normalise_path(path)
-            node = bisect_right(heads, path) - 1
-            while node >= 0 and path >= uppers[node]:
-                node = parent[node]
+            node = bisect_right(heads, path)
+            while path >= uppers[node]:
+                node = up[node]
             answer = direct[node]
             if answer is not None:
                 return answer
-            entry = table[node]
+            gate = gated[node]
+            if gate is not None:  # a node with a few literals to look for: most paths hold none of them
+                for key in gate[0]:
+                    if key in path:
+                        break
+                else:
+                    return gate[1]
+            entry = table[node - 1]  # the table's last slot is "no head"
             if entry is None:
-                entry = build(node)
+                entry = build(node - 1)
             if "#" in path:
                 path = path[: path.index("#")]
             if path == ROBOTS_PATH:
@@ -881,24 +937,39 @@ class RuleSet:
             if tests:
                 if anchors is not None and len(path) <= limit:
                     anchored, by_anchor, todo = anchors
-                    hits = anchored.intersection(map(_getitem, path.split("/"), repeat(_HEAD_P)))
+                    hits = anchored.intersection(map(_head_p, path.split("/")))
                     if hits:
-                        todo = sorted(todo + sum(map(by_anchor.__getitem__, hits), ()))
-                    for position in todo:
-                        test = tests[position]
-                        if test[5] in path and _passes(path, test):
-                            return results[test[0]]
+                        todo = by_anchor[hits.pop()] if len(hits) == 1 else _todo_of_hits(anchors, hits, keys)
+                    positions, todo_keys = todo
+                    for key in todo_keys:
+                        if key in path:  # the first of its literals that occurs: test from there on
+                            for position in positions[todo_keys.index(key) :]:
+                                test = tests[position]
+                                if test[5] in path and _passes(path, test):
+                                    return results[test[0]]
+                            break
                 elif len(tests) <= _LOOP_MAX_TESTS:
-                    for test in tests:
-                        if test[5] in path and _passes(path, test):
-                            return results[test[0]]
+                    # Most paths hold none of the literals: looking for one first is the cheaper loop.
+                    for key in keys:
+                        if key in path:
+                            for test in tests[keys.index(key) :]:
+                                if test[5] in path and _passes(path, test):
+                                    return results[test[0]]
+                            break
+                    if "" not in keys:
+                        # Its gate, looked at before anything else (above): the literals hold no "#", so a
+                        # path holds one exactly when its part before the fragment does; on the node
+                        # "/robots.txt" lands on, that is one more literal to look for.
+                        gated[node] = (keys + (ROBOTS_PATH,) if node == robots_node else keys, results[result])
                 else:
-                    for test in compress(tests, _grams_filter(path, *grams[node]) if len(path) > limit
+                    for test in compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
                                          else map(_contains, repeat(path), keys)):
                         if _passes(path, test):
                             return results[test[0]]
             elif node != robots_node or results[result] == results[-2]:
                 direct[node] = results[result]
+            else:
+                gated[node] = ((ROBOTS_PATH,), results[result])
             return results[result]
 
         return match, match_path
