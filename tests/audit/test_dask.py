@@ -208,3 +208,43 @@ def test_closing_the_local_cluster_over_a_running_task_is_quiet() -> None:
     assert time.monotonic() - started < 20
     assert _children() <= before
     assert records.seen == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the index is read apart only on Linux")
+def test_the_signals_index_read_by_a_forked_child_is_the_drivers(tmp_path: Path) -> None:
+    from scrapecheck.audit.api import load_signals_input
+    from scrapecheck.audit.dask_engine import _ForkedScan
+
+    signals = tmp_path / "signals.json"
+    signals.write_text(json.dumps(SIGNALS), encoding="utf-8")
+    before = _children()
+    index = _ForkedScan(str(signals)).result()
+    assert index.entries == load_signals_input(str(signals)).entries
+    assert index.get("https://a.example").robots.body == SIGNALS["targets"]["https://a.example"]["robots"]["body"]
+    left = _ForkedScan(str(signals))
+    left.cancel()
+    assert _children() <= before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the index is read apart only on Linux")
+def test_a_bad_signals_file_read_apart_is_the_same_one_line_error(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from scrapecheck.errors import SignalsError
+
+    bad = tmp_path / "signals.json"
+    bad.write_text('{"version": 1, "targets": {"https://a.example": {}', encoding="utf-8")
+    source = tmp_path / "urls.txt"
+    source.write_text("https://a.example/\n", encoding="utf-8")
+    with pytest.raises(SignalsError) as local:
+        run(AuditJob(input=str(source), agents=["A"], purpose="ai-training", signals=str(bad),
+                     output=str(tmp_path / "l.parquet"), progress=False))
+    before = _children()
+    with pytest.raises(SignalsError) as apart:
+        run(AuditJob(input=str(source), agents=["A"], purpose="ai-training", signals=str(bad),
+                     output=str(tmp_path / "d"), engine="dask", workers=1, progress=False))
+    assert str(apart.value) == str(local.value) and apart.value.field == local.value.field
+    assert _children() <= before
+    common = [str(source), "--agent", "A", "--purpose", "ai-training", "--signals", str(bad)]
+    assert main(["audit", *common, "--engine", "dask", "--workers", "1", "-o", str(tmp_path / "d2")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(local.value) in err

@@ -269,7 +269,6 @@ def _warm() -> None:
 
 def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> Tally:
     """Run the audit on Dask; see the module docstring for the layout of ``job.output``."""
-    _need_dask()
     if job.filter:
         raise InputError("--engine", "engine", "--filter runs on the local engine only")
     if not job.output:
@@ -287,12 +286,22 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
         from .inputs import parquet_file
 
         parquet_file(spec)  # clear error for a missing column, before any cluster starts
+    # The signals file's index is read by a forked child while the driver imports Dask and starts the cluster.
+    scan = _ForkedScan(job.signals) if job.signals is not None and _scan_apart(job) else None
+    try:
+        _need_dask()
+    except BaseException:
+        if scan is not None:
+            scan.cancel()
+        raise
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".audit-", dir=out))
     client: Any = None
     cluster: Any = None
     try:
         with contextlib.ExitStack() as stack:
+            if scan is not None:
+                stack.callback(scan.cancel)
             if job.scheduler:
                 from distributed import Client
 
@@ -319,7 +328,9 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
                 counts.append(client.submit(_split, path, column, groups, first, partitions, splits[-1],
                                             key=f"scrapecheck-split-{n}-{_run_id()}", pure=False))
             signals: Any = None
-            if job.signals is not None:
+            if scan is not None:
+                signals = scan.result()
+            elif job.signals is not None:
                 from .api import load_signals_input
 
                 # A bad file is reported here, once; the workers get the index (origin -> where its entry lies).
@@ -371,6 +382,79 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
         if stopper is not None:
             stopper.join()
     return tally
+
+
+def _scan_apart(job: "AuditJob") -> bool:
+    """Whether the signals index is read by a forked child: a JSON signals file and a local cluster of forked
+    worker processes (the driver would otherwise read it alone while a core waits for Dask to import)."""
+    return (job.signals is not None and not job.scheduler and job.dask_processes and _can_fork()
+            and Path(job.signals).suffix.lower() == ".json")
+
+
+class _ForkedScan:
+    """:func:`~.api.load_signals_input` of a JSON signals file in a forked child process, which sends the index
+    (the spans of the entries, not the file) back through a pipe; its error, if any, is raised by
+    :meth:`result`, as the driver's own reading would."""
+
+    def __init__(self, path: str) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: read the index, send it, leave without running the parent's exit handlers
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as out:
+                    out.write(_scan_payload(path))
+            finally:
+                os._exit(0)
+        os.close(write)
+        self.pid = pid
+        self.read = read
+
+    def result(self) -> Any:
+        import pickle
+
+        with os.fdopen(self.read, "rb") as handle:
+            self.read = -1
+            data = handle.read()
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data:
+            raise ScrapecheckError("reading the signals file's index failed (its process ended without an answer)")
+        ok, value = pickle.loads(data)
+        if not ok:
+            kind, args, fields = value
+            error = kind.__new__(kind, *args)  # scrapecheck's errors take other arguments than they keep
+            error.args = args
+            error.__dict__.update(fields)
+            raise error
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child and release the pipe (when the run ends before :meth:`result`)."""
+        import signal
+
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.read >= 0:
+            os.close(self.read)
+            self.read = -1
+
+
+def _scan_payload(path: str) -> bytes:
+    import pickle
+
+    from .api import load_signals_input
+
+    try:
+        return pickle.dumps((True, load_signals_input(path)))
+    except ScrapecheckError as exc:
+        return pickle.dumps((False, (type(exc), exc.args, exc.__dict__)))
+    except Exception as exc:  # noqa: BLE001 - reported in the driver as one line, never lost
+        return pickle.dumps((False, (ScrapecheckError, (f"{path}: {type(exc).__name__}: {exc}",), {})))
 
 
 _RUNS = [0]
