@@ -627,18 +627,15 @@ class RobotsDisallows(_TargetKind):
         from ..robots import product_token
 
         agent = product_token(ctx.plan.crawler.user_agent)
-        disallowed: list[str] = []
-        first = None
-        for path in view.target.planned_paths:
-            verdict = view.robots_policy.explain(agent, path)
-            if not verdict.allowed:
-                disallowed.append(path)
-                if first is None:
-                    first = verdict
+        # The matcher answers each path as explain would; explain (which also builds the group's Rule objects,
+        # for the deciding line) is asked only about the first disallowed path (issue 10).
+        matcher = view.robots_policy.matcher(agent)
+        disallowed = [path for path in view.target.planned_paths if not matcher.check(path)]
         evidence: dict[str, Any] = {"robots_url": view.robots.url, "agent": agent,
                                     "robots_outcome": view.robots.outcome}
-        if first is None:
+        if not disallowed:
             return Outcome(False, evidence)
+        first = view.robots_policy.explain(agent, disallowed[0])
         evidence["disallowed_paths"] = disallowed
         if view.robots.outcome == "unreachable":
             evidence.update(line=None, rule="(robots.txt unreachable: RFC 9309 2.3.1.4, complete disallow)")

@@ -97,9 +97,9 @@ def _agent_opt_outs(policy: "RobotsPolicy", own_token: str, robots_url: str) -> 
         if info is None or info.token.lower() in seen:
             continue
         seen.add(info.token.lower())
-        verdict = policy.explain(info.token, "/")
-        if verdict.allowed:
+        if policy.matcher(info.token).check("/"):  # as explain answers, without building the group's rules
             continue
+        verdict = policy.explain(info.token, "/")
         rule_text = verdict.rule.text if verdict.rule is not None else "Disallow: /"
         found.append(OptOut(kind="robots-ai-agent", scopes=list(info.scopes),  # type: ignore[arg-type]
                             value=f"User-agent: {agent} / {rule_text}", where=robots_url,
