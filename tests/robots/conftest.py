@@ -9,8 +9,9 @@ import pytest
 from scrapecheck.robots import _match, _policy
 
 #: "uncompiled": prefix tree of literal heads + C-level literal prefilter; "compiled": one regex;
-#: "grams": uncompiled with the q-gram prefilter used on every path longer than q.
-TIERS = ("uncompiled", "compiled", "grams")
+#: "grams": uncompiled with the q-gram prefilter used on every path longer than q; "scan": ``check`` by the
+#: scan that answers before the index is built (``decide`` builds it).
+TIERS = ("uncompiled", "compiled", "grams", "scan")
 
 
 @pytest.fixture(params=TIERS)

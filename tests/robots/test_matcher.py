@@ -70,7 +70,7 @@ def test_no_group_allows_everything() -> None:
 def test_check_and_decide_both_compile_once_it_pays(hot: str) -> None:
     policy = RobotsPolicy.parse(ROBOTS)
     matcher = policy.matcher("AcmeBot")
-    assert matcher.tier == "uncompiled"
+    assert matcher.tier == "scan"  # no index yet: the first checks scan the rules
     matcher._left[0] = 1  # as if it had answered as many URLs as compiling costs, less one
     getattr(matcher, hot)("https://h/acme/x")
     assert matcher.tier == "compiled"

@@ -79,6 +79,7 @@ def test_decision_order_and_parents(rules: list[tuple[bool, str, int]]) -> None:
     """Rules come out in decision order (length desc, Allow first, line asc), and each head's parent is its
     longest proper prefix among the heads."""
     ruleset = RuleSet([Rule(a, p, line, "") for a, p, line in rules])
+    ruleset._index()  # built on demand, after the scan
     keys = [(-len(p), not a, ruleset.rules[i].line) for p, a, i in ruleset._ordered]
     assert keys == sorted(keys)
     assert all(p and p == ruleset.rules[i].pattern and a == ruleset.rules[i].allow for p, a, i in ruleset._ordered)
@@ -102,6 +103,7 @@ def test_few_rules_are_built_as_in_bulk(rules: list[tuple[bool, str, int]]) -> N
         saved, _match._BULK_MIN_RULES = _match._BULK_MIN_RULES, bulk_min
         try:
             ruleset = RuleSet([Rule(a, p, line, "") for a, p, line in rules])
+            ruleset._index()  # built on demand, after the scan
         finally:
             _match._BULK_MIN_RULES = saved
         built.append((ruleset._ordered, ruleset._fallback, ruleset._heads, ruleset._parent, ruleset._own,

@@ -45,7 +45,7 @@ URL_FORMS = st.sampled_from(
 )
 
 
-TIERS = ("uncompiled", "compiled", "grams")
+TIERS = ("uncompiled", "compiled", "grams", "scan")
 
 
 @contextmanager
@@ -64,7 +64,7 @@ def _parse_in(name: str, robots: str, agent: str) -> RobotsPolicy:
         policy = RobotsPolicy.parse(robots)
         ruleset = policy._resolve(policy._group_indexes(agent))[1]
     # The tier asked for is the one that runs (a regex can always be built for these small files).
-    assert ruleset.tier == (name if ruleset._ordered else ruleset.tier)
+    assert ruleset.tier == (name if getattr(ruleset, "_ordered", True) else ruleset.tier)
     return policy
 
 

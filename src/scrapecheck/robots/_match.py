@@ -41,11 +41,11 @@ from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
 
 try:  # the C module behind operator, without operator's own import cost (issue 9)
-    from _operator import (add as _add, concat as _concat, contains as _contains, itemgetter, neg,
-                           not_, or_)
+    from _operator import (add as _add, concat as _concat, contains as _contains, getitem as _getitem, itemgetter,
+                           neg, not_, or_)
 except ImportError:  # pragma: no cover - other interpreters
-    from operator import (add as _add, concat as _concat, contains as _contains, itemgetter, neg,
-                          not_, or_)
+    from operator import (add as _add, concat as _concat, contains as _contains, getitem as _getitem, itemgetter,
+                          neg, not_, or_)
 
 from ._values import Frozen, _set
 
@@ -348,8 +348,24 @@ _QUICK_MAX_HEADS = 24
 #: Rule sets with fewer rules are built one rule at a time (:meth:`RuleSet._build_few`), more in bulk.
 _BULK_MIN_RULES = 8
 
+#: The scan (:meth:`RuleSet._scan`) builds the index once its checks have cost, over what the index's would
+#: have, ``_SCAN_BASE + _SCAN_PER_RULE`` per rule, in units of ~100 instructions: about a quarter of what
+#: building the index costs (callgrind on the corpus: a larger budget helps the largest files at 100 URLs per
+#: origin and costs everyone at 1,000). A check is charged ``_SCAN_FIXED``, plus ``_SCAN_PER_LENGTH`` per
+#: prefix looked up, or one unit per ``_SCAN_HEADS_PER_UNIT`` Disallow heads tested at once.
+_SCAN_BASE = 150
+_SCAN_PER_RULE = 60
+_SCAN_FIXED = 30
+_SCAN_PER_LENGTH = 7
+_SCAN_HEADS_PER_UNIT = 3
+#: With more Disallow heads than this, the scan does not first test them all in one ``str.startswith``.
+_SCAN_QUICK_MAX = 128
+#: ``_left[0]`` while the rule set scans (no index yet).
+_SCANNING = -(1 << 61)
+
 #: Testing hook: "compiled" compiles every rule set at once (when it can), "uncompiled" never does,
-#: "grams" never compiles and uses the q-gram prefilter wherever a node has literals to test.
+#: "grams" never compiles and uses the q-gram prefilter wherever a node has literals to test, "scan"
+#: answers ``check`` by the scan only (``decide`` builds the index as usual).
 FORCE_TIER: str | None = None
 
 #: The regex compiler, imported on the first compile (``re`` is not imported with the matcher). It is
@@ -463,11 +479,13 @@ class RuleSet:
 
     # "__dict__" holds decide, decide_path and _decide_quietly once built (see _OnFirstUse).
     __slots__ = ("_rules", "_make_rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains",
-                 "_table", "_uppers", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "check",
-                 "check_path", "__dict__")
+                 "_table", "_uppers", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "_columns",
+                 "check", "check_path", "__dict__")
     _rules: tuple[Rule, ...] | None
     _make_rules: Callable[[], tuple[Rule, ...]] | None
     _uppers: list[str]
+    #: (allows, patterns, lines) as given, until the index is built from them (see :meth:`_index`).
+    _columns: tuple[list[bool], list[str], list[int]] | None
     check: Callable[[str], bool]
     check_path: Callable[[str], bool]
     decide: Callable[[str], tuple[bool, Rule | None]] = _OnFirstUse()  # type: ignore[assignment]
@@ -499,10 +517,31 @@ class RuleSet:
 
     def _setup(self, allows: list[bool], patterns: list[str], lines: list[int], rules: tuple[Rule, ...] | None,
                make_rules: Callable[[], tuple[Rule, ...]] | None) -> None:
-        """Put the rules in decision order and build the uncompiled tier. Columns in, and C-level ``map``,
-        ``zip`` and ``sorted`` over them: a crawler meeting a new origin pays this before its first check."""
+        """Start in the scan (:meth:`_scan`); the index (:meth:`_index`) is built once the scans have cost
+        about as much as building it would, or at once when a tier is forced."""
         self._rules = rules
         self._make_rules = make_rules
+        self._compiled = self._force_grams = False
+        #: The compile countdown (see :meth:`_finish`); :data:`_SCANNING` until the index is built.
+        self._left = [_SCANNING]
+        if FORCE_TIER is None or FORCE_TIER == "scan":
+            self._columns = (allows, patterns, lines)
+            self.check, self.check_path = self._scan(allows, patterns)
+        else:
+            self._columns = None
+            self._order(allows, patterns, lines)
+
+    def _index(self) -> None:
+        """Build the uncompiled tier's index from the columns kept by :meth:`_setup` (once; a second thread
+        racing this one builds an equal one). ``check`` and ``check_path`` are its callables from then on."""
+        columns = self._columns
+        if columns is not None:
+            self._order(*columns)
+            self._columns = None
+
+    def _order(self, allows: list[bool], patterns: list[str], lines: list[int]) -> None:
+        """Put the rules in decision order and build the uncompiled tier. Columns in, and C-level ``map``,
+        ``zip`` and ``sorted`` over them."""
         indexes: Any = range(len(patterns))
         # Google's matching_line() when nothing of positive length matched: an empty Allow (tie, Allow
         # wins) else an empty Disallow. Neither changes the verdict, which is then "allowed". Empty
@@ -567,16 +606,20 @@ class RuleSet:
         self._force_grams = FORCE_TIER == "grams"
         #: Per head node using the q-gram prefilter: the first and last q-grams of its literals.
         self._grams: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        if FORCE_TIER in ("uncompiled", "grams"):
+        if FORCE_TIER in ("uncompiled", "grams", "scan"):
             self._budget = None
-        #: Checks and decides left before compiling (the two count together).
-        self._left = [int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1]
         results = tuple(verdicts) + (True, True)
         self.check, self.check_path = self._uncompiled(results, self._budget is not None, "check")
+        #: Checks and decides left before compiling (the two count together). The same list as in the scan,
+        #: whose callables hand over once it holds anything but _SCANNING (so set after ``check``); kept
+        #: when already lowered (tests: "as if it had answered that many URLs").
+        if self._left[0] == _SCANNING and FORCE_TIER != "scan":
+            self._left[0] = int(self._budget / _SAVED_PER_CHECK) + 1 if self._budget is not None else -1
         if FORCE_TIER == "compiled":
             self._compile()
 
     def _build_decide(self) -> None:
+        self._index()
         if self._compiled:
             self.decide_path = decide_path = self._compiled_decide_path()
             self.decide = self._decide_quietly = self._compiled_decide(decide_path)
@@ -587,6 +630,124 @@ class RuleSet:
         counting = self._budget is not None
         self.decide, self.decide_path = self._uncompiled(outcomes, counting, "decide")
         self._decide_quietly = self._uncompiled(outcomes, False, "decide")[0] if counting else self.decide
+
+    # ------------------------------------------------------------------ scan
+    def _scan(self, allows: list[bool], patterns: list[str]) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+        """``check`` and ``check_path`` before the index exists: Google's decision straight from the rules.
+
+        Every rule's literal head is tried on the path at once (``map(path.startswith, heads)``, in C), and
+        of the rules that match, the longest pattern decides, Allow winning ties (the first rule in decision
+        order, as the other tiers find it). A path that no Disallow head prefixes is allowed after one
+        ``str.startswith`` over those heads. Setting this up costs no sort and no per-rule object: a crawler
+        that checks a few URLs of an origin pays little more than the parse. Each check is charged to a
+        budget (see :data:`_SCAN_BASE`); once that is spent, a part of what building the index costs, the index
+        is built (:meth:`_index`) and answers from then on, through these callables too."""
+        if "" in patterns:  # empty patterns (length 0) never decide
+            keep = list(map(bool, patterns))
+            allows = list(compress(allows, keep))
+            patterns = list(compress(patterns, keep))
+        count = len(patterns)
+        joined = "\n".join(patterns)
+        heads = patterns
+        # Per rule: None when its head prefixing the path is a match, else its _Test (True until first built).
+        tests: list[Any] = [None] * count
+        if "*" in joined or "$" in joined:
+            heads = list(patterns)
+            special = map(or_, map(str.__contains__, patterns, repeat("*")), map(str.endswith, patterns, repeat("$")))
+            for i in compress(range(count), special):
+                pattern = patterns[i]
+                heads[i] = pattern.partition("*")[0] if "*" in pattern else pattern[:-1]
+                tests[i] = True
+        disallowed = tuple(compress(heads, map(not_, allows)))
+        if "/index.htm" in joined:  # Google: an Allow of ".../index.htm*" also allows ".../$"
+            derived = [d for d in (index_html_pattern(p) for a, p in zip(allows, patterns) if a and "/index.htm" in p)
+                       if d is not None]
+            if derived:  # new lists: the columns are the caller's (and kept for the index)
+                allows = allows + [True] * len(derived)
+                patterns = patterns + derived
+                heads = heads + [d[:-1] for d in derived]
+                tests += [True] * len(derived)
+        # The rules by literal head: the heads that prefix a path are among its prefixes path[:n] for the n
+        # that are head lengths (distinct lengths are few: ~25 for 1,000 rules), each one dict lookup.
+        count = len(heads)
+        groups: dict[str, tuple[int, ...]] = dict(zip(heads, zip(range(count))))
+        if len(groups) < count:  # heads shared by several rules
+            groups = {}
+            for i, head in enumerate(heads):
+                groups[head] = groups.get(head, ()) + (i,)
+        lengths = sorted(set(map(len, groups)))
+        cuts = list(map(slice, lengths))
+        use_quick = len(disallowed) <= _SCAN_QUICK_MAX
+        left, mark, robots_path, get = self._left, _SCANNING, ROBOTS_PATH, groups.get
+        path_of_, normalise, prefix_of, passes, literal_head = path_of, normalise_path, origin_prefix, _passes, _literal_head
+        quick = len(disallowed) // _SCAN_HEADS_PER_UNIT + _SCAN_FIXED
+        budget = 1 << 62 if FORCE_TIER == "scan" else _SCAN_BASE + _SCAN_PER_RULE * count
+
+        def verdict(path: str) -> bool:
+            nonlocal budget
+            if use_quick and not path.startswith(disallowed):
+                budget -= quick
+                return True
+            if path == robots_path:
+                return True
+            k = bisect_right(lengths, len(path))
+            budget -= k * _SCAN_PER_LENGTH + _SCAN_FIXED
+            best = -1  # 2 * pattern length + allow, of the best match so far
+            for group in filter(None, map(get, map(_getitem, repeat(path), cuts[:k]))):  # type: ignore[arg-type]
+                for i in group:
+                    rank = len(patterns[i]) * 2 + allows[i]
+                    if rank > best:
+                        test = tests[i]
+                        if test is not None:
+                            if test is True:
+                                head, kind, mids, last = literal_head(patterns[i])
+                                test = tests[i] = (i, kind, len(head), mids, last,
+                                                   max(mids + (last,), key=len) if kind >= 2 else "")
+                            if test[5] not in path or not passes(path, test):
+                                continue
+                        best = rank
+            return best < 0 or best & 1 == 1
+
+        def handover(name: str, arg: str) -> bool:
+            self._index()
+            return getattr(self, name)(arg)  # type: ignore[no-any-return]
+
+        # The last origin seen, "https://host/", the same with its "/" made "0", and its length - 1 (see
+        # _syntax.origin_prefix): a URL of that origin needs two comparisons and a slice to find its path.
+        origin = ("\x00", "\x00", 0)
+
+        def check(url: str) -> bool:
+            nonlocal origin
+            if left[0] != mark or budget <= 0:
+                return handover("check", url)
+            prefix, end, cut = origin
+            if prefix <= url < end:
+                path = url[cut:]
+                if "#" in path:
+                    path = path[: path.index("#")]
+            else:
+                found = prefix_of(url)
+                if found is None:
+                    path = path_of_(url)
+                else:
+                    origin = (found, found[:-1] + "0", len(found) - 1)
+                    path = url[len(found) - 1 :]
+                    if "#" in path:
+                        path = path[: path.index("#")]
+            if not path.isascii() or "%" in path:
+                path = normalise(path)
+            return verdict(path)
+
+        def check_path(path: str) -> bool:
+            if left[0] != mark or budget <= 0:
+                return handover("check_path", path)
+            if "#" in path:
+                path = path[: path.index("#")]
+            if not path.isascii() or "%" in path:
+                path = normalise(path)
+            return verdict(path)
+
+        return check, check_path
 
     # ------------------------------------------------------------------ uncompiled tier
     def _build_uncompiled(self, patterns: list[str]) -> int:
@@ -996,8 +1157,10 @@ class RuleSet:
 
     @property
     def tier(self) -> str:
-        """"compiled", "uncompiled", or "grams" (uncompiled, q-gram prefilter forced; tests only)."""
-        return "compiled" if self._compiled else "grams" if self._force_grams else "uncompiled"
+        """"scan" (no index yet, see :meth:`_scan`), "uncompiled", "compiled", or "grams" (uncompiled, q-gram
+        prefilter forced; tests only)."""
+        return ("compiled" if self._compiled else "grams" if self._force_grams
+                else "scan" if self._left[0] == _SCANNING else "uncompiled")
 
     def _build_regex(self) -> tuple[Any, tuple[bool | None, ...], tuple[int, ...], int, int]:
         """(match, verdict per group, index in ``rules`` per group, "no rule" group, "/robots.txt" group)."""

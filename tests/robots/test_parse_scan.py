@@ -1,0 +1,115 @@
+"""The scan that answers ``check`` before a rule set's index is built (issue 10: cold cost per origin) gives
+the index's answers: on the corpus, on generated rule sets, and across the hand-over to the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scrapecheck.robots import RobotsPolicy, Rule, _match
+from scrapecheck.robots._match import RuleSet
+
+from .reference import allowed as reference_allowed
+
+CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "robots" / "corpus"
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+AGENTS = ("Googlebot", "GPTBot", "UnknownBot")
+
+
+def _scanning(rules: list[Rule]) -> RuleSet:
+    saved, _match.FORCE_TIER = _match.FORCE_TIER, "scan"
+    try:
+        ruleset = RuleSet(rules)
+    finally:
+        _match.FORCE_TIER = saved
+    assert ruleset.tier == "scan"
+    return ruleset
+
+
+def _indexed(rules: list[Rule]) -> RuleSet:
+    ruleset = RuleSet(rules)
+    ruleset._index()
+    assert ruleset.tier in ("uncompiled", "compiled")
+    return ruleset
+
+
+PATTERN = st.text(alphabet="/ab*$.?=", max_size=7)
+PATHS = st.lists(st.text(alphabet="/ab$.?=#%", max_size=9).map(lambda p: "/" + p), min_size=1, max_size=6)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.booleans(), PATTERN.map(lambda p: p + "/index.html" * (p == "/a"))), max_size=14), PATHS)
+def test_scan_answers_as_the_index(rules: list[tuple[bool, str]], paths: list[str]) -> None:
+    built = [Rule(allow, pattern, line, "") for line, (allow, pattern) in enumerate(rules, 2)]
+    scanning, indexed = _scanning(built), _indexed(built)
+    robots = "User-agent: *\n" + "".join(f"{'Allow' if a else 'Disallow'}: {p}\n" for a, p in rules)
+    for path in paths + ["/robots.txt"]:
+        expected = indexed.check("http://h" + path)
+        assert scanning.check("http://h" + path) is expected, path
+        assert scanning.check_path(path) is expected, path
+        if "#" not in path and "%" not in path:
+            assert expected is reference_allowed(robots, "x", "http://h" + path)[0], path
+
+
+def _paths(policy: RobotsPolicy) -> list[str]:
+    """Paths made from the file's own patterns (each rule matched and just missed), and a few others."""
+    out = ["/", "/robots.txt", "/x", "/index.html", "/a/b?c=d", "/caf%c3%a9", "/%7Euser/"]
+    for line in policy.lines:
+        key, _, value = line.partition(":")
+        if key.strip().lower() in ("allow", "disallow"):
+            concrete = value.split("#")[0].strip().replace("*", "x").rstrip("$")
+            if concrete.startswith("/"):
+                out += [concrete, concrete + "z", concrete[:-1], concrete + "/index.html"]
+    return [p for p in out if p.startswith("/")]  # check_path's contract
+
+
+def test_scan_answers_as_the_index_on_the_corpus() -> None:
+    for file in sorted(CORPUS.glob("*.txt")):
+        body = file.read_bytes()
+        scanning = RobotsPolicy.parse(body)
+        saved, _match.FORCE_TIER = _match.FORCE_TIER, "scan"
+        try:  # rule sets are built when first used: here
+            scans = [scanning.matcher(agent) for agent in AGENTS]
+        finally:
+            _match.FORCE_TIER = saved
+        indexed = RobotsPolicy.parse(body)
+        paths = _paths(indexed)
+        for agent, scan in zip(AGENTS, scans):
+            index = indexed.matcher(agent)
+            index._index()
+            for path in paths:
+                expected = index.check_path(path)
+                assert scan.check("https://example.com" + path) is expected, (file.name, agent, path)
+                assert scan.check_path(path) is expected, (file.name, agent, path)
+            assert scan.tier == "scan" or scan is _match.EMPTY, file.name  # EMPTY is shared
+
+
+def test_the_scan_hands_over_to_the_index_once_its_budget_is_spent() -> None:
+    """A rule set scans first, then builds its index; callables bound before keep answering, and alike."""
+    body = (CORPUS / "www.kddi.com.txt").read_bytes()
+    policy, reference = RobotsPolicy.parse(body), RobotsPolicy.parse(body)
+    matcher = policy.matcher("Googlebot")
+    check, check_path = matcher.check, matcher.check_path  # bound while scanning
+    assert matcher.tier == "scan"
+    expected = reference.matcher("Googlebot")
+    expected._index()
+    paths = _paths(reference) * 40
+    tiers = set()
+    for n, path in enumerate(paths):
+        tiers.add(matcher.tier)
+        want = expected.check_path(path)
+        assert (check(f"https://h{n % 3}.example{path}") if n % 2 else check_path(path)) is want, path
+    assert tiers >= {"scan", "uncompiled"}  # it switched on its own, within these checks
+    assert matcher.check is not check  # from then on the index answers directly
+
+
+def test_decide_builds_the_index_and_the_scan_hands_over() -> None:
+    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /a\nAllow: /a/b$\nDisallow: /*.pdf$\n")
+    matcher = policy.matcher("x")
+    check = matcher.check
+    assert matcher.tier == "scan" and check("https://h/a/c") is False
+    assert matcher.decide("https://h/a/b")[0] is True
+    assert matcher.tier == "uncompiled"
+    assert [check(u) for u in ("https://h/a/b", "https://h/a/c", "https://h/x.pdf", "https://h/x")] == [True, False, False, True]
