@@ -671,7 +671,7 @@ class RuleSet:
             if derived:  # new lists: the columns are the caller's (and kept for the index)
                 allows = allows + [True] * len(derived)
                 patterns = patterns + derived
-                heads = heads + [d[:-1] for d in derived]
+                heads = heads + [d[:-1].partition("*")[0] for d in derived]  # the head stops at a "*"
                 tests += [True] * len(derived)
         # The rules by literal head: the heads that prefix a path are among its prefixes path[:n] for the n
         # that are head lengths (distinct lengths are few: ~25 for 1,000 rules), each one dict lookup.

@@ -1,0 +1,201 @@
+"""Hostile differential review of the robots matcher: every public answer against the slow reference
+(``tests/robots/reference.py``, a literal re-statement of google/robotstxt's RobotsMatcher), in each forced
+tier and in long streams that cross the scan -> index -> compiled switch points mid-stream, with URLs of
+many origins and odd shapes interleaved on one rule set.
+
+Each case is a seeded random robots.txt and stream (reproducible: the seed is in the failure message).
+``SCRAPECHECK_FUZZ=deep`` runs many more seeds.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from scrapecheck.robots import RobotsPolicy, _match, _policy
+from robots.reference import allowed as reference  # tests/ is on sys.path (tests/conftest.py)
+
+from .conftest import _DEEP
+
+SEEDS = range(3000 if _DEEP else 60)
+
+# Pattern and path pieces: wildcards, anchors, escapes in both cases, non-ASCII (as text and as a raw byte),
+# "?", ";", "=", "#" (paths only: it starts a comment in robots.txt), robots.txt variants, index.htm forms.
+_PATTERN_BITS = ["/", "/", "a", "b", "*", "$", "%2F", "%2f", "%e9", "\u00e9", "index.html", "index.htm", "?", ";",
+                 "=", ".", "/robots.txt", "x", "%", "%zz"]
+_PATTERNS = ["/*/index.html", "/a*/index.htm", "*/index.html", "/a/index.html", "/*$", "/*", "*", "$", "**$",
+             "/a/*/index.htmlx", "/*index.html", "/*/b/index.htm$", "/a$$", "/a*$b", "/*a*a*b", "/", ""]
+_PATH_BITS = ["/", "/", "a", "b", "$", "%2F", "%2f", "%E9", "%e9", "\u00e9", "\u4e2d", "index.html", "?", ";", "=",
+              ".", "robots.txt", "x", "#", "#a", "%", "\xe9", "ROBOTS.TXT", "*"]
+_PATHS = ["/a/", "/b/", "/a/b/", "/", "/a/index.html", "/x/b/", "/a/x/", "/a%2F/", "/\u00e9/", "/robots.txt",
+          "/robots.txt?x", "/robots.txt#x", "/ROBOTS.TXT", "/robots.txt/", "/robots.txt;p", "//", "//a/b", "/a$",
+          "/a*b"]
+_HOSTS = ["h", "h.example", "H.EXAMPLE", "u:p@h", "user@h:8080", "h:8080", "[::1]", "[::1]:80", "[2001:db8::1]",
+          "h?q", "h;p", "h#f", "x.y", "h.example."]
+_SCHEMES = ["http://", "https://", "HTTP://", "Https://", "//", "", "ftp://"]
+_AGENTS = ["FooBot", "x", "BarBot/2", "Mozilla/5.0 (compatible; FooBot/1.0; +https://foo.example/bot)", ""]
+
+
+def _pattern(r: random.Random) -> str:
+    if r.random() < 0.15:
+        return r.choice(_PATTERNS)
+    text = "".join(r.choice(_PATTERN_BITS) for _ in range(r.randint(0, 6)))
+    return "/" + text if r.random() < 0.8 and not text.startswith(("/", "*")) else text
+
+
+def _robots(r: random.Random) -> str | bytes:
+    lines = []
+    for _ in range(r.randint(1, 4)):
+        for _ in range(r.randint(1, 2)):
+            lines.append("User-agent: " + r.choice(["*", "FooBot", "BarBot", "foobot/1"]))
+        for _ in range(r.randint(0, 14)):
+            lines.append(r.choice(["Allow", "Disallow", "disallow"]) + ": " + _pattern(r))
+    body = "\n".join(lines) + "\n"
+    # A third of the files as Latin-1 bytes: "\xe9" is then the octet E9 (%E9), not UTF-8 C3 A9.
+    return body.encode("latin-1") if r.random() < 0.3 else body
+
+
+def _path(r: random.Random) -> str:
+    if r.random() < 0.15:
+        return r.choice(_PATHS)
+    return "/" + "".join(r.choice(_PATH_BITS) for _ in range(r.randint(0, 7)))
+
+
+def _url(r: random.Random) -> str:
+    if r.random() < 0.15:
+        path = _path(r)
+        return path if r.random() < 0.5 else path[1:]  # bare paths, and some without their "/"
+    if r.random() < 0.02:
+        return "https://h/" + "a/" * 20_000 + "index.html"  # a very long URL
+    return r.choice(_SCHEMES) + r.choice(_HOSTS) + _path(r)
+
+
+def _line(rule: _match.Rule | None) -> int:
+    return 0 if rule is None else rule.line
+
+
+def _stream(seed: int, policy: RobotsPolicy, body: str | bytes, agent: str, count: int) -> Iterator[str]:
+    """Ask every public answer in turn, URLs of many origins interleaved; yield a message per disagreement."""
+    r = random.Random(seed * 7919 + 1)
+    matcher = policy.matcher(agent)
+    for _ in range(count):
+        kind = r.randrange(6)
+        if kind < 4:
+            url = _url(r)
+            expected, line = reference(body, agent, url)
+            if kind == 0:
+                got: object = matcher.check(url)
+                ok = got is expected
+            elif kind == 1:
+                allowed, rule = matcher.decide(url)
+                got, ok = (allowed, _line(rule)), (allowed, _line(rule)) == (expected, line)
+            elif kind == 2:
+                verdict = policy.explain(agent, url)
+                got, ok = (verdict.allowed, verdict.line or 0), (verdict.allowed, verdict.line or 0) == (expected, line)
+            else:
+                got = policy.is_allowed(agent, url)
+                ok = got is expected
+        else:
+            # The path forms: what follows an authority with no '?', ';' or '#' (the contract of check_path).
+            url = _path(r)
+            expected, line = reference(body, agent, "http://h" + url)
+            if kind == 4:
+                got = matcher.check_path(url)
+                ok = got is expected
+            else:
+                allowed, rule = matcher.decide_path(url)
+                got, ok = (allowed, _line(rule)), (allowed, _line(rule)) == (expected, line)
+        if not ok:
+            yield (f"seed {seed}: {['check', 'decide', 'explain', 'is_allowed', 'check_path', 'decide_path'][kind]}"
+                   f"({url[:80]!r}) for {agent!r} gave {got}, reference {(expected, line)} in tier {matcher.tier};"
+                   f" robots.txt {body!r}")
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    _policy._PARSED.clear()
+    yield
+    _policy._PARSED.clear()
+
+
+@pytest.mark.parametrize("tier", ["scan", "uncompiled", "grams", "compiled"])
+def test_each_forced_tier_answers_as_the_reference(tier: str, monkeypatch: pytest.MonkeyPatch, fresh: None) -> None:
+    monkeypatch.setattr(_match, "FORCE_TIER", tier)
+    failures: list[str] = []
+    for seed in SEEDS:
+        r = random.Random(seed)
+        body, agent = _robots(r), r.choice(_AGENTS)
+        failures += _stream(seed, RobotsPolicy.parse(body), body, agent, 40)
+    assert not failures, "\n".join(failures[:5])
+
+
+def test_streams_that_cross_every_switch_point_answer_as_the_reference(monkeypatch: pytest.MonkeyPatch,
+                                                                       fresh: None) -> None:
+    """Budgets shrunk so that a stream of a few dozen URLs starts in the scan, builds the index after a few
+    checks and compiles a few checks later: every answer before, at and after each switch is checked."""
+    monkeypatch.setattr(_match, "_SCAN_BASE", 3)
+    monkeypatch.setattr(_match, "_SCAN_PER_RULE", 4)
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.4e-3)
+    failures: list[str] = []
+    tiers: set[str] = set()
+    for seed in SEEDS:
+        r = random.Random(seed)
+        body, agent = _robots(r), r.choice(_AGENTS)
+        policy = RobotsPolicy.parse(body)
+        failures += _stream(seed, policy, body, agent, 60)
+        tiers.add(policy.matcher(agent).tier)
+    assert not failures, "\n".join(failures[:5])
+    assert {"uncompiled", "compiled"} <= tiers  # the streams did cross the switch points
+
+
+def test_one_rule_set_shared_by_threads_answers_as_the_reference(monkeypatch: pytest.MonkeyPatch, fresh: None) -> None:
+    """Four threads on one matcher (its per-closure origin memo, node tables and the tier switch are shared),
+    each with its own origins: no answer may come from another thread's origin or a half-built state."""
+    monkeypatch.setattr(_match, "_SCAN_BASE", 3)
+    monkeypatch.setattr(_match, "_SCAN_PER_RULE", 4)
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.4e-3)
+    import sys
+
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter allows
+    try:
+        failures: list[str] = []
+        for seed in SEEDS[: len(SEEDS) // 4 or 1]:
+            r = random.Random(seed)
+            body, agent = _robots(r), r.choice(_AGENTS)
+            policy = RobotsPolicy.parse(body)
+            found: list[str] = []
+
+            def worker(k: int) -> None:
+                found.extend(_stream(seed * 10 + k, policy, body, agent, 40))
+
+            threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            failures += found
+    finally:
+        sys.setswitchinterval(saved)
+    assert not failures, "\n".join(failures[:5])
+
+
+@pytest.mark.parametrize("tier", ["scan", "uncompiled", "grams", "compiled"])
+@pytest.mark.parametrize("allow", ["/*/index.html", "*/index.htm", "/a*/index.html", "/*/b/index.htm$"])
+def test_an_index_htm_allow_with_a_wildcard_also_allows_its_directory(tier: str, allow: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """robots.cc ``HandleAllow``: an Allow ending in ``/index.htm*`` that does not match also tries its text up
+    to the last "/" plus "$"; ``Allow: /*/index.html`` so allows "/a/". The scan tier keyed that derived rule
+    by the head "/*/" (the text before its "$", "*" included) and so never found it: "/a/" was disallowed."""
+    monkeypatch.setattr(_match, "FORCE_TIER", tier)
+    body = f"User-agent: *\nDisallow: /\nAllow: {allow}\n"
+    matcher = RobotsPolicy.parse(body).matcher("x")
+    for path in ("/a/", "/ab/", "/a/b/", "/b/", "/", "/a/x", "/a/index.html"):
+        expected, line = reference(body, "x", "http://h" + path)
+        assert matcher.check("https://h" + path) is expected, path
+        assert matcher.check_path(path) is expected, path
+        assert (matcher.decide_path(path)[0], _line(matcher.decide_path(path)[1])) == (expected, line), path
+    assert matcher.check("https://h/a/") is (allow != "/*/b/index.htm$")  # Google: allowed via "/*/$"
