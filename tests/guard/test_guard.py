@@ -521,6 +521,7 @@ def test_cached_origin_decides_every_url_shape_as_the_first_check(url: str) -> N
         warm.check(spelling)  # cached, and each spelling of the origin routed once
     first = Guard.from_robots(UA, "other", {"https://a.example": ROUTED_BODY}).check(url)
     routed = warm.check(url)
+    assert warm.check(url) == routed  # (a second time: through the hot path's route if the URL has one)
     assert routed.allowed is first.allowed
     if first.robots.outcome == "success":  # (not so for "https://a.example;p/x": another host, not recorded)
         assert first.allowed is is_allowed(ROUTED_BODY, UA, url)
@@ -534,3 +535,46 @@ def test_a_routed_refusal_names_its_deciding_line() -> None:
              ("https://a.example/x/1#f", "https://a.example/b.pdf", "https://a.example//z", "https://a.example/%7ea")}
     assert [(r.rule_id, r.line) for r in lines.values()] == [("ROB-001", 3), ("ROB-001", 5), ("ROB-001", 6),
                                                             ("ROB-001", 7)]
+
+
+# --- cache bookkeeping kept off the hot path ------------------------------------------------------------------------
+def test_second_chance_eviction_sees_uses_on_the_hot_path() -> None:
+    """The hot path never writes to an origin's entry: an origin counts as used by taking the slow path once after
+    each time the eviction passes over it. An origin used between two passes keeps its place every time."""
+    bodies = {f"https://{h}.example": "User-agent: *\nDisallow: /x\n" for h in "abcdef"}
+    guard = Guard.from_robots(UA, "other", bodies, max_origins=2)
+    guard.check("https://a.example/1")  # loaded: not yet a use
+    guard.check("https://b.example/1")
+    for n, newcomer in enumerate("cdef"):
+        for path in ("/2", "/x/3", "/4"):  # a used again (first by the slow path, then by its route)
+            guard.check(f"https://a.example{path}{n}")
+        assert guard.fetches == 2 + n  # a was still cached
+        guard.check(f"https://{newcomer}.example/1")  # the other origin leaves, never a
+        assert guard.fetches == 3 + n and len(guard) == 2
+    assert not guard.check("https://a.example/x").allowed and guard.fetches == 6
+
+
+def test_an_origin_left_unused_leaves_first() -> None:
+    bodies = {f"https://{h}.example": "User-agent: *\nAllow: /\n" for h in "abc"}
+    guard = Guard.from_robots(UA, "other", bodies, max_origins=2)
+    for url in ("https://a.example/1", "https://b.example/1", "https://a.example/2", "https://b.example/2"):
+        guard.check(url)  # both used: the pass clears both, then drops the first (a)
+    guard.check("https://c.example/1")
+    guard.check("https://b.example/3")
+    assert guard.fetches == 3
+    guard.check("https://a.example/3")
+    assert guard.fetches == 4  # a had left
+
+
+@pytest.mark.parametrize(("bodies", "url", "allowed", "rule_ids"), [
+    ({}, "https://gone.example/a", False, ("ROB-000",)),  # not recorded: refused whatever the path
+    ({"https://a.example": ""}, "https://a.example/a", True, ()),  # no rules: allowed whatever the path
+    ({"https://a.example": "# Scraping is prohibited.\n"}, "https://a.example/a", True, ("ROB-053",)),
+])
+def test_origins_with_nothing_to_match_route_to_their_one_decision(bodies: dict, url: str, allowed: bool,
+                                                                 rule_ids: tuple) -> None:
+    guard = Guard.from_robots(UA, "other", bodies)
+    answers = [guard.check(f"{url}/{n}") for n in range(4)]  # loaded, marked used, then routed
+    full = guard.rules_for(url).decide(url, UA, "other")
+    for d in answers:
+        assert d.allowed is allowed and d == full and d.rule_ids == rule_ids

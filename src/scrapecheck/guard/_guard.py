@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from ..errors import InputError
 from ..robots import product_token
-from ._decision import SET_SITE, SET_URL, Decision, DeferredRefusal, Reason, RobotsFetch, deferred
+from ._decision import SET_SITE, SET_URL, Decision, DeferredRefusal, Reason, RobotsFetch, Site, deferred
 from ._origin import PURPOSES, BodyCache, OptOutSignal, OriginRules, Plan, opt_out_reasons
 
 if TYPE_CHECKING:  # asyncio, concurrent.futures, json and datetime load on first use, not on import
@@ -35,11 +35,17 @@ _SHARED_BODIES = 256
 _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
 
 
+#: What the hot path reads for a cached origin, in one tuple: ``(check_path, yes, site, expires)``. ``check_path(path)``
+#: true gives ``yes``; false, a refusal deferred with ``site`` and the path. A plan with nothing to match routes
+#: with ``bool`` (a path is never empty) to its one decision, which may be a refusal.
+Route = tuple[Callable[[str], bool], Decision, Optional[Site], float]
+
+
 class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
     __slots__ = ("origin", "rules", "decide", "check", "check_path", "ok", "site", "expires", "used", "aliases",
-                 "delay")
+                 "delay", "route")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
@@ -53,9 +59,16 @@ class _Entry:
         self.ok = plan.ok
         self.site = plan.site
         self.expires = expires
+        #: Used since the eviction last passed over it (second chance). The hot path never writes it: it only
+        #: finds origins whose route is installed, and a route is installed only with ``used`` set (see _use).
         self.used = False
         self.aliases: list[str] = []
         self.delay = plan.delay
+        self.route: Optional[Route] = None
+        if self.check_path is not None:
+            self.route = (self.check_path, plan.ok, plan.site, expires)  # type: ignore[assignment]
+        elif plan.constant:
+            self.route = (bool, plan.ok, None, expires)  # type: ignore[assignment]
 
     def answer(self, url: str) -> Decision:
         """The decision for ``url`` (a refusal by robots.txt is deferred: its reasons are read when looked at)."""
@@ -153,7 +166,11 @@ class Guard:
         self._clock = clock or time.monotonic
         self._recorded = _recorded(signals)
         self._entries: dict[str, _Entry] = {}
+        #: Raw "scheme://authority" prefixes of URLs routed to an entry (only authorities with no '?', ';', '#',
+        #: '/': see _origin_of), and the hot path's table: the same prefixes, for entries used since the eviction
+        #: last passed over them, to the entry's route. Both change only under the lock.
         self._aliases: dict[str, _Entry] = {}
+        self._routes: dict[str, Route] = {}
         self._loading: dict[str, "Future[_Entry]"] = {}
         self._lock = threading.Lock()
         self._pace: dict[str, float] = {}
@@ -168,14 +185,15 @@ class Guard:
     def _make_check(self) -> Callable[[str], Decision]:
         """:meth:`check` as a closure over the cache (no attribute lookups per call); same behaviour.
 
-        A cached origin costs one slice, one dict lookup, one matcher ``check`` and, for an allowed URL, a
-        shared decision; a refused one gets a small deferred decision whose reasons are found when read.
+        A cached origin costs one slice, one dict lookup of its route, one matcher ``check_path`` and, for an
+        allowed URL, a shared decision; a refused one gets a small deferred decision whose reasons are found when
+        read. Nothing per origin is touched but the route tuple, the matcher and the decision handed out.
         Also sets ``self._decide``: the same without the decision log (pacing uses it).
         """
-        get, clock, slow, log = self._aliases.get, self._clock, self._slow, self._log
+        get, clock, slow, log = self._routes.get, self._clock, self._slow, self._log
         new, set_site, set_url, refusal = object.__new__, SET_SITE, SET_URL, DeferredRefusal
 
-        # An alias is the raw "scheme://authority" of URLs already routed to the entry, and only an authority
+        # A route's key is the raw "scheme://authority" of URLs already routed to its entry, and only an authority
         # holding no '?', ';', '#' or '/' is ever one (see _origin_of): what follows it is the path the matcher's
         # check_path takes, and a refusal keeps that path for its deferred reasons (see Plan, site.resolve).
         def decide_timed(url: str) -> Decision:
@@ -184,17 +202,13 @@ class Guard:
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
             if cut > 0:
-                entry = get(url[:cut])
-                if entry is not None and entry.expires > clock():
-                    entry.used = True
-                    check = entry.check_path
-                    if check is None:
-                        return entry.decide(url)  # type: ignore[no-any-return]
+                route = get(url[:cut])
+                if route is not None and route[3] > clock():
                     path = url[cut:]
-                    if check(path):
-                        return entry.ok  # type: ignore[return-value]
+                    if route[0](path):
+                        return route[1]
                     decision = new(refusal)
-                    set_site(decision, entry.site)
+                    set_site(decision, route[2])
                     set_url(decision, path)
                     return decision  # type: ignore[no-any-return]
             return slow(url)
@@ -205,17 +219,13 @@ class Guard:
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
             if cut > 0:
-                entry = get(url[:cut])
-                if entry is not None:
-                    entry.used = True
-                    check = entry.check_path
-                    if check is None:
-                        return entry.decide(url)  # type: ignore[no-any-return]
+                route = get(url[:cut])
+                if route is not None:
                     path = url[cut:]
-                    if check(path):
-                        return entry.ok  # type: ignore[return-value]
+                    if route[0](path):
+                        return route[1]
                     decision = new(refusal)
-                    set_site(decision, entry.site)
+                    set_site(decision, route[2])
                     set_url(decision, path)
                     return decision  # type: ignore[no-any-return]
             return slow(url)
@@ -297,7 +307,8 @@ class Guard:
             cut = url.find("/", 8)
         except AttributeError:
             raise TypeError(f"url must be a str, not {type(url).__name__}") from None
-        entry = self._aliases.get(url[:cut] if cut > 0 else url)
+        raw = url[:cut] if cut > 0 else url
+        entry = self._aliases.get(raw)
         if entry is None or entry.expires <= self._clock():
             origin, prefix = self._origin_of(url)
             entry, future, owner = self._begin(origin)
@@ -308,7 +319,8 @@ class Guard:
                     await asyncio.get_running_loop().run_in_executor(None, self._load_into, origin, future)
                 entry = await asyncio.wrap_future(future)
             self._alias(prefix, entry)
-        entry.used = True
+        else:
+            self._use(entry, raw)
         decision = entry.answer(url)
         if not decision.allowed and self._log is not None:
             self._log.write(url, decision)
@@ -375,6 +387,7 @@ class Guard:
         with self._lock:
             self._entries.clear()
             self._aliases.clear()
+            self._routes.clear()
             self._bodies = BodyCache(min(self.max_origins, _SHARED_BODIES), self.max_origins)
 
     def rules_for(self, url: str) -> OriginRules:
@@ -412,12 +425,26 @@ class Guard:
     def _slow(self, url: str) -> Decision:
         """The decision for a URL whose origin is not cached (or is stale), loaded first; or for a cached one the
         hot path does not route (no '/' after the authority: the alias is the whole URL)."""
-        if isinstance(url, str) and url.find("/", 8) < 0:
-            entry = self._aliases.get(url)
+        if isinstance(url, str):
+            cut = url.find("/", 8)
+            prefix = url[:cut] if cut > 0 else url
+            entry = self._aliases.get(prefix)
             if entry is not None and entry.expires > self._clock():
-                entry.used = True
+                self._use(entry, prefix)
                 return entry.answer(url)
         return self._entry_for(url).answer(url)
+
+    def _use(self, entry: _Entry, prefix: str) -> None:
+        """Mark a cached entry used and put its route (for ``prefix``, one of its aliases) on the hot path; the
+        eviction takes the routes of an entry back when it clears ``used``, so the next URL there comes by here
+        again: the hot path never writes to the entry."""
+        if entry.used and (entry.route is None or self._routes.get(prefix) is entry.route):
+            return  # nothing to change (an origin whose URLs all come by here: no lock per URL)
+        with self._lock:
+            if self._aliases.get(prefix) is entry:
+                entry.used = True
+                if entry.route is not None:
+                    self._routes[prefix] = entry.route
 
     def _entry_for(self, url: str) -> _Entry:
         origin, prefix = self._origin_of(url)
@@ -430,12 +457,18 @@ class Guard:
         return entry
 
     def _alias(self, prefix: Optional[str], entry: _Entry) -> None:
-        if prefix is None or self._aliases.get(prefix) is entry:
+        """Route ``prefix`` to ``entry`` (on the hot path too when the entry counts as used: not when this URL's
+        check is the one that loaded it, which is not a second use)."""
+        if prefix is None or (self._aliases.get(prefix) is entry
+                              and (not entry.used or entry.route is None or self._routes.get(prefix) is entry.route)):
             return
         with self._lock:
             if self._entries.get(entry.origin) is entry:
-                self._aliases[prefix] = entry
-                entry.aliases.append(prefix)
+                if self._aliases.get(prefix) is not entry:
+                    self._aliases[prefix] = entry
+                    entry.aliases.append(prefix)
+                if entry.used and entry.route is not None:
+                    self._routes[prefix] = entry.route
 
     def _begin(self, origin: str) -> tuple[Optional[_Entry], "Future[_Entry]", bool]:
         """A fresh cached entry, or the future of the load in flight (``owner``: this caller must run it)."""
@@ -477,9 +510,15 @@ class Guard:
         future.set_result(entry)
 
     def _drop_aliases(self, entry: _Entry) -> None:
+        self._unroute(entry)
         for prefix in entry.aliases:
             if self._aliases.get(prefix) is entry:
                 del self._aliases[prefix]
+
+    def _unroute(self, entry: _Entry) -> None:
+        for prefix in entry.aliases:
+            if self._routes.get(prefix) is entry.route:
+                del self._routes[prefix]
 
     def _evict(self) -> None:
         """Second-chance (CLOCK) eviction: an origin used since it was last passed over gets another round."""
@@ -489,6 +528,7 @@ class Guard:
             entry = entries.pop(origin)
             if entry.used and entry.expires > self._clock():
                 entry.used = False
+                self._unroute(entry)  # its next URL takes the slow path, which marks it used again
                 entries[origin] = entry
                 continue
             self._drop_aliases(entry)

@@ -315,17 +315,20 @@ class Plan:
     rule to match): ``matcher.check(url)`` true means ``ok``; false means a refusal that ``site.resolve(url)``
     works out (the Guard hands it out deferred). ``ok`` itself may be deferred (its notes are read on first
     look). ``matcher`` is None whenever ``decide`` must see every URL (path-limited opt-outs, no robots rules).
+    ``constant``: every URL gets ``ok`` (equal to what ``decide`` gives), which may then be a refusal (robots.txt
+    unreachable): no rules to match, nothing limited to a path.
     """
 
-    __slots__ = ("decide", "matcher", "ok", "site", "delay")
+    __slots__ = ("decide", "matcher", "ok", "site", "delay", "constant")
 
     def __init__(self, decide: Callable[[str], Decision], matcher: Any, ok: Optional[Decision],
-                 site: Optional[Site], delay: float) -> None:
+                 site: Optional[Site], delay: float, constant: bool = False) -> None:
         self.decide = decide
         self.matcher = matcher
         self.ok = ok
         self.site = site
         self.delay = delay
+        self.constant = constant
 
 
 class OriginRules:
@@ -488,7 +491,7 @@ class OriginRules:
                 reason = Reason("ROB-051", f"robots.txt unreachable ({why}): RFC 9309 2.3.1.4, complete disallow",
                                 source=robots.url)
             refusal = Decision(False, (reason,), 0.0, robots, token, purpose)
-            return Plan(lambda url: refusal, None, refusal, None, 0.0)
+            return Plan(lambda url: refusal, None, refusal, None, 0.0, True)
 
         policy = self._parsed()  # used while building; the plan keeps the matcher and what it read, not the parse
         body = self._body
@@ -559,7 +562,7 @@ class OriginRules:
         if not scoped:
             if matcher is None:
                 full = allowed_decision()
-                return Plan(lambda url: full, None, ok, site, delay)
+                return Plan(lambda url: full, None, ok, site, delay, True)
             def decide(url: str) -> Decision:
                 if matcher.check(url):
                     return allowed_decision()
