@@ -24,7 +24,8 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, Sequence, Union
 
 from .._url import path_and_query
-from ..guard._origin import OptOutSignal, opt_out_reasons, path_scope, preference_path, recorded_opt_outs
+from ..guard._origin import (OptOutSignal, opt_out_reasons, path_scope, preference_path, recorded_opt_outs,
+                             robots_octets)
 from ..robots import RobotsPolicy
 from .columns import Agent
 
@@ -80,7 +81,7 @@ class BodyCache:
 
     def __init__(self, limit: int = 2048) -> None:
         self._limit = limit
-        self._entries: OrderedDict[str, tuple[RobotsPolicy, dict[str, _Compiled]]] = OrderedDict()
+        self._entries: OrderedDict[Union[str, bytes], tuple[RobotsPolicy, dict[str, _Compiled]]] = OrderedDict()
         self._fields: dict[Fields, Fields] = {}
 
     def intern(self, fields: Fields) -> Fields:
@@ -99,7 +100,7 @@ class BodyCache:
             pair = compiled.answers[opt] = _by_rule(compiled.decide, compiled.decide_path, opt, self.intern)
         return pair
 
-    def compiled(self, body: str, token: str) -> _Compiled:
+    def compiled(self, body: Union[str, bytes], token: str) -> _Compiled:
         from ..signals.optouts import from_robots
 
         entry = self._entries.get(body)
@@ -219,7 +220,7 @@ class OriginDecision:
                 decide = None
                 line = text = None
                 if robots.outcome == "ok":
-                    compiled = bodies.compiled(robots.body or "", agent.token)
+                    compiled = bodies.compiled(robots_octets(robots) or "", agent.token)  # the exact octets
                     signals_for_agent = list(compiled.robots_opt_outs) + recorded
                     if compiled.has_rules:
                         decide = compiled.decide

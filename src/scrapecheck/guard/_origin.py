@@ -186,6 +186,15 @@ def _tdmrep_rule_signals(target: Any) -> tuple[Optional[str], list[OptOutSignal]
     return None, []
 
 
+def robots_octets(signal: Any) -> Union[str, bytes, None]:
+    """What robots.txt rules are matched on: the body's exact octets (issue 10, "bytes end to end"). ``body`` is
+    text for people, with invalid UTF-8 replaced; when it is not the exact body, the signal also keeps
+    ``body_base64``: then its ``raw`` bytes are matched (``Disallow: /caf\\xe9`` must match "/caf%E9")."""
+    if getattr(signal, "body_base64", None) is not None:
+        return signal.raw  # type: ignore[no-any-return]
+    return signal.body  # type: ignore[no-any-return]
+
+
 def _recorded_path(opt_out: Any, robots_url: str) -> Optional[str]:
     """Where a recorded (page or TDMRep) opt-out applies: a TDMRep rule's location, a page's exact path."""
     where = str(opt_out.where)
@@ -385,8 +394,8 @@ class OriginRules:
         detail = str(signal.outcome)
         fetch = RobotsFetch(RFC_9309_OUTCOME.get(detail, "unreachable"), signal.status, detail, str(signal.url),
                             "fetched" if source == "fetched" else "recorded", signal.error)
-        return cls(origin, fetch, signal.body if detail == "ok" else None, recorded_opt_outs(target, fetch.url),
-                   parse=parse)
+        return cls(origin, fetch, robots_octets(signal) if detail == "ok" else None,
+                   recorded_opt_outs(target, fetch.url), parse=parse)
 
     # ------------------------------------------------------------------ what robots.txt says besides rules
     def _part(self, name: str, token: str, policy: Any = None) -> tuple[OptOutSignal, ...]:
@@ -594,4 +603,4 @@ class OriginRules:
 
 
 __all__ = ["PURPOSES", "PURPOSE_RULES", "BodyCache", "OptOutRule", "OptOutSignal", "OriginRules", "Plan",
-           "opt_out_reasons", "path_pattern", "path_scope", "preference_path", "recorded_opt_outs"]
+           "opt_out_reasons", "path_pattern", "path_scope", "preference_path", "recorded_opt_outs", "robots_octets"]
