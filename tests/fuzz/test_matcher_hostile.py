@@ -199,3 +199,39 @@ def test_an_index_htm_allow_with_a_wildcard_also_allows_its_directory(tier: str,
         assert matcher.check_path(path) is expected, path
         assert (matcher.decide_path(path)[0], _line(matcher.decide_path(path)[1])) == (expected, line), path
     assert matcher.check("https://h/a/") is (allow != "/*/b/index.htm$")  # Google: allowed via "/*/$"
+
+
+def test_a_second_thread_building_the_index_does_not_break_the_first_ones_answers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two threads that hand a rule set over from the scan at once both call ``_index``. The second used to build
+    a second index over the first one's (``_table``, ``_grams``, ...) while the first thread was already answering
+    through its closure, which then looked for its node's q-grams in the other index's table: KeyError on a long
+    URL against many ``/*word`` rules. Here the second thread is started at the worst moment: right after the
+    first one's index exists and before it is published."""
+    words = [f"w{i:04d}x" for i in range(300)]  # many floating globs: a node with the q-gram prefilter
+    body = "User-agent: *\n" + "".join(f"Disallow: /*{w}\n" for w in words)
+    matcher = RobotsPolicy.parse(body).matcher("x")
+    assert matcher.tier == "scan"
+    order = _match.RuleSet._order
+    first: list[object] = []
+
+    def racing_order(self: _match.RuleSet, *columns: object) -> None:
+        order(self, *columns)
+        if not first:  # the first thread's index is built; a second thread hands over now
+            first.append(self.check)
+            other_done = threading.Event()
+
+            def other() -> None:
+                self._index()
+                other_done.set()
+
+            threading.Thread(target=other, daemon=True).start()
+            other_done.wait(1.0)  # a bound, not a measurement: a waiting second thread is the fix
+
+    monkeypatch.setattr(_match.RuleSet, "_order", racing_order)
+    long_url = "https://h/" + "a" * 20_000 + "w0150x"
+    assert matcher.check(long_url) is False  # hands over: builds the index (first thread)
+    check_first = first[0]
+    assert check_first(long_url) is False  # type: ignore[operator]
+    assert check_first("https://h/" + "b" * 20_000) is True  # type: ignore[operator]
+    assert matcher.check_path("/" + "a" * 20_000 + "w0299x") is False

@@ -49,6 +49,12 @@ except ImportError:  # pragma: no cover - other interpreters
 
 from ._values import Frozen, _set
 
+try:  # no ``threading`` import (issue 9: import time): one lock, taken once per rule set that builds an index
+    from _thread import RLock as _RLock
+except ImportError:  # pragma: no cover - other interpreters
+    from threading import RLock as _RLock
+_INDEX_LOCK = _RLock()  # re-entrant: a build that needed its own index again would not deadlock
+
 from ._syntax import has_lower_escape, normalise_path, origin_prefix, path_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import time, issue 9)
@@ -538,12 +544,15 @@ class RuleSet:
             self._order(allows, patterns, lines)
 
     def _index(self) -> None:
-        """Build the uncompiled tier's index from the columns kept by :meth:`_setup` (once; a second thread
-        racing this one builds an equal one). ``check`` and ``check_path`` are its callables from then on."""
-        columns = self._columns
-        if columns is not None:
-            self._order(*columns)
-            self._columns = None
+        """Build the uncompiled tier's index from the columns kept by :meth:`_setup` (once: a second thread
+        racing this one waits for it, as building another over it would swap the tables under the first
+        one's closures). ``check`` and ``check_path`` are its callables from then on."""
+        if self._columns is not None:
+            with _INDEX_LOCK:
+                columns = self._columns
+                if columns is not None:
+                    self._order(*columns)
+                    self._columns = None
 
     def _order(self, allows: list[bool], patterns: list[str], lines: list[int]) -> None:
         """Put the rules in decision order and build the uncompiled tier. Columns in, and C-level ``map``,
