@@ -1,8 +1,12 @@
-"""The bulk rule read behind ``matcher()`` (:func:`_read_rules`: C-level string methods over all of a
-group's rule lines at once) reads every group exactly as the line-by-line full read does, and the
-rule set built from its columns orders rules as Google decides them."""
+"""The rule read behind ``matcher()`` reads every group exactly as the line-by-line full read
+(:func:`_read_all`) does: for a small file at parse (:func:`_read_small`), for a larger one from the group's
+span when it is first used (:func:`_read_rules`); and the rule set built from its columns orders rules as
+Google decides them."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,62 +19,79 @@ from scrapecheck.robots._syntax import escape_pattern
 from .test_properties import EOL, LINE_PARTS, SETTINGS, robots_files
 
 
-def _same_rules(policy: RobotsPolicy) -> None:
-    """Both ways of reading a span (line by line for a few lines, in bulk for more) read each group as the
-    full read does."""
-    builders = policy._read_all()[0]
-    for index, (skeleton, builder) in enumerate(zip(policy._skeletons, builders)):
-        span = skeleton.rule_lines
-        expected = [(allow, escape_pattern(value), line) for allow, value, line in builder.rules]
-        for bulk_min in (0, 1 << 30):
-            saved, _policy._BULK_MIN_LINES = _policy._BULK_MIN_LINES, bulk_min
-            try:
-                allows, patterns, lines = _read_rules([policy._raw_lines[n - 1] for n in span], span.start)
-            finally:
-                _policy._BULK_MIN_LINES = saved
+@contextmanager
+def small_bytes(limit: int) -> Iterator[None]:
+    """Bodies of at most ``limit`` bytes are read whole at parse; -1: none is."""
+    saved, _policy._SMALL_BYTES = _policy._SMALL_BYTES, limit
+    try:
+        yield
+    finally:
+        _policy._SMALL_BYTES = saved
+
+
+def _same_rules(text: str | bytes) -> None:
+    """Both ways of reading a file (whole at parse when small, span by span on first use otherwise) read each
+    group as the full read does."""
+    for limit in (1 << 30, -1):
+        with small_bytes(limit):
+            policy = RobotsPolicy.parse(text)
+        read_whole = [s.rules is not None for s in policy._skeletons]
+        assert all(read_whole) if limit > 0 and "\x00" not in policy._body else not any(read_whole)
+        builders = policy._read_all()[0]
+        assert len(builders) == len(policy._skeletons)
+        for index, (skeleton, builder) in enumerate(zip(policy._skeletons, builders)):
+            assert skeleton.agents == builder.agents and skeleton.agent_lines == builder.agent_lines
+            span = skeleton.rule_lines
+            expected = [(allow, escape_pattern(value), line) for allow, value, line in builder.rules]
+            allows, patterns, lines = _read_rules([policy._raw_lines[n - 1] for n in span], span.start)
             assert list(zip(allows, patterns, lines)) == expected
-        ruleset = policy._ruleset((index,))
-        assert [(r.allow, r.pattern, r.line) for r in ruleset.rules] == expected
+            ruleset = policy._ruleset((index,))
+            assert [(r.allow, r.pattern, r.line) for r in ruleset.rules] == expected
 
 
 @SETTINGS
 @given(robots_files())
-def test_bulk_rule_read_equals_full_read(robots: str) -> None:
-    _same_rules(RobotsPolicy.parse(robots))
+def test_rule_read_equals_full_read(robots: str) -> None:
+    _same_rules(robots)
 
 
 @SETTINGS
 @given(st.lists(st.lists(LINE_PARTS | st.sampled_from(["%aa", "%2F", "/index.html", "$"]), max_size=6).map("".join),
                 max_size=12), EOL)
-def test_bulk_rule_read_equals_full_read_on_odd_lines(lines: list[str], eol: str) -> None:
-    _same_rules(RobotsPolicy.parse(eol.join(lines)))
+def test_rule_read_equals_full_read_on_odd_lines(lines: list[str], eol: str) -> None:
+    _same_rules(eol.join(lines))
 
 
 @SETTINGS
 @given(st.binary(max_size=300))
-def test_bulk_rule_read_equals_full_read_on_bytes(data: bytes) -> None:
-    _same_rules(RobotsPolicy.parse(data))
+def test_rule_read_equals_full_read_on_bytes(data: bytes) -> None:
+    _same_rules(data)
 
 
-def test_bulk_rule_read_on_the_corpus() -> None:
+def test_rule_read_on_the_corpus() -> None:
     from pathlib import Path
 
     corpus = Path(__file__).resolve().parents[2] / "benchmarks" / "robots" / "corpus"
     for path in sorted(corpus.glob("*.txt")):
-        _same_rules(RobotsPolicy.parse(path.read_bytes()))
+        _same_rules(path.read_bytes())
 
 
 def test_a_comment_after_the_value_and_odd_lines_are_read_as_google_does() -> None:
     body = ("User-agent: *\nDisallow: /a # note\nallow:/b#x\nDisallow /c\ndisallowed: /d\nDisallow: /%e9\n"
-            "Disallow\nDisallow#: /e\n  Allow :  /f  \n")
-    for bulk_min in (0, 1 << 30):  # in bulk, and line by line
-        saved, _policy._BULK_MIN_LINES = _policy._BULK_MIN_LINES, bulk_min
-        try:
-            allows, patterns, numbers = _read_rules(body.split("\n")[1:9], 2)
-        finally:
-            _policy._BULK_MIN_LINES = saved
-        assert list(zip(allows, patterns, numbers)) == [
-            (False, "/a", 2), (True, "/b", 3), (False, "/c", 4), (False, "/d", 5), (False, "/%E9", 6), (True, "/f", 9)]
+            "Disallow\nDisallow#: /e\n  Allow :  /f  \nDisallow:/g\x00/h\nDisallow:\t/i\t\x0b\nDISALLOW: /j\n")
+    want = [(False, "/a", 2), (True, "/b", 3), (False, "/c", 4), (False, "/d", 5), (False, "/%E9", 6), (True, "/f", 9),
+            (False, "/g", 10), (False, "/i", 11), (False, "/j", 12)]
+    allows, patterns, numbers = _read_rules(body.split("\n")[1:], 2)
+    assert list(zip(allows, patterns, numbers)) == want
+    no_nul = [(a, "/g/h" if n == 10 else p, n) for a, p, n in want]
+    for limit in (1 << 30, -1):  # read whole at parse, and from the group's span
+        with small_bytes(limit):
+            policy = RobotsPolicy.parse(body.replace("\x00", ""))
+        assert (policy._skeletons[0].rules is not None) is (limit > 0)
+        assert [(r.allow, r.pattern, r.line) for r in policy.matcher("x").rules] == no_nul
+    long_line = "Disallow: /" + "k" * 20_000
+    allows, patterns, numbers = _read_rules(["Disallow: /a", long_line, "Allow: /b"], 2)
+    assert patterns == ["/a", long_line[10 : 2083 * 8 - 1], "/b"]  # robots.cc keeps 16,663 bytes of a line
 
 
 @SETTINGS
