@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+
 from . import _syntax as syn
 from ._match import EMPTY, Rule, RuleSet
 from ._values import Frozen, _set
@@ -546,7 +547,7 @@ class RobotsPolicy:
 
         # Set up as a mutable twin of the class (plain slot stores), then made a RobotsPolicy: 13
         # ``object.__setattr__`` calls cost a quarter of a small file's parse.
-        self = object.__new__(_Building if cls is RobotsPolicy else _building(cls))
+        self: Any = object.__new__(_Building if cls is RobotsPolicy else _building(cls))
         self._skeletons = skeletons
         self._all = None
         self._groups = [None] * len(skeletons)
@@ -829,14 +830,15 @@ class _Building(RobotsPolicy):
     object's class to RobotsPolicy (same layout, so CPython allows it)."""
 
     __slots__ = ()
-    __setattr__ = object.__setattr__  # the C slot itself: plain stores, not a Python call per field
+    __setattr__ = object.__setattr__  # type: ignore[assignment]  # the C slot itself: plain stores
 
 
 def _building(cls: type) -> type:
     """The assignable twin of a subclass of RobotsPolicy (one per subclass)."""
     twin = _TWINS.get(cls)
     if twin is None:
-        twin = _TWINS[cls] = type(cls)(f"_Building{cls.__name__}", (cls,), {"__slots__": (), "__setattr__": object.__setattr__})
+        fields = {"__slots__": (), "__setattr__": object.__setattr__}
+        twin = _TWINS[cls] = type(cls)(f"_Building{cls.__name__}", (cls,), fields)
     return twin
 
 
