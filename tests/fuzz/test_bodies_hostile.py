@@ -28,8 +28,12 @@ BODIES = {
     "invalid utf-8 in a comment": b"# \xff\xfe r\xe9sum\xe9\nUser-agent: AcmeBot\nDisallow: /x\n",
     "long line": b"User-agent: *\nDisallow: /" + b"x" * 20_000 + b"\nDisallow: /y\n",
     "only wildcards": b"User-agent: *\nDisallow: *\nAllow: $\n",
+    # robots.cc reads each line as a C string: a NUL ends the line, the rest of the file is read as usual
+    "nul bytes": b"User-agent: *\x00junk\nDisallow: /x\x00\x01junk\nAllow: /x/ok # \x00\n",
+    # ... so UTF-16 text holds no rule it reads (each line ends after its first character): everything allowed
+    "utf-16": "\ufeffUser-agent: *\nDisallow: /\n".encode("utf-16-le"),
 }
-PATHS = ["/caf%E9", "/caf%e9", "/caf%C3%A9", "/caf\u00e9", "/caf%E9/ok", "/%E9t%C3%A9", "/%e9t\u00e9", "/a", "/a/b",
+PATHS = ["/x/ok", "/caf%E9", "/caf%e9", "/caf%C3%A9", "/caf\u00e9", "/caf%E9/ok", "/%E9t%C3%A9", "/%e9t\u00e9", "/a", "/a/b",
          "/x", "/y", "/" + "x" * 20_000, "/", "/robots.txt", "/robots.txt?x", "/ROBOTS.TXT"]
 
 

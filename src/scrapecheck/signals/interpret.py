@@ -83,12 +83,16 @@ def looks_html(body: bytes, content_type: str = "") -> bool:
 
 
 def looks_binary(body: bytes, content_type: str = "") -> bool:
-    """Not text: NUL bytes, a compressed or image signature, or mostly control bytes."""
+    """Not text: a compressed or image signature, a binary media type, or mostly control bytes.
+
+    A stray NUL does not make a file binary: Google's parser reads each line as a C string, so a NUL only ends
+    its line, and the rules of the other lines are obeyed (reading the whole file as no rules would let a crawler
+    fetch what they disallow). UTF-16 text, half NULs, still counts as binary, as it holds no rule Google reads.
+    """
     sample = body[:4096]
     if not sample:
         return False
-    if b"\x00" in sample or sample.startswith((b"\x1f\x8b", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff",
-                                                b"%PDF")):
+    if sample.startswith((b"\x1f\x8b", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF")):
         return True
     if content_type.startswith(("image/", "audio/", "video/", "application/octet-stream", "application/zip",
                                 "application/gzip")):
