@@ -235,3 +235,74 @@ def test_a_second_thread_building_the_index_does_not_break_the_first_ones_answer
     assert check_first(long_url) is False  # type: ignore[operator]
     assert check_first("https://h/" + "b" * 20_000) is True  # type: ignore[operator]
     assert matcher.check_path("/" + "a" * 20_000 + "w0299x") is False
+
+
+def _mutated(r: random.Random, body: str | bytes) -> bytes:
+    """``body`` as a hostile server may send it: NULs (a NUL ends its line for robots.cc), stray whitespace,
+    comments with any byte, a missing colon, lower-cased keys, lines past robots.cc's 16,663-byte line buffer,
+    padding past the 2 KiB a small file has, blank lines and other records inside groups, CR or CRLF line ends
+    and a BOM."""
+    out = []
+    for line in (body if isinstance(body, bytes) else body.encode()).split(b"\n"):
+        k = r.random()
+        if k < 0.05:
+            line = b"\x00" + line
+        elif k < 0.1:
+            line += b"\x00junk"
+        elif k < 0.15:
+            line = b"  \t\x0b" + line
+        elif k < 0.2:
+            line += b" # c " + bytes([r.randrange(256)])
+        elif k < 0.23:
+            line = line.replace(b": ", b" ", 1)
+        elif k < 0.26:
+            line = line.lower()
+        elif k < 0.28:
+            line += b"x" * 17_000
+        out.append(line)
+        if r.random() < 0.1:
+            out.append(b"# pad " + b"p" * r.randint(0, 3000))
+        if r.random() < 0.05:
+            out.append(r.choice([b"Crawl-delay: 3", b"Sitemap: /s.xml", b"", b"   ", b"\x00User-agent: *"]))
+    mutated = r.choice([b"\n", b"\r\n", b"\r"]).join(out)
+    return b"\xef\xbb\xbf" + mutated if r.random() < 0.2 else mutated
+
+
+def test_hostile_bodies_parse_as_the_reference(fresh: None) -> None:
+    """Small files (read whole at parse) and large ones (group structure first, rules on first use) alike."""
+    failures: list[str] = []
+    for seed in SEEDS:
+        r = random.Random(seed)
+        body = _mutated(r, _robots(r))
+        policy = RobotsPolicy.parse(body)
+        for agent in _AGENTS:
+            for _ in range(8):
+                url = _url(r)
+                expected, line = reference(body, agent, url)
+                verdict = policy.explain(agent, url)
+                got = (policy.is_allowed(agent, url), verdict.allowed, verdict.line or 0)
+                if got != (expected, expected, line):
+                    failures.append(f"seed {seed}: {agent!r} {url[:60]!r} gave {got}, reference {(expected, line)}")
+    assert not failures, "\n".join(failures[:5])
+
+
+@pytest.mark.parametrize("tier", ["scan", "uncompiled", "grams", "compiled"])
+def test_robots_txt_variants_in_every_url_form(tier: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the path "/robots.txt" itself is implicitly allowed (RFC 9309 §2.2.2), whatever the URL around it;
+    its look-alikes are matched like any path."""
+    monkeypatch.setattr(_match, "FORCE_TIER", tier)
+    body = "User-agent: *\nDisallow: /\nAllow: /robots.txt/ok\nDisallow: /robots.txt\n"
+    variants = ["/robots.txt", "/robots.txt?x", "/robots.txt#x", "/robots.txt?#", "/ROBOTS.TXT", "/robots.txt/",
+                "/robots.txt/ok", "/robots.txt;p", "/%72obots.txt", "/robots%2Etxt", "//robots.txt", "/robots.txt ",
+                "/./robots.txt", "/robots.txt%00"]
+    forms = ["http://h{}", "https://u:p@h:8080{}", "HTTP://H{}", "//h{}", "{}", "http://[::1]{}", "https://h{}#frag"]
+    matcher = RobotsPolicy.parse(body).matcher("x")
+    for variant in variants:
+        for form in forms:
+            url = form.format(variant)
+            expected, line = reference(body, "x", url)
+            allowed, rule = matcher.decide(url)
+            assert (matcher.check(url), allowed, _line(rule)) == (expected, expected, line), url
+        expected, line = reference(body, "x", "http://h" + variant)
+        allowed, rule = matcher.decide_path(variant)
+        assert (matcher.check_path(variant), allowed, _line(rule)) == (expected, expected, line), variant
