@@ -163,3 +163,35 @@ def test_the_decision_log_has_one_row_per_refusal_with_the_deciding_line_and_its
             if expected or row["allowed"] or reason["line"] != line or reason["text"] != text:
                 failures.append(f"seed {seed}: {row} vs reference {(expected, line, text)}")
     assert not failures, "\n".join(failures[:5])
+
+
+def test_a_recorded_guard_never_touches_the_network_whatever_is_asked() -> None:
+    """Every entry point of a Guard built from recorded signals, on recorded origins and on origins a real server
+    on 127.0.0.1 would answer: no request reaches it, and unrecorded origins are refused (fail closed)."""
+    from guard.conftest import Web
+    from scrapecheck.signals.model import RobotsSignal, Signals, TargetSignals
+
+    web, other = Web(), Web()
+    try:
+        web.robots("User-agent: *\nAllow: /\n")
+        other.robots("User-agent: *\nAllow: /\n")
+        robots = RobotsSignal(url=f"{web.origin}/robots.txt", origin="fetched", outcome="ok", status=200,
+                              body="User-agent: *\nDisallow: /x\nCrawl-delay: 2\n")
+        signals = Signals(targets={web.origin: TargetSignals(origin=web.origin, robots=robots, opt_outs=[])})
+        guard = Guard("FooBot/1.0", "ai-training", signals=signals, allow_private_networks=True)
+        for base in (web.origin, other.origin):
+            for path in ("/x", "/y", "/robots.txt", ""):
+                url = base + path
+                answers = [guard.check(url), asyncio.run(guard.acheck(url)), guard.check_cached(url) or guard.check(url),
+                           guard.check_response(url, 200, {"X-Robots-Tag": "noai"}, b"<html><head></head></html>")]
+                guard.wait_time(url)
+                guard.rules_for(url)
+                if base == other.origin:
+                    assert not any(a.allowed for a in answers) and answers[0].robots.detail == "not-recorded"
+                else:
+                    assert answers[0].allowed is (path != "/x") and answers[0].delay_seconds == 2.0
+                    assert not answers[3].allowed  # the page's own noai refuses ai-training
+        assert web.hits == [] and other.hits == []
+    finally:
+        web.close()
+        other.close()
