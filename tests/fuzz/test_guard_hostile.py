@@ -195,3 +195,21 @@ def test_a_recorded_guard_never_touches_the_network_whatever_is_asked() -> None:
     finally:
         web.close()
         other.close()
+
+
+def test_origins_sharing_one_body_keep_their_own_robots_url_in_every_decision() -> None:
+    """Thirty origins serving three bodies (a CMS default): the parse and each agent's rule set are shared, and
+    evicted origins reload from the shared parse; every decision still names its own origin's robots.txt."""
+    pool: list[str | bytes] = ["User-agent: *\nDisallow: /x\n# all rights reserved\n",
+                               "User-agent: *\nDisallow: /y\nAllow: /y/ok\n", b"User-agent: *\nDisallow: /caf\xe9\n"]
+    origins = [f"https://s{i}.example" for i in range(30)]
+    bodies = {o: pool[i % 3] for i, o in enumerate(origins)}
+    guard = Guard.from_robots("FooBot/1.0", "ai-training", bodies, max_origins=10)
+    r = random.Random(1)
+    for _ in range(1500):
+        origin = r.choice(origins)
+        url = origin + r.choice(["/x", "/x/1", "/y", "/y/ok", "/caf%E9", "/a"])
+        decision = guard.check(url)
+        assert _problem(bodies[origin], "FooBot/1.0", url, decision, "check") is None
+        assert decision.robots.url == origin + "/robots.txt", url
+        assert all(x.source == origin + "/robots.txt" for x in decision.reasons if x.rule_id == "ROB-001"), url
