@@ -306,3 +306,31 @@ def test_robots_txt_variants_in_every_url_form(tier: str, monkeypatch: pytest.Mo
         expected, line = reference(body, "x", "http://h" + variant)
         allowed, rule = matcher.decide_path(variant)
         assert (matcher.check_path(variant), allowed, _line(rule)) == (expected, expected, line), variant
+
+
+@pytest.mark.parametrize("bound", ["decide", "decide_path", "check", "check_path"])
+def test_a_callable_bound_before_the_switch_survives_a_call_during_it(bound: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller that bound ``decide`` once (the audit does) calls it from another thread while the rule set is
+    switching to the compiled tier: marked compiled, its callables not yet replaced. The bound closure then
+    took itself for the compiled tier's callable and handed over to itself for good: RecursionError on that
+    call and on every later one."""
+    body = "User-agent: *\nDisallow: /private/\nAllow: /private/public*\nDisallow: /*.pdf$\n"
+    matcher = RobotsPolicy.parse(body).matcher("x")
+    matcher.decide("https://h/")  # builds the index and the decide closures, as a first use does
+    held = getattr(matcher, bound)
+    arg = "/private/x" if bound.endswith("_path") else "https://h/private/x"
+    during: list[object] = []
+    build = _match.RuleSet._compiled_check
+
+    def racing(self: _match.RuleSet) -> object:
+        during.append(held(arg))  # "another thread", right after the rule set is marked compiled
+        return build(self)
+
+    monkeypatch.setattr(_match.RuleSet, "_compiled_check", racing)
+    matcher._left[0] = 1  # as if it had answered as many URLs as compiling costs, less one
+    assert matcher.check("https://h/a.pdf") is False  # this check compiles
+    assert matcher.tier == "compiled"
+    expected = (False, 2) if bound.startswith("decide") else False
+    for answer in during + [held(arg), held(arg)]:
+        assert (answer if not isinstance(answer, tuple) else (answer[0], _line(answer[1]))) == expected

@@ -982,7 +982,10 @@ class RuleSet:
                 switch()
             if self._compiled:
                 if not handover:
-                    handover.append(getattr(self, name + suffix))
+                    tier = getattr(self, name + suffix)
+                    if tier is match or tier is match_path:
+                        return None  # another thread is switching: not replaced yet, answer here this time
+                    handover.append(tier)
                 return handover[0]
             left[0] = 1 << 62  # it cannot compile: stop counting
             return None
