@@ -212,6 +212,8 @@ _Test = tuple[int, int, int, tuple[str, ...], str, str]
 #: length above which the q-gram prefilter is used for the literals (see :func:`_grams_filter`), and the
 #: node's anchor index (see :func:`_anchors`) or None.
 _Entry = tuple[tuple[_Test, ...], tuple[str, ...], int, int, "Any"]
+#: A head node as the uncompiled tier's walk reads it: (upper bound, parent, answer or None, gate or None, node).
+_Node = tuple[str, int, "Any", "Any", int]
 
 
 def _passes(path: str, test: _Test) -> bool:
@@ -962,13 +964,15 @@ class RuleSet:
         robots_node = bisect_right(heads, ROBOTS_PATH)
         while ROBOTS_PATH >= uppers[robots_node]:
             robots_node = up[robots_node]
-        # Per (shifted) node, its answer once built when it has no rule to test (None: not built, or tests,
-        # or the answer depends on the "/robots.txt" check); slot 0 is "no head".
-        direct: list[Any] = [None] * (len(heads) + 1)
-        # Per (shifted) node with at most _LOOP_MAX_TESTS rules to test, or that "/robots.txt" lands on: (the
-        # literals to look for, its answer when the path holds none of them), once built.
-        gated: list[Any] = [None] * (len(heads) + 1)
-        direct[0] = nothing if robots_node or nothing == results[-2] else None
+        # Per (shifted) node, what the walk reads, in one tuple (one object to fetch per step, issue 12):
+        # (upper bound, parent, its answer once built when it has no rule to test (None: not built, or tests,
+        # or the answer depends on the "/robots.txt" check), its gate once built (for a node with at most
+        # _LOOP_MAX_TESTS rules to test, or that "/robots.txt" lands on: the literals to look for and its
+        # answer when the path holds none of them), the node). A node's tuple is replaced, never changed, when
+        # its answer or gate is built. Slot 0 is "no head".
+        nodes: list[_Node] = list(zip(uppers, up, repeat(None), repeat(None), range(len(up))))
+        if robots_node or nothing == results[-2]:
+            nodes[0] = (uppers[0], 0, nothing, None, 0)
         # The last origin seen, "https://host/" (see _syntax.origin_prefix), the same with its "/" made "0",
         # its length - 1, and the range of the URLs under it that a quick head can match (with one quick
         # head, those that start with it; else the whole origin): one tuple, so threads sharing this closure
@@ -1036,16 +1040,20 @@ class RuleSet:
                         # Its gate, looked at before anything else (above): the literals hold no "#", so a
                         # path holds one exactly when its part before the fragment does; on the node
                         # "/robots.txt" lands on, that is one more literal to look for.
-                        gated[node] = (keys + (ROBOTS_PATH,) if node == robots_node else keys, results[result])
+                        upper, parent = nodes[node][:2]
+                        gate = (keys + (ROBOTS_PATH,) if node == robots_node else keys, results[result])
+                        nodes[node] = (upper, parent, None, gate, node)
                 else:
                     for test in compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
                                          else map(_contains, repeat(path), keys)):
                         if _passes(path, test):
                             return results[test[0]]
             elif node != robots_node or results[result] == results[-2]:
-                direct[node] = results[result]
+                upper, parent = nodes[node][:2]
+                nodes[node] = (upper, parent, results[result], None, node)
             else:
-                gated[node] = ((ROBOTS_PATH,), results[result])
+                upper, parent = nodes[node][:2]
+                nodes[node] = (upper, parent, None, ((ROBOTS_PATH,), results[result]), node)
             return results[result]
 
         # The closures read their state from three tuples, each behind one cell, by stage: what every check
@@ -1055,7 +1063,7 @@ class RuleSet:
         # three cells touch fewer than twenty (issue 12; cachegrind with a 1 MB LL). The rare work is in
         # ``tested``, so the frame of a usual check has few locals to clear, too.
         first = (left if counting else None, low, high, quick if use_quick else None, nothing)
-        walk = (heads, uppers, up, direct, gated)
+        walk = (heads, nodes)
 
         def match(url: str) -> Any:
             nonlocal origin
@@ -1086,20 +1094,20 @@ class RuleSet:
                 return nothing
             if "%" in path or not path.isascii():
                 path = normalise_path(path)
-            heads, uppers, up, direct, gated = walk
-            node = bisect_right(heads, path)
-            while path >= uppers[node]:
-                node = up[node]
-            answer = direct[node]
+            heads, nodes = walk
+            node = nodes[bisect_right(heads, path)]
+            while path >= node[0]:
+                node = nodes[node[1]]
+            answer = node[2]
             if answer is not None:
                 return answer
-            gate = gated[node]
+            gate = node[3]
             if gate is not None:  # a node with a few literals to look for: most paths hold none of them
                 for key in gate[0]:
                     if key in path:
-                        return tested(path, node)
+                        return tested(path, node[4])
                 return gate[1]
-            return tested(path, node)
+            return tested(path, node[4])
 
         def match_path(path: str) -> Any:
             left, low, high, quick, nothing = first
@@ -1117,20 +1125,20 @@ class RuleSet:
             # From here on as in match.
             if "%" in path or not path.isascii():
                 path = normalise_path(path)
-            heads, uppers, up, direct, gated = walk
-            node = bisect_right(heads, path)
-            while path >= uppers[node]:
-                node = up[node]
-            answer = direct[node]
+            heads, nodes = walk
+            node = nodes[bisect_right(heads, path)]
+            while path >= node[0]:
+                node = nodes[node[1]]
+            answer = node[2]
             if answer is not None:
                 return answer
-            gate = gated[node]
+            gate = node[3]
             if gate is not None:  # a node with a few literals to look for: most paths hold none of them
                 for key in gate[0]:
                     if key in path:
-                        return tested(path, node)
+                        return tested(path, node[4])
                 return gate[1]
-            return tested(path, node)
+            return tested(path, node[4])
 
         return match, match_path
 
