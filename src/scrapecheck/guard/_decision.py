@@ -122,7 +122,8 @@ def _resolved(self: "_Deferred") -> Decision:
     try:
         return self._full
     except AttributeError:
-        full = self._site.resolve(self._url)
+        site, at = self._key
+        full = site.resolve(at)
         object.__setattr__(self, "_full", full)  # a race resolves twice to equal values: harmless
         return full
 
@@ -134,22 +135,26 @@ class _Deferred(Decision):
     robots.txt's comments costs a regex scan; a crawler that only looks at ``allowed`` pays for neither. It
     reads, compares, hashes, prints, pickles and converts like the full decision (``dataclasses.replace``
     gives a plain one); ``delay_seconds``, ``robots``, ``token`` and ``purpose`` need no resolving.
+
+    Made by :func:`deferred` (and inlined by the Guard's hot path): ``cls()`` then one slot set, all in C. So
+    ``__new__`` and ``__init__`` are object's, and construction by value goes to :class:`Decision` through
+    ``__class__`` (``dataclasses.replace`` calls ``obj.__class__(**fields)``; ``type(d)`` is still this class).
     """
 
-    __slots__ = ("_site", "_url", "_full")
-    _site: Site
-    #: What ``Site.resolve`` takes: None, the URL, or (the Guard's hot path) the path it matched.
-    _url: Optional[str]
+    __slots__ = ("_key", "_full")
+    #: (the :class:`Site`, what its ``resolve`` takes: None, the URL, or (the Guard's hot path) the path matched).
+    _key: tuple[Site, Optional[str]]
     _full: Decision
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Decision:  # type: ignore[misc]
-        return Decision(*args, **kwargs)  # construction by value (dataclasses.replace) gives a plain Decision
+    __new__ = object.__new__  # type: ignore[assignment]
+    __init__ = object.__init__  # type: ignore[assignment]
+    __class__ = property(lambda self: Decision)  # type: ignore[assignment]
 
     reasons = property(lambda self: _resolved(self).reasons)  # type: ignore[assignment]
-    delay_seconds = property(lambda self: self._site.delay_seconds)  # type: ignore[assignment]
-    robots = property(lambda self: self._site.robots)  # type: ignore[assignment]
-    token = property(lambda self: self._site.token)  # type: ignore[assignment]
-    purpose = property(lambda self: self._site.purpose)  # type: ignore[assignment]
+    delay_seconds = property(lambda self: self._key[0].delay_seconds)  # type: ignore[assignment]
+    robots = property(lambda self: self._key[0].robots)  # type: ignore[assignment]
+    token = property(lambda self: self._key[0].token)  # type: ignore[assignment]
+    purpose = property(lambda self: self._key[0].purpose)  # type: ignore[assignment]
 
     def __eq__(self, other: object) -> bool:
         return _resolved(self) == other
@@ -175,18 +180,16 @@ class DeferredRefusal(_Deferred):
     allowed = False  # type: ignore[assignment]
 
 
-#: Slot setters of deferred decisions (bypassing the frozen ``__setattr__``; faster than ``object.__setattr__``).
-SET_SITE: Callable[[Any, Any], None] = _Deferred.__dict__["_site"].__set__
-SET_URL: Callable[[Any, Any], None] = _Deferred.__dict__["_url"].__set__
+#: The slot setter of deferred decisions (bypassing the frozen ``__setattr__``; one C call).
+SET_KEY: Callable[[Any, Any], None] = _Deferred.__dict__["_key"].__set__
 
 
 def deferred(allowed: bool, site: Site, url: Optional[str]) -> Decision:
     """A decision resolved on first look at its reasons (see :class:`_Deferred`); the Guard's hot path inlines
     this."""
-    decision = object.__new__(DeferredAllowed if allowed else DeferredRefusal)
-    SET_SITE(decision, site)
-    SET_URL(decision, url)
-    return decision  # type: ignore[no-any-return]
+    decision = (DeferredAllowed if allowed else DeferredRefusal)()
+    SET_KEY(decision, (site, url))
+    return decision
 
 
 __all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName", "Site", "deferred"]

@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from ..errors import InputError
 from ..robots import product_token
-from ._decision import SET_SITE, SET_URL, Decision, DeferredRefusal, Reason, RobotsFetch, Site, deferred
+from ._decision import SET_KEY, Decision, DeferredRefusal, Reason, RobotsFetch, Site, deferred
 from ._origin import PURPOSES, BodyCache, OptOutSignal, OriginRules, Plan, opt_out_reasons
 
 if TYPE_CHECKING:  # asyncio, concurrent.futures, json and datetime load on first use, not on import
@@ -190,8 +190,9 @@ class Guard:
         read. Nothing per origin is touched but the route tuple, the matcher and the decision handed out.
         Also sets ``self._decide``: the same without the decision log (pacing uses it).
         """
+        # Only what is this Guard's is a closure cell (each cell is one more object touched per check); the
+        # refusal's class and slot setter are read as module globals.
         get, clock, slow, log = self._routes.get, self._clock, self._slow, self._log
-        new, set_site, set_url, refusal = object.__new__, SET_SITE, SET_URL, DeferredRefusal
 
         # A route's key is the raw "scheme://authority" of URLs already routed to its entry, and only an authority
         # holding no '?', ';', '#' or '/' is ever one (see _origin_of): what follows it is the path the matcher's
@@ -207,10 +208,9 @@ class Guard:
                     path = url[cut:]
                     if route[0](path):
                         return route[1]
-                    decision = new(refusal)
-                    set_site(decision, route[2])
-                    set_url(decision, path)
-                    return decision  # type: ignore[no-any-return]
+                    decision = DeferredRefusal()
+                    SET_KEY(decision, (route[2], path))
+                    return decision
             return slow(url)
 
         def decide_recorded(url: str) -> Decision:  # the same, without the clock (recorded state never ages)
@@ -224,10 +224,9 @@ class Guard:
                     path = url[cut:]
                     if route[0](path):
                         return route[1]
-                    decision = new(refusal)
-                    set_site(decision, route[2])
-                    set_url(decision, path)
-                    return decision  # type: ignore[no-any-return]
+                    decision = DeferredRefusal()
+                    SET_KEY(decision, (route[2], path))
+                    return decision
             return slow(url)
 
         decide = decide_timed if self._recorded is None else decide_recorded
