@@ -483,6 +483,36 @@ def test_refusals_from_check_read_like_the_full_decision() -> None:
     assert ok.allowed and ok is guard.check(f"{ORIGIN}/w") and ok.rule_ids == ("ROB-053",)  # notes read lazily
 
 
+@pytest.mark.parametrize("body", ["# Scraping is prohibited.\nUser-agent: *\nDisallow: /x\nCrawl-delay: 2\n",
+                                  "User-agent: *\nDisallow: /x\nCrawl-delay: 2\n"])
+def test_decisions_from_the_hot_path_read_like_full_decisions(body: str) -> None:
+    """Once an origin is routed, its allowed URLs get the route itself and its refused ones a refusal deferred on
+    it: each reads, compares, hashes, pickles, copies and replaces as the full decision, and is frozen."""
+    import copy
+    import dataclasses
+    import pickle
+
+    guard = Guard.from_robots(UA, "search-indexing", {ORIGIN: body})
+    rules = guard.rules_for(ORIGIN)
+    guard.check(f"{ORIGIN}/a")  # a use: routed from now on
+    for path, allowed in (("/b", True), ("/x/1", False), ("/c", True), ("/x2", False)):
+        d = guard.check(f"{ORIGIN}{path}")
+        full = rules.decide(f"{ORIGIN}{path}", UA, "search-indexing")
+        assert type(full) is Decision and d.allowed is allowed is full.allowed
+        assert (d.delay_seconds, d.robots, d.token, d.purpose) == (2.0, full.robots, "AcmeBot", "search-indexing")
+        assert d == full and full == d and hash(d) == hash(full) and d.reasons == full.reasons
+        assert repr(d) == repr(full) and d.to_dict() == full.to_dict() and dataclasses.asdict(d) == dataclasses.asdict(full)
+        for other in (pickle.loads(pickle.dumps(d)), copy.copy(d), copy.deepcopy(d), dataclasses.replace(d)):
+            assert type(other) is Decision and other == full
+        assert dataclasses.replace(d, allowed=not allowed).allowed is not allowed
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            d.allowed = not allowed  # type: ignore[misc]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            d.reasons = ()  # type: ignore[misc]
+        assert isinstance(d, Decision) and d.__class__ is Decision
+    assert guard.check(f"{ORIGIN}/d") is guard.check(f"{ORIGIN}/e")  # allowed URLs share one decision
+
+
 def test_origins_serving_one_body_share_its_parse() -> None:
     body = "User-agent: *\nDisallow: /x\n"
     guard = Guard.from_robots(UA, "other", {"https://a.example": body, "https://b.example": body,

@@ -180,8 +180,36 @@ class DeferredRefusal(_Deferred):
     allowed = False  # type: ignore[assignment]
 
 
+class Routed(_Deferred):
+    """The decision an origin's allowed URLs get from the Guard's hot path, which is also the route to it: the one
+    object per origin the hot path touches. ``_check`` is the robots matcher's ``check_path`` (true: this decision;
+    false: a refusal deferred with this object in place of the site, see :meth:`resolve`), ``_expires`` when the
+    origin's state goes stale. ``allowed`` is a slot, set once (usually true; false when a site-wide opt-out or an
+    unreachable robots.txt refuses every URL)."""
+
+    __slots__ = ("_check", "_expires")
+    _check: Callable[[str], bool]
+    _expires: float
+
+    def resolve(self, at: Optional[str]) -> Decision:
+        """As :attr:`Site.resolve` (a refusal deferred by the hot path keeps this object as its site)."""
+        return self._key[0].resolve(at)
+
+
 #: The slot setter of deferred decisions (bypassing the frozen ``__setattr__``; one C call).
 SET_KEY: Callable[[Any, Any], None] = _Deferred.__dict__["_key"].__set__
+
+
+def routed(decision: Decision, site: Site, check: Callable[[str], bool], expires: float) -> Routed:
+    """A :class:`Routed` deciding as ``decision`` does (what ``site.resolve(None)`` gives, fully or deferred)."""
+    route = Routed()
+    Decision.__dict__["allowed"].__set__(route, decision.allowed)
+    SET_KEY(route, (site, None))
+    Routed.__dict__["_check"].__set__(route, check)
+    Routed.__dict__["_expires"].__set__(route, expires)
+    if type(decision) is Decision:
+        _Deferred.__dict__["_full"].__set__(route, decision)
+    return route
 
 
 def deferred(allowed: bool, site: Site, url: Optional[str]) -> Decision:
@@ -192,4 +220,5 @@ def deferred(allowed: bool, site: Site, url: Optional[str]) -> Decision:
     return decision
 
 
-__all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName", "Site", "deferred"]
+__all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName", "Routed", "Site", "deferred",
+           "routed"]

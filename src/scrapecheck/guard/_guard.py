@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from ..errors import InputError
 from ..robots import product_token
-from ._decision import SET_KEY, Decision, DeferredRefusal, Reason, RobotsFetch, Site, deferred
+from ._decision import SET_KEY, Decision, DeferredRefusal, Reason, RobotsFetch, Routed, deferred, routed
 from ._origin import PURPOSES, BodyCache, OptOutSignal, OriginRules, Plan, opt_out_reasons
 
 if TYPE_CHECKING:  # asyncio, concurrent.futures, json and datetime load on first use, not on import
@@ -33,12 +33,6 @@ RFC_9309_CACHE_LIMIT = 24 * 3600.0
 #: memory this costs is bounded whatever the number of origins (a cached origin keeps its matcher, not its parse).
 _SHARED_BODIES = 256
 _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
-
-
-#: What the hot path reads for a cached origin, in one tuple: ``(check_path, yes, site, expires)``. ``check_path(path)``
-#: true gives ``yes``; false, a refusal deferred with ``site`` and the path. A plan with nothing to match routes
-#: with ``bool`` (a path is never empty) to its one decision, which may be a refusal.
-Route = tuple[Callable[[str], bool], Decision, Optional[Site], float]
 
 
 class _Entry:
@@ -56,7 +50,6 @@ class _Entry:
         #: tiers); None when ``decide`` must see every URL.
         self.check: Optional[Callable[[str], bool]] = None if matcher is None else matcher.check
         self.check_path: Optional[Callable[[str], bool]] = None if matcher is None else matcher.check_path
-        self.ok = plan.ok
         self.site = plan.site
         self.expires = expires
         #: Used since the eviction last passed over it (second chance). The hot path never writes it: it only
@@ -64,11 +57,14 @@ class _Entry:
         self.used = False
         self.aliases: list[str] = []
         self.delay = plan.delay
-        self.route: Optional[Route] = None
-        if self.check_path is not None:
-            self.route = (self.check_path, plan.ok, plan.site, expires)  # type: ignore[assignment]
-        elif plan.constant:
-            self.route = (bool, plan.ok, None, expires)  # type: ignore[assignment]
+        #: What the hot path finds for a cached origin, in one object (see :class:`Routed`): the matcher's
+        #: check_path, or ``bool`` (a path is never empty) for a plan with nothing to match, whose one decision it
+        #: then is (a refusal when robots.txt is unreachable). None when ``decide`` must see every URL.
+        check = self.check_path if self.check_path is not None else bool if plan.constant else None
+        self.route: Optional[Routed] = (None if check is None
+                                         else routed(plan.ok, plan.site, check, expires))  # type: ignore[arg-type]
+        #: What URLs the matcher allows get (the route itself when there is one: one object handed out for them).
+        self.ok = plan.ok if self.route is None else self.route
 
     def answer(self, url: str) -> Decision:
         """The decision for ``url`` (a refusal by robots.txt is deferred: its reasons are read when looked at)."""
@@ -170,7 +166,7 @@ class Guard:
         #: '/': see _origin_of), and the hot path's table: the same prefixes, for entries used since the eviction
         #: last passed over them, to the entry's route. Both change only under the lock.
         self._aliases: dict[str, _Entry] = {}
-        self._routes: dict[str, Route] = {}
+        self._routes: dict[str, Routed] = {}
         self._loading: dict[str, "Future[_Entry]"] = {}
         self._lock = threading.Lock()
         self._pace: dict[str, float] = {}
@@ -186,8 +182,8 @@ class Guard:
         """:meth:`check` as a closure over the cache (no attribute lookups per call); same behaviour.
 
         A cached origin costs one slice, one dict lookup of its route, one matcher ``check_path`` and, for an
-        allowed URL, a shared decision; a refused one gets a small deferred decision whose reasons are found when
-        read. Nothing per origin is touched but the route tuple, the matcher and the decision handed out.
+        allowed URL, the route itself (a :class:`Routed` decision); a refused one gets a small deferred decision
+        whose reasons are found when read. Per origin, nothing is touched but the route and the matcher.
         Also sets ``self._decide``: the same without the decision log (pacing uses it).
         """
         # Only what is this Guard's is a closure cell (each cell is one more object touched per check); the
@@ -204,12 +200,13 @@ class Guard:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
             if cut > 0:
                 route = get(url[:cut])
-                if route is not None and route[3] > clock():
+                if route is not None and route._expires > clock():
                     path = url[cut:]
-                    if route[0](path):
-                        return route[1]
+                    check = route._check
+                    if check(path):
+                        return route
                     decision = DeferredRefusal()
-                    SET_KEY(decision, (route[2], path))
+                    SET_KEY(decision, (route, path))
                     return decision
             return slow(url)
 
@@ -222,10 +219,11 @@ class Guard:
                 route = get(url[:cut])
                 if route is not None:
                     path = url[cut:]
-                    if route[0](path):
-                        return route[1]
+                    check = route._check
+                    if check(path):
+                        return route
                     decision = DeferredRefusal()
-                    SET_KEY(decision, (route[2], path))
+                    SET_KEY(decision, (route, path))
                     return decision
             return slow(url)
 

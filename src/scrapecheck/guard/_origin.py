@@ -500,7 +500,8 @@ class OriginRules:
                 reason = Reason("ROB-051", f"robots.txt unreachable ({why}): RFC 9309 2.3.1.4, complete disallow",
                                 source=robots.url)
             refusal = Decision(False, (reason,), 0.0, robots, token, purpose)
-            return Plan(lambda url: refusal, None, refusal, None, 0.0, True)
+            return Plan(lambda url: refusal, None, refusal, Site(0.0, robots, token, purpose, lambda at: refusal), 0.0,
+                        True)
 
         policy = self._parsed()  # used while building; the plan keeps the matcher and what it read, not the parse
         body = self._body
