@@ -3,15 +3,17 @@ time is not): run each loop of bench_guard's warm split under valgrind and subtr
 
     python benchmarks/guard_instructions.py prepare /tmp/wl.pkl [--urls 30000] [--origins 1000]
     for loop in none route match guard; do
-        PYTHONHASHSEED=0 valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null \\
-            python benchmarks/guard_instructions.py run /tmp/wl.pkl $loop 2>&1 | grep -E 'I +refs|D1 +misses'
+        PYTHONHASHSEED=0 valgrind --tool=cachegrind --cache-sim=yes --LL=1048576,16,64 \\
+            --cachegrind-out-file=/tmp/cg.$loop.out \\
+            python benchmarks/guard_instructions.py run /tmp/wl.pkl $loop 2>&1 | grep -E 'I +refs|D1 +misses|LL misses'
     done
 
 Each ``run`` builds the same recorded Guard and warms it and the matcher loop with one pass each, then runs one
 loop once: ``none`` (nothing: the set-up), ``route`` (slice, dict lookup, path slice), ``match`` (route plus the
 Guard's own matchers' ``check_path``) or ``guard`` (``Guard.check(url).allowed``). (loop - none) / URLs is a
 loop's cost per check; guard - match is the Guard's own share. Instructions ignore cache misses: the D1 misses
-show those.
+show those, and the LL misses (a 1 MB last-level cache, as the machine's L2) the misses that reach memory or the
+shared L3. ``cg_annotate /tmp/cg.guard.out`` against ``/tmp/cg.match.out`` splits the Guard's share per C function.
 """
 
 from __future__ import annotations
