@@ -271,6 +271,7 @@ def _read_structure(body: str) -> list[_Skeleton]:
     skeletons: list[_Skeleton] = []
     current: _Skeleton | None = None
     read = _key_value
+    kinds, max_line, tws = _KEY_KINDS, syn.MAX_LINE_BYTES, syn.WS
     number, counted = 1, 0  # line number at offset ``counted``
     after = 0  # offset just past the last user-agent candidate line
     size = len(body)
@@ -286,22 +287,35 @@ def _read_structure(body: str) -> list[_Skeleton]:
                 stop = body.find("\n", at, start)
                 if stop < 0:
                     stop = start
-                found = read(body[at:stop])
+                line = body[at:stop]
+                if line[:9] == "Disallow:":  # the usual first line after the user-agent lines
+                    current.has_rules = True
+                    break
+                found = read(line)
                 if found is not None and found[0] <= _DISALLOW:
                     current.has_rules = True
                     break
                 at = stop + 1
-        found = read(body[start:end])
+        line = body[start:end]
+        key, colon, value = line.partition(":")
+        if colon and kinds.get(key.strip(tws).lower()) == _UA and len(line) <= max_line and "\x00" not in line:
+            if "#" in value:  # a comment after the value
+                value = value[: value.index("#")]
+            value = value.strip(tws)  # as _key_value reads the usual "User-agent: value"
+        else:
+            found = read(line)
+            after = end + 1
+            if found is None or found[0] != _UA:
+                continue
+            value = found[1]
         after = end + 1
-        if found is None or found[0] != _UA:
-            continue
         if current is None or current.has_rules:
             if current is not None:
                 current.end = start - 1
                 current.last_line = number - 1
             current = _Skeleton()
             skeletons.append(current)
-        current.agents.append(found[1])
+        current.agents.append(value)
         current.agent_lines.append(number)
         current.start = min(end + 1, size)
         current.first_line = number + 1
@@ -527,7 +541,7 @@ class RobotsPolicy:
         else:
             skeletons = _read_structure(body)
 
-        by_token: dict[str, list[int]] = {}
+        by_token: dict[str, tuple[int, ...]] = {}
         global_groups: list[int] = []
         tail = syn._TOKEN_CHARS
         index = 0
@@ -540,9 +554,9 @@ class RobotsPolicy:
                     token = agent[: len(agent) - len(agent.lstrip(tail))].lower()  # syn.extract_agent
                     found = by_token.get(token)
                     if found is None:
-                        by_token[token] = [index]
+                        by_token[token] = (index,)
                     elif found[-1] != index:
-                        found.append(index)
+                        by_token[token] = found + (index,)
             index += 1
 
         # Set up as a mutable twin of the class (plain slot stores), then made a RobotsPolicy: 13
@@ -556,7 +570,7 @@ class RobotsPolicy:
         self._body = body
         self._raw = raw
         self._lines = None
-        self._by_token = {t: tuple(v) for t, v in by_token.items()}
+        self._by_token = by_token
         self._global = tuple(global_groups)
         self._checks = {}
         self._resolved = {}
@@ -759,10 +773,10 @@ class RobotsPolicy:
         (TypeError otherwise).
         """
         try:
-            ruleset = self._checks.get(user_agent)  # only str keys are ever stored
-        except TypeError:  # unhashable: not a str either
+            ruleset = self._checks[user_agent]  # only str keys are ever stored
+        except (KeyError, TypeError):  # not seen yet, or unhashable (not a str either)
             ruleset = None
-        if ruleset is not None and url.__class__ is str:
+        if ruleset is not None and type(url) is str:  # type(x) is a specialised call; x.__class__ is not
             # An attribute read then a call: ``ruleset.check(url)`` would be a method lookup, which CPython
             # does not specialise for a slot (a generic lookup on every call, ~15% of a compiled check).
             check = ruleset.check
