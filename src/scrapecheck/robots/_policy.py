@@ -297,8 +297,8 @@ def _read_structure(body: str) -> list[_Skeleton]:
                     break
                 at = stop + 1
         line = body[start:end]
-        key, colon, value = line.partition(":")
-        if colon and kinds.get(key.strip(tws).lower()) == _UA and len(line) <= max_line and "\x00" not in line:
+        head, colon, value = line.partition(":")
+        if colon and kinds.get(head.strip(tws).lower()) == _UA and len(line) <= max_line and "\x00" not in line:
             if "#" in value:  # a comment after the value
                 value = value[: value.index("#")]
             value = value.strip(tws)  # as _key_value reads the usual "User-agent: value"
