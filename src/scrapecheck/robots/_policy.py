@@ -327,7 +327,7 @@ def _read_structure(body: str) -> list[_Skeleton]:
 
 #: A body of at most this many bytes, with no NUL, is read whole at parse (:func:`_read_small`): a line can
 #: then not reach :data:`syn.MAX_LINE_BYTES`, and most real files are this small.
-_SMALL_BYTES = 2048
+_SMALL_BYTES = 4096
 
 
 def _read_small(lines: list[str], escape: bool) -> list[_Skeleton]:
