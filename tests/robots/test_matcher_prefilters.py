@@ -25,6 +25,7 @@ PATH = st.lists(st.sampled_from(PIECES[:1] + PIECES[2:] + ["%", "#"]), max_size=
 def _policy(robots: str, monkeypatch: pytest.MonkeyPatch, anchors: bool) -> RobotsPolicy:
     monkeypatch.setattr(_match, "FORCE_TIER", "uncompiled")
     monkeypatch.setattr(_match, "_ANCHOR_MIN_TESTS", 1 if anchors else 1 << 30)
+    monkeypatch.setattr(_match, "_ANCHOR_MIN_VISITS", 1)  # anchored from the first visit
     monkeypatch.setattr(_match, "_ANCHOR_MAX_LOOSE", 1 << 30)
     return RobotsPolicy.parse(robots)
 

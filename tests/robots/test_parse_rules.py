@@ -127,6 +127,7 @@ def test_few_rules_are_built_as_in_bulk(rules: list[tuple[bool, str, int]]) -> N
             ruleset._index()  # built on demand, after the scan
         finally:
             _match._BULK_MIN_RULES = saved
-        built.append((ruleset._ordered, ruleset._fallback, ruleset._heads, ruleset._parent, ruleset._own,
-                      ruleset._budget))
+        owns = [ruleset._own_of(node) for node in range(len(ruleset._heads))] if ruleset._ordered else []
+        built.append((ruleset._ordered, ruleset._fallback, ruleset._heads, ruleset._parent, owns,
+                      ruleset._by_head, ruleset._starts, ruleset._budget))
     assert built[0] == built[1]

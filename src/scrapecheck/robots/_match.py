@@ -42,10 +42,10 @@ from itertools import compress, repeat
 
 try:  # the C module behind operator, without operator's own import cost (issue 9)
     from _operator import (add as _add, concat as _concat, contains as _contains, getitem as _getitem, itemgetter,
-                           neg, not_, or_)
+                           mul, not_, or_, sub)
 except ImportError:  # pragma: no cover - other interpreters
     from operator import (add as _add, concat as _concat, contains as _contains, getitem as _getitem, itemgetter,
-                          neg, not_, or_)
+                          mul, not_, or_, sub)
 
 from ._values import Frozen, _set
 
@@ -216,6 +216,22 @@ _Entry = tuple[tuple[_Test, ...], tuple[str, ...], int, int, "Any"]
 _Node = tuple[str, int, "Any", "Any", int]
 
 
+def _test(index: int, pattern: str) -> _Test:
+    """The :data:`_Test` of the rule at ``index`` in decision order, whose (non-empty) pattern is ``pattern``."""
+    if "*" not in pattern and pattern[-1] != "$":
+        return (index, 0, len(pattern), (), "", "")
+    head, kind, mids, last = _literal_head(pattern)
+    return (index, kind, len(head), mids, last, max(mids + (last,), key=len) if kind >= 2 else "")
+
+
+def _floating(patterns: list[str]) -> int:
+    """The number of floating globs (``/*x``: a glob whose literal head has at most one character)."""
+    stars = list(map(str.find, patterns, repeat("*")))
+    if 0 not in stars and 1 not in stars:
+        return 0
+    return sum(1 for p, star in zip(patterns, stars) if 0 <= star <= 1 and _literal_head(p)[1] >= 2)
+
+
 def _passes(path: str, test: _Test) -> bool:
     """Does ``path``, which starts with the test's literal head, match the rest of its pattern?
 
@@ -249,6 +265,10 @@ _head_p = itemgetter(_HEAD_P)  # token -> its first _P characters: one C call pe
 _ANCHOR_MIN_TESTS = 16
 #: ... provided that at most this many of them have no anchor (those are always tested).
 _ANCHOR_MAX_LOOSE = 6
+#: ... and only once paths have reached the node this many times: until then its rules' literals are looked for
+#: one by one (in C). Building the anchor index costs about as much as this many checks save with it (callgrind
+#: on the corpus: github, gitlab, unicef), and at a hundred URLs per origin most nodes are reached a few times.
+_ANCHOR_MIN_VISITS = 32
 
 #: The rules of a node to test for a path: their positions among the node's tests (in decision order) and
 #: their literals, in the same order.
@@ -410,7 +430,7 @@ def _parents(heads: list[str]) -> list[int]:
     count = len(heads)
     parent = [-1] * count
     inner = list(compress(range(count - 1), map(str.startswith, heads[1:], heads[:-1])))
-    if inner and any("\U0010ffff" in h for h in heads):  # the block bound below would be inexact
+    if inner and any(map(str.__contains__, heads, repeat("\U0010ffff"))):  # the block bound below would be inexact
         stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
         for i, head in enumerate(heads):
             while stack and not head.startswith(heads[stack[-1]]):
@@ -493,6 +513,7 @@ class RuleSet:
 
     # "__dict__" holds decide, decide_path and _decide_quietly once built (see _OnFirstUse).
     __slots__ = ("_rules", "_make_rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains",
+                 "_patterns", "_by_head", "_starts", "_verdicts", "_quick", "_young",
                  "_table", "_uppers", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "_columns",
                  "check", "check_path", "__dict__")
     _rules: tuple[Rule, ...] | None
@@ -557,8 +578,8 @@ class RuleSet:
                     self._columns = None
 
     def _order(self, allows: list[bool], patterns: list[str], lines: list[int]) -> None:
-        """Put the rules in decision order and build the uncompiled tier. Columns in, and C-level ``map``,
-        ``zip`` and ``sorted`` over them."""
+        """Put the rules in decision order and build the uncompiled tier. Columns in, and C-level ``map`` and
+        ``sorted`` over them: one sort of ints, and no object per rule but the ordered triples."""
         indexes: Any = range(len(patterns))
         # Google's matching_line() when nothing of positive length matched: an empty Allow (tie, Allow
         # wins) else an empty Disallow. Neither changes the verdict, which is then "allowed". Empty
@@ -572,52 +593,66 @@ class RuleSet:
             allows = list(compress(allows, keep))
             patterns = list(compress(patterns, keep))
             lines = list(compress(lines, keep))
-        # Decision order: (length desc, Allow first, line asc); plain tuples sort in C.
-        if len(patterns) < _BULK_MIN_RULES:
+        if len(patterns) < _BULK_MIN_RULES or not patterns:
             self._setup_few(allows, patterns, lines, indexes)
             return
-        entries = list(zip(map(neg, map(len, patterns)), map(not_, allows), lines, patterns, indexes))
         if "/index.htm" in "\n".join(patterns):
-            for allow, p, line, i in zip(allows, patterns, lines, indexes):
-                if allow and "/index.htm" in p:
-                    derived = index_html_pattern(p)
-                    if derived is not None:
-                        entries.append((-len(derived), False, line, derived, i))
-        entries.sort()
-        keys = list(zip(map(itemgetter(1), entries), map(itemgetter(3), entries)))
-        if len(set(keys)) < len(keys):  # a later duplicate (same pattern and kind) can never decide
+            derived = [(index_html_pattern(p), line, i) for allow, p, line, i in zip(allows, patterns, lines, indexes)
+                       if allow and "/index.htm" in p]
+            derived = [d for d in derived if d[0] is not None]
+            if derived:  # new lists: the columns are the caller's
+                allows = allows + [True] * len(derived)
+                patterns = patterns + [d[0] for d in derived]  # type: ignore[misc]
+                lines = lines + [d[1] for d in derived]
+                indexes = [*indexes, *(d[2] for d in derived)]
+        # Decision order: (length desc, Allow first, line asc), as one int per rule,
+        # ((longest - length) * 2 + Disallow) * (span of the lines) + line: ints sort faster than tuples, and a
+        # stable sort of the positions needs no tuple per rule.
+        lengths = list(map(len, patterns))
+        span = max(lines) - min(lines) + 1
+        ranks = list(map(_add, map(mul, map(_add, map(mul, map(sub, repeat(max(lengths)), lengths), repeat(2)),
+                                            map(not_, allows)), repeat(span)), lines))
+        order = sorted(range(len(patterns)), key=ranks.__getitem__)
+        ordered_patterns = list(map(patterns.__getitem__, order))
+        verdicts = list(map(allows.__getitem__, order))
+        ordered_indexes: Any = map(indexes.__getitem__, order)
+        if len(set(patterns)) < len(patterns):  # a later duplicate (same pattern and kind) can never decide
             seen: set[tuple[bool, str]] = set()
-            entries = [e for e, k in zip(entries, keys) if not (k in seen or seen.add(k))]  # type: ignore[func-returns-value]
-        ordered_patterns = list(map(itemgetter(3), entries))
-        verdicts = list(map(not_, map(itemgetter(1), entries)))
+            keep = [not (k in seen or seen.add(k)) for k in zip(verdicts, ordered_patterns)]  # type: ignore[func-returns-value]
+            ordered_patterns = list(compress(ordered_patterns, keep))
+            verdicts = list(compress(verdicts, keep))
+            ordered_indexes = compress(ordered_indexes, keep)
         # (pattern, allow, index in ``rules``)
-        self._ordered = tuple(zip(ordered_patterns, verdicts, map(itemgetter(4), entries)))
+        self._ordered = tuple(zip(ordered_patterns, verdicts, ordered_indexes))
         self._finish(ordered_patterns, verdicts)
 
     def _setup_few(self, allows: list[bool], patterns: list[str], lines: list[int], indexes: Any) -> None:
-        """The decision order of a few rules, one by one (the bulk form's fixed cost dominates)."""
-        entries = []
+        """The decision order of a few rules, one by one (the bulk form's fixed cost dominates); ties (equal
+        lines: only in rule sets built by hand) keep the rules' order, derived ones last, as in bulk."""
+        entries = [(-len(p), not allow, line, position, p, i)
+                   for position, (allow, p, line, i) in enumerate(zip(allows, patterns, lines, indexes))]
         for allow, p, line, i in zip(allows, patterns, lines, indexes):
-            entries.append((-len(p), not allow, line, p, i))
             if allow and "/index.htm" in p:
                 derived = index_html_pattern(p)
                 if derived is not None:
-                    entries.append((-len(derived), False, line, derived, i))
+                    entries.append((-len(derived), False, line, len(entries), derived, i))
         entries.sort()
         seen: dict[tuple[bool, str], Any] = {}
         # (pattern, allow, index in ``rules``); a later duplicate (same pattern and kind) can never decide
-        self._ordered = tuple((e[3], not e[1], e[4]) for e in entries if seen.setdefault((e[1], e[3]), e) is e)
+        self._ordered = tuple((e[4], not e[1], e[5]) for e in entries if seen.setdefault((e[1], e[4]), e) is e)
         self._finish([o[0] for o in self._ordered], [o[1] for o in self._ordered])
 
     def _finish(self, ordered_patterns: list[str], verdicts: list[bool]) -> None:
         """The uncompiled tier and the compile budget, once the rules are in decision order."""
-        floating = self._build_uncompiled(ordered_patterns)
+        self._verdicts = verdicts
+        self._quick = [None, None]
+        self._build_uncompiled(ordered_patterns)
         self._compiled = False
         ordered = self._ordered
         chars = sum(map(len, ordered_patterns))
         estimate = _COMPILE_BASE + _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
-        worth = (ordered and estimate <= COMPILE_CAP and floating <= _MAX_FLOATING
-                 and len(ordered) <= _MAX_COMPILED_RULES and self._quick_heads(True) == ("",))
+        worth = (ordered and estimate <= COMPILE_CAP and len(ordered) <= _MAX_COMPILED_RULES
+                 and self._quick_heads(True) == ("",) and _floating(ordered_patterns) <= _MAX_FLOATING)
         #: Estimated seconds to compile, None when this rule set never compiles on its own.
         self._budget: float | None = estimate if worth else None
         self._force_grams = FORCE_TIER == "grams"
@@ -775,52 +810,40 @@ class RuleSet:
         return check, check_path
 
     # ------------------------------------------------------------------ uncompiled tier
-    def _build_uncompiled(self, patterns: list[str]) -> int:
-        """Sort the literal heads and link each to its longest proper prefix; return the number of
-        floating globs (head of at most one character). ``patterns`` are in decision order."""
+    def _build_uncompiled(self, patterns: list[str]) -> None:
+        """Sort the distinct literal heads and link each to its longest proper prefix. ``patterns`` are in
+        decision order. A rule's test (:data:`_Test`) is made only when a path first reaches its head's node
+        (:meth:`_own_of`): a crawler checking a hundred URLs of an origin visits few of the nodes."""
         count = len(patterns)
-        if count < _BULK_MIN_RULES:
-            return self._build_few(patterns)
-        # A pattern without "*" or a final "$" is its own literal head and needs no test once its head
-        # prefixes the path: those (most) are done in bulk, the globs one by one.
-        heads = list(patterns)
-        tests: list[_Test] = list(zip(range(count), repeat(0), map(len, patterns), repeat(()), repeat(""),
-                                      repeat("")))
-        floating = 0
-        special = list(map(or_, map(str.__contains__, patterns, repeat("*")),
-                           map(str.endswith, patterns, repeat("$"))))
-        if True in special:
+        if count < _BULK_MIN_RULES or not count:
+            self._build_few(patterns)
+            return
+        self._patterns = patterns
+        # A pattern without "*" or a final "$" is its own literal head: only the others (usually fewer) are cut.
+        heads = patterns
+        joined = "\n".join(patterns)
+        if "*" in joined or "$\n" in joined or joined[-1] == "$":
+            heads = list(patterns)
+            special = map(or_, map(str.__contains__, patterns, repeat("*")), map(str.endswith, patterns, repeat("$")))
             for index in compress(range(count), special):
                 pattern = patterns[index]
-                head, star, rest = pattern.partition("*")
-                if not star:  # "head$"
-                    head = pattern[:-1]
-                    tests[index] = (index, 1, len(head), (), "", "")
-                elif rest and "*" not in rest and rest[-1] != "$":  # "head*last", the usual glob
-                    if len(head) <= 1:
-                        floating += 1
-                    tests[index] = (index, 2, len(head), (), rest, rest)
-                else:
-                    head, kind, mids, last = _literal_head(pattern)
-                    if kind >= 2 and len(head) <= 1:
-                        floating += 1
-                    key = max(mids + (last,), key=len) if kind >= 2 else ""
-                    tests[index] = (index, kind, len(head), mids, last, key)
-                heads[index] = head
-        # Each head's tests in decision order: one sort, in C.
-        by_head = sorted(range(count), key=heads.__getitem__)  # stable: decision order within a head
+                star = pattern.find("*")
+                heads[index] = pattern[:star] if star >= 0 else pattern[:-1]
+        # The rules by head, in decision order within a head: one stable sort of their positions, in C.
+        by_head = sorted(range(count), key=heads.__getitem__)
         rule_heads = list(map(heads.__getitem__, by_head))
-        ordered_tests = tuple(map(tests.__getitem__, by_head))
+        starts: list[int] | None = None
         if len(set(rule_heads)) == count:  # one rule per head (the usual case)
             heads = rule_heads
-            own: list[tuple[_Test, ...]] = list(zip(ordered_tests))
         else:
             heads = list(dict.fromkeys(rule_heads))
             starts = list(map(bisect_left, repeat(rule_heads), heads))
-            own = list(map(ordered_tests.__getitem__, map(slice, starts, starts[1:] + [count])))
+            starts.append(count)
         self._heads = heads
         self._parent = _parents(heads)
-        self._own = own
+        self._by_head = by_head
+        self._starts = starts
+        self._own = [None] * len(heads)
         #: Per head node, built on first use: the tests that can decide for a path *longer* than its head
         #: (its own and its ancestors' rules less the ``head$`` ones), in decision order, cut after the
         #: first that needs no test.
@@ -828,25 +851,20 @@ class RuleSet:
         #: Per head node its :data:`_Entry`, built on first use; the extra last slot (node -1: no head
         #: prefixes the path) says "no rule".
         self._table: list[_Entry | None] = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
-        return floating
+        #: Per head node built but not yet in the table (see :data:`_ANCHOR_MIN_VISITS`): [entry, times reached].
+        self._young: dict[int, list[Any]] = {}
 
-    def _build_few(self, patterns: list[str]) -> int:
+    def _build_few(self, patterns: list[str]) -> None:
         """:meth:`_build_uncompiled` for a few rules, one by one (the bulk form's fixed cost dominates)."""
-        by_head: dict[str, list[_Test]] = {}
-        floating = 0
+        by_head: dict[str, list[int]] = {}
         for index, pattern in enumerate(patterns):
-            if "*" in pattern or pattern[-1] == "$":
-                head, kind, mids, last = _literal_head(pattern)
-                if kind >= 2 and len(head) <= 1:
-                    floating += 1
-                test = (index, kind, len(head), mids, last, max(mids + (last,), key=len) if kind >= 2 else "")
-            else:
-                head, test = pattern, (index, 0, len(pattern), (), "", "")
+            star = pattern.find("*")
+            head = pattern[:star] if star >= 0 else pattern[:-1] if pattern[-1] == "$" else pattern
             found = by_head.get(head)
             if found is None:
-                by_head[head] = [test]
+                by_head[head] = [index]
             else:
-                found.append(test)
+                found.append(index)
         heads = sorted(by_head)
         parent = [-1] * len(heads)
         stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
@@ -856,18 +874,49 @@ class RuleSet:
             if stack:
                 parent[i] = stack[-1]
             stack.append(i)
+        self._patterns = patterns
         self._heads = heads
         self._parent = parent
-        self._own = [tuple(by_head[h]) for h in heads]
+        if len(heads) == len(patterns):
+            self._by_head = [by_head[h][0] for h in heads]
+            self._starts = None
+        else:
+            self._by_head = [i for h in heads for i in by_head[h]]
+            starts = [0]
+            for h in heads:
+                starts.append(starts[-1] + len(by_head[h]))
+            self._starts = starts
+        self._own = [None] * len(heads)
         self._chains = [None] * len(heads)
         self._table = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
-        return floating
+        self._young = {}
+
+    def _own_of(self, node: int) -> tuple[_Test, ...]:
+        """The tests of the rules whose literal head is ``heads[node]``, in decision order (made once)."""
+        starts, patterns = self._starts, self._patterns
+        if starts is None:
+            index = self._by_head[node]
+            own: tuple[_Test, ...] = (_test(index, patterns[index]),)
+        else:
+            own = tuple([_test(i, patterns[i]) for i in self._by_head[starts[node] : starts[node + 1]]])
+        self._own[node] = own
+        return own
 
     def _entry(self, node: int) -> _Entry:
         """The :data:`_Entry` of head node ``node``: the tests of the rules whose head is ``heads[node]`` or
         one of its prefixes, in decision order, cut after the first that needs no test (it always
         matches, so nothing after it can decide). An ancestor's ``head$`` rule is left out: the path is
         longer than that head."""
+        young = self._young.get(node)
+        if young is not None:  # built, without its anchors until it has been reached often enough
+            young[1] += 1
+            if young[1] < _ANCHOR_MIN_VISITS:
+                return young[0]  # type: ignore[no-any-return]
+            self._young.pop(node, None)
+            tests, keys, result, limit, _ = young[0]
+            entry: _Entry = (tests, keys, result, limit, _anchors(tests))
+            self._table[node] = entry
+            return entry
         chains, parent, own = self._chains, self._parent, self._own
         todo = []
         n = parent[node]
@@ -876,16 +925,18 @@ class RuleSet:
             n = parent[n]
         inherited: tuple[_Test, ...] = () if n < 0 else chains[n]  # type: ignore[assignment]
         for n in reversed(todo):
-            inherited = chains[n] = _merge(inherited, own[n], True)
-        tests = _merge(inherited, own[node], False)
+            inherited = chains[n] = _merge(inherited, own[n] or self._own_of(n), True)
+        mine = own[node] or self._own_of(node)
+        tests = _merge(inherited, mine, False)
         if chains[node] is None:
-            chains[node] = _merge(inherited, own[node], True) if any(t[1] == 1 for t in own[node]) else tests
+            exact = mine[0][1] == 1 if len(mine) == 1 else 1 in map(itemgetter(1), mine)
+            chains[node] = _merge(inherited, mine, True) if exact else tests
         result = -1
         if tests and tests[-1][1] == 0:
             result = tests[-1][0]
             tests = tests[:-1]
         if not tests:
-            entry: _Entry = ((), (), result, 1 << 62, None)
+            entry = ((), (), result, 1 << 62, None)
             self._table[node] = entry
             return entry
         keys = tuple(map(itemgetter(5), tests))
@@ -901,29 +952,46 @@ class RuleSet:
             q = _Q
             self._grams[node] = (tuple(k[:q] if len(k) >= q else "" for k in keys),
                                  tuple(k[-q:] if len(k) >= q else "" for k in keys))
-        anchors = _anchors(tests) if len(tests) >= _ANCHOR_MIN_TESTS and not self._force_grams else None
-        entry = self._table[node] = (tests, keys, result, limit, anchors)  # type: ignore[assignment]
-        return entry  # type: ignore[return-value]
+        if len(tests) >= _ANCHOR_MIN_TESTS and not self._force_grams:
+            if _ANCHOR_MIN_VISITS > 1:  # not kept in the table: the closures come back here until it is
+                entry = (tests, keys, result, limit, None)
+                self._young[node] = [entry, 1]
+                return entry
+            entry = (tests, keys, result, limit, _anchors(tests))
+        else:
+            entry = (tests, keys, result, limit, None)
+        self._table[node] = entry
+        return entry
 
     def _quick_heads(self, disallow_only: bool) -> tuple[str, ...]:
         """The fewest literal heads such that a path none of them prefixes is answered by "no rule" (for
         ``check``, only Disallow heads: whatever else matches such a path, it is allowed). ``("",)``, which
-        prefixes everything, when there are too many to test in one ``str.startswith`` call."""
+        prefixes everything, when there are too many to test in one ``str.startswith`` call. Made once each."""
+        found = self._quick[disallow_only]
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         heads = self._heads
-        if len(heads) > _QUICK_MAX_HEADS * 4:
-            return ("",)
-        ordered = self._ordered
         kept: list[str] = []
-        for head, own in zip(heads, self._own):
-            if kept and head.startswith(kept[-1]):
-                continue  # sorted order: a head's extensions follow it
-            if not disallow_only or any(not ordered[test[0]][1] for test in own):
-                kept.append(head)
-        if len(kept) > _QUICK_MAX_HEADS or "/" in kept or "" in kept:
-            return ("",)  # too many, or "/" (a floating glob such as /*.pdf, or Disallow: /): it would never answer
-        if not disallow_only:
-            kept.append(ROBOTS_PATH)  # "no rule" is not the answer for /robots.txt itself
-        return tuple(kept)
+        if len(heads) <= _QUICK_MAX_HEADS * 4:
+            verdicts, by_head, starts = self._verdicts, self._by_head, self._starts
+            for node, head in enumerate(heads):
+                if kept and head.startswith(kept[-1]):
+                    continue  # sorted order: a head's extensions follow it
+                if not disallow_only:
+                    kept.append(head)
+                elif starts is None:
+                    if not verdicts[by_head[node]]:
+                        kept.append(head)
+                elif False in map(verdicts.__getitem__, by_head[starts[node] : starts[node + 1]]):
+                    kept.append(head)
+        if len(heads) > _QUICK_MAX_HEADS * 4 or len(kept) > _QUICK_MAX_HEADS or "/" in kept or "" in kept:
+            found = ("",)  # too many, or "/" (a floating glob such as /*.pdf, or Disallow: /): it would never answer
+        else:
+            if not disallow_only:
+                kept.append(ROBOTS_PATH)  # "no rule" is not the answer for /robots.txt itself
+            found = tuple(kept)
+        self._quick[disallow_only] = found
+        return found
 
     def _uncompiled(self, results: tuple[Any, ...], counting: bool,
                     name: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
