@@ -519,6 +519,10 @@ class RuleSet:
     _rules: tuple[Rule, ...] | None
     _make_rules: Callable[[], tuple[Rule, ...]] | None
     _uppers: list[str]
+    #: Per head node the tests of its own rules, made on first use (:meth:`_own_of`).
+    _own: list[tuple[_Test, ...] | None]
+    #: :meth:`_quick_heads` for (decide, check), once made.
+    _quick: list[tuple[str, ...] | None]
     #: (allows, patterns, lines) as given, until the index is built from them (see :meth:`_index`).
     _columns: tuple[list[bool], list[str], list[int]] | None
     check: Callable[[str], bool]
@@ -969,7 +973,7 @@ class RuleSet:
         prefixes everything, when there are too many to test in one ``str.startswith`` call. Made once each."""
         found = self._quick[disallow_only]
         if found is not None:
-            return found  # type: ignore[no-any-return]
+            return found
         heads = self._heads
         kept: list[str] = []
         if len(heads) <= _QUICK_MAX_HEADS * 4:
