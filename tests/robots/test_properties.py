@@ -63,8 +63,11 @@ def _parse_in(name: str, robots: str, agent: str) -> RobotsPolicy:
     with tier(name):
         policy = RobotsPolicy.parse(robots)
         ruleset = policy._resolve(policy._group_indexes(agent))[1]
-    # The tier asked for is the one that runs (a regex can always be built for these small files).
-    assert ruleset.tier == (name if getattr(ruleset, "_ordered", True) else ruleset.tier)
+    # The tier asked for is the one that runs (a regex can always be built for these small files), unless there is
+    # nothing to match: no rule (it may be the shared empty set, built before the tier was forced) or only rules
+    # that match nothing (an empty Allow), which any tier answers alike.
+    if ruleset.rules and getattr(ruleset, "_ordered", True):
+        assert ruleset.tier == name
     return policy
 
 
