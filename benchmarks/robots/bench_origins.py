@@ -11,8 +11,10 @@ native peer installable from PyPI; ``pip install -e '.[bench]'``):
 (d) memory per parsed policy, and what stays in ``re``'s cache once the policy is dropped.
 
 "Fresh" means fresh: before every parse, ``re.purge()`` empties the regex cache (ours and protego's both
-go through ``re.compile``), and nothing of ours is cached across parses (``RobotsPolicy.parse`` keeps no
-state; the ``lru_cache`` behind the one-shot ``is_allowed`` function is not used here). Timings on a
+go through ``re.compile``), and nothing read from a robots.txt is kept across parses (``RobotsPolicy.parse``
+keeps no state; the ``lru_cache`` behind the one-shot ``is_allowed`` function is not used here). The one
+memo shared between policies maps a user-agent string to its product token: it holds nothing from any file,
+and a crawler sends the same agent to every origin, so it serves a real crawl as it serves this one. Timings on a
 shared machine are noisy: compare the ratios of one run, and take medians over ``--repeat`` runs.
 """
 
