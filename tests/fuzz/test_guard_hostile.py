@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sys
-import threading
 
 import pytest
 from robots.reference import allowed as reference  # tests/ is on sys.path (tests/conftest.py)
@@ -21,7 +19,7 @@ from scrapecheck.errors import InputError
 from scrapecheck.robots import _match
 
 from .conftest import _DEEP
-from .test_matcher_hostile import _path, _robots
+from .test_matcher_hostile import _path, _robots, race
 
 SEEDS = range(400 if _DEEP else 6)
 HOSTS = ["a.example", "b.example", "c.example", "d.example", "127.0.0.1", "[::1]", "[2001:db8::7]"]
@@ -99,27 +97,12 @@ def test_guard_answers_as_the_reference_across_origins_spellings_and_evictions(m
 def test_one_guard_shared_by_threads_answers_as_the_reference() -> None:
     """Four threads, one Guard with room for three origins of fourteen: loads, evictions, routes installed and
     taken back race each other; no answer may come from another origin's rules."""
-    saved = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        failures: list[str] = []
-        for seed in SEEDS:
-            r = random.Random(seed)
-            bodies, agent = _bodies(r), r.choice(AGENTS)
-            guard = Guard.from_robots(agent, "research", bodies, max_origins=3)
-            found: list[str] = []
-
-            def worker(k: int) -> None:
-                found.extend(_stream(seed * 10 + k, guard, bodies, agent, 80, ways=3))
-
-            threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            failures += found
-    finally:
-        sys.setswitchinterval(saved)
+    failures: list[str] = []
+    for seed in SEEDS:
+        r = random.Random(seed)
+        bodies, agent = _bodies(r), r.choice(AGENTS)
+        guard = Guard.from_robots(agent, "research", bodies, max_origins=3)
+        failures += race(lambda k: _stream(seed * 10 + k, guard, bodies, agent, 80, ways=3))  # noqa: B023
     assert not failures, "\n".join(failures[:5])
 
 
@@ -169,6 +152,7 @@ def test_a_recorded_guard_never_touches_the_network_whatever_is_asked() -> None:
     """Every entry point of a Guard built from recorded signals, on recorded origins and on origins a real server
     on 127.0.0.1 would answer: no request reaches it, and unrecorded origins are refused (fail closed)."""
     from guard.conftest import Web
+
     from scrapecheck.signals.model import RobotsSignal, Signals, TargetSignals
 
     web, other = Web(), Web()
@@ -182,7 +166,8 @@ def test_a_recorded_guard_never_touches_the_network_whatever_is_asked() -> None:
         for base in (web.origin, other.origin):
             for path in ("/x", "/y", "/robots.txt", ""):
                 url = base + path
-                answers = [guard.check(url), asyncio.run(guard.acheck(url)), guard.check_cached(url) or guard.check(url),
+                answers = [guard.check(url), asyncio.run(guard.acheck(url)),
+                           guard.check_cached(url) or guard.check(url),
                            guard.check_response(url, 200, {"X-Robots-Tag": "noai"}, b"<html><head></head></html>")]
                 guard.wait_time(url)
                 guard.rules_for(url)

@@ -10,13 +10,14 @@ Each case is a seeded random robots.txt and stream (reproducible: the seed is in
 from __future__ import annotations
 
 import random
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
+from robots.reference import allowed as reference  # tests/ is on sys.path (tests/conftest.py)
 
 from scrapecheck.robots import RobotsPolicy, _match, _policy
-from robots.reference import allowed as reference  # tests/ is on sys.path (tests/conftest.py)
 
 from .conftest import _DEEP
 
@@ -37,6 +38,23 @@ _HOSTS = ["h", "h.example", "H.EXAMPLE", "u:p@h", "user@h:8080", "h:8080", "[::1
           "h?q", "h;p", "h#f", "x.y", "h.example."]
 _SCHEMES = ["http://", "https://", "HTTP://", "Https://", "//", "", "ftp://"]
 _AGENTS = ["FooBot", "x", "BarBot/2", "Mozilla/5.0 (compatible; FooBot/1.0; +https://foo.example/bot)", ""]
+
+
+def race(task: Callable[[int], Iterable[str]], threads: int = 4) -> list[str]:
+    """What ``task(k)`` returns for each k below ``threads``, all run at once in threads that switch as often as
+    the interpreter allows (so shared state is met half-updated wherever it can be)."""
+    found: list[str] = []
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        running = [threading.Thread(target=lambda k=k: found.extend(task(k))) for k in range(threads)]
+        for t in running:
+            t.start()
+        for t in running:
+            t.join()
+    finally:
+        sys.setswitchinterval(saved)
+    return found
 
 
 def _pattern(r: random.Random) -> str:
@@ -157,29 +175,12 @@ def test_one_rule_set_shared_by_threads_answers_as_the_reference(monkeypatch: py
     monkeypatch.setattr(_match, "_SCAN_BASE", 3)
     monkeypatch.setattr(_match, "_SCAN_PER_RULE", 4)
     monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.4e-3)
-    import sys
-
-    saved = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter allows
-    try:
-        failures: list[str] = []
-        for seed in SEEDS[: len(SEEDS) // 4 or 1]:
-            r = random.Random(seed)
-            body, agent = _robots(r), r.choice(_AGENTS)
-            policy = RobotsPolicy.parse(body)
-            found: list[str] = []
-
-            def worker(k: int) -> None:
-                found.extend(_stream(seed * 10 + k, policy, body, agent, 40))
-
-            threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            failures += found
-    finally:
-        sys.setswitchinterval(saved)
+    failures: list[str] = []
+    for seed in SEEDS[: len(SEEDS) // 4 or 1]:
+        r = random.Random(seed)
+        body, agent = _robots(r), r.choice(_AGENTS)
+        policy = RobotsPolicy.parse(body)
+        failures += race(lambda k: _stream(seed * 10 + k, policy, body, agent, 40))  # noqa: B023 (joined in the loop)
     assert not failures, "\n".join(failures[:5])
 
 
