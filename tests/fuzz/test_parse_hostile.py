@@ -106,6 +106,10 @@ def test_both_readers_answer_as_the_reference(size: str) -> None:
     assert not failures, "\n".join(failures[:4])
 
 
+def _shape(policy: RobotsPolicy) -> list[object]:
+    return [(g.agents, g.agent_lines, [(x.allow, x.pattern, x.line) for x in g.rules]) for g in policy.groups]
+
+
 def test_a_large_copy_has_the_small_ones_groups_and_lines() -> None:
     """The structure reader finds the same groups (agents, agent lines, rules with their lines) as the small
     reader, on the same records shifted by one padding line."""
@@ -116,8 +120,7 @@ def test_a_large_copy_has_the_small_ones_groups_and_lines() -> None:
         lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         large = "\n".join(lines + ["#" + "p" * 5000])  # padding last: line numbers stay the same
         small_policy, large_policy = RobotsPolicy.parse(body), RobotsPolicy.parse(large)
-        small = [(g.agents, g.agent_lines, [(x.allow, x.pattern, x.line) for x in g.rules]) for g in small_policy.groups]
-        big = [(g.agents, g.agent_lines, [(x.allow, x.pattern, x.line) for x in g.rules]) for g in large_policy.groups]
+        small, big = _shape(small_policy), _shape(large_policy)
         if small != big or small_policy.user_agents != large_policy.user_agents:
             failures.append(f"seed {seed}: small {small} large {big}; robots.txt {body!r}")
         for agent in _AGENTS:
