@@ -196,6 +196,33 @@ class Routed(_Deferred):
         return self._key[0].resolve(at)
 
 
+class SegmentRefusal(DeferredRefusal):
+    """A refusal the Guard's hot path hands to the URLs under one path segment of an origin that robots.txt refuses
+    by one rule (see ``RuleSet.prefix_gate``); ``_key`` is (the route, the segment), ``_expires`` the route's."""
+
+    __slots__ = ("_expires",)
+    _expires: float
+
+
+class Through:
+    """What the Guard's segment table holds for a path segment whose URLs robots.txt may answer differently: the
+    origin's route (its matcher decides each URL), when it goes stale, and when ``literals`` is not None, the
+    ``answer`` of every URL whose path holds none of them and only ASCII characters but "%" (``prefix_gate``)."""
+
+    __slots__ = ("route", "_expires", "literals", "answer")
+    route: Routed
+    _expires: float
+    literals: Optional[tuple[str, ...]]
+    answer: Any
+
+    def __init__(self, route: Routed, literals: Optional[tuple[str, ...]] = None,
+                 answer: Optional[Decision] = None) -> None:
+        self.route = route
+        self._expires = route._expires
+        self.literals = literals
+        self.answer = answer
+
+
 #: The slot setter of deferred decisions (bypassing the frozen ``__setattr__``; one C call).
 SET_KEY: Callable[[Any, Any], None] = _Deferred.__dict__["_key"].__set__
 
@@ -212,6 +239,14 @@ def routed(decision: Decision, site: Site, check: Callable[[str], bool], expires
     return route
 
 
+def segment_refusal(route: Routed, segment: str) -> SegmentRefusal:
+    """The refusal shared by the URLs under ``segment`` (a path prefix, starting with "/") of ``route``'s origin."""
+    decision = SegmentRefusal()
+    SET_KEY(decision, (route, segment))
+    SegmentRefusal.__dict__["_expires"].__set__(decision, route._expires)
+    return decision
+
+
 def deferred(allowed: bool, site: Site, url: Optional[str]) -> Decision:
     """A decision resolved on first look at its reasons (see :class:`_Deferred`); the Guard's hot path inlines
     this."""
@@ -220,5 +255,5 @@ def deferred(allowed: bool, site: Site, url: Optional[str]) -> Decision:
     return decision
 
 
-__all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName", "Routed", "Site", "deferred",
-           "routed"]
+__all__ = ["RFC_9309_OUTCOME", "Decision", "Reason", "RobotsFetch", "RobotsOutcomeName", "Routed", "SegmentRefusal",
+           "Site", "Through", "deferred", "routed", "segment_refusal"]

@@ -22,7 +22,18 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from ..errors import InputError
 from ..robots import product_token
-from ._decision import SET_KEY, Decision, DeferredRefusal, Reason, RobotsFetch, Routed, deferred, routed
+from ._decision import (
+    SET_KEY,
+    Decision,
+    DeferredRefusal,
+    Reason,
+    RobotsFetch,
+    Routed,
+    Through,
+    deferred,
+    routed,
+    segment_refusal,
+)
 from ._origin import PURPOSES, BodyCache, OptOutSignal, OriginRules, Plan, opt_out_reasons
 
 if TYPE_CHECKING:  # asyncio, concurrent.futures, json and datetime load on first use, not on import
@@ -33,19 +44,22 @@ RFC_9309_CACHE_LIMIT = 24 * 3600.0
 #: memory this costs is bounded whatever the number of origins (a cached origin keeps its matcher, not its parse).
 _SHARED_BODIES = 256
 _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
+#: Path segments remembered per cached origin in the segment table (see ``Guard._learn``): a bound on its memory
+#: (a key and at most one small object each), whatever the URLs.
+_MAX_SEGMENTS = 64
 
 
 class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
-    __slots__ = ("origin", "rules", "decide", "check", "check_path", "ok", "site", "expires", "used", "aliases",
-                 "delay", "route")
+    __slots__ = ("origin", "rules", "decide", "matcher", "check", "check_path", "ok", "site", "expires", "used",
+                 "aliases", "delay", "route", "segments", "through")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
         self.rules = rules
         self.decide = plan.decide
-        matcher = plan.matcher
+        self.matcher = matcher = plan.matcher
         #: The robots matcher's ``check`` and ``check_path``, bound once (they follow the matcher's own switch of
         #: tiers); None when ``decide`` must see every URL.
         self.check: Optional[Callable[[str], bool]] = None if matcher is None else matcher.check
@@ -65,6 +79,10 @@ class _Entry:
                                          else routed(plan.ok, plan.site, check, expires))  # type: ignore[arg-type]
         #: What URLs the matcher allows get (the route itself when there is one: one object handed out for them).
         self.ok = plan.ok if self.route is None else self.route
+        #: Its keys in the Guard's segment table (see ``Guard._learn``), and what that table holds for its segments
+        #: whose URLs the matcher must decide one by one.
+        self.segments: list[str] = []
+        self.through: Optional[Through] = None if self.route is None else Through(self.route)
 
     def answer(self, url: str) -> Decision:
         """The decision for ``url`` (a refusal by robots.txt is deferred: its reasons are read when looked at)."""
@@ -167,6 +185,10 @@ class Guard:
         #: last passed over them, to the entry's route. Both change only under the lock.
         self._aliases: dict[str, _Entry] = {}
         self._routes: dict[str, Routed] = {}
+        #: The hot path's first table: "scheme://authority/segment/" (a routed prefix, then a path's first segment
+        #: with both its slashes) to what every URL under it gets (the route, or a SegmentRefusal), or to a
+        #: Through when its URLs need the matcher. Filled by _learn, emptied with the entry's routes (_unroute).
+        self._segments: dict[str, Any] = {}
         self._loading: dict[str, "Future[_Entry]"] = {}
         self._lock = threading.Lock()
         self._pace: dict[str, float] = {}
@@ -188,7 +210,8 @@ class Guard:
         """
         # Only what is this Guard's is a closure cell (each cell is one more object touched per check); the
         # refusal's class and slot setter are read as module globals.
-        get, clock, slow, log = self._routes.get, self._clock, self._slow, self._log
+        get, clock, slow, log, learn = self._routes.get, self._clock, self._slow, self._log, self._learn
+        segment = self._segments.get
 
         # A route's key is the raw "scheme://authority" of URLs already routed to its entry, and only an authority
         # holding no '?', ';', '#' or '/' is ever one (see _origin_of): what follows it is the path the matcher's
@@ -199,8 +222,31 @@ class Guard:
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
             if cut > 0:
-                route = get(url[:cut])
+                end = url.find("/", cut + 1) + 1
+                if end:
+                    hit = segment(url[:end])
+                    if hit is not None and hit._expires > clock():
+                        if type(hit) is not Through:
+                            return hit  # what every URL under this segment gets
+                        path = url[cut:]
+                        literals = hit.literals
+                        if literals is not None:  # most URLs here hold none of them: the segment's answer
+                            for literal in literals:
+                                if literal in path:
+                                    break
+                            else:
+                                if "%" not in path and path.isascii():
+                                    return hit.answer  # type: ignore[no-any-return]  # set with literals
+                        route = hit.route
+                        if route._check(path):
+                            return route
+                        decision = DeferredRefusal()
+                        SET_KEY(decision, (route, path))
+                        return decision
+                route = get(url[:cut])  # type: ignore[assignment]
                 if route is not None and route._expires > clock():
+                    if end:
+                        return learn(url, cut, end, route)
                     path = url[cut:]
                     check = route._check
                     if check(path):
@@ -216,8 +262,31 @@ class Guard:
             except AttributeError:
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
             if cut > 0:
-                route = get(url[:cut])
+                end = url.find("/", cut + 1) + 1
+                if end:
+                    hit = segment(url[:end])
+                    if hit is not None:
+                        if type(hit) is not Through:
+                            return hit  # what every URL under this segment gets
+                        path = url[cut:]
+                        literals = hit.literals
+                        if literals is not None:  # most URLs here hold none of them: the segment's answer
+                            for literal in literals:
+                                if literal in path:
+                                    break
+                            else:
+                                if "%" not in path and path.isascii():
+                                    return hit.answer  # type: ignore[no-any-return]  # set with literals
+                        route = hit.route
+                        if route._check(path):
+                            return route
+                        decision = DeferredRefusal()
+                        SET_KEY(decision, (route, path))
+                        return decision
+                route = get(url[:cut])  # type: ignore[assignment]
                 if route is not None:
+                    if end:
+                        return learn(url, cut, end, route)
                     path = url[cut:]
                     check = route._check
                     if check(path):
@@ -385,6 +454,7 @@ class Guard:
             self._entries.clear()
             self._aliases.clear()
             self._routes.clear()
+            self._segments.clear()
             self._bodies = BodyCache(min(self.max_origins, _SHARED_BODIES), self.max_origins)
 
     def rules_for(self, url: str) -> OriginRules:
@@ -430,6 +500,43 @@ class Guard:
                 self._use(entry, prefix)
                 return entry.answer(url)
         return self._entry_for(url).answer(url)
+
+    def _learn(self, url: str, cut: int, end: int, route: Routed) -> Decision:
+        """The hot path's answer for ``url``, routed by ``route`` (``url[:cut]``, one of its origin's routed
+        prefixes), whose path has a first segment ending at ``end``; and the segment's entry in the segment table
+        when there is room: what every URL under the segment gets when the matcher says they all get one answer
+        (``prefix_gate``), else a Through (the matcher decides each, or those that hold one of the literals the
+        gate names). Not per URL: per origin and segment."""
+        path = url[cut:]
+        if route._check(path):
+            answer: Decision = route
+        else:
+            answer = DeferredRefusal()
+            SET_KEY(answer, (route, path))
+        prefix = url[:cut]
+        entry = self._aliases.get(prefix)
+        if entry is None or entry.route is not route or len(entry.segments) >= _MAX_SEGMENTS:
+            return answer
+        segment = url[cut:end]
+        matcher = entry.matcher
+        if matcher is None:  # a plan with nothing to match: the route is every URL's answer
+            gate: Optional[tuple[tuple[str, ...], bool]] = ((), True)
+        else:
+            if getattr(matcher, "tier", "scan") == "scan":
+                return answer  # no index yet (a few URLs so far): learn later, when it is built
+            gate = matcher.prefix_gate(segment)
+        value: Any = entry.through
+        if gate is not None:
+            literals, allowed = gate
+            value = route if allowed else segment_refusal(route, segment)
+            if literals:
+                value = Through(route, literals, value)
+        key = url[:end]
+        with self._lock:
+            if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < _MAX_SEGMENTS:
+                self._segments[key] = value
+                entry.segments.append(key)
+        return answer
 
     def _use(self, entry: _Entry, prefix: str) -> None:
         """Mark a cached entry used and put its route (for ``prefix``, one of its aliases) on the hot path; the
@@ -516,6 +623,10 @@ class Guard:
         for prefix in entry.aliases:
             if self._routes.get(prefix) is entry.route:
                 del self._routes[prefix]
+        segments = self._segments
+        for key in entry.segments:
+            segments.pop(key, None)
+        entry.segments.clear()
 
     def _evict(self) -> None:
         """Second-chance (CLOCK) eviction: an origin used since it was last passed over gets another round."""

@@ -1,0 +1,203 @@
+"""The Guard's segment table: URLs of a cached origin answered by their first path segment where robots.txt gives
+every path under it that holds none of a few literals one answer (``RuleSet.prefix_gate``), exactly as
+``is_allowed`` and ``explain``; and its bookkeeping (bounded per origin, emptied with the origin's routes, fresh
+state only)."""
+
+from __future__ import annotations
+
+import random
+from typing import Iterator
+
+import pytest
+
+from scrapecheck import Guard
+from scrapecheck.guard._decision import Routed, SegmentRefusal
+from scrapecheck.robots import RobotsPolicy, _match, is_allowed
+
+from .conftest import Web
+
+UA = "AcmeBot/1.0"
+
+BODY = """User-agent: *
+Disallow: /private/
+Allow: /private/open/
+Disallow: /docs/*.pdf$
+Disallow: /cart
+Disallow: /a/b/c/
+Allow: /a/
+Disallow: /*?sessionid=
+Disallow: /cart/x/
+Disallow: /shop/$
+Disallow: /x%C3%A9/
+Disallow: /%7Euser/
+Allow: /deep/index.html
+Disallow: /deep/
+Disallow: /robots.txt/
+"""
+
+SEGMENTS = ("/private/", "/docs/", "/cart/", "/carts/", "/a/", "/shop/", "/deep/", "/free/", "/x\u00e9/", "/x%C3%A9/",
+            "/%7euser/", "/~user/", "/robots.txt/", "/?q=/", "/a?b/")
+TAILS = ("", "x", "open/", "open", "f.pdf", "f.pdf?x=1", "?sessionid=1", "b/c/", "index.html", "q#frag", "#/open/",
+         "%c3%a9", "\u00e9t\u00e9", "a/b/c/d", "x/1", "x/?sessionid=", "%3Fsessionid=", "#?sessionid=")
+
+
+@pytest.fixture(params=["uncompiled", "compiled"])
+def indexed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Rule sets built with their index (a rule set answers from its scan until it has been used a while, and
+    gives no verdict then)."""
+    monkeypatch.setattr(_match, "FORCE_TIER", request.param)
+    yield request.param
+
+
+def _random_body(rng: random.Random) -> str:
+    parts = ("a", "b", "ab", "/", "*", "$", "%41", "c/", "?", "=")
+    lines = ["User-agent: *"]
+    for _ in range(rng.randint(1, 14)):
+        pattern = "/" + "".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+        if "$" in pattern[:-1]:
+            pattern = pattern.replace("$", "") + ("$" if rng.random() < 0.3 else "")
+        lines.append(("Allow: " if rng.random() < 0.4 else "Disallow: ") + pattern)
+    return "\n".join(lines) + "\n"
+
+
+def _paths(segment: str) -> list[str]:
+    return [segment + tail for tail in TAILS] + [segment + a + b for a in ("a", "b", "/", "ab/")
+                                                 for b in ("", "c", "$")]
+
+
+def test_prefix_gate_is_every_path_s_answer(indexed: str) -> None:
+    """Wherever a gate is given, every path under the prefix that holds none of its literals (nor, when it has
+    some, a "%" or a non-ASCII character) gets its verdict from check_path and from is_allowed on the absolute
+    URL, and a refusal's deciding rule is the prefix's own; gates of both verdicts, with and without literals,
+    and no gate all occur."""
+    rng = random.Random(12)
+    bodies = [BODY] + [_random_body(rng) for _ in range(300)]
+    seen: dict[object, int] = {}
+    for body in bodies:
+        matcher = RobotsPolicy.parse(body).matcher(UA)
+        prefixes = list(SEGMENTS) + ["/" + a + "/" for a in ("a", "b", "ab", "aa", "c", "%41", "?")]
+        for prefix in prefixes:
+            gate = matcher.prefix_gate(prefix)
+            kind = None if gate is None else (bool(gate[0]), gate[1])
+            seen[kind] = seen.get(kind, 0) + 1
+            if gate is None:
+                continue
+            literals, verdict = gate
+            rule = matcher.decide_path(prefix)[1]
+            for path in _paths(prefix):
+                if literals and (not path.isascii() or "%" in path or any(k in path for k in literals)):
+                    continue
+                assert matcher.check_path(path) is verdict, (body, prefix, path)
+                assert is_allowed(body, UA, "http://h" + path) is verdict, (body, prefix, path)
+                if not verdict:
+                    assert matcher.decide_path(path)[1] is rule, (body, prefix, path)
+    assert len(seen) == 5 and min(seen.values()) > 20, seen
+
+
+@pytest.mark.parametrize("prefix", ["/", "/r", "/robots.", "/robots.txt", "/x\u00e9/", "/%7euser/", "/a#/", "x/", ""])
+def test_prefix_gate_none_where_a_path_may_leave_the_prefix(indexed: str, prefix: str) -> None:
+    """"/robots.txt" is always allowed, and normalising or cutting the fragment can take a path out from under a
+    prefix: no verdict then, even where the rules alone would give one."""
+    matcher = RobotsPolicy.parse("User-agent: *\nDisallow: /\n").matcher(UA)
+    assert matcher.prefix_gate(prefix) is None
+    assert matcher.prefix_gate("/a/") == ((), False)
+
+
+def test_no_verdict_before_the_index_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_match, "FORCE_TIER", None)
+    matcher = RobotsPolicy.parse(BODY).matcher(UA)
+    assert matcher.tier == "scan" and matcher.prefix_gate("/free/") is None
+
+
+def _urls() -> list[str]:
+    return [f"https://a.example{segment}{tail}" for segment in SEGMENTS for tail in TAILS] + [
+        "https://a.example/deep/", "https://a.example/deep/index.html", "https://a.example/private/open/x",
+        "https://a.example/robots.txt", "https://a.example/robots.txt/x"]
+
+
+def test_guard_answers_from_the_segment_table_as_is_allowed_and_explain(indexed: str) -> None:
+    """Each URL three times (loaded, routed and learnt, then from the table): every answer and deciding line is
+    the uncached Guard's and is_allowed's; the table holds all three kinds of entry."""
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    urls = _urls()
+    for url in urls:
+        guard.check(url)
+    for url in urls:
+        first = Guard.from_robots(UA, "other", {"https://a.example": BODY}).check(url)
+        assert first.allowed is is_allowed(BODY, UA, url), url
+        for _ in range(3):
+            again = guard.check(url)
+            assert again.allowed is first.allowed, url
+            assert again == first and again.reasons == first.reasons and again.to_dict() == first.to_dict(), url
+    table = guard._segments
+    assert table["https://a.example/private/"].literals is None  # /private/open/ is allowed
+    assert table["https://a.example/cart/"].literals is None  # refused by two rules
+    # "/*?sessionid=" may refuse any path: the others answer as the segment does when they do not hold it
+    assert table["https://a.example/free/"].literals == ("?sessionid=",)
+    assert type(table["https://a.example/free/"].answer) is Routed
+    assert table["https://a.example/carts/"].literals == ("?sessionid=",)
+    assert type(table["https://a.example/carts/"].answer) is SegmentRefusal
+
+
+def test_a_segment_refusal_names_its_deciding_line(indexed: str) -> None:
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    for _ in range(3):
+        decision = guard.check("https://a.example/deep/x/y")
+    assert guard._segments["https://a.example/deep/"].literals is None  # /deep/index.html is allowed
+    for _ in range(3):
+        decision = guard.check("https://a.example/carts/1")
+    assert type(guard._segments["https://a.example/carts/"].answer) is SegmentRefusal
+    assert [(r.rule_id, r.line, r.text) for r in decision.reasons] == [("ROB-001", 5, "Disallow: /cart")]
+    for _ in range(3):
+        assert guard.check("https://a.example/cart/x/1").reasons[0].line == 9
+        assert guard.check("https://a.example/cart/1").reasons[0].line == 5
+
+
+def test_segments_per_origin_are_bounded(indexed: str) -> None:
+    from scrapecheck.guard._guard import _MAX_SEGMENTS
+
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    for n in range(3 * _MAX_SEGMENTS):
+        assert guard.check(f"https://a.example/s{n}/x").allowed
+        assert guard.check(f"https://a.example/cart{n}/x").allowed is False
+    assert len(guard._segments) == _MAX_SEGMENTS
+
+
+def test_segments_leave_with_their_origin_s_routes(indexed: str) -> None:
+    """The eviction takes an origin's segments back with its routes (so a use through the table is seen, as one
+    through a route is), and drops them with the origin; an origin used only through its segments stays."""
+    bodies = {f"https://{h}.example": "User-agent: *\nDisallow: /x/\n" for h in "abcdef"}
+    guard = Guard.from_robots(UA, "other", bodies, max_origins=2)
+    guard.check("https://a.example/s/1")  # loaded: not yet a use
+    guard.check("https://b.example/s/1")
+    for n, newcomer in enumerate("cdef"):
+        for path in ("/s/2", "/x/3", "/s/4", "/x/5"):  # a used again (the slow path, its route, its segments)
+            guard.check(f"https://a.example{path}{n}")
+        assert any(key.startswith("https://a.example/") for key in guard._segments)
+        assert guard.fetches == 2 + n  # a was still cached
+        guard.check(f"https://{newcomer}.example/s/1")  # the other origin leaves, never a
+        assert guard.fetches == 3 + n and len(guard) == 2
+        cached = {e.origin for e in guard._entries.values()}
+        assert {key.split("/s/")[0].split("/x/")[0] for key in guard._segments} <= cached
+    assert not guard.check("https://a.example/x/y").allowed and guard.fetches == 6
+    guard.clear()
+    assert not guard._segments
+
+
+def test_a_stale_origin_is_not_answered_from_its_segments(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .test_guard import Clock, live
+
+    monkeypatch.setattr(_match, "FORCE_TIER", "uncompiled")
+    web.robots("User-agent: *\nDisallow: /a/\n")
+    clock = Clock()
+    guard = live(clock=clock, cache_ttl=100)
+    for _ in range(3):
+        assert not guard.check(f"{web.origin}/a/1").allowed
+        assert guard.check(f"{web.origin}/b/1").allowed
+    assert len(guard._segments) == 2
+    web.robots("User-agent: *\nDisallow: /b/\n")
+    clock.now += 101
+    for _ in range(3):
+        assert guard.check(f"{web.origin}/a/1").allowed
+        assert not guard.check(f"{web.origin}/b/1").allowed
+    assert len(web.paths()) == 2
