@@ -78,20 +78,21 @@ def test_prefix_gate_is_every_path_s_answer(indexed: str) -> None:
         prefixes = list(SEGMENTS) + ["/" + a + "/" for a in ("a", "b", "ab", "aa", "c", "%41", "?")]
         for prefix in prefixes:
             gate = matcher.prefix_gate(prefix)
-            kind = None if gate is None else (bool(gate[0]), gate[1])
+            kind = None if gate is None else (bool(gate[0]), bool(gate[1]), gate[2])
             seen[kind] = seen.get(kind, 0) + 1
             if gate is None:
                 continue
-            literals, verdict = gate
+            below, literals, verdict = gate
             rule = matcher.decide_path(prefix)[1]
-            for path in _paths(prefix):
-                if literals and (not path.isascii() or "%" in path or any(k in path for k in literals)):
+            for path in _paths(prefix) + [head + "x" for head in below]:
+                if (below or literals) and (not path.isascii() or "%" in path or any(k in path for k in literals)
+                                            or path.startswith(below)):
                     continue
                 assert matcher.check_path(path) is verdict, (body, prefix, path)
                 assert is_allowed(body, UA, "http://h" + path) is verdict, (body, prefix, path)
                 if not verdict:
                     assert matcher.decide_path(path)[1] is rule, (body, prefix, path)
-    assert len(seen) == 5 and min(seen.values()) > 20, seen
+    assert len(seen) == 9 and min(seen.values()) >= 10, seen  # below or not, literals or not, both verdicts
 
 
 @pytest.mark.parametrize("prefix", ["/", "/r", "/robots.", "/robots.txt", "/x\u00e9/", "/%7euser/", "/a#/", "x/", ""])
@@ -100,7 +101,7 @@ def test_prefix_gate_none_where_a_path_may_leave_the_prefix(indexed: str, prefix
     prefix: no verdict then, even where the rules alone would give one."""
     matcher = RobotsPolicy.parse("User-agent: *\nDisallow: /\n").matcher(UA)
     assert matcher.prefix_gate(prefix) is None
-    assert matcher.prefix_gate("/a/") == ((), False)
+    assert matcher.prefix_gate("/a/") == ((), (), False)
 
 
 def test_no_verdict_before_the_index_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,8 +131,10 @@ def test_guard_answers_from_the_segment_table_as_is_allowed_and_explain(indexed:
             assert again.allowed is first.allowed, url
             assert again == first and again.reasons == first.reasons and again.to_dict() == first.to_dict(), url
     table = guard._segments
-    assert table["https://a.example/private/"].literals is None  # /private/open/ is allowed
-    assert table["https://a.example/cart/"].literals is None  # refused by two rules
+    # /private/open/ is allowed, /cart/x/ refused by a rule of its own: the segment's answer is for the others
+    assert table["https://a.example/private/"].below == ("/private/open/",)
+    assert table["https://a.example/cart/"].below == ("/cart/x/",)
+    assert table["https://a.example/shop/"].literals is None  # "/shop/$": only the matcher knows
     # "/*?sessionid=" may refuse any path: the others answer as the segment does when they do not hold it
     assert table["https://a.example/free/"].literals == ("?sessionid=",)
     assert type(table["https://a.example/free/"].answer) is Routed
@@ -143,7 +146,8 @@ def test_a_segment_refusal_names_its_deciding_line(indexed: str) -> None:
     guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
     for _ in range(3):
         decision = guard.check("https://a.example/deep/x/y")
-    assert guard._segments["https://a.example/deep/"].literals is None  # /deep/index.html is allowed
+    # the Allow of /deep/index.html allows "/deep/$" too: that one path is the matcher's to answer
+    assert guard._segments["https://a.example/deep/"].literals is None
     for _ in range(3):
         decision = guard.check("https://a.example/carts/1")
     assert type(guard._segments["https://a.example/carts/"].answer) is SegmentRefusal

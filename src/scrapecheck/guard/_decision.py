@@ -207,20 +207,23 @@ class SegmentRefusal(DeferredRefusal):
 class Through:
     """What the Guard's segment table holds for a path segment whose URLs robots.txt may answer differently: the
     origin's route (its matcher decides each URL), when it goes stale, and when ``literals`` is not None, the
-    ``answer`` of every URL whose path holds none of them and only ASCII characters but "%" (``prefix_gate``)."""
+    ``answer`` of every URL whose path holds none of them, starts with none of ``below`` and holds only ASCII
+    characters but "%" (see ``RuleSet.prefix_gate``)."""
 
-    __slots__ = ("route", "_expires", "literals", "answer")
+    __slots__ = ("route", "_expires", "literals", "answer", "below")
     route: Routed
     _expires: float
     literals: Optional[tuple[str, ...]]
     answer: Any
+    below: tuple[str, ...]
 
     def __init__(self, route: Routed, literals: Optional[tuple[str, ...]] = None,
-                 answer: Optional[Decision] = None) -> None:
+                 answer: Optional[Decision] = None, below: tuple[str, ...] = ()) -> None:
         self.route = route
         self._expires = route._expires
         self.literals = literals
         self.answer = answer
+        self.below = below
 
 
 #: The slot setter of deferred decisions (bypassing the frozen ``__setattr__``; one C call).

@@ -235,7 +235,7 @@ class Guard:
                                 if literal in path:
                                     break
                             else:
-                                if "%" not in path and path.isascii():
+                                if "%" not in path and path.isascii() and not path.startswith(hit.below):
                                     return hit.answer  # type: ignore[no-any-return]  # set with literals
                         route = hit.route
                         if route._check(path):
@@ -275,7 +275,7 @@ class Guard:
                                 if literal in path:
                                     break
                             else:
-                                if "%" not in path and path.isascii():
+                                if "%" not in path and path.isascii() and not path.startswith(hit.below):
                                     return hit.answer  # type: ignore[no-any-return]  # set with literals
                         route = hit.route
                         if route._check(path):
@@ -520,17 +520,17 @@ class Guard:
         segment = url[cut:end]
         matcher = entry.matcher
         if matcher is None:  # a plan with nothing to match: the route is every URL's answer
-            gate: Optional[tuple[tuple[str, ...], bool]] = ((), True)
+            gate: Optional[tuple[tuple[str, ...], tuple[str, ...], bool]] = ((), (), True)
         else:
             if getattr(matcher, "tier", "scan") == "scan":
                 return answer  # no index yet (a few URLs so far): learn later, when it is built
             gate = matcher.prefix_gate(segment)
         value: Any = entry.through
         if gate is not None:
-            literals, allowed = gate
+            below, literals, allowed = gate
             value = route if allowed else segment_refusal(route, segment)
-            if literals:
-                value = Through(route, literals, value)
+            if below or literals:
+                value = Through(route, literals, value, below)
         key = url[:end]
         with self._lock:
             if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < _MAX_SEGMENTS:

@@ -376,7 +376,7 @@ _QUICK_MAX_HEADS = 24
 #: :meth:`RuleSet.prefix_gate` looks at most this many head nodes below a prefix (each may need its entry built), and
 #: gives at most this many literals (a caller looks for each in a path).
 _PREFIX_MAX_HEADS = 8
-_GATE_MAX_LITERALS = 8
+_GATE_MAX_LITERALS = 24
 
 #: Rule sets with fewer rules are built one rule at a time (:meth:`RuleSet._build_few`), more in bulk.
 _BULK_MIN_RULES = 8
@@ -1002,47 +1002,66 @@ class RuleSet:
         self._quick[disallow_only] = found
         return found
 
-    def prefix_gate(self, prefix: str) -> tuple[tuple[str, ...], bool] | None:
-        """``(literals, verdict)``: every path that starts with ``prefix`` gets ``verdict`` from ``check_path``
-        unless it holds one of ``literals`` (or, when there are literals, a "%" or a non-ASCII character); None
-        when there is no such pair with at most :data:`_GATE_MAX_LITERALS` literals, or it is not known cheaply
-        (before the index is built, many heads below ``prefix``). When ``verdict`` is false, such a path's deciding
-        rule is ``prefix``'s own (``decide_path(prefix)``). No literals: every path under ``prefix``, whatever it
-        holds. Lets a caller answer most URLs of a path segment with one lookup (the Guard's segment table).
+    def prefix_gate(self, prefix: str) -> tuple[tuple[str, ...], tuple[str, ...], bool] | None:
+        """``(below, literals, verdict)``: every path that starts with ``prefix`` gets ``verdict`` from
+        ``check_path`` unless it starts with one of ``below``, holds one of ``literals``, or (when either is not
+        empty) holds a "%" or a non-ASCII character. When ``verdict`` is false, such a path's deciding rule is
+        ``prefix``'s own (``decide_path(prefix)``). None when there is no such triple with at most
+        :data:`_PREFIX_MAX_HEADS` heads below and :data:`_GATE_MAX_LITERALS` literals, or it is not known cheaply
+        (before the index is built). Lets a caller answer most URLs of a path segment with a few ``in`` tests (the
+        Guard's segment table).
 
         Exact: the heads that prefix such a path are those that prefix ``prefix`` plus some of the heads that
-        extend it, so its deepest head node is the deepest one prefixing ``prefix`` or one of those. A node
-        answers its own default unless the path holds the literal of one of its rules to test; so when no path
-        under ``prefix`` can hold a literal of any of them and their defaults agree (by one rule, for a refusal),
-        that is the answer. ``prefix`` with an escape, a non-ASCII character or "#" gives None (normalising and
-        the fragment could move a path out from under it), as does one that "/robots.txt" starts with."""
+        extend it, so its deepest head node is the deepest one prefixing ``prefix`` or one of those (none of those
+        when it starts with none of them: ``below``). A node answers its own default unless the path holds the
+        literal of one of its rules to test; so when a path can hold none of those literals and the nodes' defaults
+        agree (by one rule, for a refusal), that is the answer. A literal that contains another one is left out (a
+        path without the shorter one is without it too). ``prefix`` with an escape, a non-ASCII character or "#"
+        gives None (normalising and the fragment could move a path out from under it), as does one that
+        "/robots.txt" starts with."""
         if (self._columns is not None or prefix[:1] != "/" or "%" in prefix or "#" in prefix or not prefix.isascii()
                 or ROBOTS_PATH.startswith(prefix)):
             return None
         heads = self._heads
         low = bisect_left(heads, prefix)
         high = bisect_left(heads, prefix + "\x80", low)  # heads are ASCII: those that start with prefix
+        if low < high and heads[low] == prefix:
+            low += 1  # the node itself, below
         if high - low > _PREFIX_MAX_HEADS:
             return None
         node = bisect_right(heads, prefix) - 1
         parent = self._parent
         while node >= 0 and not prefix.startswith(heads[node]):
             node = parent[node]
-        literals: dict[str, None] = {}
+        # Every head node a path can land on, then only the one it lands on when it starts with no head below.
+        gate = self._gate(prefix, (node, *range(low, high)))
+        if gate is not None:
+            return (), *gate
+        gate = self._gate(prefix, (node,)) if low < high else None
+        return None if gate is None else (tuple(heads[low:high]), *gate)
+
+    def _gate(self, prefix: str, nodes: tuple[int, ...]) -> tuple[tuple[str, ...], bool] | None:
+        """(literals, verdict) of :meth:`prefix_gate` for a path that lands on one of ``nodes``, or None."""
+        literals: set[str] = set()
         results: set[int] = set()
-        for candidate in (node, *range(low, high)):
-            entry = self._table[candidate]  # the table's last slot (-1) is "no head"
+        for node in nodes:
+            entry = self._table[node]  # the table's last slot (-1) is "no head"
             if entry is None:
-                entry = self._entry(candidate)
-            _, keys, result, _, _ = entry
-            literals.update(dict.fromkeys(keys))
-            results.add(result)
-        if "" in literals or len(literals) > _GATE_MAX_LITERALS or any(key in prefix for key in literals):
-            return None  # a "head$" rule to test, too many literals, or one every path here holds
+                entry = self._entry(node)
+            literals.update(entry[1])
+            results.add(entry[2])
+        if "" in literals or any(key in prefix for key in literals):
+            return None  # a "head$" rule to test, or a literal every path here holds
         verdicts = {self._verdicts[r] if r >= 0 else True for r in results}
         if len(verdicts) != 1 or (False in verdicts and len(results) != 1):
             return None
-        return tuple(literals), verdicts.pop()
+        kept: list[str] = []
+        for literal in sorted(literals, key=len):
+            if not any(k in literal for k in kept):
+                kept.append(literal)
+        if len(kept) > _GATE_MAX_LITERALS:
+            return None
+        return tuple(kept), verdicts.pop()
 
     def _uncompiled(self, results: tuple[Any, ...], counting: bool,
                     name: str) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
