@@ -143,3 +143,26 @@ def test_scan_charges_its_glob_tests_to_the_budget() -> None:
             n += 1
         counts.append(n)
     assert counts[1] < counts[0] / 2, counts
+
+
+def test_the_scan_tests_no_glob_that_cannot_outrank_the_best_plain_match(monkeypatch) -> None:
+    """The longest plain pattern prefixing the path is found first (dict lookups, longest first); a glob whose
+    pattern is not longer is then never tested. With no glob test allowed, a check that tested one would hand
+    over to the index: this one stays in the scan, and answers as Google does."""
+    monkeypatch.setattr(_match, "_SCAN_MAX_TESTS", 0)
+    policy = RobotsPolicy.parse("User-agent: *\nDisallow: /abcdefgh\nAllow: /a*x\nAllow: /abc$\nDisallow: /zz*q\n")
+    matcher = policy.matcher("x")
+    assert matcher.tier == "scan"
+    assert matcher.check_path("/abcdefgh/x") is False  # /abcdefgh (9 octets) outranks /a*x (4)
+    assert matcher.check("https://h/abcdefgh?x") is False
+    assert matcher.tier == "scan"  # no glob was tested
+    assert matcher.check_path("/zz/q") is False  # only a glob can match: it must be tested, by the index
+    assert matcher.tier != "scan"
+
+
+def test_the_scan_ranks_an_allow_above_a_disallow_of_the_same_pattern() -> None:
+    for rules in ("Disallow: /a\nAllow: /a\n", "Allow: /a\nDisallow: /a\n", "Disallow: /a\nAllow: /a\nDisallow: /a\n"):
+        scanning = _scanning([Rule(line.startswith("Allow"), line.split(": ")[1], n, line)
+                              for n, line in enumerate(rules.splitlines(), 2)])
+        assert scanning.check_path("/a/b") is True, rules
+        assert reference_allowed("User-agent: *\n" + rules, "x", "http://h/a/b")[0] is True
