@@ -67,7 +67,8 @@ def test_no_group_allows_everything() -> None:
 
 
 @pytest.mark.parametrize("hot", ["check", "decide"])
-def test_check_and_decide_both_compile_once_it_pays(hot: str) -> None:
+def test_check_and_decide_both_compile_once_it_pays(hot: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.15e-6)  # by default nothing compiles on its own
     policy = RobotsPolicy.parse(ROBOTS)
     matcher = policy.matcher("AcmeBot")
     assert matcher.tier == "scan"  # no index yet: the first checks scan the rules
@@ -79,6 +80,7 @@ def test_check_and_decide_both_compile_once_it_pays(hot: str) -> None:
 
 
 def test_explain_group_for_and_crawl_delay_never_compile(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.15e-6)
     monkeypatch.setattr(_match, "_COMPILE_PER_RULE", 0.0)
     monkeypatch.setattr(_match, "_COMPILE_PER_CHAR", 0.0)
     monkeypatch.setattr(_match, "_COMPILE_BASE", 0.0)

@@ -122,6 +122,7 @@ def test_path_forms_bound_once_follow_the_switch_to_the_compiled_tier(
     if each_tier != "uncompiled":
         pytest.skip("the switch starts from the uncompiled tier")
     monkeypatch.setattr(_match, "FORCE_TIER", None)  # the tier switches on its own
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.15e-6)  # (by default nothing compiles on its own)
     policy = RobotsPolicy.parse(ROBOTS)
     matcher = policy.matcher("OtherBot")
     check_path, decide_path = matcher.check_path, matcher.decide_path  # bound before the switch

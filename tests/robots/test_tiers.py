@@ -32,6 +32,7 @@ def _ruleset(policy: RobotsPolicy, agent: str = "x") -> _match.RuleSet:
 
 
 def test_a_rule_set_starts_uncompiled_and_switches_once_its_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.15e-6)  # by default nothing compiles on its own
     policy = RobotsPolicy.parse(ROBOTS)
     ruleset = _ruleset(policy)
     assert ruleset.tier == "scan"  # no index yet: the first checks scan the rules
@@ -41,7 +42,22 @@ def test_a_rule_set_starts_uncompiled_and_switches_once_its_budget_is_spent(monk
     assert [policy.is_allowed("x", u) for u in URLS] == [True, False, True, False, True]
 
 
+def test_by_default_no_rule_set_compiles_nor_counts_its_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled check costs more than the uncompiled one on most files and saves less than its compile cost
+    on the others within 10,000 URLs (see _SAVED_PER_CHECK): no rule set switches, nor counts towards it."""
+    monkeypatch.setattr(_match, "_sre_compiler", _NoCompile())
+    policy = RobotsPolicy.parse(ROBOTS)
+    ruleset = _ruleset(policy)
+    for _ in range(200):
+        assert [policy.is_allowed("x", u) for u in URLS] == [True, False, True, False, True]
+    assert ruleset.tier == "uncompiled" and ruleset._left == [-1]
+    ruleset._left[0] = 1  # what "one check left before compiling" would be: nothing reads it
+    assert [policy.is_allowed("x", u) for u in URLS] == [True, False, True, False, True]
+    assert ruleset.tier == "uncompiled"
+
+
 def test_over_the_compile_cap_a_rule_set_never_compiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.15e-6)
     monkeypatch.setattr(_match, "COMPILE_CAP", 0.0)
     monkeypatch.setattr(_match, "_sre_compiler", _NoCompile())
     policy = RobotsPolicy.parse(ROBOTS)
@@ -52,6 +68,7 @@ def test_over_the_compile_cap_a_rule_set_never_compiles(monkeypatch: pytest.Monk
 
 def test_group_for_crawl_delay_and_explain_never_compile(monkeypatch: pytest.MonkeyPatch) -> None:
     # With a zero estimate, the first is_allowed would compile; nothing else may.
+    monkeypatch.setattr(_match, "_SAVED_PER_CHECK", 0.15e-6)
     monkeypatch.setattr(_match, "_COMPILE_PER_RULE", 0.0)
     monkeypatch.setattr(_match, "_COMPILE_PER_CHAR", 0.0)
     monkeypatch.setattr(_match, "_COMPILE_BASE", 0.0)

@@ -21,10 +21,11 @@ before Disallow, line asc), decides. Both tiers look for that first rule:
   no Disallow rule, can match. Building this costs a sort.
 * **Compiled**. All patterns become one regex whose branches are in decision order (a regex
   alternation returns its first matching branch); the last, empty group of each branch tells which
-  one matched (``Match.lastindex``). Per check this saves a little (one C call instead of a bisect and
-  a few string methods), but building it runs Python's pure-Python regex compiler, which costs far
-  more than parsing the file. So a rule set switches only after as many checks as the estimated
-  compile time divided by the estimated saving per check (:data:`_SAVED_PER_CHECK`), and never when
+  one matched (``Match.lastindex``). Building it runs Python's pure-Python regex compiler, which costs
+  far more than parsing the file, and per check it saves little or nothing (measured: it costs more on
+  most files, see :data:`_SAVED_PER_CHECK`), so by default no rule set switches on its own; it is
+  there for ``FORCE_TIER`` and for a positive :data:`_SAVED_PER_CHECK`. Then a rule set switches only
+  after as many checks as the estimated compile time divided by that saving per check, and never when
   the uncompiled tier's quick heads serve ``check`` (it is then as fast), when that estimate is above
   :data:`COMPILE_CAP`, when it has more than :data:`_MAX_FLOATING` floating
   globs (``/*x`` becomes a branch that scans the whole URL: slower than the first tier), or when the
@@ -355,12 +356,16 @@ _COMPILE_PER_CHAR = 3e-6
 #: Rule sets whose regex would take longer than this to build are never compiled, so no single check
 #: stalls (issue 10: every check after the first within 50 ms on any file within 500 KiB).
 COMPILE_CAP = 0.020
-#: Seconds the compiled tier saves per check over the uncompiled one (measured on the corpus in
-#: instructions per check, ~10,000 to the µs: 1,000-2,000 where the uncompiled tier must bisect and walk,
-#: nothing or less than nothing where its quick heads answer): a rule set compiles once it has answered as
-#: many URLs as its estimated compile time divided by this, i.e. once compiling would have paid for itself
-#: by then. A rule set whose Disallow heads ``check`` tests in one call never compiles.
-_SAVED_PER_CHECK = 0.15e-6
+#: Seconds the compiled tier saves per check over the uncompiled one: a rule set compiles once it has answered as
+#: many URLs as its estimated compile time divided by this, i.e. once compiling would have paid for itself by then;
+#: 0 (the default): never on its own. Measured (callgrind, the 50 corpus files at 10,000 URLs per origin, each
+#: tier forced): the compiled check costs more instructions than the uncompiled one on 40 files (up to 5x on
+#: etsy, gitlab, unicef), saves 150-1,100 of ~6,000 on 7 small ones (edge-cases, herold, facebook, drafthouse,
+#: igi-global, ebay, agoda), which is less than their compile cost before ~20,000 checks; and counting checks
+#: towards the switch costs ~500 instructions per check on every rule set that counts (issue 10: N = 10,000).
+#: Tests set it (e.g. 0.15e-6) to exercise the switch; a rule set whose Disallow heads ``check`` tests in one call
+#: never compiles.
+_SAVED_PER_CHECK = 0.0
 #: Larger rule sets never compile: the compiled check saves nothing there (measured: kayak, amazon,
 #: wikipedia, bbc, google with 98 to 273 rules: -0.5 to +0.1 µs per check).
 _MAX_COMPILED_RULES = 80
@@ -686,7 +691,7 @@ class RuleSet:
         ordered = self._ordered
         chars = sum(map(len, ordered_patterns))
         estimate = _COMPILE_BASE + _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
-        worth = (ordered and estimate <= COMPILE_CAP and len(ordered) <= _MAX_COMPILED_RULES
+        worth = (_SAVED_PER_CHECK > 0 and ordered and estimate <= COMPILE_CAP and len(ordered) <= _MAX_COMPILED_RULES
                  and self._quick_heads(True) == ("",) and _floating(ordered_patterns) <= _MAX_FLOATING)
         #: Estimated seconds to compile, None when this rule set never compiles on its own.
         self._budget: float | None = estimate if worth else None
