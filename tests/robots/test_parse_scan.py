@@ -86,8 +86,9 @@ def test_scan_answers_as_the_index_on_the_corpus() -> None:
             assert scan.tier == "scan" or scan is _match.EMPTY, file.name  # EMPTY is shared
 
 
-def test_the_scan_hands_over_to_the_index_once_its_budget_is_spent() -> None:
+def test_the_scan_hands_over_to_the_index_once_its_budget_is_spent(monkeypatch) -> None:
     """A rule set scans first, then builds its index; callables bound before keep answering, and alike."""
+    monkeypatch.setattr(_match, "_SCAN_MIN_RULES", 0)  # scan more than the first check
     body = (CORPUS / "www.kddi.com.txt").read_bytes()
     policy, reference = RobotsPolicy.parse(body), RobotsPolicy.parse(body)
     matcher = policy.matcher("Googlebot")
@@ -115,7 +116,7 @@ def test_decide_builds_the_index_and_the_scan_hands_over() -> None:
     assert [check(u) for u in ("https://h/a/b", "https://h/a/c", "https://h/x.pdf", "https://h/x")] == [True, False, False, True]
 
 
-def test_a_check_with_many_globs_to_test_hands_over_to_the_index() -> None:
+def test_a_check_with_many_globs_to_test_hands_over_to_the_index(monkeypatch) -> None:
     """The scan tests every candidate glob on the whole path; with many (10,000 ``/*word`` rules and a 64 KB
     URL took 390 ms a check, for ~16,000 checks before the budget ran out) the index answers instead: it picks
     candidates by anchors and q-grams. Issue 10: every later check under 50 ms on files within 500 KiB."""
@@ -127,12 +128,14 @@ def test_a_check_with_many_globs_to_test_hands_over_to_the_index() -> None:
     assert matcher.check_path(long_path) is True  # every glob is a candidate: the index answers
     assert matcher.tier != "scan"
     assert matcher.check_path(long_path + words[7]) is False
+    monkeypatch.setattr(_match, "_SCAN_MIN_RULES", 0)
     few = RobotsPolicy.parse("User-agent: *\n" + "".join(f"Disallow: /*{w}\n" for w in words[:8])).matcher("x")
     assert few.check_path(long_path) is True and few.tier == "scan"  # a few globs: the scan answers
 
 
-def test_scan_charges_its_glob_tests_to_the_budget() -> None:
+def test_scan_charges_its_glob_tests_to_the_budget(monkeypatch) -> None:
     """A glob test costs more than a lookup: a rule set whose checks all test globs builds its index sooner."""
+    monkeypatch.setattr(_match, "_SCAN_MIN_RULES", 0)
     plain = RobotsPolicy.parse("User-agent: *\n" + "".join(f"Disallow: /p{n}\n" for n in range(10))).matcher("x")
     globs = RobotsPolicy.parse("User-agent: *\n" + "".join(f"Disallow: /*.e{n}\n" for n in range(10))).matcher("x")
     counts = []
@@ -150,6 +153,7 @@ def test_the_scan_tests_no_glob_that_cannot_outrank_the_best_plain_match(monkeyp
     pattern is not longer is then never tested. With no glob test allowed, a check that tested one would hand
     over to the index: this one stays in the scan, and answers as Google does."""
     monkeypatch.setattr(_match, "_SCAN_MAX_TESTS", 0)
+    monkeypatch.setattr(_match, "_SCAN_MIN_RULES", 0)
     policy = RobotsPolicy.parse("User-agent: *\nDisallow: /abcdefgh\nAllow: /a*x\nAllow: /abc$\nDisallow: /zz*q\n")
     matcher = policy.matcher("x")
     assert matcher.tier == "scan"
@@ -166,3 +170,30 @@ def test_the_scan_ranks_an_allow_above_a_disallow_of_the_same_pattern() -> None:
                               for n, line in enumerate(rules.splitlines(), 2)])
         assert scanning.check_path("/a/b") is True, rules
         assert reference_allowed("User-agent: *\n" + rules, "x", "http://h/a/b")[0] is True
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.booleans(), PATTERN.map(lambda p: p + "/index.html" * (p == "/a"))), max_size=14), PATHS)
+def test_the_first_check_of_a_small_rule_set_answers_as_the_index(rules: list[tuple[bool, str]],
+                                                                   paths: list[str]) -> None:
+    """A rule set of at most ``_SCAN_MIN_RULES`` rules answers its first check straight from its columns (nothing
+    set up), then builds its index: each fresh rule set's first answer is the index's."""
+    built = [Rule(allow, pattern, line, "") for line, (allow, pattern) in enumerate(rules, 2)]
+    indexed = _indexed(built)
+    for path in paths + ["/robots.txt"]:
+        expected = indexed.check_path(path)
+        first = RuleSet(built)
+        assert first.tier == "scan"
+        assert first.check_path(path) is expected, path
+        assert RuleSet(built).check("http://h" + path) is expected, path
+
+
+def test_a_small_rule_set_builds_its_index_on_its_second_check_and_a_large_one_keeps_scanning() -> None:
+    small = RobotsPolicy.parse("User-agent: *\nDisallow: /a\nAllow: /a/b*c$\n").matcher("x")
+    assert small.check("https://h/a/bxc") is True and small.tier == "scan"  # the first check: no index yet
+    assert small.check("https://h/a/b") is False and small.tier != "scan"
+    count = _match._SCAN_MIN_RULES + 1
+    large = RobotsPolicy.parse("User-agent: *\n" + "".join(f"Disallow: /p{n}/\n" for n in range(count))).matcher("x")
+    for n in range(20):
+        assert large.check_path(f"/p{n}/x") is False and large.check_path(f"/q{n}") is True
+    assert large.tier == "scan"

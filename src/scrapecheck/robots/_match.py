@@ -386,13 +386,18 @@ _GATE_MAX_LITERALS = 24
 #: Rule sets with fewer rules are built one rule at a time (:meth:`RuleSet._build_few`), more in bulk.
 _BULK_MIN_RULES = 8
 
-#: The scan (:meth:`RuleSet._scan`) builds the index once its checks have cost, over what the index's would
-#: have, ``_SCAN_BASE + _SCAN_PER_RULE`` per rule, in units of ~100 instructions: about a quarter of what
-#: building the index costs (callgrind on the corpus: a larger budget helps the largest files at 100 URLs per
-#: origin and costs everyone at 1,000). A check is charged ``_SCAN_FIXED``, plus ``_SCAN_PER_LENGTH`` per
+#: The scan (:meth:`RuleSet._scan`) answers a rule set's first check (its cold cost: parse plus first check).
+#: A rule set with at most ``_SCAN_MIN_RULES`` rules builds its index on the second: building it costs what
+#: 15 to 70 of the scan's checks cost more than the index's (callgrind on the corpus: 0.1M to 3.5M
+#: instructions), and an origin checked twice is usually checked more (fresh parse per origin, 100 URLs each:
+#: 137M instructions over the corpus with the index from the second check, against 155M scanning throughout).
+#: A larger one, whose index costs far more to build (etsy's 1,034 rules: 15M) while the scan's checks cost
+#: little more than the index's, keeps scanning until its checks have cost ``_SCAN_BASE + _SCAN_PER_RULE`` per
+#: rule, in units of ~100 instructions. A check is charged ``_SCAN_FIXED``, plus ``_SCAN_PER_LENGTH`` per
 #: prefix looked up, or one unit per ``_SCAN_HEADS_PER_UNIT`` Disallow heads tested at once.
+_SCAN_MIN_RULES = 150
 _SCAN_BASE = 150
-_SCAN_PER_RULE = 60
+_SCAN_PER_RULE = 300
 _SCAN_FIXED = 30
 _SCAN_PER_LENGTH = 7
 _SCAN_HEADS_PER_UNIT = 3
@@ -477,6 +482,26 @@ def _merge(inherited: tuple[_Test, ...], own: tuple[_Test, ...], longer: bool) -
     if 0 in kinds:
         del merged[kinds.index(0) + 1 :]
     return tuple(merged)
+
+
+def _matches(path: str, pattern: str) -> bool:
+    """Does ``pattern``, which holds a ``*`` or ends with ``$``, match ``path``? Each middle segment is matched at
+    its leftmost occurrence, as :func:`_passes` matches it (which needs the pattern's :data:`_Test` made first:
+    this, for one path, costs less)."""
+    anchored = pattern[-1] == "$"
+    segments = (pattern[:-1] if anchored else pattern).split("*")
+    head = segments[0]
+    if not path.startswith(head):
+        return False
+    if len(segments) == 1:  # "head$"
+        return len(path) == len(head)
+    rest = path[len(head) :]
+    for segment in segments[1:-1]:
+        if segment:
+            _, found, rest = rest.partition(segment)
+            if not found:
+                return False
+    return rest.endswith(segments[-1]) if anchored else segments[-1] in rest
 
 
 def _scan_group(heads: list[str], patterns: list[str], allows: list[bool],
@@ -745,107 +770,135 @@ class RuleSet:
             allows = list(compress(allows, keep))
             patterns = list(compress(patterns, keep))
         count = len(patterns)
-        # The plain rules by pattern (-> rank: 2 * length + allow), the special ones (a "*", or a final "$") by
-        # literal head, and the Disallow heads, in one plain loop: C-level passes over the columns (a dozen of
-        # them) cost more per rule in CPython 3.11, even for etsy's 1,034 rules (callgrind: 3.8M instructions
-        # against 5.1M), and far more for a few rules.
-        plains: dict[str, int] = {}
-        specials = []
-        found = []
-        for allow, pattern in zip(allows, patterns):
-            if "*" in pattern or pattern[-1] == "$":
-                head = pattern.partition("*")[0] if "*" in pattern else pattern[:-1]
-                specials.append((head, pattern, allow))
-            else:
-                head = pattern
-                if allow or pattern not in plains:  # an Allow outranks a Disallow of the same pattern
-                    plains[pattern] = len(pattern) * 2 + allow
-            if not allow:
-                found.append(head)
-            elif "/index.htm" in pattern:  # Google: an Allow of ".../index.htm*" also allows ".../$"
-                derived = index_html_pattern(pattern)
-                if derived is not None:
-                    specials.append((derived[:-1].partition("*")[0], derived, True))  # the head stops at a "*"
-        disallowed = tuple(found)
-        # The special rules sorted by literal head (heads, patterns and allows in that order).
-        specials.sort(key=itemgetter(0))
-        heads = [s[0] for s in specials]
-        special_patterns = [s[1] for s in specials]
-        special_allows = [s[2] for s in specials]
-        plain_get = plains.get
-        plain_sizes = sorted(set(map(len, plains))) if plains else []
-        plain_cuts = list(map(slice, reversed(plain_sizes)))  # the longest first
-        plain_count = len(plain_cuts)
-        # A special head -> 1 + the position of its group's last rule.
-        special_count = len(heads)
-        groups = dict(zip(heads, range(1, special_count + 1))) if heads else {}
-        group_get = groups.get
-        special_sizes = sorted(set(map(len, groups))) if heads else []
-        special_cuts = list(map(slice, special_sizes))
-        #: Per group (by its end), once a path has reached it: see :func:`_scan_group`.
-        entries: list[Any] = [None] * (special_count + 1)
-        use_quick = len(disallowed) <= _SCAN_QUICK_MAX and "/" not in disallowed and "" not in disallowed
         left, mark, robots_path = self._left, _SCANNING, ROBOTS_PATH
         path_of_, normalise, prefix_of, passes = path_of, normalise_path, origin_prefix, _passes
-        quick = len(disallowed) // _SCAN_HEADS_PER_UNIT + _SCAN_FIXED
-        budget = 1 << 62 if FORCE_TIER == "scan" else _SCAN_BASE + _SCAN_PER_RULE * count
-        max_tests = 1 << 62 if FORCE_TIER == "scan" else _SCAN_MAX_TESTS
+        if count <= _SCAN_MIN_RULES and FORCE_TIER != "scan":
+            budget = 1  # the first check only: see _SCAN_MIN_RULES
 
-        def verdict(path: str) -> bool | None:
-            """The answer for ``path``, or None when it would test too many globs: the index answers then."""
-            nonlocal budget
-            if use_quick and not path.startswith(disallowed):
-                budget -= quick
-                return True
-            if path == robots_path:
-                return True
-            best = -1
-            charge = _SCAN_FIXED
-            if plain_count:
-                if plain_count <= _SCAN_LOOP_MAX:  # a few lengths: a plain loop costs less than building iterators
-                    for cut in plain_cuts:  # a cut longer than the path gives the whole path: looked up alike
-                        rank = plain_get(path[cut])
-                        if rank is not None:
+            def verdict(path: str) -> bool | None:
+                """The answer for ``path`` straight from the columns (nothing set up: the index answers from the next
+                check on): the plain patterns that prefix it in one C-level pass, then each special rule."""
+                nonlocal budget
+                budget = 0
+                if path == robots_path:
+                    return True
+                best = -1
+                for allow, pattern in zip(allows, patterns):
+                    rank = len(pattern) * 2 + allow
+                    if rank > best and (path.startswith(pattern) if "*" not in pattern and pattern[-1] != "$"
+                                        else _matches(path, pattern)):
+                        best = rank
+                for pattern in directories:  # ".../$" from an Allow of ".../index.htm*"
+                    rank = len(pattern) * 2 + 1
+                    if rank > best and _matches(path, pattern):
+                        best = rank
+                return best < 0 or best & 1 == 1
+
+            joined = "\n".join(patterns)
+            directories = [d for d in (index_html_pattern(p) for a, p in zip(allows, patterns) if a and "/index.htm" in p)
+                           if d is not None] if "/index.htm" in joined else []
+        else:
+            # The plain rules by pattern (-> rank: 2 * length + allow), the special ones (a "*", or a final "$") by
+            # literal head, and the Disallow heads, in one plain loop: C-level passes over the columns (a dozen of
+            # them) cost more per rule in CPython 3.11, even for etsy's 1,034 rules (callgrind: 3.8M instructions
+            # against 5.1M), and far more for a few rules.
+            plains: dict[str, int] = {}
+            specials = []
+            found = []
+            for allow, pattern in zip(allows, patterns):
+                if "*" in pattern or pattern[-1] == "$":
+                    head = pattern.partition("*")[0] if "*" in pattern else pattern[:-1]
+                    specials.append((head, pattern, allow))
+                else:
+                    head = pattern
+                    if allow or pattern not in plains:  # an Allow outranks a Disallow of the same pattern
+                        plains[pattern] = len(pattern) * 2 + allow
+                if not allow:
+                    found.append(head)
+                elif "/index.htm" in pattern:  # Google: an Allow of ".../index.htm*" also allows ".../$"
+                    derived = index_html_pattern(pattern)
+                    if derived is not None:
+                        specials.append((derived[:-1].partition("*")[0], derived, True))  # the head stops at a "*"
+            disallowed = tuple(found)
+            # The special rules sorted by literal head (heads, patterns and allows in that order).
+            specials.sort(key=itemgetter(0))
+            heads = [s[0] for s in specials]
+            special_patterns = [s[1] for s in specials]
+            special_allows = [s[2] for s in specials]
+            plain_get = plains.get
+            plain_sizes = sorted(set(map(len, plains))) if plains else []
+            plain_cuts = list(map(slice, reversed(plain_sizes)))  # the longest first
+            plain_count = len(plain_cuts)
+            # A special head -> 1 + the position of its group's last rule.
+            special_count = len(heads)
+            groups = dict(zip(heads, range(1, special_count + 1))) if heads else {}
+            group_get = groups.get
+            special_sizes = sorted(set(map(len, groups))) if heads else []
+            special_cuts = list(map(slice, special_sizes))
+            #: Per group (by its end), once a path has reached it: see :func:`_scan_group`.
+            entries: list[Any] = [None] * (special_count + 1)
+            use_quick = len(disallowed) <= _SCAN_QUICK_MAX and "/" not in disallowed and "" not in disallowed
+            quick = len(disallowed) // _SCAN_HEADS_PER_UNIT + _SCAN_FIXED
+            budget = (1 << 62 if FORCE_TIER == "scan" else _SCAN_BASE + _SCAN_PER_RULE * count if count > _SCAN_MIN_RULES
+                      else 1)  # see _SCAN_MIN_RULES
+            max_tests = 1 << 62 if FORCE_TIER == "scan" else _SCAN_MAX_TESTS
+
+
+            def verdict(path: str) -> bool | None:
+                """The answer for ``path``, or None when it would test too many globs: the index answers then."""
+                nonlocal budget
+                if use_quick and not path.startswith(disallowed):
+                    budget -= quick
+                    return True
+                if path == robots_path:
+                    return True
+                best = -1
+                charge = _SCAN_FIXED
+                if plain_count:
+                    if plain_count <= _SCAN_LOOP_MAX:  # a few lengths: a plain loop costs less than building iterators
+                        for cut in plain_cuts:  # a cut longer than the path gives the whole path: looked up alike
+                            rank = plain_get(path[cut])
+                            if rank is not None:
+                                best = rank
+                                break
+                        charge += plain_count * _SCAN_PER_LENGTH
+                    else:  # the plain lengths above the path's are skipped
+                        k = plain_count - bisect_right(plain_sizes, len(path))
+                        best = next(filter(None, map(plain_get, map(_getitem, repeat(path), plain_cuts[k:]))),  # type: ignore[arg-type]
+                                    -1)
+                        charge += (plain_count - k) * _SCAN_PER_LENGTH
+                if special_count:
+                    if len(special_cuts) <= _SCAN_LOOP_MAX:
+                        found: Any = []
+                        for cut in special_cuts:  # as above
+                            end = group_get(path[cut])
+                            if end:
+                                found.append(end)
+                        charge += len(special_cuts) * _SCAN_PER_LENGTH
+                    else:
+                        k = bisect_right(special_sizes, len(path))
+                        found = filter(None, map(group_get, map(_getitem, repeat(path), special_cuts[:k])))  # type: ignore[arg-type]
+                        charge += k * _SCAN_PER_LENGTH
+                    tested = 0
+                    for end in found:
+                        entry = entries[end]
+                        if entry is None:
+                            entry = entries[end] = _scan_group(heads, special_patterns, special_allows, end)
+                        for rank, key, test in entry:
+                            if rank <= best:
+                                break
+                            if test is not None:
+                                tested += 1
+                                if tested > max_tests:
+                                    budget = 0  # from now on the index answers, this path included
+                                    return None
+                                if key not in path or not passes(path, test):
+                                    continue
                             best = rank
                             break
-                    charge += plain_count * _SCAN_PER_LENGTH
-                else:  # the plain lengths above the path's are skipped
-                    k = plain_count - bisect_right(plain_sizes, len(path))
-                    best = next(filter(None, map(plain_get, map(_getitem, repeat(path), plain_cuts[k:]))),  # type: ignore[arg-type]
-                                -1)
-                    charge += (plain_count - k) * _SCAN_PER_LENGTH
-            if special_count:
-                if len(special_cuts) <= _SCAN_LOOP_MAX:
-                    found: Any = []
-                    for cut in special_cuts:  # as above
-                        end = group_get(path[cut])
-                        if end:
-                            found.append(end)
-                    charge += len(special_cuts) * _SCAN_PER_LENGTH
-                else:
-                    k = bisect_right(special_sizes, len(path))
-                    found = filter(None, map(group_get, map(_getitem, repeat(path), special_cuts[:k])))  # type: ignore[arg-type]
-                    charge += k * _SCAN_PER_LENGTH
-                tested = 0
-                for end in found:
-                    entry = entries[end]
-                    if entry is None:
-                        entry = entries[end] = _scan_group(heads, special_patterns, special_allows, end)
-                    for rank, key, test in entry:
-                        if rank <= best:
-                            break
-                        if test is not None:
-                            tested += 1
-                            if tested > max_tests:
-                                budget = 0  # from now on the index answers, this path included
-                                return None
-                            if key not in path or not passes(path, test):
-                                continue
-                        best = rank
-                        break
-                charge += tested * _SCAN_PER_TEST
-            budget -= charge
-            return best < 0 or best & 1 == 1
+                    charge += tested * _SCAN_PER_TEST
+                budget -= charge
+                return best < 0 or best & 1 == 1
 
         def handover(name: str, arg: str) -> bool:
             self._index()
