@@ -95,6 +95,26 @@ def test_prefix_gate_is_every_path_s_answer(indexed: str) -> None:
     assert len(seen) == 9 and min(seen.values()) >= 10, seen  # below or not, literals or not, both verdicts
 
 
+def test_check_under_is_check_path_under_its_prefix(indexed: str) -> None:
+    """The check of the paths under a prefix (a bisect over the heads below it only) answers every path under it
+    as check_path does, escapes, non-ASCII characters, fragments and heads below included."""
+    rng = random.Random(13)
+    bodies = [BODY] + [_random_body(rng) for _ in range(300)]
+    answered = 0
+    for body in bodies:
+        matcher = RobotsPolicy.parse(body).matcher(UA)
+        heads = [line.split(": ", 1)[1].split("*")[0].rstrip("$") for line in body.splitlines()[1:]]
+        for prefix in list(SEGMENTS) + ["/" + a + "/" for a in ("a", "b", "ab", "aa", "c", "?")] + ["/a", "/b/a"]:
+            check = matcher.check_under(prefix)
+            if check is None:
+                assert not prefix.isascii() or "%" in prefix
+                continue
+            for path in _paths(prefix) + [h + t for h in heads if h.startswith(prefix) for t in ("", "x", "/y")]:
+                assert check(path) is matcher.check_path(path), (body, prefix, path)
+                answered += 1
+    assert answered > 10_000
+
+
 @pytest.mark.parametrize("prefix", ["/", "/r", "/robots.", "/robots.txt", "/x\u00e9/", "/%7euser/", "/a#/", "x/", ""])
 def test_prefix_gate_none_where_a_path_may_leave_the_prefix(indexed: str, prefix: str) -> None:
     """"/robots.txt" is always allowed, and normalising or cutting the fragment can take a path out from under a
@@ -140,6 +160,8 @@ def test_guard_answers_from_the_segment_table_as_is_allowed_and_explain(indexed:
     assert type(table["https://a.example/free/"].answer) is Routed
     assert table["https://a.example/carts/"].literals == ("?sessionid=",)
     assert type(table["https://a.example/carts/"].answer) is SegmentRefusal
+    # the matcher looks at the heads below the segment only
+    assert table["https://a.example/shop/"].check is not table["https://a.example/shop/"].route._check
 
 
 def test_a_segment_refusal_names_its_deciding_line(indexed: str) -> None:

@@ -206,24 +206,27 @@ class SegmentRefusal(DeferredRefusal):
 
 class Through:
     """What the Guard's segment table holds for a path segment whose URLs robots.txt may answer differently: the
-    origin's route (its matcher decides each URL), when it goes stale, and when ``literals`` is not None, the
-    ``answer`` of every URL whose path holds none of them, starts with none of ``below`` and holds only ASCII
-    characters but "%" (see ``RuleSet.prefix_gate``)."""
+    origin's route, ``check`` (its matcher's ``check_path``, or the same for the paths under the segment only: see
+    ``RuleSet.check_under``), when it goes stale, and when ``literals`` is not None, the ``answer`` of every URL
+    whose path holds none of them, starts with none of ``below`` and holds only ASCII characters but "%" (see
+    ``RuleSet.prefix_gate``)."""
 
-    __slots__ = ("route", "_expires", "literals", "answer", "below")
+    __slots__ = ("route", "_expires", "literals", "answer", "below", "check")
     route: Routed
     _expires: float
     literals: Optional[tuple[str, ...]]
     answer: Any
     below: tuple[str, ...]
+    check: Callable[[str], bool]
 
-    def __init__(self, route: Routed, literals: Optional[tuple[str, ...]] = None,
-                 answer: Optional[Decision] = None, below: tuple[str, ...] = ()) -> None:
+    def __init__(self, route: Routed, literals: Optional[tuple[str, ...]] = None, answer: Optional[Decision] = None,
+                 below: tuple[str, ...] = (), check: Optional[Callable[[str], bool]] = None) -> None:
         self.route = route
         self._expires = route._expires
         self.literals = literals
         self.answer = answer
         self.below = below
+        self.check = route._check if check is None else check
 
 
 #: The slot setter of deferred decisions (bypassing the frozen ``__setattr__``; one C call).

@@ -237,11 +237,10 @@ class Guard:
                             else:
                                 if "%" not in path and path.isascii() and not path.startswith(hit.below):
                                     return hit.answer  # type: ignore[no-any-return]  # set with literals
-                        route = hit.route
-                        if route._check(path):
-                            return route
+                        if hit.check(path):
+                            return hit.route
                         decision = DeferredRefusal()
-                        SET_KEY(decision, (route, path))
+                        SET_KEY(decision, (hit.route, path))
                         return decision
                 route = get(url[:cut])  # type: ignore[assignment]
                 if route is not None and route._expires > clock():
@@ -277,11 +276,10 @@ class Guard:
                             else:
                                 if "%" not in path and path.isascii() and not path.startswith(hit.below):
                                     return hit.answer  # type: ignore[no-any-return]  # set with literals
-                        route = hit.route
-                        if route._check(path):
-                            return route
+                        if hit.check(path):
+                            return hit.route
                         decision = DeferredRefusal()
-                        SET_KEY(decision, (route, path))
+                        SET_KEY(decision, (hit.route, path))
                         return decision
                 route = get(url[:cut])  # type: ignore[assignment]
                 if route is not None:
@@ -525,12 +523,15 @@ class Guard:
             if getattr(matcher, "tier", "scan") == "scan":
                 return answer  # no index yet (a few URLs so far): learn later, when it is built
             gate = matcher.prefix_gate(segment)
-        value: Any = entry.through
+        # The matcher's check_path for the paths under this segment only (fewer heads to look at), if it has one.
+        under = getattr(matcher, "check_under", None)
+        check = under(segment) if under is not None else None
+        value: Any = entry.through if check is None else Through(route, check=check)
         if gate is not None:
             below, literals, allowed = gate
             value = route if allowed else segment_refusal(route, segment)
             if below or literals:
-                value = Through(route, literals, value, below)
+                value = Through(route, literals, value, below, check)
         key = url[:end]
         with self._lock:
             if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < _MAX_SEGMENTS:
