@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from scrapecheck import Guard
-from scrapecheck.guard._decision import Routed, SegmentRefusal
+from scrapecheck.guard._decision import Routed, SegmentRefusal, Through
 from scrapecheck.robots import RobotsPolicy, _match, is_allowed
 
 from .conftest import Web
@@ -177,6 +177,24 @@ def test_a_segment_refusal_names_its_deciding_line(indexed: str) -> None:
     for _ in range(3):
         assert guard.check("https://a.example/cart/x/1").reasons[0].line == 9
         assert guard.check("https://a.example/cart/1").reasons[0].line == 5
+
+
+def test_a_route_calls_the_matcher_s_index_once_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A route is made while its matcher scans (no index yet); once the index is built, the route and the table
+    call it directly, not through the scan's hand-over."""
+    monkeypatch.setattr(_match, "FORCE_TIER", None)
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    guard.check("https://a.example/")
+    guard.check("https://a.example/")  # loaded, then used: routed
+    route = guard._routes["https://a.example"]
+    matcher = guard._aliases["https://a.example"].matcher
+    assert matcher.tier == "scan" and route._check is matcher.check_path
+    scanned = route._check
+    for n in range(2000):
+        guard.check(f"https://a.example/s{n % 50}/x{n}")
+        guard.check(f"https://a.example/t{n}")
+    assert matcher.tier == "uncompiled" and route._check is matcher.check_path is not scanned
+    assert all(t.check is not scanned for t in guard._segments.values() if type(t) is Through)
 
 
 def test_segments_per_origin_are_bounded(indexed: str) -> None:

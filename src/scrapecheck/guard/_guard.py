@@ -44,6 +44,7 @@ RFC_9309_CACHE_LIMIT = 24 * 3600.0
 #: memory this costs is bounded whatever the number of origins (a cached origin keeps its matcher, not its parse).
 _SHARED_BODIES = 256
 _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
+_ROUTE_CHECK = Routed.__dict__["_check"].__set__
 #: Path segments remembered per cached origin in the segment table (see ``Guard._learn``): a bound on its memory
 #: (a key and at most one small object each), whatever the URLs.
 _MAX_SEGMENTS = 64
@@ -522,6 +523,14 @@ class Guard:
         else:
             if getattr(matcher, "tier", "scan") == "scan":
                 return answer  # no index yet (a few URLs so far): learn later, when it is built
+            current = matcher.check_path
+            if route._check is not current:
+                # Bound while the matcher scanned, the route's callable would hand each path over to the index
+                # (two calls more per URL): from now on the route calls the index's own.
+                _ROUTE_CHECK(route, current)
+                entry.check, entry.check_path = matcher.check, current
+                if entry.through is not None:
+                    entry.through.check = current
             gate = matcher.prefix_gate(segment)
         # The matcher's check_path for the paths under this segment only (fewer heads to look at), if it has one.
         under = getattr(matcher, "check_under", None)
