@@ -381,7 +381,7 @@ _QUICK_MAX_HEADS = 24
 #: :meth:`RuleSet.prefix_gate` looks at most this many head nodes below a prefix (each may need its entry built), and
 #: gives at most this many literals (a caller looks for each in a path).
 _PREFIX_MAX_HEADS = 8
-_GATE_MAX_LITERALS = 24
+_GATE_MAX_LITERALS = 32
 
 #: Rule sets with fewer rules are built one rule at a time (:meth:`RuleSet._build_few`), more in bulk.
 _BULK_MIN_RULES = 8
