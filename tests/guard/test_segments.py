@@ -183,14 +183,15 @@ def test_a_route_calls_the_matcher_s_index_once_built(monkeypatch: pytest.Monkey
     """A route is made while its matcher scans (no index yet); once the index is built, the route and the table
     call it directly, not through the scan's hand-over."""
     monkeypatch.setattr(_match, "FORCE_TIER", None)
-    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    body = BODY + "".join(f"Disallow: /d{n}/\n" for n in range(200))  # a large file: it scans for a while
+    guard = Guard.from_robots(UA, "other", {"https://a.example": body})
     guard.check("https://a.example/")
     guard.check("https://a.example/")  # loaded, then used: routed
     route = guard._routes["https://a.example"]
     matcher = guard._aliases["https://a.example"].matcher
     assert matcher.tier == "scan" and route._check is matcher.check_path
     scanned = route._check
-    for n in range(2000):
+    for n in range(5000):
         guard.check(f"https://a.example/s{n % 50}/x{n}")
         guard.check(f"https://a.example/t{n}")
     assert matcher.tier == "uncompiled" and route._check is matcher.check_path is not scanned
