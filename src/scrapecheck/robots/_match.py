@@ -1229,7 +1229,7 @@ class RuleSet:
         # One head: prefixes the path exactly when head <= path < head with its last character bumped (two
         # comparisons cost less than a str.startswith call).
         low = high = ""
-        if len(quick) == 1 and use_quick:
+        if len(quick) == 1 and use_quick and quick[0][-1] != "\U0010ffff":  # (no character follows U+10FFFF)
             low, high, use_quick = quick[0], quick[0][:-1] + chr(ord(quick[0][-1]) + 1), False
         elif quick == ():  # not one quick head (check, no Disallow rule): every path is answered "no rule"
             low = high = "\x00"
