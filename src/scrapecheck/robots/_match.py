@@ -271,6 +271,43 @@ _ANCHOR_MAX_LOOSE = 6
 #: on the corpus: github, gitlab, unicef), and at a hundred URLs per origin most nodes are reached a few times.
 _ANCHOR_MIN_VISITS = 32
 
+#: A gate's literals (see :func:`_cover`) sharing a prefix of at least this many characters are looked for by that
+#: prefix: shorter ones are too common in paths ("/wp-", "/pri"), and a path that holds the prefix but no literal
+#: goes on to test every literal.
+_COVER_MIN_PREFIX = 5
+
+
+def _cover(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Fewer literals such that a path holding none of them holds none of ``keys`` (non-empty literals), for a
+    gate: each ``in`` costs ~300 instructions (a call, and the needle's preprocessing), so a gate's cost is about
+    the number of its literals. Distinct literals, less those that contain another one (``preview=true`` covers
+    ``theme_preview=true``), and in sorted order, neighbours sharing a prefix of :data:`_COVER_MIN_PREFIX` or more
+    characters replaced by it (``/wiki/`` covers ``/wiki/index.php?`` and ``/wiki/Special:``). Exact whatever it
+    returns: a path that holds one of them gets the node's full test."""
+    if len(keys) < 2:
+        return keys
+    kept: list[str] = []
+    for key in sorted(set(keys), key=len):
+        if not any(map(key.__contains__, kept)):
+            kept.append(key)
+    if len(kept) < 2:
+        return tuple(kept)
+    kept.sort()
+    merged = [kept[0]]
+    for key in kept[1:]:
+        last = merged[-1]
+        n = 0
+        for a, b in zip(last, key):
+            if a != b:
+                break
+            n += 1
+        if n >= _COVER_MIN_PREFIX:
+            merged[-1] = last[:n]
+        else:
+            merged.append(key)
+    return tuple(merged)
+
+
 #: The rules of a node to test for a path: their positions among the node's tests (in decision order) and
 #: their literals, in the same order.
 _Todo = tuple[tuple[int, ...], tuple[str, ...]]
@@ -1256,6 +1293,9 @@ class RuleSet:
         origin = ("\x00", "\x00", 0, "\x00", "\x00")
 
         handovers: dict[str, Callable[[str], Any]] = {}
+        # A gate's literals by the node's literals (see _cover): the nodes under a head with globs, whose own rules
+        # have none, share that head's literals, and a file has hundreds of such nodes (w3: 340 gates built).
+        covers: dict[tuple[str, ...], tuple[str, ...]] = {}
 
         def over(n: int, suffix: str) -> Callable[[str], Any] | None:
             """The counting ran out: compile (once), and the compiled tier's callable when there is one."""
@@ -1313,11 +1353,16 @@ class RuleSet:
                             break
                     if "" not in keys:
                         # Its gate, looked at before anything else (above): the literals hold no "#", so a
-                        # path holds one exactly when its part before the fragment does; on the node
-                        # "/robots.txt" lands on, that is one more literal to look for.
+                        # path holds one exactly when its part before the fragment does. It looks for fewer
+                        # literals that cover them (_cover); on the node "/robots.txt" lands on, for that one
+                        # too unless the gate's answer is already the answer for "/robots.txt".
                         upper, parent = nodes[node][:2]
-                        gate = (keys + (ROBOTS_PATH,) if node == robots_node else keys, results[result])
-                        nodes[node] = (upper, parent, None, gate, node)
+                        cover = covers.get(keys)
+                        if cover is None:
+                            cover = covers[keys] = _cover(keys)
+                        if node == robots_node and results[result] != results[-2]:
+                            cover += (ROBOTS_PATH,)
+                        nodes[node] = (upper, parent, None, (cover, results[result]), node)
                 else:
                     for test in compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
                                          else map(_contains, repeat(path), keys)):
