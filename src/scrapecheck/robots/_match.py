@@ -540,20 +540,21 @@ def _matches(path: str, pattern: str) -> bool:
 
 
 def _scan_group(heads: list[str], patterns: list[str], allows: list[bool],
-                end: int) -> tuple[tuple[int, str, Any], ...]:
+                end: int) -> tuple[tuple[int, str, str | None], ...]:
     """The rules of the scan's group of special rules (``heads``, ``patterns``, ``allows``: sorted by head) that ends
-    at ``end`` (exclusive) as (rank, literal the path must contain, :data:`_Test` or None when the head prefixing
-    the path suffices), in decision order (rank: 2 * pattern length + allow), cut after the first needing no test."""
-    items: list[tuple[int, str, Any]] = []
+    at ``end`` (exclusive) as (rank, a literal the path must contain, the pattern to match with :func:`_matches`,
+    or None when the head prefixing the path suffices), in decision order (rank: 2 * pattern length + allow), cut
+    after the first needing no test. No :data:`_Test` is made: a group is reached by a few paths while the scan
+    answers, and :func:`_literal_head` costs more than matching those few."""
+    items: list[tuple[int, str, str | None]] = []
     for i in range(bisect_left(heads, heads[end - 1], 0, end), end):
         pattern = patterns[i]
-        head, kind, mids, last = _literal_head(pattern)
+        body = pattern[:-1] if pattern[-1] == "$" else pattern
         rank = len(pattern) * 2 + allows[i]
-        if kind == 0:
+        if "*" in body and "*" not in body.rstrip("*"):  # "head*" or "head*$": the head suffices
             items.append((rank, "", None))
-        else:
-            key = max(mids + (last,), key=len) if kind >= 2 else ""
-            items.append((rank, key, (i, kind, len(head), mids, last, key)))
+        else:  # the last segment must occur in the path ("" for "head$")
+            items.append((rank, body.rstrip("*").rpartition("*")[2], pattern))
     items.sort(key=itemgetter(0), reverse=True)  # stable: ties keep their order (the same verdict either way)
     for n, item in enumerate(items):
         if item[2] is None:
@@ -808,7 +809,7 @@ class RuleSet:
             patterns = list(compress(patterns, keep))
         count = len(patterns)
         left, mark, robots_path = self._left, _SCANNING, ROBOTS_PATH
-        path_of_, normalise, prefix_of, passes = path_of, normalise_path, origin_prefix, _passes
+        path_of_, normalise, prefix_of = path_of, normalise_path, origin_prefix
         if count <= _SCAN_MIN_RULES and FORCE_TIER != "scan":
             budget = 1  # the first check only: see _SCAN_MIN_RULES
 
@@ -929,7 +930,7 @@ class RuleSet:
                                 if tested > max_tests:
                                     budget = 0  # from now on the index answers, this path included
                                     return None
-                                if key not in path or not passes(path, test):
+                                if key not in path or not _matches(path, test):
                                     continue
                             best = rank
                             break
