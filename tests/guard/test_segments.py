@@ -198,6 +198,29 @@ def test_a_route_calls_the_matcher_s_index_once_built(monkeypatch: pytest.Monkey
     assert all(t.check is not scanned for t in guard._segments.values() if type(t) is Through)
 
 
+MANY = "User-agent: *\nAllow: /many/ok/\nDisallow: /*.pdf$\n" + "".join(f"Disallow: /many/a{n}\n" for n in range(12))
+
+
+def test_a_segment_with_many_heads_below_is_looked_up_by_two(indexed: str) -> None:
+    """Under a segment with many heads below it, URLs are answered by their first two segments, exactly."""
+    guard = Guard.from_robots(UA, "other", {"https://a.example": MANY})
+    urls = [f"https://a.example/many/{seg}{tail}" for seg in ("x/", "ok/", "a3/", "a1/", "a11/", "a1x/", "", "b")
+            for tail in ("", "1", "1.pdf", "1.pdf?q", "y/z", "%41", "\u00e9")]
+    for url in urls:
+        guard.check(url)
+    for url in urls:
+        first = Guard.from_robots(UA, "other", {"https://a.example": MANY}).check(url)
+        assert first.allowed is is_allowed(MANY, UA, url), url
+        for _ in range(3):
+            again = guard.check(url)
+            assert again.allowed is first.allowed and again.reasons == first.reasons, url
+    table = guard._segments
+    assert table["https://a.example/many/"].deeper
+    assert table["https://a.example/many/x/"].literals == (".pdf",)
+    assert type(table["https://a.example/many/a3/"]) is SegmentRefusal  # /many/a3 outranks /*.pdf$
+    assert type(table["https://a.example/many/ok/"]) is Routed
+
+
 def test_segments_per_origin_are_bounded(indexed: str) -> None:
     from scrapecheck.guard._guard import _MAX_SEGMENTS
 

@@ -209,24 +209,28 @@ class Through:
     origin's route, ``check`` (its matcher's ``check_path``, or the same for the paths under the segment only: see
     ``RuleSet.check_under``), when it goes stale, and when ``literals`` is not None, the ``answer`` of every URL
     whose path holds none of them, starts with none of ``below`` and holds only ASCII characters but "%" (see
-    ``RuleSet.prefix_gate``)."""
+    ``RuleSet.prefix_gate``). ``deeper``: the table may hold the segment's URLs by their first two segments (a
+    segment with many heads below it)."""
 
-    __slots__ = ("route", "_expires", "literals", "answer", "below", "check")
+    __slots__ = ("route", "_expires", "literals", "answer", "below", "check", "deeper")
     route: Routed
     _expires: float
     literals: Optional[tuple[str, ...]]
     answer: Any
     below: tuple[str, ...]
     check: Callable[[str], bool]
+    deeper: bool
 
     def __init__(self, route: Routed, literals: Optional[tuple[str, ...]] = None, answer: Optional[Decision] = None,
-                 below: tuple[str, ...] = (), check: Optional[Callable[[str], bool]] = None) -> None:
+                 below: tuple[str, ...] = (), check: Optional[Callable[[str], bool]] = None,
+                 deeper: bool = False) -> None:
         self.route = route
         self._expires = route._expires
         self.literals = literals
         self.answer = answer
         self.below = below
         self.check = route._check if check is None else check
+        self.deeper = deeper
 
 
 #: The slot setter of deferred decisions (bypassing the frozen ``__setattr__``; one C call).

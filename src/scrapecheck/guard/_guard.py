@@ -47,7 +47,9 @@ _BAD_IN_AUTHORITY = ("?", "#", "@", ";", "\\", " ")
 _ROUTE_CHECK = Routed.__dict__["_check"].__set__
 #: Path segments remembered per cached origin in the segment table (see ``Guard._learn``): a bound on its memory
 #: (a key and at most one small object each), whatever the URLs.
-_MAX_SEGMENTS = 64
+_MAX_SEGMENTS = 128
+#: A segment with more heads below it than this, and no single answer, is looked up by its first two segments.
+_DEEPER_HEADS = 8
 
 
 class _Entry:
@@ -229,6 +231,15 @@ class Guard:
                     if hit is not None and hit._expires > clock():
                         if type(hit) is not Through:
                             return hit  # what every URL under this segment gets
+                        if hit.deeper:  # many heads below: by the first two segments
+                            end = url.find("/", end) + 1
+                            if end:
+                                deeper = segment(url[:end])
+                                if deeper is None:
+                                    return learn(url, cut, end, hit.route)
+                                if type(deeper) is not Through:
+                                    return deeper  # type: ignore[no-any-return]
+                                hit = deeper
                         path = url[cut:]
                         literals = hit.literals
                         if literals is not None:  # most URLs here hold none of them: the segment's answer
@@ -268,6 +279,15 @@ class Guard:
                     if hit is not None:
                         if type(hit) is not Through:
                             return hit  # what every URL under this segment gets
+                        if hit.deeper:  # many heads below: by the first two segments
+                            end = url.find("/", end) + 1
+                            if end:
+                                deeper = segment(url[:end])
+                                if deeper is None:
+                                    return learn(url, cut, end, hit.route)
+                                if type(deeper) is not Through:
+                                    return deeper  # type: ignore[no-any-return]
+                                hit = deeper
                         path = url[cut:]
                         literals = hit.literals
                         if literals is not None:  # most URLs here hold none of them: the segment's answer
@@ -536,6 +556,9 @@ class Guard:
         under = getattr(matcher, "check_under", None)
         check = under(segment) if under is not None else None
         value: Any = entry.through if check is None else Through(route, check=check)
+        if gate is None and segment.count("/") == 2 and matcher is not None \
+                and getattr(matcher, "heads_below", lambda _: 0)(segment) > _DEEPER_HEADS:
+            value = Through(route, check=check, deeper=True)
         if gate is not None:
             below, literals, allowed = gate
             value = route if allowed else segment_refusal(route, segment)

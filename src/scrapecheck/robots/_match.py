@@ -1195,6 +1195,15 @@ class RuleSet:
         gate = self._gate(prefix, (node,)) if low < high else None
         return None if gate is None else (tuple(heads[low:high]), *gate)
 
+    def heads_below(self, prefix: str) -> int:
+        """How many literal heads start with ``prefix`` (an ASCII path prefix; 0 before the index is built): a caller
+        that :meth:`prefix_gate` gave nothing for, because of many heads below, may look one path segment deeper."""
+        if self._columns is not None:
+            return 0
+        heads = self._heads
+        low = bisect_left(heads, prefix)
+        return bisect_left(heads, prefix + "\x80", low) - low
+
     def check_under(self, prefix: str) -> Callable[[str], bool] | None:
         """``check_path`` for the paths that start with ``prefix`` (a path as ``check_path`` takes it), which may
         look at fewer heads than ``check_path`` (see the closure it wraps); None when there is no such shortcut:
