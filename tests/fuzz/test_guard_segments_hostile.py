@@ -43,6 +43,11 @@ def _segmented(r: random.Random) -> str:
                              "*", "$"])
             kind = "Allow" if r.random() < 0.15 else "Disallow"
             lines.append(f"{kind}: {segment if r.random() < 0.8 else segment[:-1]}{tail}")
+    if r.random() < 0.5:  # a segment with more than eight heads below it: looked up by its first two segments
+        segment = r.choice(["/m/", "/s/"])
+        for i in range(r.randint(9, 14)):
+            kind = "Allow" if r.random() < 0.1 else "Disallow"
+            lines.append(f"{kind}: {segment}{r.choice(['w', 'p', 'q'])}{i}{r.choice(['/', '/', '/', '', '/*z', '$'])}")
     rules = lines[1:]
     r.shuffle(rules)
     return "\n".join(lines[:1] + rules) + "\n"
