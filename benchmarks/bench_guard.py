@@ -179,7 +179,8 @@ def warm(args: argparse.Namespace) -> dict[str, object]:
     # Everything both sides keep is built by now: frozen, the collector's full passes (set off by the refusals the
     # Guard hands out and protego's temporaries alike) no longer walk it, which made rounds vary by half.
     gc.collect()
-    gc.freeze()
+    if not args.no_freeze:
+        gc.freeze()
     guard_times, protego_times, match_times, route_times, own_times = [], [], [], [], []
     for _ in range(args.rounds):
         guard_times.append(timed(run_guard))
@@ -190,7 +191,7 @@ def warm(args: argparse.Namespace) -> dict[str, object]:
     gc.unfreeze()
     g, p = statistics.median(guard_times), statistics.median(protego_times)
     m, r, o = statistics.median(match_times), statistics.median(route_times), statistics.median(own_times)
-    result = {"urls": len(urls), "origins": args.origins, "purpose": args.purpose,
+    result = {"urls": len(urls), "origins": args.origins, "purpose": args.purpose, "gc_frozen": not args.no_freeze,
               "guard_checks_per_s": round(len(urls) / g), "protego_checks_per_s": round(len(urls) / p),
               "ratio": round(p / g, 1), "ratio_of_best_rounds": round(min(protego_times) / min(guard_times), 1),
               "guard_s": [round(t, 3) for t in guard_times],
@@ -351,6 +352,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--purpose", default="search-indexing")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="warm: leave the kept state in the garbage collector's passes (as before 2026-12-01 13:00)")
     parser.add_argument("--only", choices=["warm", "cold", "memory"])
     args = parser.parse_args()
     report: dict[str, object] = {"python": sys.version.split()[0]}
