@@ -601,9 +601,10 @@ class RuleSet:
     still be on it and is ignored) and starts with "/"; only what follows an authority holding no '?',
     ';' or '#' qualifies (:func:`~._syntax.origin_prefix`): when unsure, pass the URL to ``check``.
 
-    All four start in the uncompiled tier and switch themselves (and each other) to the compiled one
-    once that pays, as described in the module docstring, so callers need no tiering of their own; a
-    callable bound once (``check = matcher.check``) follows the switch too. ``explain``, ``group_for``
+    All four start in the scan (:meth:`_scan`) and build the index on their own once that pays; they
+    switch to the compiled regex only when a tier is forced or :data:`_SAVED_PER_CHECK` is set (by
+    default compiling never pays, see there). Callers need no tiering of their own: a callable bound
+    once (``check = matcher.check``) follows the switches too. ``explain``, ``group_for``
     and ``crawl_delay`` never compile. ``rules`` are the merged rules as written; ``tier`` says which
     tier answers.
     """

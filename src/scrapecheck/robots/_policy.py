@@ -757,7 +757,7 @@ class RobotsPolicy:
 
         ``matcher(ua).check(url)`` answers as ``is_allowed(ua, url)`` and ``matcher(ua).decide(url)`` as
         ``explain(ua, url)`` (as ``(allowed, rule)``), without resolving the user agent on every call;
-        both compile the rule set on their own once that pays (see :class:`RuleSet`). The same object is
+        both switch the rule set's tiers on their own (see :class:`RuleSet`). The same object is
         returned for every user agent with the same product token (an empty rule set when no group
         applies, which allows everything).
         """
