@@ -131,3 +131,20 @@ def test_few_rules_are_built_as_in_bulk(rules: list[tuple[bool, str, int]]) -> N
         built.append((ruleset._ordered, ruleset._fallback, ruleset._heads, ruleset._parent, owns,
                       ruleset._by_head, ruleset._starts, ruleset._budget))
     assert built[0] == built[1]
+
+
+_ESCAPY = st.text(st.sampled_from("%/aAfF2g\n\xe9\xff*$"), max_size=12)
+
+
+@SETTINGS
+@given(st.lists(_ESCAPY, max_size=8))
+def test_values_are_escaped_as_escape_pattern_escapes_each(values: list[str]) -> None:
+    """The rule read escapes only the values that need it (a byte >= 0x80; a "%" when some value holds a lower-case
+    escape), with the same result as escaping every value."""
+    assert _policy._escaped(list(values)) == [escape_pattern(v) for v in values]
+
+
+def test_values_needing_no_escape_are_kept_as_they_are() -> None:
+    values = ["/a%2F", "/b"]
+    assert _policy._escaped(values) is values
+    assert _policy._escaped(["/a%2f", "/b%2F", "/c\xe9"]) == ["/a%2F", "/b%2F", "/c%E9"]
