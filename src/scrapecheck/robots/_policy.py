@@ -359,6 +359,8 @@ def _read_small(lines: list[str], escape: bool) -> list[_Skeleton]:
             values.append(value.strip(ws))
             numbers.append(number)
             continue
+        if line[:1] in "#":  # empty, or only a comment ("" is in every string)
+            continue
         key, colon, value = line.partition(":")
         key = key.strip(ws).lower()
         kind = kinds.get(key) if colon else None
@@ -430,6 +432,8 @@ def _read_rules(lines: list[str], first: int) -> tuple[list[bool], list[str], li
             allows.append(False)
             values.append(value.strip(ws))
             numbers.append(number)
+            continue
+        if line[:1] in "#":  # empty, or only a comment ("" is in every string)
             continue
         key, colon, value = line.partition(":")
         key = key.strip(ws).lower()
