@@ -258,8 +258,6 @@ _LOOP_MAX_TESTS = 16
 #: Literal anchors (see :func:`_anchors`): a path's tokens are its parts between "/"; a token is indexed by
 #: its first :data:`_P` characters.
 _P = 4
-_HEAD_P = slice(None, _P)
-_head_p = itemgetter(_HEAD_P)  # token -> its first _P characters: one C call per token, cheaper than getitem
 #: Nodes with at least this many rules to test use the anchors instead of testing each rule's literal.
 _ANCHOR_MIN_TESTS = 16
 #: ... provided that at most this many of them have no anchor (those are always tested).
@@ -306,12 +304,35 @@ def _cover(keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(merged)
 
 
-#: The rules of a node to test for a path: their positions among the node's tests (in decision order) and
-#: their literals, in the same order.
-_Todo = tuple[tuple[int, ...], tuple[str, ...]]
-#: A node's anchor index: (anchor set, anchor -> the rules to test when it is the path's only anchor, the
-#: rules to test when the path has none: those without an anchor).
-_Anchors = tuple[set[str], dict[str, _Todo], _Todo]
+#: The rules of a node to test for a path: their literals and their tests, both in decision order.
+_Todo = tuple[tuple[str, ...], tuple[_Test, ...]]
+#: A node's anchor index: (anchor set, a path token -> its first :data:`_P` characters (remembered, see
+#: :class:`_TokenHeads`), anchor -> the rules to test when it is the path's only anchor (and, once met, a frozenset of
+#: anchors -> the rules to test when the path has those), the rules to test when the path has none: those without an
+#: anchor, the positions of each anchor's rules among the node's tests).
+_Anchors = tuple[set[str], "Callable[[str], str]", "dict[Any, _Todo]", _Todo, dict[str, tuple[int, ...]]]
+
+#: A :class:`_TokenHeads` keeps at most this many tokens, each of at most :data:`_TOKEN_MAX` characters (the rest are
+#: cut each time): a site's paths are made of a few hundred recurring tokens ("en", "products", "2024").
+_TOKENS_MAX = 4096
+_TOKEN_MAX = 32
+#: At most this many sets of several anchors are kept per node with their rules to test (a path with several anchors
+#: is rare: github, gitlab, unicef: 2-7% of the paths reaching their root node).
+_MULTI_MAX = 256
+
+
+class _TokenHeads(dict):  # type: ignore[type-arg]
+    """A path token -> its first :data:`_P` characters, remembered: looking a token up (its hash is computed once, by
+    ``str.split``'s new string, and the stored head's hash is kept) costs less than slicing it, a new string whose
+    hash is computed again by the anchor set's intersection (callgrind: ~1,000 instructions a path on github)."""
+
+    __slots__ = ()
+
+    def __missing__(self, token: str) -> str:
+        head = token[:_P]
+        if len(self) < _TOKENS_MAX and len(token) <= _TOKEN_MAX:
+            self[token] = head
+        return head
 
 
 def _anchor(test: _Test) -> str | None:
@@ -346,19 +367,28 @@ def _anchors(tests: tuple[_Test, ...]) -> _Anchors | None:
             index.setdefault(found, []).append(position)
     if len(loose) > _ANCHOR_MAX_LOOSE:
         return None
-    keys = tuple(map(itemgetter(5), tests))
-    todo = {anchor: _todo(keys, sorted(loose + positions)) for anchor, positions in index.items()}
-    return set(index), todo, _todo(keys, loose)  # a set: its intersection is one, which has pop()
+    positions = {anchor: tuple(sorted(loose + found)) for anchor, found in index.items()}
+    todo: dict[Any, _Todo] = {anchor: _todo(tests, found) for anchor, found in positions.items()}
+    # a set: its intersection is one, which has pop()
+    return set(index), _TokenHeads().__getitem__, todo, _todo(tests, loose), positions
 
 
-def _todo(keys: tuple[str, ...], positions: Sequence[int]) -> _Todo:
-    return tuple(positions), tuple(map(keys.__getitem__, positions))
+def _todo(tests: tuple[_Test, ...], positions: Sequence[int]) -> _Todo:
+    chosen = tuple(map(tests.__getitem__, positions))
+    return tuple(map(itemgetter(5), chosen)), chosen
 
 
-def _todo_of_hits(anchors: _Anchors, hits: set[str], keys: tuple[str, ...]) -> _Todo:
-    """The rules to test for a path with several anchors: those of each, once, in decision order."""
-    by_anchor = anchors[1]
-    return _todo(keys, sorted(set().union(*[by_anchor[hit][0] for hit in hits])))
+def _todo_of_hits(anchors: _Anchors, hits: set[str], tests: tuple[_Test, ...]) -> _Todo:
+    """The rules to test for a path with several anchors: those of each, once, in decision order (kept for the next
+    path with the same anchors)."""
+    by_anchor, positions = anchors[2], anchors[4]
+    key = frozenset(hits)
+    todo = by_anchor.get(key)
+    if todo is None:
+        todo = _todo(tests, sorted(set().union(*map(positions.__getitem__, hits))))
+        if len(by_anchor) < len(positions) + _MULTI_MAX:
+            by_anchor[key] = todo
+    return todo
 
 
 #: The q of the q-gram prefilter, and when it is used: many literals against a long path. Testing each
@@ -1337,15 +1367,14 @@ class RuleSet:
                 # operator.contains is a fast call, where path.__contains__ builds an argument tuple per
                 # literal), many on a long path after the q-gram prefilter.
                 if anchors is not None and len(path) <= limit:
-                    anchored, by_anchor, todo = anchors
-                    hits = anchored.intersection(map(_head_p, path.split("/")))
+                    anchored, heads_of, by_anchor, todo, _ = anchors
+                    hits = anchored.intersection(map(heads_of, path.split("/")))
                     if hits:
-                        todo = by_anchor[hits.pop()] if len(hits) == 1 else _todo_of_hits(anchors, hits, keys)
-                    positions, todo_keys = todo
+                        todo = by_anchor[hits.pop()] if len(hits) == 1 else _todo_of_hits(anchors, hits, tests)
+                    todo_keys, todo_tests = todo
                     for key in todo_keys:
                         if key in path:  # the first of its literals that occurs: test from there on
-                            for position in positions[todo_keys.index(key) :]:
-                                test = tests[position]
+                            for test in todo_tests[todo_keys.index(key) :]:
                                 if test[5] in path and _passes(path, test):
                                     return results[test[0]]
                             break
@@ -1357,9 +1386,9 @@ class RuleSet:
                                 if test[5] in path and _passes(path, test):
                                     return results[test[0]]
                             break
-                    if "" not in keys:
-                        # Its gate, looked at before anything else (above): the literals hold no "#", so a
-                        # path holds one exactly when its part before the fragment does. It looks for fewer
+                    if nodes[node][3] is None and "" not in keys:
+                        # Its gate (made once), looked at before anything else (above): the literals hold no "#",
+                        # so a path holds one exactly when its part before the fragment does. It looks for fewer
                         # literals that cover them (_cover); on the node "/robots.txt" lands on, for that one
                         # too unless the gate's answer is already the answer for "/robots.txt".
                         upper, parent = nodes[node][:2]
