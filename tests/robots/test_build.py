@@ -45,6 +45,36 @@ def test_bulk_decision_order_is_googles_on_any_lines(rules: list[tuple[bool, str
     assert ruleset._ordered == tuple(expected)
 
 
+
+@SETTINGS
+@given(st.lists(st.tuples(st.booleans(), PATTERNS, st.integers(1, 3)), min_size=_match._BULK_MIN_RULES, max_size=40))
+def test_a_policys_columns_sort_as_rules_built_by_hand(rules: list[tuple[bool, str, int]]) -> None:
+    """A policy's columns (lines ascending with the positions) are put in decision order by one descending sort on
+    length and kind, ties left in line order; the result is the general order's, derived rules and duplicates
+    included."""
+    lines = []
+    for _, _, step in rules:
+        lines.append((lines[-1] if lines else 0) + step)
+    built = [Rule(a, p, line, "") for (a, p, _), line in zip(rules, lines)]
+    columns = RuleSet._lazy([r.allow for r in built], [r.pattern for r in built], lines, lambda: tuple(built))
+    columns._index()
+    assert columns._ordered == _built(built)._ordered
+    assert columns._heads == _built(built)._heads and columns._parent == _built(built)._parent
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet="/ab\xe9\U0010ffff", max_size=5), min_size=1, max_size=30, unique=True))
+def test_parents_by_upper_bounds_are_the_longest_proper_prefixes(heads: list[str]) -> None:
+    """ASCII heads find their parents by the walk's upper bounds (head + "\\x80"); any heads by prefix tests: the same
+    longest proper prefix among them either way."""
+    heads.sort()
+    expected = [max((j for j in range(i) if heads[i].startswith(heads[j])), key=lambda j: len(heads[j]), default=-1)
+                for i in range(len(heads))]
+    assert _match._parents(heads) == expected
+    if "".join(heads).isascii():
+        assert _match._parents(heads, ["\x80", *(h + "\x80" for h in heads)]) == expected
+
+
 @SETTINGS
 @given(st.lists(PATTERNS.filter(bool), max_size=12))
 def test_floating_globs_are_counted_as_defined(patterns: list[str]) -> None:

@@ -39,12 +39,14 @@ keeps matching linear (``/*a*a*a*a*b`` cannot backtrack exponentially).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 
 try:  # the C module behind operator, without operator's own import cost (issue 9)
     from _operator import add as _add, concat as _concat, contains as _contains, getitem as _getitem, itemgetter
+    from _operator import lt as _lt, mul as _mul, ne as _ne
 except ImportError:  # pragma: no cover - other interpreters
     from operator import add as _add, concat as _concat, contains as _contains, getitem as _getitem, itemgetter
+    from operator import lt as _lt, mul as _mul, ne as _ne
 
 from ._values import Frozen, _set
 
@@ -502,7 +504,7 @@ def _compiler() -> Any:
     return _sre_compiler
 
 
-def _parents(heads: list[str]) -> list[int]:
+def _parents(heads: list[str], uppers: list[str] | None = None) -> list[int]:
     """For each of the sorted, distinct ``heads``, the index of its longest proper prefix among them (-1
     for none).
 
@@ -512,6 +514,14 @@ def _parents(heads: list[str]) -> list[int]:
     """
     count = len(heads)
     parent = [-1] * count
+    if uppers is not None:
+        # ASCII heads, ``uppers[i + 1]`` being ``heads[i] + "\x80"``: a head h >= heads[i] starts with it exactly when
+        # h < that bound (C-level compares, where a ``str.startswith`` call parses its arguments each time).
+        inner = list(compress(range(count - 1), map(_lt, islice(heads, 1, None), islice(uppers, 1, None))))
+        for j in inner:
+            end = bisect_left(heads, uppers[j + 1], j + 1)
+            parent[j + 1 : end] = repeat(j, end - j - 1)
+        return parent
     inner = list(compress(range(count - 1), map(str.startswith, heads[1:], heads[:-1])))
     if inner and "\U0010ffff" in "".join(heads):  # the block bound below would be inexact
         stack: list[int] = []  # heads that prefix the current one, shortest first (sorted order nests them)
@@ -640,7 +650,7 @@ class RuleSet:
     """
 
     # "__dict__" holds decide, decide_path and _decide_quietly once built (see _OnFirstUse).
-    __slots__ = ("_rules", "_make_rules", "_ordered", "_fallback", "_heads", "_parent", "_own", "_chains",
+    __slots__ = ("_rules", "_make_rules", "_rule_of", "_fallback", "_heads", "_parent", "_own", "_chains",
                  "_patterns", "_by_head", "_starts", "_verdicts", "_quick", "_young",
                  "_table", "_uppers", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "_columns",
                  "check", "check_path", "_under", "__dict__")
@@ -651,8 +661,8 @@ class RuleSet:
     _own: list[tuple[_Test, ...] | None]
     #: :meth:`_quick_heads` for (decide, check), once made.
     _quick: list[tuple[str, ...] | None]
-    #: (allows, patterns, lines) as given, until the index is built from them (see :meth:`_index`).
-    _columns: tuple[list[bool], list[str], list[int]] | None
+    #: (allows, patterns, lines, lines ascending?) as given, until the index is built from them (see :meth:`_index`).
+    _columns: tuple[list[bool], list[str], list[int], bool] | None
     check: Callable[[str], bool]
     check_path: Callable[[str], bool]
     decide: Callable[[str], tuple[bool, Rule | None]] = _OnFirstUse()  # type: ignore[assignment]
@@ -692,11 +702,11 @@ class RuleSet:
         #: The compile countdown (see :meth:`_finish`); :data:`_SCANNING` until the index is built.
         self._left = [_SCANNING]
         if FORCE_TIER is None or FORCE_TIER == "scan":
-            self._columns = (allows, patterns, lines)
+            self._columns = (allows, patterns, lines, rules is None)
             self.check, self.check_path = self._scan(allows, patterns)
         else:
             self._columns = None
-            self._order(allows, patterns, lines)
+            self._order(allows, patterns, lines, rules is None)
 
     def _index(self) -> None:
         """Build the uncompiled tier's index from the columns kept by :meth:`_setup` (once: a second thread
@@ -709,9 +719,10 @@ class RuleSet:
                     self._order(*columns)
                     self._columns = None
 
-    def _order(self, allows: list[bool], patterns: list[str], lines: list[int]) -> None:
+    def _order(self, allows: list[bool], patterns: list[str], lines: list[int], ascending: bool = False) -> None:
         """Put the rules in decision order and build the uncompiled tier. Columns in, and C-level ``map`` and
-        ``sorted`` over them: one sort of ints, and no object per rule but the ordered triples."""
+        ``sorted`` over them: one sort of ints, and no object per rule. ``ascending``: the lines ascend with the
+        positions (a policy's columns: its groups, and the lines in each, in file order)."""
         indexes: Any = range(len(patterns))
         # Google's matching_line() when nothing of positive length matched: an empty Allow (tie, Allow
         # wins) else an empty Disallow. Neither changes the verdict, which is then "allowed". Empty
@@ -733,31 +744,37 @@ class RuleSet:
                        if allow and "/index.htm" in p]
             derived = [d for d in derived if d[0] is not None]
             if derived:  # new lists: the columns are the caller's
+                ascending = False  # a derived rule comes last, with the line of its Allow
                 allows = allows + [True] * len(derived)
                 patterns = patterns + [d[0] for d in derived]  # type: ignore[misc]
                 lines = lines + [d[1] for d in derived]
                 indexes = [*indexes, *(d[2] for d in derived)]
-        # Decision order: (length desc, Allow first, line asc), as one int per rule,
-        # ((longest - length) * 2 + Disallow) * (span of the lines) + line: ints sort faster than tuples, and a
-        # stable sort of the positions needs no tuple per rule.
-        # (A list comprehension: in CPython 3.11 it costs 40% less per rule than six C-level ``map`` passes.)
-        lengths = list(map(len, patterns))
-        span = max(lines) - min(lines) + 1
-        top = max(lengths)
-        ranks = [((top - length) * 2 + (not allow)) * span + line
-                 for length, allow, line in zip(lengths, allows, lines)]
-        order = sorted(range(len(patterns)), key=ranks.__getitem__)
+        # Decision order: (length desc, Allow first, line asc), by a stable sort of the positions on one int per rule.
+        if ascending:
+            # Positions already in line order: a descending sort on 2 * length + allow keeps ties in it (C-level map
+            # passes, no max or min of the lines).
+            keys = list(map(_add, map(_mul, map(len, patterns), repeat(2)), allows))
+            order = sorted(range(len(patterns)), key=keys.__getitem__, reverse=True)
+        else:
+            # ((longest - length) * 2 + Disallow) * (span of the lines) + line, ascending.
+            # (A list comprehension: in CPython 3.11 it costs 40% less per rule than six C-level ``map`` passes.)
+            lengths = list(map(len, patterns))
+            span = max(lines) - min(lines) + 1
+            top = max(lengths)
+            ranks = [((top - length) * 2 + (not allow)) * span + line
+                     for length, allow, line in zip(lengths, allows, lines)]
+            order = sorted(range(len(patterns)), key=ranks.__getitem__)
         ordered_patterns = list(map(patterns.__getitem__, order))
         verdicts = list(map(allows.__getitem__, order))
-        ordered_indexes: Any = map(indexes.__getitem__, order)
+        # A range's item is its position: then ``order`` is already the index in ``rules`` of each.
+        rule_of: list[int] = order if indexes.__class__ is range else list(map(indexes.__getitem__, order))
         if len(set(patterns)) < len(patterns):  # a later duplicate (same pattern and kind) can never decide
             seen: set[tuple[bool, str]] = set()
             keep = [not (k in seen or seen.add(k)) for k in zip(verdicts, ordered_patterns)]  # type: ignore[func-returns-value]
             ordered_patterns = list(compress(ordered_patterns, keep))
             verdicts = list(compress(verdicts, keep))
-            ordered_indexes = compress(ordered_indexes, keep)
-        # (pattern, allow, index in ``rules``)
-        self._ordered = tuple(zip(ordered_patterns, verdicts, ordered_indexes))
+            rule_of = list(compress(rule_of, keep))
+        self._rule_of = rule_of
         self._finish(ordered_patterns, verdicts)
 
     def _setup_few(self, allows: list[bool], patterns: list[str], lines: list[int], indexes: Any) -> None:
@@ -772,9 +789,10 @@ class RuleSet:
                     entries.append((-len(derived), False, line, len(entries), derived, i))
         entries.sort()
         seen: dict[tuple[bool, str], Any] = {}
-        # (pattern, allow, index in ``rules``); a later duplicate (same pattern and kind) can never decide
-        self._ordered = tuple((e[4], not e[1], e[5]) for e in entries if seen.setdefault((e[1], e[4]), e) is e)
-        self._finish([o[0] for o in self._ordered], [o[1] for o in self._ordered])
+        # A later duplicate (same pattern and kind) can never decide.
+        kept = [e for e in entries if seen.setdefault((e[1], e[4]), e) is e]
+        self._rule_of = [e[5] for e in kept]
+        self._finish([e[4] for e in kept], [not e[1] for e in kept])
 
     def _finish(self, ordered_patterns: list[str], verdicts: list[bool]) -> None:
         """The uncompiled tier and the compile budget, once the rules are in decision order."""
@@ -782,11 +800,13 @@ class RuleSet:
         self._quick = [None, None]
         self._build_uncompiled(ordered_patterns)
         self._compiled = False
-        ordered = self._ordered
-        chars = sum(map(len, ordered_patterns))
-        estimate = _COMPILE_BASE + _COMPILE_PER_CHAR * chars + _COMPILE_PER_RULE * len(ordered)
-        worth = (_SAVED_PER_CHECK > 0 and ordered and estimate <= COMPILE_CAP and len(ordered) <= _MAX_COMPILED_RULES
-                 and self._quick_heads(True) == ("",) and _floating(ordered_patterns) <= _MAX_FLOATING)
+        count = len(ordered_patterns)
+        worth = False
+        if _SAVED_PER_CHECK > 0 and count:
+            estimate = (_COMPILE_BASE + _COMPILE_PER_CHAR * sum(map(len, ordered_patterns))
+                        + _COMPILE_PER_RULE * count)
+            worth = (estimate <= COMPILE_CAP and count <= _MAX_COMPILED_RULES and self._quick_heads(True) == ("",)
+                     and _floating(ordered_patterns) <= _MAX_FLOATING)
         #: Estimated seconds to compile, None when this rule set never compiles on its own.
         self._budget: float | None = estimate if worth else None
         self._force_grams = FORCE_TIER == "grams"
@@ -812,7 +832,8 @@ class RuleSet:
             return
         rules = self.rules
         fallback = rules[self._fallback] if self._fallback >= 0 else None
-        outcomes = tuple([(o[1], rules[o[2]]) for o in self._ordered]) + ((True, None), (True, fallback))
+        outcomes = tuple([(v, rules[i]) for v, i in zip(self._verdicts, self._rule_of)]) + ((True, None),
+                                                                                           (True, fallback))
         counting = self._budget is not None
         self.decide, self.decide_path = self._uncompiled(outcomes, counting, "decide")
         self._decide_quietly = self._uncompiled(outcomes, False, "decide")[0] if counting else self.decide
@@ -1027,15 +1048,21 @@ class RuleSet:
         # The rules by head, in decision order within a head: one stable sort of their positions, in C.
         by_head = sorted(range(count), key=heads.__getitem__)
         rule_heads = list(map(heads.__getitem__, by_head))
+        # Where each head's run of rules starts: where the head differs from the one before (C-level compares).
+        runs = [0, *compress(range(1, count), map(_ne, rule_heads[1:], rule_heads))]
         starts: list[int] | None = None
-        if len(set(rule_heads)) == count:  # one rule per head (the usual case)
+        if len(runs) == count:  # one rule per head (the usual case)
             heads = rule_heads
         else:
-            heads = list(dict.fromkeys(rule_heads))
-            starts = list(map(bisect_left, repeat(rule_heads), heads))
-            starts.append(count)
+            heads = list(map(rule_heads.__getitem__, runs))
+            runs.append(count)
+            starts = runs
         self._heads = heads
-        self._parent = _parents(heads)
+        # Each head's upper bound for the walk (see _uncompiled), with "no head"'s first: ASCII heads also find their
+        # parents by it.
+        uppers: list[str] = ["\x80", *map(_concat, heads, repeat("\x80"))]  # type: ignore[arg-type,list-item]
+        self._uppers = uppers
+        self._parent = _parents(heads, uppers if joined.isascii() else None)
         self._by_head = by_head
         self._starts = starts
         self._own = [None] * len(heads)
@@ -1541,6 +1568,11 @@ class RuleSet:
         if "decide" not in self.__dict__:
             return  # built on first use, compiled
         self._build_decide()
+
+    @property
+    def _ordered(self) -> tuple[tuple[str, bool, int], ...]:
+        """(pattern, allow, index in ``rules``) of each rule in decision order (made when asked: tests, compiling)."""
+        return tuple(zip(self._patterns, self._verdicts, self._rule_of))
 
     @property
     def tier(self) -> str:
