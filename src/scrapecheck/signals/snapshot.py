@@ -14,7 +14,7 @@ from .._files import first_problem, load_document, write_atomic
 from ..errors import ScrapecheckError, SignalsError
 from ..plan import CrawlPlan
 from ..robots import MAX_BYTES
-from .model import RobotsSignal, Signals, TargetSignals
+from .model import Signals
 
 
 def from_plan(plan: CrawlPlan) -> Signals:
@@ -23,7 +23,9 @@ def from_plan(plan: CrawlPlan) -> Signals:
     The snapshot's exact bytes are kept (``body_base64`` when they are not UTF-8) and matched as octets; the
     first 500 KiB are read as rules (RFC 9309 2.5); ``sha256`` and ``size`` describe the whole file.
     """
-    targets: dict[str, TargetSignals] = {}
+    # Plain data, validated once as a whole: a model validator runs again on every level an instance is passed
+    # through (pydantic re-runs "after" validators), and the robots one hashes the body (issue 10).
+    targets: dict[str, dict[str, object]] = {}
     for target in plan.targets:
         raw = target.robots_txt_bytes
         if raw is None:
@@ -32,13 +34,15 @@ def from_plan(plan: CrawlPlan) -> Signals:
         if origin in targets:
             continue
         kept = raw[:MAX_BYTES]
-        text = kept.decode("utf-8", errors="replace")
-        exact = None if text.encode("utf-8") == kept else base64.b64encode(kept).decode("ascii")
-        robots = RobotsSignal(url=f"{origin}/robots.txt", origin="snapshot", outcome="ok",
-                              body=text, body_base64=exact, file=target.robots_txt_file,
-                              sha256=hashlib.sha256(raw).hexdigest(), size=len(raw), truncated=len(raw) > MAX_BYTES)
-        targets[origin] = TargetSignals(origin=origin, robots=robots)
-    return Signals(targets=targets)
+        try:
+            text, exact = kept.decode("utf-8"), None  # valid UTF-8: the text holds the exact bytes
+        except UnicodeDecodeError:
+            text, exact = kept.decode("utf-8", errors="replace"), base64.b64encode(kept).decode("ascii")
+        robots = {"url": f"{origin}/robots.txt", "origin": "snapshot", "outcome": "ok", "body": text,
+                  "body_base64": exact, "file": target.robots_txt_file, "sha256": hashlib.sha256(raw).hexdigest(),
+                  "size": len(raw), "truncated": len(raw) > MAX_BYTES}
+        targets[origin] = {"origin": origin, "robots": robots}
+    return Signals.model_validate({"targets": targets})
 
 
 def dump_signals(signals: Signals) -> str:
