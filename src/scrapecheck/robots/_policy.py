@@ -101,6 +101,13 @@ _ALLOW, _DISALLOW, _UA, _SITEMAP, _OTHER = 0, 1, 2, 3, 4
 _KEY_KINDS = {"user-agent": _UA, "allow": _ALLOW, "disallow": _DISALLOW, "sitemap": _SITEMAP,
               "crawl-delay": _OTHER, "request-rate": _OTHER, "host": _OTHER, "noindex": _OTHER,
               "clean-param": _OTHER, "visit-time": _OTHER, "content-signal": _OTHER}
+#: Keys spelled as usual, with no whitespace around them, as :func:`_read_all` meets them at a line's start:
+#: (kind, key lowercased). For such a line :func:`_record` would strip nothing before the key, find this colon
+#: first and give exactly this kind and key, with the value stripped of ``syn.WS``.
+_USUAL_KEYS = {spelled: (kind, spelled.lower()) for spelled, kind in (
+    ("User-agent", _UA), ("User-Agent", _UA), ("user-agent", _UA), ("Allow", _ALLOW), ("allow", _ALLOW),
+    ("Disallow", _DISALLOW), ("disallow", _DISALLOW), ("Sitemap", _SITEMAP), ("sitemap", _SITEMAP),
+    ("Crawl-delay", _OTHER), ("Crawl-Delay", _OTHER), ("crawl-delay", _OTHER))}
 _RATE: list = []  # the Request-rate pattern, compiled on first use (no ``re`` at import time)
 _UNIT = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -110,6 +117,7 @@ def _read_all(raw_lines: list[str]) -> tuple[list[_GroupBuilder], list[str], lis
     records). Run only when something beyond the rules is asked for (see :func:`_read_structure`)."""
     max_line = syn.MAX_LINE_BYTES
     human = syn.human
+    ws = syn.WS
 
     builders: list[_GroupBuilder] = []
     current: _GroupBuilder | None = None
@@ -132,10 +140,16 @@ def _read_all(raw_lines: list[str]) -> tuple[list[_GroupBuilder], list[str], lis
         if hash_at >= 0:
             comments.append((lineno, human(line[hash_at + 1 :]).strip()))
             line = line[:hash_at]
-        record = _record(line)
-        if record is None:
-            continue
-        kind, lkey, value = record
+        head, colon, value = line.partition(":")
+        usual = _USUAL_KEYS.get(head) if colon else None
+        if usual is not None:  # "Disallow: /x" as usually written: what _record gives, without its steps
+            kind, lkey = usual
+            value = value.strip(ws)
+        else:
+            record = _record(line)
+            if record is None:
+                continue
+            kind, lkey, value = record
         if kind == _UA:
             if current is None or current.has_rules:
                 current = _GroupBuilder()
