@@ -830,18 +830,24 @@ class RobotsPolicy:
     def _group_records(self, user_agent: str, key: str) -> list[str]:
         """Values of ``key`` records that follow a user-agent line naming ``user_agent`` (or ``*`` when the
         global group applies): in a merged group each record keeps to the agents it follows."""
-        group = self.group_for(user_agent)
-        if group is None:
+        indexes = self._group_indexes(user_agent)
+        if not indexes:
             return []
         token = syn.product_token(user_agent).lower()
         specific = bool(token) and token in self._by_token
+        human = syn.human
 
-        def applies(agents: tuple[str, ...]) -> bool:
+        def applies(raw: tuple[str, ...]) -> bool:
+            agents = [human(a) for a in raw]  # as the group shows them (Group.extension_agents)
             if specific:
                 return any(syn.extract_agent(a).lower() == token for a in agents if not syn.is_global_agent(a))
             return any(syn.is_global_agent(a) for a in agents)
 
-        return [value for (_, k, value), agents in zip(group.extensions, group.extension_agents)
+        # The records as the (merged) group holds them, read from the file's records: no Group and no Rule
+        # is built for a Crawl-delay (issue 10: building them escaped every rule of the group).
+        builders = self._read_all()[0]
+        return [value for i in indexes
+                for (_, k, value), agents in zip(builders[i].extensions, builders[i].extension_agents)
                 if k == key and applies(agents)]
 
     def crawl_delay(self, user_agent: str) -> float | None:
