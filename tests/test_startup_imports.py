@@ -9,6 +9,7 @@ figures are in ``benchmarks/bench_check.py``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from conftest import MINIMAL_PLAN, write
 
 NETWORK = {"urllib3", "scrapecheck.signals.fetch", "scrapecheck.signals.client", "ssl", "http.client"}
-"""(``socket`` itself comes with pydantic: its plugin lookup reads package metadata through ``email``.)"""
+"""(``socket`` is not among them: it comes with ``email``, which only pydantic's plugin lookup would load.)"""
 OTHER_FORMATS = {f"scrapecheck.formats.{name}" for name in ("json", "sarif", "markdown", "github", "gitlab", "html")}
 REPORT = """
 import json, sys
@@ -219,3 +220,47 @@ def test_a_plan_of_ascii_hosts_loads_no_idna_tables(plan: Path) -> None:
     loaded = set(seen["modules"])
     assert "scrapecheck.engine" in loaded
     assert {"idna", "encodings.idna", "stringprep"} & loaded == set()
+
+
+def test_the_executable_does_not_load_package_metadata_with_plugins_off(plan: Path) -> None:
+    """Issue 10: with plugins off, pydantic's plugin loader module is served without its ``importlib.metadata``
+    import (and ``email`` behind it); the run's output and status are those of ``main``."""
+    code = ("import sys, atexit\n"
+            "atexit.register(lambda: sys.stderr.write('LOADED ' + repr(sorted(m for m in sys.modules if m in "
+            "('importlib.metadata', 'email.message', 'pydantic.plugin._loader'))) + '\\n'))\n"
+            f"sys.argv = ['scrapecheck', 'check', {str(plan)!r}, '--offline', '--exit-zero']\n"
+            "from scrapecheck.cli import console\n"
+            "console()\n")
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "finding" in done.stdout
+    assert done.stderr.splitlines()[-1] == "LOADED ['pydantic.plugin._loader']"
+
+
+def test_the_plugins_off_loader_falls_back_to_pydantics_own() -> None:
+    """The served module answers ``get_plugins()`` as pydantic does with plugins off; anything else asked of it,
+    or ``get_plugins()`` once the variable says otherwise, runs pydantic's own loader in it."""
+    code = """
+import os, sys
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+from scrapecheck.cli import _PluginsOff
+sys.meta_path.insert(0, _PluginsOff())
+from pydantic import BaseModel
+
+class Model(BaseModel):
+    x: int
+
+assert Model(x=1).x == 1
+loader = sys.modules["pydantic.plugin._loader"]
+assert tuple(loader.get_plugins()) == () and "importlib.metadata" not in sys.modules
+assert loader.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"  # pydantic's own module now
+assert "importlib.metadata" in sys.modules
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""
+list(loader.get_plugins())
+print("OK")
+"""
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "OK"

@@ -11,10 +11,14 @@ import enum
 import gc
 import os
 import sys
-from typing import NoReturn, Optional, Sequence
+import types
+from typing import TYPE_CHECKING, NoReturn, Optional, Sequence
 
 from ._version import __version__
 from .errors import ScrapecheckError, UsageError
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
 
 
 class Exit(enum.IntEnum):
@@ -106,6 +110,63 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 PYDANTIC_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
 """pydantic's documented switch for its plugins (``__all__``: none, ``""``: all, else names to skip)."""
 
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+class _PluginsOff:
+    """With every pydantic plugin off, pydantic's plugin loader without its import of ``importlib.metadata``.
+
+    pydantic imports its loader module when it builds its first validator, and that module imports
+    ``importlib.metadata`` (and through it ``email``, ``zipfile``, ``csv``, ...: about 3% of a ``scrapecheck
+    check``, issue 10) only to look up plugins, which ``PYDANTIC_DISABLE_PLUGINS=__all__`` then skips. This
+    import hook, installed by :func:`console` only when the variable says ``__all__``, serves that module once,
+    as a module whose ``get_plugins()`` answers what pydantic's answers under that setting: no plugins. Anything
+    else asked of the module, or a ``get_plugins()`` call once the variable says otherwise, runs pydantic's own
+    loader code in it first, so its behaviour is pydantic's in every case.
+    """
+
+    def find_spec(self, name: str, path: Optional[Sequence[str]] = None,
+                  target: Optional[types.ModuleType] = None) -> Optional[ModuleSpec]:
+        if name != _PLUGIN_LOADER:
+            return None
+        sys.meta_path.remove(self)
+        from importlib.machinery import ModuleSpec
+
+        return ModuleSpec(name, self, origin="scrapecheck.cli (plugins off)")  # type: ignore[arg-type]
+
+    def create_module(self, spec: ModuleSpec) -> None:
+        return None  # the default module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        namespace = vars(module)
+
+        def real() -> dict[str, object]:
+            """pydantic's loader code, run in this module once (it then holds pydantic's own definitions)."""
+            if namespace.pop("__getattr__", None) is not None:
+                from importlib.machinery import PathFinder
+
+                spec = PathFinder.find_spec(_PLUGIN_LOADER, sys.modules["pydantic.plugin"].__path__)
+                if spec is None or spec.loader is None:
+                    raise ImportError(f"cannot find {_PLUGIN_LOADER}", name=_PLUGIN_LOADER)
+                spec.loader.exec_module(module)
+            return namespace
+
+        def get_plugins() -> object:
+            if os.environ.get(PYDANTIC_PLUGINS) == "__all__":
+                return ()
+            return real()["get_plugins"]()  # type: ignore[operator]
+
+        def __getattr__(name: str) -> object:  # noqa: N807 - a module's __getattr__ (PEP 562)
+            if name.startswith("__"):  # the import system asks for __path__ and the like: not pydantic's code
+                raise AttributeError(f"module {_PLUGIN_LOADER!r} has no attribute {name!r}")
+            try:
+                return real()[name]
+            except KeyError:
+                raise AttributeError(f"module {_PLUGIN_LOADER!r} has no attribute {name!r}") from None
+
+        namespace["get_plugins"] = get_plugins
+        namespace["__getattr__"] = __getattr__
+
 
 def console() -> NoReturn:
     """The ``scrapecheck`` executable (and ``python -m scrapecheck``): run :func:`main` and exit with its status.
@@ -122,6 +183,8 @@ def console() -> NoReturn:
     observe scrapecheck's own internal models. Set ``PYDANTIC_DISABLE_PLUGINS=`` (empty) to have them loaded.
     Only the executable does this: ``main`` and the library leave the environment alone."""
     os.environ.setdefault(PYDANTIC_PLUGINS, "__all__")
+    if os.environ[PYDANTIC_PLUGINS] == "__all__" and _PLUGIN_LOADER not in sys.modules:
+        sys.meta_path.insert(0, _PluginsOff())
     status = main()
     gc.freeze()
     sys.exit(status)
