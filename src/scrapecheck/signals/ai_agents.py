@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Literal, Optional
 
 _TRAINING_WORDS = ("train", "scrap", "dataset", "llm", "crawl dataset", "data is sold", "machine learning",
@@ -114,10 +114,15 @@ def _scopes(function: str) -> tuple[str, ...]:
     return BOTH
 
 
+_DATA = Path(__file__).parent.parent / "data" / "ai-robots.json"
+"""The shipped list, inside the package as the packs are (``importlib.resources`` would add ~2% to every
+``scrapecheck check``, issue 10; a wheel installs the package as files)."""
+
+
 @lru_cache(maxsize=1)
 def ai_agents() -> dict[str, AIAgent]:
     """Lower-cased product token → agent."""
-    raw = json.loads(resources.files("scrapecheck").joinpath("data/ai-robots.json").read_text(encoding="utf-8"))
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
     agents = {}
     for token, info in raw.items():
         function = str(info.get("function", ""))
