@@ -9,7 +9,7 @@ as a pass. Adding a kind means adding a class here and to ``Check``; rules thems
 # pydantic would compile each one again at import (issue 10, start-up time).
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -29,18 +29,70 @@ SignalName = str
 
 PLAN_FIELDS = field_paths()
 TARGET_NUMERIC_FIELDS = ("requests_per_second", "concurrency")
-@dataclass(frozen=True)
-class TargetView:
-    """One target as the checks see it: the plan entry, its signals, its compiled robots.txt, its platform."""
+class _Value:
+    """A frozen value with ``__slots__``: equal, hashed and shown by its fields, as ``@dataclass(frozen=True)``
+    makes them, without the source code a dataclass compiles for each class at import (five of them here were
+    about 2% of a ``scrapecheck check``, issue 10). Each class lists ``__slots__`` (its fields, in order) and
+    sets them in its ``__init__`` with ``_set``."""
 
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (rules keep their References in the stored packs) and copied as a call of the class."""
+        return type(self), self._values()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+_set = object.__setattr__
+
+
+class TargetView(_Value):
+    """One target as the checks see it: the plan entry, its signals, its compiled robots.txt, its platform.
+
+    ``other_opt_outs``: opt-outs of signals registered beyond robots and pages, by name (None: not collected).
+    """
+
+    __slots__ = ("target", "robots", "robots_policy", "robots_opt_outs", "page_opt_outs", "platform",
+                 "other_opt_outs")
     target: "Target"
     robots: Optional["RobotsSignal"]
     robots_policy: Optional["RobotsPolicy"]
     robots_opt_outs: Optional[list["OptOut"]]
     page_opt_outs: Optional[list["OptOut"]]
     platform: Optional["Platform"]
-    other_opt_outs: Mapping[str, Optional[list["OptOut"]]] = field(default_factory=dict)
-    """Opt-outs of signals registered beyond robots and pages, by name (None: not collected)."""
+    other_opt_outs: Mapping[str, Optional[list["OptOut"]]]
+
+    def __init__(self, target: "Target", robots: Optional["RobotsSignal"], robots_policy: Optional["RobotsPolicy"],
+                 robots_opt_outs: Optional[list["OptOut"]], page_opt_outs: Optional[list["OptOut"]],
+                 platform: Optional["Platform"], other_opt_outs: Optional[Mapping[str, Optional[list["OptOut"]]]] = None
+                 ) -> None:
+        _set(self, "target", target)
+        _set(self, "robots", robots)
+        _set(self, "robots_policy", robots_policy)
+        _set(self, "robots_opt_outs", robots_opt_outs)
+        _set(self, "page_opt_outs", page_opt_outs)
+        _set(self, "platform", platform)
+        _set(self, "other_opt_outs", {} if other_opt_outs is None else other_opt_outs)
 
     def opt_outs_of(self, signal: str) -> Optional[list["OptOut"]]:
         """The opt-outs a signal holds for this target; None when it was not collected."""
@@ -51,27 +103,39 @@ class TargetView:
         return self.other_opt_outs.get(signal)
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(_Value):
+    __slots__ = ("plan", "thresholds", "target", "undecided")
     plan: "CrawlPlan"
     thresholds: Mapping[str, float]
-    target: Optional[TargetView] = None
-    undecided: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    target: Optional[TargetView]
+    undecided: Mapping[str, tuple[str, ...]]
+
+    def __init__(self, plan: "CrawlPlan", thresholds: Mapping[str, float], target: Optional[TargetView] = None,
+                 undecided: Optional[Mapping[str, tuple[str, ...]]] = None) -> None:
+        _set(self, "plan", plan)
+        _set(self, "thresholds", thresholds)
+        _set(self, "target", target)
+        _set(self, "undecided", {} if undecided is None else undecided)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(_Value):
+    __slots__ = ("state", "evidence", "missing")
     state: Optional[bool]
-    evidence: dict[str, Any] = field(default_factory=dict)
-    missing: frozenset[str] = frozenset()
+    evidence: dict[str, Any]
+    missing: frozenset[str]
+
+    def __init__(self, state: Optional[bool], evidence: Optional[dict[str, Any]] = None,
+                 missing: frozenset[str] = frozenset()) -> None:
+        _set(self, "state", state)
+        _set(self, "evidence", {} if evidence is None else evidence)
+        _set(self, "missing", missing)
 
 
 def _false(**evidence: Any) -> Outcome:
     return Outcome(False, evidence)
 
 
-@dataclass(frozen=True)
-class References:
+class References(_Value):
     """What a check refers to, declared by each kind so the loader validates all kinds alike.
 
     fields: plan field paths read; platforms: platform ids; thresholds: threshold names; evidence: keys its
@@ -79,12 +143,23 @@ class References:
     after_others: reads other rules' undecided outcomes, so it runs after them.
     """
 
-    fields: frozenset[str] = frozenset()
-    platforms: frozenset[str] = frozenset()
-    thresholds: frozenset[str] = frozenset()
-    evidence: frozenset[str] = frozenset()
-    target_scoped: bool = False
-    after_others: bool = False
+    __slots__ = ("fields", "platforms", "thresholds", "evidence", "target_scoped", "after_others")
+    fields: frozenset[str]
+    platforms: frozenset[str]
+    thresholds: frozenset[str]
+    evidence: frozenset[str]
+    target_scoped: bool
+    after_others: bool
+
+    def __init__(self, fields: frozenset[str] = frozenset(), platforms: frozenset[str] = frozenset(),
+                 thresholds: frozenset[str] = frozenset(), evidence: frozenset[str] = frozenset(),
+                 target_scoped: bool = False, after_others: bool = False) -> None:
+        _set(self, "fields", fields)
+        _set(self, "platforms", platforms)
+        _set(self, "thresholds", thresholds)
+        _set(self, "evidence", evidence)
+        _set(self, "target_scoped", target_scoped)
+        _set(self, "after_others", after_others)
 
     def __or__(self, other: "References") -> "References":
         return References(self.fields | other.fields, self.platforms | other.platforms,
@@ -417,10 +492,10 @@ CLAUSE_PROHIBITS: dict[str, "Prohibition"] = {
 """A known platform's quoted clause (platforms.toml) as the prohibition a plan would declare."""
 
 
-@dataclass(frozen=True)
-class SiteTerms:
+class SiteTerms(_Value):
     """One target's terms as the rules see them: the plan's statements, filled in from a known platform."""
 
+    __slots__ = ("accepted", "accepted_from", "assessed", "prohibits", "prohibits_from", "url", "clauses")
     accepted: bool
     accepted_from: str
     assessed: bool
@@ -428,6 +503,16 @@ class SiteTerms:
     prohibits_from: str
     url: Optional[str]
     clauses: Mapping[str, str]
+
+    def __init__(self, accepted: bool, accepted_from: str, assessed: bool, prohibits: tuple[str, ...],
+                 prohibits_from: str, url: Optional[str], clauses: Mapping[str, str]) -> None:
+        _set(self, "accepted", accepted)
+        _set(self, "accepted_from", accepted_from)
+        _set(self, "assessed", assessed)
+        _set(self, "prohibits", prohibits)
+        _set(self, "prohibits_from", prohibits_from)
+        _set(self, "url", url)
+        _set(self, "clauses", clauses)
 
     @classmethod
     def of(cls, plan: "CrawlPlan", view: TargetView) -> "SiteTerms":
