@@ -6,6 +6,7 @@ Every model forbids unknown keys, so a typo in a plan is an error with its path 
 # Annotations are evaluated when the classes are made (no ``from __future__ import annotations``): as strings,
 # pydantic would compile each one again at import (issue 10, start-up time).
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
@@ -145,19 +146,31 @@ def _valid_host(host: str) -> bool:
 _LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
 
 
-def read_snapshot(base: Path, name: str) -> bytes:
-    """A robots.txt snapshot file's exact bytes: a regular file inside the plan's folder, read with a size cap."""
+def read_snapshot(base: Path, name: str, roots: Optional[dict[str, Path]] = None) -> bytes:
+    """A robots.txt snapshot file's exact bytes: a regular file inside the plan's folder, read with a size cap.
+
+    ``roots`` keeps the resolved plan folder between the snapshots of one plan (resolving it is a system call
+    per path component, and a plan may name hundreds of snapshots).
+    """
     relative = Path(name)
     if relative.is_absolute():
         raise ValueError(f"robots_txt_file {name!r} must be relative to the plan's folder")
     path = base / relative
     try:
-        resolved, root = path.resolve(), base.resolve()
+        resolved = path.resolve()
+        root = roots.get(str(base)) if roots is not None else None
+        if root is None:
+            root = base.resolve()
+            if roots is not None:
+                roots[str(base)] = root
     except (OSError, RuntimeError) as exc:
         raise ValueError(f"cannot resolve robots_txt_file {name!r}: {exc}") from None
-    if root != resolved and root not in resolved.parents:
+    inside, top = str(resolved), str(root)
+    prefix = top if top.endswith(os.sep) else top + os.sep  # both resolved: normalised and absolute
+    if os.path.normcase(inside) != os.path.normcase(top) and not os.path.normcase(inside).startswith(
+            os.path.normcase(prefix)):
         raise ValueError(f"robots_txt_file {name!r} is outside the plan's folder")
-    hidden = hidden_part(relative, resolved.relative_to(root))
+    hidden = hidden_part(relative, inside[len(prefix):] if inside != top else "")
     if hidden:
         raise ValueError(f"robots_txt_file {name!r} is or lies under the hidden {hidden!r}; snapshots are embedded in "
                          "reports, so hidden files and folders (credentials, .git) are refused")
@@ -165,8 +178,12 @@ def read_snapshot(base: Path, name: str) -> bytes:
         if not resolved.is_file():
             raise ValueError(f"robots_txt_file {name!r} is not a regular file" if resolved.exists()
                              else f"cannot read robots_txt_file {str(path)!r}: no such file")
-        with resolved.open("rb") as handle:
-            raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
+        with open(inside, "rb") as handle:
+            # Sized by the file, not by the cap: a read of the cap allocates 10 MiB for a file of a few KiB.
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(size, MAX_SNAPSHOT_BYTES) + 1)
+            if size < len(raw) <= MAX_SNAPSHOT_BYTES:  # it grew meanwhile: read on, up to the cap, as before
+                raw += handle.read(MAX_SNAPSHOT_BYTES + 1 - len(raw))
     except OSError as exc:
         raise ValueError(f"cannot read robots_txt_file {str(path)!r}: {exc.strerror or exc}") from None
     if len(raw) > MAX_SNAPSHOT_BYTES:
@@ -255,8 +272,9 @@ class Target(_Section):
         if self.robots_txt is not None and self.robots_txt_file is not None:
             raise ValueError("give robots_txt or robots_txt_file, not both")
         if self.robots_txt_file is not None and self.robots_txt is None:
-            base = Path((info.context or {}).get("base_dir", "."))
-            raw = read_snapshot(base, self.robots_txt_file)
+            context = info.context or {}
+            base = Path(context.get("base_dir", "."))
+            raw = read_snapshot(base, self.robots_txt_file, context.get("resolved_roots"))
             object.__setattr__(self, "robots_txt", raw.decode("utf-8", errors="replace"))  # for people
             self._robots_txt_bytes = raw  # for matching: rules are octets (a Latin-1 file stays exact)
         return self
@@ -419,7 +437,7 @@ def parse_plan(data: Any, *, source: str = "<plan>", base_dir: str | Path = ".")
         kind = "null" if data is None else "a list" if isinstance(data, list) else type(data).__name__
         raise PlanError(source, "", f"a plan is a table (object), got {kind}")
     try:
-        plan = CrawlPlan.model_validate(data, context={"base_dir": str(base_dir)})
+        plan = CrawlPlan.model_validate(data, context={"base_dir": str(base_dir), "resolved_roots": {}})
     except ValidationError as exc:
         raise plan_error(source, exc) from None
     return plan.model_copy(update={"source": source})
