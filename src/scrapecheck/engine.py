@@ -104,7 +104,7 @@ def _exempt(rule: Rule, ctx: Context) -> bool:
 
 
 def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, target: Optional[str],
-             ctx: Context) -> Finding:
+             ctx: Context, cited: dict[str, SourceRef]) -> Finding:
     message = _Formatter(plan, outcome.evidence, target).format(rule.message)
     severity, evidence, limits = rule.severity, dict(outcome.evidence), list(rule.limits)
     for cap in rule.caps:  # every cap that holds lowers the ceiling; an undecided cap does not
@@ -115,13 +115,21 @@ def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, targ
             limits += [source_id for source_id in cap.limits if source_id not in limits]
     return Finding(rule_id=rule.id, title=rule.title, severity=severity, category=rule.category,
                    message=message, target=target, evidence=_clean(evidence),
-                   sources=_citations(policy, rule.sources), limits=_citations(policy, limits),
+                   sources=_citations(policy, rule.sources, cited), limits=_citations(policy, limits, cited),
                    remediation=rule.remediation)
 
 
-def _citations(policy: Policy, ids: Sequence[str]) -> list[SourceRef]:
-    return [SourceRef(id=s.id, title=s.title, url=s.url, date=s.date, court_or_body=s.court_or_body,
-                      status=s.status, weight=s.weight) for s in (policy.sources[source_id] for source_id in ids)]
+def _citations(policy: Policy, ids: Sequence[str], cited: dict[str, SourceRef]) -> list[SourceRef]:
+    """The citations of ``ids``; each source's (frozen) SourceRef is made once per evaluation, in ``cited``."""
+    refs = []
+    for source_id in ids:
+        ref = cited.get(source_id)
+        if ref is None:
+            s = policy.sources[source_id]
+            ref = cited[source_id] = SourceRef(id=s.id, title=s.title, url=s.url, date=s.date,
+                                               court_or_body=s.court_or_body, status=s.status, weight=s.weight)
+        refs.append(ref)
+    return refs
 
 
 def evaluate_plan(
@@ -138,6 +146,7 @@ def evaluate_plan(
     merged = signals.merged_over(base) if signals is not None else base
     views = _views(plan, merged, policy)
     findings: list[Finding] = []
+    cited: dict[str, SourceRef] = {}
     not_checked: list[NotChecked] = []
     undecided: dict[str, dict[str, list[str]]] = {}
     active = [rule for rule in policy.rules if rule.status != "deprecated"]
@@ -150,13 +159,13 @@ def evaluate_plan(
         if not rule.target_scoped:
             outcome = rule.when.evaluate(plan_ctx)
             if outcome.state and not _exempt(rule, plan_ctx):
-                findings.append(_finding(rule, policy, plan, outcome, None, plan_ctx))
+                findings.append(_finding(rule, policy, plan, outcome, None, plan_ctx, cited))
             continue
         for view, ctx in target_ctxs:
             outcome = rule.when.evaluate(ctx)
             if outcome.state:
                 if not _exempt(rule, ctx):
-                    findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx))
+                    findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx, cited))
             elif outcome.state is None:
                 missing = sorted(outcome.missing)
                 not_checked.append(NotChecked(rule_id=rule.id, target=view.target.url, missing=missing))
@@ -169,7 +178,7 @@ def evaluate_plan(
             ctx = Context(plan=plan, thresholds=thresholds, target=view, undecided=per_signal)
             outcome = rule.when.evaluate(ctx)
             if outcome.state and not _exempt(rule, ctx):
-                findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx))
+                findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx, cited))
 
     findings = apply_waivers(findings, waivers, today)
     findings.sort(key=Finding.sort_key)
