@@ -151,10 +151,11 @@ class _PluginsOff:
                 spec.loader.exec_module(module)
             return namespace
 
-        def get_plugins() -> object:
+        def get_plugins(*args: object, **kwargs: object) -> object:
+            # Takes whatever pydantic's own takes, so a pydantic that adds parameters still works.
             if os.environ.get(PYDANTIC_PLUGINS) == "__all__":
                 return ()
-            return real()["get_plugins"]()  # type: ignore[operator]
+            return real()["get_plugins"](*args, **kwargs)  # type: ignore[operator]
 
         def __getattr__(name: str) -> object:  # noqa: N807 - a module's __getattr__ (PEP 562)
             if name.startswith("__"):  # the import system asks for __path__ and the like: not pydantic's code
