@@ -269,3 +269,74 @@ def test_a_stale_origin_is_not_answered_from_its_segments(web: Web, monkeypatch:
         assert guard.check(f"{web.origin}/a/1").allowed
         assert not guard.check(f"{web.origin}/b/1").allowed
     assert len(web.paths()) == 2
+
+
+LEAVES = ("/cart", "/cart?x=1", "/cart#f", "/cartx", "/carts?sessionid=1#f", "/free", "/free?sessionid=2", "/free#?sessionid=",
+          "/shop", "/shop?", "/robots.txt", "/robots.txt?x", "/robots", "/", "/?a", "/#b", "/deep", "/deepx?y",
+          "/x%C3%A9", "/x\u00e9", "/%7Euser", "/a#b?c", "/a?b#c", "/private", "/private?x", "/docs.pdf", "/docs?x.pdf")
+
+
+def test_a_path_s_last_segment_is_looked_up_by_its_name(indexed: str) -> None:
+    """A URL with no "/" after its first segment's name is answered by that name (a leaf: "/name", without its
+    query and fragment) where robots.txt gives every path starting with it one answer; exactly as is_allowed and
+    an uncached Guard, deciding line included."""
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    urls = [f"https://a.example{path}" for path in LEAVES]
+    for url in urls:
+        guard.check(url)
+    for url in urls:
+        first = Guard.from_robots(UA, "other", {"https://a.example": BODY}).check(url)
+        assert first.allowed is is_allowed(BODY, UA, url), url
+        for _ in range(3):
+            again = guard.check(url)
+            assert again.allowed is first.allowed, url
+            assert again == first and again.reasons == first.reasons and again.to_dict() == first.to_dict(), url
+    table = guard._segments
+    assert type(table["https://a.example/cart"].answer) is SegmentRefusal
+    assert table["https://a.example/cart"].below == ("/cart/x/",)
+    assert table["https://a.example/free"].literals == ("?sessionid=",)
+    assert type(table["https://a.example/free"].answer) is Routed
+    # no gate: "/robots.txt" itself, a name with "#" in it, the root (a segment, "/"): the matcher decides each
+    for key in ("https://a.example/robots.txt", "https://a.example/a#b", "https://a.example/"):
+        assert type(table[key]) is Through and table[key].literals is None, key
+
+
+def test_leaves_per_origin_are_bounded(indexed: str) -> None:
+    from scrapecheck.guard._guard import _MAX_LEAVES, _MAX_SEGMENTS
+
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    for n in range(3 * _MAX_SEGMENTS):
+        assert guard.check(f"https://a.example/n{n}?q").allowed
+        assert guard.check(f"https://a.example/cart{n}").allowed is False
+    assert len(guard._segments) == _MAX_LEAVES and guard._entries["https://a.example"].leaves == _MAX_LEAVES
+    for n in range(3 * _MAX_SEGMENTS):  # segments still have room
+        assert guard.check(f"https://a.example/s{n}/x").allowed
+    assert len(guard._segments) == _MAX_SEGMENTS
+
+
+DEEP = ("User-agent: *\nAllow: /many/ok/\nDisallow: /*.pdf$\n" + "".join(f"Disallow: /many/x/a{n}\n" for n in range(12))
+        + "".join(f"Disallow: /many/y{n}/\n" for n in range(12)) + "Disallow: /many/x/b/\n")
+
+
+def test_a_segment_with_many_heads_below_is_looked_up_deeper(indexed: str) -> None:
+    """One segment deeper at each level with many heads below it, the last one by its name, exactly; a URL that
+    ends at a deeper segment's "/" (or has only a query or fragment after it) is that segment's own."""
+    guard = Guard.from_robots(UA, "other", {"https://a.example": DEEP})
+    urls = [f"https://a.example/many/{seg}{tail}"
+            for seg in ("x/", "x/a3/", "x/a1", "x/a11/", "x/b/", "x/bb/", "x/c/d/", "y3/", "y3", "ok/", "", "z")
+            for tail in ("", "1", "1.pdf", "1.pdf?q", "y/z", "%41", "\u00e9", "?q", "#f", "?q/r", "#f/g")]
+    for url in urls:
+        guard.check(url)
+    for url in urls:
+        first = Guard.from_robots(UA, "other", {"https://a.example": DEEP}).check(url)
+        assert first.allowed is is_allowed(DEEP, UA, url), url
+        for _ in range(3):
+            again = guard.check(url)
+            assert again.allowed is first.allowed and again.reasons == first.reasons, url
+    table = guard._segments
+    assert table["https://a.example/many/"].deeper and table["https://a.example/many/x/"].deeper
+    assert table["https://a.example/many/x/c/"].literals == (".pdf",)
+    assert type(table["https://a.example/many/x/b/"]) is SegmentRefusal
+    assert type(table["https://a.example/many/y3/"]) is SegmentRefusal
+    leaf = table["https://a.example/many/x/a1"]  # a leaf: refused by /many/x/a1, but for those of /many/x/a1[01]
+    assert type(leaf.answer) is SegmentRefusal and leaf.below == ("/many/x/a10", "/many/x/a11")

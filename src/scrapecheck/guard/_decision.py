@@ -210,14 +210,14 @@ class Through:
     ``RuleSet.check_under``), when it goes stale, and when ``literals`` is not None, the ``answer`` of every URL
     whose path holds none of them, starts with none of ``below`` and holds only ASCII characters but "%" (see
     ``RuleSet.prefix_gate``). ``deeper``: the table may hold the segment's URLs by their first two segments (a
-    segment with many heads below it)."""
+    segment with many heads below it). ``below`` is None when there is none (the hot path then skips that test)."""
 
     __slots__ = ("route", "_expires", "literals", "answer", "below", "check", "deeper")
     route: Routed
     _expires: float
     literals: Optional[tuple[str, ...]]
     answer: Any
-    below: tuple[str, ...]
+    below: Optional[tuple[str, ...]]
     check: Callable[[str], bool]
     deeper: bool
 
@@ -228,7 +228,7 @@ class Through:
         self._expires = route._expires
         self.literals = literals
         self.answer = answer
-        self.below = below
+        self.below = below or None
         self.check = route._check if check is None else check
         self.deeper = deeper
 
