@@ -306,8 +306,9 @@ def _cover(keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(merged)
 
 
-#: The rules of a node to test for a path: their literals and their tests, both in decision order.
-_Todo = tuple[tuple[str, ...], tuple[_Test, ...]]
+#: The rules of a node to test for a path: their literals in decision order, and a literal -> the rules from the first
+#: whose literal it is on (see :class:`_Suffixes`).
+_Todo = tuple[tuple[str, ...], "Callable[[str], tuple[_Test, ...]]"]
 #: A node's anchor index: (anchor set, a path token -> its first :data:`_P` characters (remembered, see
 #: :class:`_TokenHeads`), anchor -> the rules to test when it is the path's only anchor (and, once met, a frozenset of
 #: anchors -> the rules to test when the path has those), the rules to test when the path has none: those without an
@@ -375,9 +376,32 @@ def _anchors(tests: tuple[_Test, ...]) -> _Anchors | None:
     return set(index), _TokenHeads().__getitem__, todo, _todo(tests, loose), positions
 
 
+class _Suffixes(dict):  # type: ignore[type-arg]
+    """A literal of a node's rules to test -> those rules from the first whose literal it is on, in decision order:
+    what is left to test once the first literal found in a path is that one. Made at once for up to
+    :data:`_SUFFIXES_MAX` rules, else on demand each time (not kept: they would take space quadratic in the rules)."""
+
+    __slots__ = ("tests", "keys")
+
+    def __init__(self, tests: tuple[_Test, ...], keys: tuple[str, ...]) -> None:
+        super().__init__()
+        self.tests, self.keys = tests, keys
+        if len(tests) <= _SUFFIXES_MAX:
+            for at in range(len(tests) - 1, -1, -1):  # backwards: the first rule of a literal is the one kept
+                self[keys[at]] = tests[at:]
+
+    def __missing__(self, key: str) -> tuple[_Test, ...]:
+        return self.tests[self.keys.index(key) :]
+
+
+#: See :class:`_Suffixes`.
+_SUFFIXES_MAX = 32
+
+
 def _todo(tests: tuple[_Test, ...], positions: Sequence[int]) -> _Todo:
     chosen = tuple(map(tests.__getitem__, positions))
-    return tuple(map(itemgetter(5), chosen)), chosen
+    keys = tuple(map(itemgetter(5), chosen))
+    return keys, _Suffixes(chosen, keys).__getitem__
 
 
 def _todo_of_hits(anchors: _Anchors, hits: set[str], tests: tuple[_Test, ...]) -> _Todo:
@@ -1398,11 +1422,14 @@ class RuleSet:
                     hits = anchored.intersection(map(heads_of, path.split("/")))
                     if hits:
                         todo = by_anchor[hits.pop()] if len(hits) == 1 else _todo_of_hits(anchors, hits, tests)
-                    todo_keys, todo_tests = todo
+                    todo_keys, suffix = todo
                     for key in todo_keys:
                         if key in path:  # the first of its literals that occurs: test from there on
-                            for test in todo_tests[todo_keys.index(key) :]:
-                                if test[5] in path and _passes(path, test):
+                            for test in suffix(key):
+                                if test[1] == 2 and not test[3]:  # "head*last" (see _passes), inline: the usual glob
+                                    if test[4] in path[test[2] :]:
+                                        return results[test[0]]
+                                elif test[5] in path and _passes(path, test):
                                     return results[test[0]]
                             break
                 elif len(tests) <= _LOOP_MAX_TESTS:
@@ -1410,7 +1437,10 @@ class RuleSet:
                     for key in keys:
                         if key in path:
                             for test in tests[keys.index(key) :]:
-                                if test[5] in path and _passes(path, test):
+                                if test[1] == 2 and not test[3]:  # as above
+                                    if test[4] in path[test[2] :]:
+                                        return results[test[0]]
+                                elif test[5] in path and _passes(path, test):
                                     return results[test[0]]
                             break
                     if nodes[node][3] is None and "" not in keys:
@@ -1428,7 +1458,10 @@ class RuleSet:
                 else:
                     for test in compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
                                          else map(_contains, repeat(path), keys)):
-                        if _passes(path, test):
+                        if test[1] == 2 and not test[3]:  # as above
+                            if test[4] in path[test[2] :]:
+                                return results[test[0]]
+                        elif _passes(path, test):
                             return results[test[0]]
             elif node != robots_node or results[result] == results[-2]:
                 upper, parent = nodes[node][:2]
