@@ -30,15 +30,19 @@ def _policy(robots: str, monkeypatch: pytest.MonkeyPatch, anchors: bool) -> Robo
     return RobotsPolicy.parse(robots)
 
 
-@pytest.mark.parametrize("suffixes", [32, 0])  # the rules left to test from a literal on: made at once, or each time
+# The rules left to test from a literal on: made at once, or each time; a path's tokens: remembered, or (all but the
+# first, or those over two characters) looked at each time.
+@pytest.mark.parametrize(("suffixes", "tokens", "token_length"), [(32, 512, 32), (0, 1, 2)])
 @SETTINGS
 @example(rules=[(False, "/*/abab="), (True, "/*/b1aba."), (False, "/*/ab/$"), (False, "/*/a/")], paths=["x/abab=", "b/1abab=/", "a/b1aba.", "1/ab/", "x/a/"])
 @given(rules=st.lists(st.tuples(st.booleans(), PATTERN), min_size=1, max_size=14), paths=st.lists(PATH, max_size=6))
 def test_anchored_and_quick_answers_are_the_reference(rules: list[tuple[bool, str]], paths: list[str],
-                                                      suffixes: int) -> None:
+                                                      suffixes: int, tokens: int, token_length: int) -> None:
     robots = "User-agent: *\n" + "".join(f"{'Allow' if a else 'Disallow'}: {p}\n" for a, p in rules)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_match, "_SUFFIXES_MAX", suffixes)
+        mp.setattr(_match, "_TOKENS_MAX", tokens)
+        mp.setattr(_match, "_TOKEN_MAX", token_length)
         policy = _policy(robots, mp, anchors=True)
         matcher = policy.matcher("x")
         for path in paths:

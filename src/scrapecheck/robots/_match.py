@@ -309,15 +309,16 @@ def _cover(keys: tuple[str, ...]) -> tuple[str, ...]:
 #: The rules of a node to test for a path: their literals in decision order, and a literal -> the rules from the first
 #: whose literal it is on (see :class:`_Suffixes`).
 _Todo = tuple[tuple[str, ...], "Callable[[str], tuple[_Test, ...]]"]
-#: A node's anchor index: (anchor set, a path token -> its first :data:`_P` characters (remembered, see
+#: A node's anchor index: (anchor set, a path token -> the anchor it starts with or "" (remembered, see
 #: :class:`_TokenHeads`), anchor -> the rules to test when it is the path's only anchor (and, once met, a frozenset of
 #: anchors -> the rules to test when the path has those), the rules to test when the path has none: those without an
 #: anchor, the positions of each anchor's rules among the node's tests).
 _Anchors = tuple[set[str], "Callable[[str], str]", "dict[Any, _Todo]", _Todo, dict[str, tuple[int, ...]]]
 
 #: A :class:`_TokenHeads` keeps at most this many tokens, each of at most :data:`_TOKEN_MAX` characters (the rest are
-#: cut each time): a site's paths are made of a few hundred recurring tokens ("en", "products", "2024").
-_TOKENS_MAX = 4096
+#: cut each time): a site's paths are made of a few hundred recurring tokens ("en", "products", "2024"), and a Guard
+#: keeps the rule sets of many sites (at most ~40 KB a node, for a site whose tokens are mostly ids).
+_TOKENS_MAX = 512
 _TOKEN_MAX = 32
 #: At most this many sets of several anchors are kept per node with their rules to test (a path with several anchors
 #: is rare: github, gitlab, unicef: 2-7% of the paths reaching their root node).
@@ -325,14 +326,21 @@ _MULTI_MAX = 256
 
 
 class _TokenHeads(dict):  # type: ignore[type-arg]
-    """A path token -> its first :data:`_P` characters, remembered: looking a token up (its hash is computed once, by
-    ``str.split``'s new string, and the stored head's hash is kept) costs less than slicing it, a new string whose
-    hash is computed again by the anchor set's intersection (callgrind: ~1,000 instructions a path on github)."""
+    """A path token -> its first :data:`_P` characters when they are an anchor of the node, else "" (never an anchor),
+    remembered: looking a token up (its hash is computed once, by ``str.split``'s new string, and the stored head's
+    hash is kept) costs less than slicing it, a new string whose hash is computed again by the anchor set's
+    intersection (callgrind: ~1,000 instructions a path on github)."""
 
-    __slots__ = ()
+    __slots__ = ("anchored",)
+
+    def __init__(self, anchored: set[str]) -> None:
+        super().__init__()
+        self.anchored = anchored
 
     def __missing__(self, token: str) -> str:
         head = token[:_P]
+        if head not in self.anchored:
+            head = ""
         if len(self) < _TOKENS_MAX and len(token) <= _TOKEN_MAX:
             self[token] = head
         return head
@@ -372,8 +380,8 @@ def _anchors(tests: tuple[_Test, ...]) -> _Anchors | None:
         return None
     positions = {anchor: tuple(sorted(loose + found)) for anchor, found in index.items()}
     todo: dict[Any, _Todo] = {anchor: _todo(tests, found) for anchor, found in positions.items()}
-    # a set: its intersection is one, which has pop()
-    return set(index), _TokenHeads().__getitem__, todo, _todo(tests, loose), positions
+    anchored = set(index)  # a set: its intersection is one, which has pop()
+    return anchored, _TokenHeads(anchored).__getitem__, todo, _todo(tests, loose), positions
 
 
 class _Suffixes(dict):  # type: ignore[type-arg]
@@ -381,17 +389,17 @@ class _Suffixes(dict):  # type: ignore[type-arg]
     what is left to test once the first literal found in a path is that one. Made at once for up to
     :data:`_SUFFIXES_MAX` rules, else on demand each time (not kept: they would take space quadratic in the rules)."""
 
-    __slots__ = ("tests", "keys")
+    __slots__ = ("tests", "literals")
 
     def __init__(self, tests: tuple[_Test, ...], keys: tuple[str, ...]) -> None:
         super().__init__()
-        self.tests, self.keys = tests, keys
+        self.tests, self.literals = tests, keys
         if len(tests) <= _SUFFIXES_MAX:
             for at in range(len(tests) - 1, -1, -1):  # backwards: the first rule of a literal is the one kept
                 self[keys[at]] = tests[at:]
 
     def __missing__(self, key: str) -> tuple[_Test, ...]:
-        return self.tests[self.keys.index(key) :]
+        return self.tests[self.literals.index(key) :]
 
 
 #: See :class:`_Suffixes`.
