@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from _functools import partial  # (the C module: no import cost)
 
 from . import _syntax as syn
 from ._match import EMPTY, Rule, RuleSet
@@ -487,6 +488,14 @@ def _escaped(values: list[str]) -> list[str]:
     return [v if v.isascii() else escape(v) for v in values]
 
 
+def _column_rules(allows: list[bool], patterns: list[str], numbers: list[int], body: str) -> tuple[Rule, ...]:
+    """The :class:`Rule` objects of a rule set's columns, equal to those of its groups (:meth:`RobotsPolicy._group`
+    reads the same lines), made without the policy: a rule set that referred to its policy, which holds it, would
+    keep both alive until the cyclic garbage collector runs (and make it walk them)."""
+    raw, human, ws = body.split("\n"), syn.human, syn.WS
+    return tuple([Rule(a, p, n, human(raw[n - 1].strip(ws))) for a, p, n in zip(allows, patterns, numbers)])
+
+
 _TOKENS: dict[str, str] = {}  # user agent -> lower-cased product token, for the last few thousand agents
 
 
@@ -729,8 +738,7 @@ class RobotsPolicy:
             if not patterns:
                 ruleset = EMPTY
             else:
-                ruleset = RuleSet._lazy(allows, patterns, numbers,
-                                        lambda: tuple(r for i in indexes for r in self._group(i).rules))
+                ruleset = RuleSet._lazy(allows, patterns, numbers, partial(_column_rules, allows, patterns, numbers, body))
             self._rulesets[indexes] = ruleset
         return ruleset
 
