@@ -177,7 +177,7 @@ def sweep(peers: dict[str, Parser], files: dict[str, bytes], sizes: tuple[int, .
                 elapsed += _clock() - start
             return elapsed
 
-        rounds = repeat if n < 10_000 else max(1, repeat // 2)
+        rounds = repeat
         times: dict[str, list[float]] = {p: [] for p in names}
         done = 0
         while done < rounds:
