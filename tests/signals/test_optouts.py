@@ -338,3 +338,55 @@ def test_the_factored_scraping_pattern_answers_as_the_spelled_out_one() -> None:
         assert (o._SCRAPE_NOTICE.search(text) is not None) == expected, text
         hits += expected
     assert len(texts) > 4200 and 500 < hits < len(texts) - 500  # both answers well represented
+
+
+def test_screened_notice_search_answers_as_searching_every_comment_with_ignorecase() -> None:
+    """``legal_notice_scopes`` screens an ASCII comment by the words a match must contain and searches it lower-cased
+    (issue 10: compile and search only what can match). It must answer exactly as searching every comment with
+    the ``re.I`` patterns: on every comment of the robots.txt corpus, on sentences built from the patterns' own
+    vocabulary in mixed case, and on non-ASCII text (searched with ``re.I`` as before, folding included)."""
+    import random
+    import re
+    from pathlib import Path
+
+    from scrapecheck.robots import RobotsPolicy
+    from scrapecheck.signals import optouts as o
+
+    def reference(comment: str) -> list[str]:
+        full = {name: re.compile(source, re.I) for name, source in o._NOTICE_SOURCES.items()}
+        if full["explains"].search(comment):
+            return []
+        scopes: list[str] = []
+        if full["tdm"].search(comment):
+            scopes += ["tdm", "ai-training"]
+        if full["ai"].search(comment) and "ai-training" not in scopes:
+            scopes.append("ai-training")
+        if full["scraping"].search(comment):
+            scopes.insert(0, "scraping")
+        return scopes
+
+    corpus = Path(__file__).resolve().parents[2] / "benchmarks" / "robots" / "corpus"
+    texts = [text for path in sorted(corpus.glob("*.txt"))
+             for _, text in o.notices(RobotsPolicy.parse(path.read_bytes()))]
+    words = ["no", "not", "never", "prohibited", "forbidden", "banned", "denies", "refused", "may not", "without",
+             "written", "permission", "licence", "authorization", "AI", "A.I.", "artificial intelligence",
+             "machine-learning", "ML", "LLMs", "large language models", "GenAI", "generative AI", "model training",
+             "train models", "training data", "datasets", "text and data mining", "data-mining", "TDM", "2019/790",
+             "44b", "article 4 of the DSM", "reserved", "reservation", "scraping", "Scrapers", "harvesting",
+             "data collection", "collection of personal data", "automated means", "automated requests",
+             "crawling", "spiders", "robots", "bots", "web crawlers", "unauthorized", "unauthorised", "illegal",
+             "unlawful", "not permitted", "not authorized", "disallowed", "strictly", "content-signal",
+             "Content Usage", "is", "the", "of", "our", "site", ".", "!", "?",
+             "ſcraping", "K", "İ", "ﬁ"]  # Unicode case folding (long s, Kelvin sign): the re.I path
+    rng = random.Random(10)
+
+    def cased(word: str) -> str:
+        return rng.choice([word, word.upper(), word.title(), word.lower()])
+
+    texts += [" ".join(cased(rng.choice(words)) for _ in range(rng.randint(2, 12))) for _ in range(6000)]
+    found = 0
+    for text in texts:
+        expected = reference(text)
+        assert o.legal_notice_scopes(text) == expected, text
+        found += bool(expected)
+    assert len(texts) > 6200 and 1000 < found < len(texts) - 1000  # both answers well represented

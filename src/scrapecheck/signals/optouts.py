@@ -44,33 +44,86 @@ _CRAWL = r"(?:crawl(?:s|ing|ers?)?|spider(?:s|ing)?|robots|bots|web ?crawlers?)"
 _LEGAL = (rf"(?:(?:strictly )?prohibited|forbidden|not permitted|not authori[sz]ed|illegal|unlawful|"
           rf"{_WITHOUT_PERMISSION})")
 
-_AI_NOTICE = re.compile(rf"\b{_NEG}\b.{{0,60}}\b{_AI}\b|\b{_AI}\b.{{0,40}}\b{_BAD}\b", re.I)
-_TDM_NOTICE = re.compile(rf"\b{_TDM}|reserv\w*.{{0,60}}\b(?:{_AI}|mining)\b", re.I)
-# Spelled out: NEG .{0,40} SCRAPE | SCRAPE .{0,40} BAD | SCRAPE [^.!?]{0,100} LEGAL | CRAWL [^.!?]{0,100} LEGAL
-# | unauthorized CRAWL. Only whether it matches is used, so shared heads and tails are factored out: the same
-# answers from a pattern a third shorter, whose compile (in pure Python, case-insensitive) is a few
-# milliseconds of every run over a robots.txt with comments (issue 10).
-_SCRAPE_NOTICE = re.compile(
-    rf"\b{_NEG}\b.{{0,40}}\b{_SCRAPE}\b"
-    rf"|\b(?:{_SCRAPE}\b.{{0,40}}\b{_BAD}\b|(?:{_SCRAPE}|{_CRAWL})\b[^.!?]{{0,100}}\b(?:{_LEGAL}))"
-    rf"|\bunauthori[sz]ed (?:\w+ )?{_CRAWL}\b",
-    re.I)
-# Comments explaining a machine-readable preference line (Cloudflare's managed robots.txt preamble) are not
-# notices of their own: the Content-Signal line says what is reserved.
-_EXPLAINS_SIGNAL = re.compile(r"content[- ]signal|content[- ]usage", re.I)
+# The notice patterns, matched case-insensitively. Each is compiled on first use (``re`` compiles in pure Python:
+# the four together were about 4% of a ``scrapecheck check``, issue 10), and an ASCII comment is first screened by
+# the words any match must contain (:data:`_NEEDS`), so most comments are never searched and a pattern no comment
+# needs is never compiled.
+_NOTICE_SOURCES = {
+    "explains": r"content[- ]signal|content[- ]usage",
+    "tdm": rf"\b{_TDM}|reserv\w*.{{0,60}}\b(?:{_AI}|mining)\b",
+    "ai": rf"\b{_NEG}\b.{{0,60}}\b{_AI}\b|\b{_AI}\b.{{0,40}}\b{_BAD}\b",
+    # Spelled out: NEG .{0,40} SCRAPE | SCRAPE .{0,40} BAD | SCRAPE [^.!?]{0,100} LEGAL
+    # | CRAWL [^.!?]{0,100} LEGAL | unauthorized CRAWL. Only whether it matches is used, so shared heads and tails
+    # are factored out: the same answers from a pattern a third shorter, whose compile is cheaper (issue 10).
+    "scraping": (rf"\b{_NEG}\b.{{0,40}}\b{_SCRAPE}\b"
+                 rf"|\b(?:{_SCRAPE}\b.{{0,40}}\b{_BAD}\b|(?:{_SCRAPE}|{_CRAWL})\b[^.!?]{{0,100}}\b(?:{_LEGAL}))"
+                 rf"|\bunauthori[sz]ed (?:\w+ )?{_CRAWL}\b"),
+}
+
+# Words (lower case) that a match of each pattern must contain, read off the alternatives above: a pattern can
+# match only if, for one of its clauses, the text holds a word of every set in it. Kept in step with the
+# patterns by a test over the robots.txt corpus and sentences built from their vocabulary.
+_AI_WORDS = ("ai", "a.i", "artificial intelligence", "machine", "ml", "llm", "large language model", "train",
+             "dataset")
+_NEG_OR_BAD_WORDS = ("no", "never", "prohibit", "forbid", "disallow", "ban", "den", "refuse", "without", "illegal",
+                     "unlawful")  # _NEG, and _BAD (prohibited, forbidden, not ..., disallowed, illegal, unlawful, banned)
+_SCRAPE_WORDS = ("scrap", "harvest", "collection", "automated")
+_CRAWL_WORDS = ("crawl", "spider", "bots")
+_LEGAL_WORDS = ("prohibit", "forbid", "not permitted", "not authori", "illegal", "unlawful", "without", "unauthori")
+_NEEDS: dict[str, tuple[tuple[tuple[str, ...], ...], ...]] = {
+    "explains": ((("content",),),),
+    "tdm": ((("mining", "tdm", "2019/790", "44b", "article 4", "reserv"),),),
+    "ai": ((_AI_WORDS, _NEG_OR_BAD_WORDS),),
+    "scraping": ((_SCRAPE_WORDS, _NEG_OR_BAD_WORDS), (_CRAWL_WORDS, _LEGAL_WORDS)),
+}
+_PATTERNS: dict[tuple[str, bool], "re.Pattern[str]"] = {}
+
+
+def _pattern(name: str, lowered: bool) -> "re.Pattern[str]":
+    """Notice pattern ``name``, compiled once: for text already lower-cased (ASCII only, where that is exactly
+    what ignoring case means), or with ``re.I`` for any other text."""
+    pattern = _PATTERNS.get((name, lowered))
+    if pattern is None:
+        source = _NOTICE_SOURCES[name]
+        pattern = _PATTERNS[name, lowered] = re.compile(source) if lowered else re.compile(source, re.I)
+    return pattern
+
+
+def _notice(name: str, comment: str, lowered: str | None) -> bool:
+    """Does notice pattern ``name`` match the comment (ignoring case)? ``lowered``: the comment lower-cased when
+    it is ASCII, else None (then the pattern is searched with ``re.I``, as every comment once was)."""
+    if lowered is None:
+        return _pattern(name, False).search(comment) is not None
+    if not any(all(any(word in lowered for word in words) for words in clause) for clause in _NEEDS[name]):
+        return False
+    return _pattern(name, True).search(lowered) is not None
+
+
+def __getattr__(name: str) -> "re.Pattern[str]":
+    """``_AI_NOTICE``, ``_TDM_NOTICE``, ``_SCRAPE_NOTICE``, ``_EXPLAINS_SIGNAL``: the patterns as they were
+    (``re.I``), compiled when asked for (PEP 562)."""
+    spelled = {"_AI_NOTICE": "ai", "_TDM_NOTICE": "tdm", "_SCRAPE_NOTICE": "scraping", "_EXPLAINS_SIGNAL": "explains"}
+    if name in spelled:
+        return _pattern(spelled[name], False)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _QUOTE_LIMIT = 300
 
 
 def legal_notice_scopes(comment: str) -> list[str]:
     """Scopes a robots.txt comment appears to reserve ("no AI training", "scraping prohibited"), or []."""
-    if _EXPLAINS_SIGNAL.search(comment):
+    lowered = comment.lower() if comment.isascii() else None
+    # Comments explaining a machine-readable preference line (Cloudflare's managed robots.txt preamble) are not
+    # notices of their own: the Content-Signal line says what is reserved.
+    if _notice("explains", comment, lowered):
         return []
     scopes: list[str] = []
-    if _TDM_NOTICE.search(comment):
+    if _notice("tdm", comment, lowered):
         scopes += ["tdm", "ai-training"]
-    if _AI_NOTICE.search(comment) and "ai-training" not in scopes:
+    if "ai-training" not in scopes and _notice("ai", comment, lowered):
         scopes.append("ai-training")
-    if _SCRAPE_NOTICE.search(comment):
+    if _notice("scraping", comment, lowered):
         scopes.insert(0, "scraping")
     return scopes
 
