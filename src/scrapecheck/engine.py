@@ -12,7 +12,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from ._version import __version__
 from .plan import CrawlPlan
-from .policy.kinds import Context, Outcome, TargetView
+from .policy.kinds import Context, Outcome, PlanOutcomes, TargetView
 from .policy.load import Policy
 from .policy.models import Rule
 from .report import Finding, NotChecked, Report, SourceRef
@@ -98,9 +98,14 @@ def _views(plan: CrawlPlan, signals: Signals, policy: Policy) -> list[TargetView
     return views
 
 
+def _conditions(rule: Rule) -> list[Any]:
+    """Every condition of a rule the engine may evaluate: ``when``, ``unless`` and each cap's ``when``."""
+    return [rule.when, *([rule.unless] if rule.unless is not None else []), *(cap.when for cap in rule.caps)]
+
+
 def _exempt(rule: Rule, ctx: Context) -> bool:
     """The rule's ``unless`` holds; an undecided exemption does not excuse."""
-    return rule.unless is not None and rule.unless.evaluate(ctx).state is True
+    return rule.unless is not None and ctx.evaluate(rule.unless).state is True
 
 
 def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, target: Optional[str],
@@ -108,7 +113,7 @@ def _finding(rule: Rule, policy: Policy, plan: CrawlPlan, outcome: Outcome, targ
     message = _Formatter(plan, outcome.evidence, target).format(rule.message)
     severity, evidence, limits = rule.severity, dict(outcome.evidence), list(rule.limits)
     for cap in rule.caps:  # every cap that holds lowers the ceiling; an undecided cap does not
-        if cap.severity < severity and cap.when.evaluate(ctx).state is True:
+        if cap.severity < severity and ctx.evaluate(cap.when).state is True:
             severity = cap.severity
             evidence["severity_capped"] = {"from": rule.severity.value, "to": cap.severity.value,
                                            "reason": cap.reason}
@@ -153,16 +158,18 @@ def evaluate_plan(
     meta_rules = [rule for rule in active if rule.after_others]
     plain_rules = [rule for rule in active if not rule.after_others]
 
-    plan_ctx = Context(plan=plan, thresholds=thresholds)
-    target_ctxs = [(view, Context(plan=plan, thresholds=thresholds, target=view)) for view in views]
+    memo = PlanOutcomes([check for rule in active for check in _conditions(rule)])
+    plan_ctx = Context(plan=plan, thresholds=thresholds, plan_outcomes=memo)
+    target_ctxs = [(view, Context(plan=plan, thresholds=thresholds, target=view, plan_outcomes=memo))
+                   for view in views]
     for rule in plain_rules:
         if not rule.target_scoped:
-            outcome = rule.when.evaluate(plan_ctx)
+            outcome = plan_ctx.evaluate(rule.when)
             if outcome.state and not _exempt(rule, plan_ctx):
                 findings.append(_finding(rule, policy, plan, outcome, None, plan_ctx, cited))
             continue
         for view, ctx in target_ctxs:
-            outcome = rule.when.evaluate(ctx)
+            outcome = ctx.evaluate(rule.when)
             if outcome.state:
                 if not _exempt(rule, ctx):
                     findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx, cited))
@@ -175,8 +182,8 @@ def evaluate_plan(
     for rule in meta_rules:
         for view in views:
             per_signal = {name: tuple(ids) for name, ids in undecided.get(view.target.url, {}).items()}
-            ctx = Context(plan=plan, thresholds=thresholds, target=view, undecided=per_signal)
-            outcome = rule.when.evaluate(ctx)
+            ctx = Context(plan=plan, thresholds=thresholds, target=view, undecided=per_signal, plan_outcomes=memo)
+            outcome = ctx.evaluate(rule.when)
             if outcome.state and not _exempt(rule, ctx):
                 findings.append(_finding(rule, policy, plan, outcome, view.target.url, ctx, cited))
 

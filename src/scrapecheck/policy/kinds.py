@@ -10,7 +10,7 @@ as a pass. Adding a kind means adding a class here and to ``Check``; rules thems
 
 import re
 from dataclasses import FrozenInstanceError
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Mapping, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -104,18 +104,29 @@ class TargetView(_Value):
 
 
 class Context(_Value):
-    __slots__ = ("plan", "thresholds", "target", "undecided")
+    """What a check is evaluated against. ``plan_outcomes``: the evaluation's memo of checks that read only the
+    plan (see :class:`PlanOutcomes`); None evaluates every check afresh."""
+
+    __slots__ = ("plan", "thresholds", "target", "undecided", "plan_outcomes")
     plan: "CrawlPlan"
     thresholds: Mapping[str, float]
     target: Optional[TargetView]
     undecided: Mapping[str, tuple[str, ...]]
+    plan_outcomes: Optional["PlanOutcomes"]
 
     def __init__(self, plan: "CrawlPlan", thresholds: Mapping[str, float], target: Optional[TargetView] = None,
-                 undecided: Optional[Mapping[str, tuple[str, ...]]] = None) -> None:
+                 undecided: Optional[Mapping[str, tuple[str, ...]]] = None,
+                 plan_outcomes: Optional["PlanOutcomes"] = None) -> None:
         _set(self, "plan", plan)
         _set(self, "thresholds", thresholds)
         _set(self, "target", target)
         _set(self, "undecided", {} if undecided is None else undecided)
+        _set(self, "plan_outcomes", plan_outcomes)
+
+    def evaluate(self, check: "_Kind") -> "Outcome":
+        """``check.evaluate(self)``; a check that reads only the plan is answered once per evaluation."""
+        memo = self.plan_outcomes
+        return check.evaluate(self) if memo is None else memo.evaluate(check, self)
 
 
 class Outcome(_Value):
@@ -129,6 +140,43 @@ class Outcome(_Value):
         _set(self, "state", state)
         _set(self, "evidence", {} if evidence is None else evidence)
         _set(self, "missing", missing)
+
+
+class PlanOutcomes:
+    """The outcomes of the checks that read only the plan, for one evaluation of one plan.
+
+    A target-scoped rule such as ``all: [purpose is ai-training, the target opts out]`` would otherwise ask its
+    plan half again for every target, though the answer cannot change: it reads no target and no other rule's
+    outcome, only the plan and the thresholds, which one evaluation holds fixed (issue 10: a thousand such
+    answers per 50-target plan). Checks are told apart by identity: ``roots`` (every condition the evaluation
+    may ask) stay alive as long as this memo does.
+    """
+
+    __slots__ = ("_plan_level", "_outcomes", "_roots")
+
+    def __init__(self, roots: "Sequence[_Kind]") -> None:
+        self._roots = tuple(roots)
+        self._plan_level: set[int] = set()
+        self._outcomes: dict[int, Outcome] = {}
+        for root in self._roots:
+            self._mark(root)
+
+    def _mark(self, check: "_Kind") -> bool:
+        """Is ``check`` (with its children) plan-only? Records the ids of those that are."""
+        children = [self._mark(child) for child in check.children()]
+        plan_only = all(children) and not check.target_scoped and not check.after_others
+        if plan_only:
+            self._plan_level.add(id(check))
+        return plan_only
+
+    def evaluate(self, check: "_Kind", ctx: Context) -> Outcome:
+        key = id(check)
+        if key not in self._plan_level:
+            return check.evaluate(ctx)
+        found = self._outcomes.get(key)
+        if found is None:
+            found = self._outcomes[key] = check.evaluate(ctx)
+        return found
 
 
 def _false(**evidence: Any) -> Outcome:
@@ -355,7 +403,7 @@ class _Combination(_Kind):
         missing: set[str] = set()
         undecided = False
         for check in self.of:
-            outcome = check.evaluate(ctx)
+            outcome = ctx.evaluate(check)
             if outcome.state is self.decisive:
                 return Outcome(self.decisive, outcome.evidence)
             if outcome.state is None:
@@ -389,7 +437,7 @@ class Not(_Kind):
         return (self.check,)
 
     def evaluate(self, ctx: Context) -> Outcome:
-        outcome = self.check.evaluate(ctx)
+        outcome = ctx.evaluate(self.check)
         state = None if outcome.state is None else not outcome.state
         return Outcome(state, outcome.evidence, outcome.missing)
 
