@@ -210,9 +210,11 @@ class Through:
     ``RuleSet.check_under``), when it goes stale, and when ``literals`` is not None, the ``answer`` of every URL
     whose path holds none of them, starts with none of ``below`` and holds only ASCII characters but "%" (see
     ``RuleSet.prefix_gate``). ``deeper``: the table may hold the segment's URLs by their first two segments (a
-    segment with many heads below it). ``below`` is None when there is none (the hot path then skips that test)."""
+    segment with many heads below it). ``below`` is None when there is none (the hot path then skips that test);
+    ``subs`` holds, per head below, deepest first, (head, literals, answer): a path that starts with that head (and
+    with none deeper) and holds none of its literals gets that answer (its literals None: the matcher decides)."""
 
-    __slots__ = ("route", "_expires", "literals", "answer", "below", "check", "deeper")
+    __slots__ = ("route", "_expires", "literals", "answer", "below", "check", "deeper", "subs")
     route: Routed
     _expires: float
     literals: Optional[tuple[str, ...]]
@@ -220,10 +222,11 @@ class Through:
     below: Optional[tuple[str, ...]]
     check: Callable[[str], bool]
     deeper: bool
+    subs: tuple[tuple[str, Optional[tuple[str, ...]], Any], ...]
 
     def __init__(self, route: Routed, literals: Optional[tuple[str, ...]] = None, answer: Optional[Decision] = None,
                  below: tuple[str, ...] = (), check: Optional[Callable[[str], bool]] = None,
-                 deeper: bool = False) -> None:
+                 deeper: bool = False, subs: tuple[tuple[str, Optional[tuple[str, ...]], Any], ...] = ()) -> None:
         self.route = route
         self._expires = route._expires
         self.literals = literals
@@ -231,6 +234,7 @@ class Through:
         self.below = below or None
         self.check = route._check if check is None else check
         self.deeper = deeper
+        self.subs = subs
 
 
 #: The slot setter of deferred decisions (bypassing the frozen ``__setattr__``; one C call).

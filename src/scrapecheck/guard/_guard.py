@@ -118,6 +118,22 @@ def _plain_origin(prefix: str) -> Optional[str]:
     return None
 
 
+def _subs(matcher: Any, route: Routed, below: tuple[str, ...]) -> tuple[tuple[str, Optional[tuple[str, ...]], Any], ...]:
+    """:attr:`Through.subs` for the heads ``below`` a segment (sorted, as ``prefix_gate`` gives them): per head, deepest
+    first, (head, the literals of its own ``prefix_gate`` or None when it has none, its verdict as a decision). A path
+    under the segment that starts with a head below it and none deeper starts with none of the heads below that head
+    (each of those is below the segment too), so that head's gate answers it as ``check_path`` would, unless the path
+    holds one of its literals (it holds no "%" and only ASCII characters: the segment's gate looked first)."""
+    subs = []
+    for head in reversed(below):
+        gate = matcher.prefix_gate(head)
+        if gate is None:
+            subs.append((head, None, None))
+        else:
+            subs.append((head, gate[1], route if gate[2] else segment_refusal(route, head)))
+    return tuple(subs)
+
+
 def _input(field: str, message: str) -> InputError:
     return InputError("Guard", field, message)
 
@@ -273,6 +289,16 @@ class Guard:
                                 below = hit.below
                                 if below is None or not path.startswith(below):
                                     return hit.answer  # type: ignore[no-any-return]  # set with literals
+                                # Under a head below the segment: the deepest one's own gate (see Through.subs).
+                                for head, keys, answer in hit.subs:
+                                    if path.startswith(head):
+                                        if keys is not None:
+                                            for key in keys:
+                                                if key in path:
+                                                    break
+                                            else:
+                                                return answer  # type: ignore[no-any-return]
+                                        break
                     if hit.check(path):
                         return hit.route
                     decision = DeferredRefusal()
@@ -332,6 +358,16 @@ class Guard:
                                 below = hit.below
                                 if below is None or not path.startswith(below):
                                     return hit.answer  # type: ignore[no-any-return]  # set with literals
+                                # Under a head below the segment: the deepest one's own gate (see Through.subs).
+                                for head, keys, answer in hit.subs:
+                                    if path.startswith(head):
+                                        if keys is not None:
+                                            for key in keys:
+                                                if key in path:
+                                                    break
+                                            else:
+                                                return answer  # type: ignore[no-any-return]
+                                        break
                     if hit.check(path):
                         return hit.route
                     decision = DeferredRefusal()
@@ -598,7 +634,7 @@ class Guard:
             below, literals, allowed = gate
             value = route if allowed else segment_refusal(route, segment)
             if below or literals:
-                value = Through(route, literals, value, below, check)
+                value = Through(route, literals, value, below, check, subs=_subs(matcher, route, below))
         with self._lock:
             if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < _MAX_SEGMENTS \
                     and not (leaf and entry.leaves >= _MAX_LEAVES):

@@ -1281,7 +1281,8 @@ class RuleSet:
         when it starts with none of them: ``below``). A node answers its own default unless the path holds the
         literal of one of its rules to test; so when a path can hold none of those literals and the nodes' defaults
         agree (by one rule, for a refusal), that is the answer. A literal that contains another one is left out (a
-        path without the shorter one is without it too). ``prefix`` with an escape, a non-ASCII character or "#"
+        path without the shorter one is without it too), and literals sharing a long prefix give way to it
+        (:func:`_cover`; a literal then need not be a rule's, only held by every path that holds one). ``prefix`` with an escape, a non-ASCII character or "#"
         gives None (normalising and the fragment could move a path out from under it), as does one that
         "/robots.txt" starts with."""
         if (self._columns is not None or prefix[:1] != "/" or "%" in prefix or "#" in prefix or not prefix.isascii()
@@ -1350,6 +1351,11 @@ class RuleSet:
                 kept.append(literal)
         if len(kept) > _GATE_MAX_LITERALS:
             return None
+        # Fewer literals to look for where several share a long prefix (a caller tests each with ``in``), unless
+        # the prefix itself holds one of those shared prefixes (every path would hold it).
+        cover = _cover(tuple(kept))
+        if len(cover) < len(kept) and not any(key in prefix for key in cover):
+            return cover, verdicts.pop()
         return tuple(kept), verdicts.pop()
 
     def _uncompiled(self, results: tuple[Any, ...], counting: bool,
