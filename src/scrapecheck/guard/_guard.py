@@ -124,7 +124,7 @@ def _subs(matcher: Any, route: Routed, below: tuple[str, ...]) -> tuple[tuple[st
     under the segment that starts with a head below it and none deeper starts with none of the heads below that head
     (each of those is below the segment too), so that head's gate answers it as ``check_path`` would, unless the path
     holds one of its literals (it holds no "%" and only ASCII characters: the segment's gate looked first)."""
-    subs = []
+    subs: list[tuple[str, Optional[tuple[str, ...]], Any]] = []
     for head in reversed(below):
         gate = matcher.prefix_gate(head)
         if gate is None:
