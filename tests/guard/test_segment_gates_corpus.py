@@ -87,7 +87,8 @@ def test_a_head_below_a_segment_is_answered_by_its_own_gate(indexed: str) -> Non
     guard = Guard.from_robots(UA, "other", {"https://a.example": body})
     matcher = RobotsPolicy.parse(body).matcher(UA)
     cases = {"/a/x": (True, None), "/a/b": (False, 3), "/a/bx/1": (False, 3), "/a/b/c/1": (True, None),
-             "/a/b/c": (False, 3), "/a/b/d/1.pdf": (False, 5), "/a/b/d/1.pdfx": (False, 5), "/a/b/d/1.pd": (False, 3), "/a/b/c/x.pdf": (True, None),
+             "/a/b/c": (False, 3), "/a/b/d/1.pdf": (False, 5), "/a/b/d/1.pdfx": (False, 5), "/a/b/d/1.pd": (False, 3),
+             "/a/b/c/x.pdf": (True, None),
              "/a/b/c/?sessionid=1": (False, 6), "/a/b/x?sessionid=1": (False, 6), "/a/b/d%41.pdf": (False, 5),
              "/a/b/c/\u00e9": (True, None), "/a/b#x": (False, 3), "/a/#b": (True, None)}
     for path, (allowed, line) in cases.items():
@@ -100,3 +101,27 @@ def test_a_head_below_a_segment_is_answered_by_its_own_gate(indexed: str) -> Non
     heads = [head for head, _, _ in through.subs]
     assert heads == ["/a/b/d", "/a/b/c/", "/a/b"]  # deepest first
     assert all(keys is not None for _, keys, _ in through.subs)
+
+
+def test_a_leaf_and_the_root_answered_by_the_gate_of_their_query(indexed: str) -> None:
+    """A leaf's URLs ("/name", "/name#f", "/name?q") and the root's ("/", "/#f", "/?q") get the gate of the name and a
+    "?" only when the name itself is allowed: "/shop" and "/" refused exactly ("$"), their queries allowed."""
+    body = ("User-agent: *\nDisallow: /shop$\nDisallow: /$\nDisallow: /*?sessionid=\nDisallow: /cart?x\n"
+            "Allow: /cart?x=1\nDisallow: /a\nAllow: /a?\n")
+    guard = Guard.from_robots(UA, "other", {"https://a.example": body})
+    matcher = RobotsPolicy.parse(body).matcher(UA)
+    paths = [name + tail for name in ("/shop", "/", "/cart", "/free", "/a", "/robots.txt")
+             for tail in ("", "#f", "#?sessionid=", "?", "?q", "?sessionid=1", "?x", "?x=1", "?x=2#f", "?\u00e9",
+                          "?%41")]
+    for path in paths:
+        for _ in range(3):
+            decision = guard.check("https://a.example" + path)
+        expected, rule = matcher.decide_path(path)
+        assert decision.allowed is expected, path
+        if not expected:
+            assert decision.reasons[0].line == rule.line, path  # type: ignore[union-attr]
+    table = guard._segments
+    assert table["https://a.example/cart"].literals == ("?sessionid=",) and table["https://a.example/cart"].below
+    assert table["https://a.example/free"].literals == ("?sessionid=",)
+    for key in ("https://a.example/shop", "https://a.example/"):  # refused as a name: the matcher decides each
+        assert type(table[key]) is Through and table[key].literals is None, key

@@ -118,7 +118,8 @@ def _plain_origin(prefix: str) -> Optional[str]:
     return None
 
 
-def _subs(matcher: Any, route: Routed, below: tuple[str, ...]) -> tuple[tuple[str, Optional[tuple[str, ...]], Any], ...]:
+def _subs(matcher: Any, route: Routed,
+          below: tuple[str, ...]) -> tuple[tuple[str, Optional[tuple[str, ...]], Any], ...]:
     """:attr:`Through.subs` for the heads ``below`` a segment (sorted, as ``prefix_gate`` gives them): per head, deepest
     first, (head, the literals of its own ``prefix_gate`` or None when it has none, its verdict as a decision). A path
     under the segment that starts with a head below it and none deeper starts with none of the heads below that head
@@ -623,6 +624,13 @@ class Guard:
                 if entry.through is not None:
                     entry.through.check = current
             gate = matcher.prefix_gate(segment)
+            if gate is None and (leaf or segment == "/"):
+                # A leaf's URLs (and the root's: "/" is only ever a key for URLs with no "/" after it) are its name
+                # with nothing after it but a fragment, or a query: when the name itself is allowed, the gate of the
+                # name and a "?" serves them (fewer heads below it, and "/?" has one where "/" has none).
+                query = matcher.prefix_gate(segment + "?")
+                if query is not None and query[2] and matcher.check_path(segment):
+                    gate = query
         # The matcher's check_path for the paths under this segment only (fewer heads to look at), if it has one.
         under = getattr(matcher, "check_under", None)
         check = under(segment) if under is not None else None

@@ -1282,9 +1282,10 @@ class RuleSet:
         literal of one of its rules to test; so when a path can hold none of those literals and the nodes' defaults
         agree (by one rule, for a refusal), that is the answer. A literal that contains another one is left out (a
         path without the shorter one is without it too), and literals sharing a long prefix give way to it
-        (:func:`_cover`; a literal then need not be a rule's, only held by every path that holds one). ``prefix`` with an escape, a non-ASCII character or "#"
-        gives None (normalising and the fragment could move a path out from under it), as does one that
-        "/robots.txt" starts with."""
+        (:func:`_cover`; a literal then need not be a rule's, only held by every path that holds one). ``prefix``
+        with an escape, a non-ASCII character or "#" gives None (normalising and the fragment could move a path out
+        from under it), as does one that "/robots.txt" starts with. A "head$" rule keeps no gate from a prefix longer
+        than its head (no path there can equal it)."""
         if (self._columns is not None or prefix[:1] != "/" or "%" in prefix or "#" in prefix or not prefix.isascii()
                 or ROBOTS_PATH.startswith(prefix)):
             return None
@@ -1338,7 +1339,10 @@ class RuleSet:
             entry = self._table[node]  # the table's last slot (-1) is "no head"
             if entry is None:
                 entry = self._entry(node)
-            literals.update(entry[1])
+            keys = entry[1]
+            if "" in keys:  # a "head$" rule (kind 1) matches a path as long as its head only: none longer than prefix
+                keys = tuple([key for key, test in zip(keys, entry[0]) if key or test[2] >= len(prefix)])
+            literals.update(keys)
             results.add(entry[2])
         if "" in literals or any(key in prefix for key in literals):
             return None  # a "head$" rule to test, or a literal every path here holds
