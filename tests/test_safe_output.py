@@ -148,3 +148,26 @@ def test_machine_formats_escape_bidi_and_c1_losslessly(tmp_path: Path, capsys, f
         assert BIDI in decoded  # the robots.txt comment (evidence, snapshot), character for character
     if fmt == "json":
         assert name in decoded
+
+
+def test_escapes_are_exactly_the_character_classes_on_every_code_point() -> None:
+    """``visible`` and ``json_safe`` translate characters (issue 10: no regex compiled at start-up); they must give
+    what substituting the documented character classes gives, on every code point and on mixed strings."""
+    import re
+
+    from scrapecheck.formats._escape import BIDI, json_safe, visible
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    unsafe = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI}]")
+    keep_lines = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{BIDI}]")
+    in_json = re.compile(f"[\\x7f-\\x9f{BIDI}\\u2028\\u2029]")
+    texts = [chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000]
+    texts += ["a\nb\x1b[31m\u202eevil\u202c\x85\u2028z", "", "plain ascii", "caf\xe9 \U0001F600"]
+    for text in texts:
+        assert visible(text) == unsafe.sub(escape, text)
+        assert visible(text, keep_newlines=True) == keep_lines.sub(escape, text)
+        assert json_safe(text) == in_json.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    assert visible("\x1b") == "\\x1b" and visible("\u202e") == "\\u202e" and visible(7) == "7"
