@@ -379,10 +379,10 @@ def _anchors(tests: tuple[_Test, ...]) -> _Anchors | None:
         found = _anchor(test)
         if found is None:
             loose.append(position)
+            if len(loose) > _ANCHOR_MAX_LOOSE:
+                return None  # (the rest need not be looked at)
         else:
             index.setdefault(found, []).append(position)
-    if len(loose) > _ANCHOR_MAX_LOOSE:
-        return None
     positions = {anchor: tuple(sorted(loose + found)) for anchor, found in index.items()}
     todo: dict[Any, _Todo] = {anchor: _todo(tests, found) for anchor, found in positions.items()}
     anchored = set(index)  # a set: its intersection is one, which has pop()
