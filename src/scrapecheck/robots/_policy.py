@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import math
 from _functools import partial  # (the C module: no import cost)
+from itertools import islice, repeat
+
+try:  # the C module behind operator, without operator's own import cost (issue 9)
+    from _operator import contains as _contains
+except ImportError:  # pragma: no cover - other interpreters
+    from operator import contains as _contains
 
 from . import _syntax as syn
 from ._match import EMPTY, Rule, RuleSet
@@ -471,6 +477,75 @@ def _read_rules(lines: list[str], first: int) -> tuple[list[bool], list[str], li
     return allows, _escaped(values), numbers
 
 
+#: A span with at least this many lines is read by :func:`_read_span`'s C-level passes, a shorter one line by line.
+_SPAN_MIN_LINES = 24
+
+
+def _read_span(text: str, first: int) -> tuple[list[bool], list[str], list[int]]:
+    """:func:`_read_rules` of ``text.split("\\n")`` (a group's span, numbered from ``first``), in C-level passes for
+    the lines spelled ``Disallow: value`` (most rule lines of a big group; etsy: 1,013 of 1,056).
+
+    Split at each "\\nDisallow: " (after a "\\n" put first): each piece but the first is the value of such a line,
+    followed, when it holds a "\\n", by the lines up to the next one. A piece with no "\\n", no "#" and no line
+    near robots.cc's line limit is one line whose value, stripped, is the rule (as :func:`_read_rules` reads
+    ``Disallow:`` then the rest, a space first); the other pieces (and the lines before the first such line) are
+    read line by line by :func:`_read_rules`. Measured on etsy's group: 0.5M instructions against 4.2M."""
+    if text.count("\n", 0, 1 << 16) < _SPAN_MIN_LINES or "\x00" in text:
+        return _read_rules(text.split("\n"), first)
+    pieces = ("\n" + text).split("\nDisallow: ")
+    count = len(pieces)
+    if count < _SPAN_MIN_LINES:
+        return _read_rules(text.split("\n"), first)
+    # The pieces to read line by line: a "\n" in them (or a "#", or a line that robots.cc may cut), found by
+    # ``bytes.find`` over a C-level pass of flags (``compress`` over a range costs twice that pass: an int per item).
+    odd = _positions(bytes(map(_contains, pieces, repeat("\n"))))
+    hashes = text.count("#")
+    if hashes and hashes != pieces[0].count("#") + sum(pieces[i].count("#") for i in odd):
+        odd = sorted(set(odd).union(_positions(bytes(map(_contains, pieces, repeat("#"))))))
+    if len(text) > syn.MAX_LINE_BYTES - 16 and max(map(len, pieces)) > syn.MAX_LINE_BYTES - 16:
+        odd = sorted(set(odd).union(i for i in range(1, count) if len(pieces[i]) > syn.MAX_LINE_BYTES - 16))
+    allows: list[bool] = []
+    values: list[str] = []
+    numbers: list[int] = []
+    number = first
+    head = pieces[0]
+    if head:  # "\n" and the lines before the first "Disallow: " line
+        lines = head[1:].split("\n")
+        found = _read_rules(lines, number)
+        allows, values, numbers = found[0], found[1], found[2]
+        number += len(lines)
+    ws = syn.WS
+    strip = str.strip
+    at = 1
+    odd.append(count)
+    for stop in odd:
+        if stop > at:  # pieces[at:stop]: one "Disallow: value" line each
+            run = stop - at
+            allows += repeat(False, run)
+            values += map(strip, islice(pieces, at, stop), repeat(ws))
+            numbers += range(number, number + run)
+            number += run
+        if stop < count:
+            lines = ("Disallow: " + pieces[stop]).split("\n")
+            found = _read_rules(lines, number)
+            allows += found[0]
+            values += found[1]
+            numbers += found[2]
+            number += len(lines)
+        at = stop + 1
+    return allows, _escaped(values), numbers
+
+
+def _positions(flags: bytes) -> list[int]:
+    """The positions after the first of the ones in ``flags`` (0 or 1 each; ones are few), found in C."""
+    found: list[int] = []
+    at = flags.find(1, 1)
+    while at >= 0:
+        found.append(at)
+        at = flags.find(1, at + 1)
+    return found
+
+
 def _escaped(values: list[str]) -> list[str]:
     """``values`` through :func:`syn.escape_pattern` where that changes them: each value with a byte >= 0x80 and,
     when some value holds a lower-case escape, each with a "%" (a call per value costs ten times the test: wikipedia's
@@ -723,7 +798,7 @@ class RobotsPolicy:
                 skeleton = self._skeletons[indexes[0]]
                 found = skeleton.rules
                 if found is None:
-                    found = _read_rules(body[skeleton.start : skeleton.end].split("\n"), skeleton.first_line)
+                    found = _read_span(body[skeleton.start : skeleton.end], skeleton.first_line)
                 allows, patterns, numbers = found
             else:
                 allows, patterns, numbers = [], [], []
@@ -731,7 +806,7 @@ class RobotsPolicy:
                     skeleton = self._skeletons[i]
                     found = skeleton.rules
                     if found is None:
-                        found = _read_rules(body[skeleton.start : skeleton.end].split("\n"), skeleton.first_line)
+                        found = _read_span(body[skeleton.start : skeleton.end], skeleton.first_line)
                     allows += found[0]
                     patterns += found[1]
                     numbers += found[2]
