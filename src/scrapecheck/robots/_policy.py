@@ -12,7 +12,7 @@ except ImportError:  # pragma: no cover - other interpreters
     from operator import contains as _contains
 
 from . import _syntax as syn
-from ._match import EMPTY, Rule, RuleSet
+from ._match import EMPTY, Rule, RuleSet, _positions
 from ._values import Frozen, _set
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import time, issue 9)
@@ -534,16 +534,6 @@ def _read_span(text: str, first: int) -> tuple[list[bool], list[str], list[int]]
             number += len(lines)
         at = stop + 1
     return allows, _escaped(values), numbers
-
-
-def _positions(flags: bytes) -> list[int]:
-    """The positions after the first of the ones in ``flags`` (0 or 1 each; ones are few), found in C."""
-    found: list[int] = []
-    at = flags.find(1, 1)
-    while at >= 0:
-        found.append(at)
-        at = flags.find(1, at + 1)
-    return found
 
 
 def _escaped(values: list[str]) -> list[str]:
