@@ -74,8 +74,10 @@ def test_a_large_rule_set_answers_its_first_checks_then_builds_its_lookups() -> 
     count = _match._SCAN_MIN_RULES + 1
     policy = RobotsPolicy.parse("User-agent: *\n" + "".join(f"Disallow: /p{n}/*.pdf$\n" for n in range(count)))
     matcher = policy.matcher("x")
+    long = "/" + "a" * _match._LONG_PATH
     for n in range(_match._SCAN_RAW_CHECKS + 5):
-        assert matcher.check_path(f"/p{n}/a.pdf") is False and matcher.check_path(f"/p{n}/a.pdfx") is True
+        assert matcher.check_path(f"/p{n}{long}.pdf") is False and matcher.check_path(f"/p{n}{long}.pdfx") is True
+        assert (n + 1) * 2 <= _match._SCAN_RAW_CHECKS or matcher.check_path(f"/p{n}/a.pdf") is False
     assert matcher.tier == "scan"
 
 
