@@ -1088,7 +1088,7 @@ class RuleSet:
             raw_left = _SCAN_RAW_CHECKS if FORCE_TIER != "scan" else 0
             raw_charge = count * _SCAN_RAW_PER_RULE // 100 + _SCAN_FIXED
             heads: list[str] = []
-            directories: list[str] = []
+            derived: list[str] = []  # ".../$" from an Allow of ".../index.htm*"
 
             def raw(path: str) -> bool | None:
                 """The answer for a long ``path`` from the rules whose literal head prefixes it, found in one C-level pass
@@ -1098,7 +1098,7 @@ class RuleSet:
                 heads and pass ~1.8M instructions, where the lookups cost 3.7M to build) costs no more than protego's;
                 but building the lookups after such checks costs more than building them at once, and over usual
                 paths (a crawl, an audit) the lookups answer far more cheaply from the second check on."""
-                nonlocal budget, raw_left, verdict, heads, directories
+                nonlocal budget, raw_left, verdict, heads, derived
                 if raw_left <= 0 or len(path) <= _LONG_PATH:
                     verdict = build_scan()
                     return verdict(path)
@@ -1112,7 +1112,7 @@ class RuleSet:
                     if "$\n" in joined or joined[-1] == "$":
                         heads = [p[:-1] if p[-1] == "$" and "*" not in p else h for h, p in zip(heads, patterns)]
                     if "/index.htm" in joined:
-                        directories = [d for d in (index_html_pattern(p) for a, p in zip(allows, patterns)
+                        derived = [d for d in (index_html_pattern(p) for a, p in zip(allows, patterns)
                                                    if a and "/index.htm" in p) if d is not None]
                 if path == robots_path:
                     return True
@@ -1135,7 +1135,7 @@ class RuleSet:
                             if ("*" not in pattern or not _lacks(path, pattern, seen)) and _matches(path, pattern):
                                 best = rank
                     at = flags.find(1, at + 1)
-                for pattern in directories:  # ".../$" from an Allow of ".../index.htm*"
+                for pattern in derived:
                     rank = len(pattern) * 2 + 1
                     if rank > best and _matches(path, pattern):
                         best = rank
