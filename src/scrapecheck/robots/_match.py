@@ -948,10 +948,11 @@ class RuleSet:
         count = len(patterns)
         left, mark, robots_path = self._left, _SCANNING, ROBOTS_PATH
         path_of_, normalise, prefix_of = path_of, normalise_path, origin_prefix
+        verdict: Callable[[str], bool | None]
         if count <= _SCAN_MIN_RULES and FORCE_TIER != "scan":
             budget = 1  # the first check only: see _SCAN_MIN_RULES
 
-            def verdict(path: str) -> bool | None:
+            def first(path: str) -> bool | None:
                 """The answer for ``path`` straight from the columns (nothing set up: the index answers from the next
                 check on): the plain patterns that prefix it in one C-level pass, then each special rule."""
                 nonlocal budget
@@ -976,6 +977,7 @@ class RuleSet:
             joined = "\n".join(patterns)
             directories = [d for d in (index_html_pattern(p) for a, p in zip(allows, patterns) if a and "/index.htm" in p)
                            if d is not None] if "/index.htm" in joined else []
+            verdict = first
         else:
             budget = (1 << 62 if FORCE_TIER == "scan" else _SCAN_BASE + _SCAN_PER_RULE * count if count > _SCAN_MIN_RULES
                       else 1)  # see _SCAN_MIN_RULES
