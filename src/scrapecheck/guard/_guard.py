@@ -631,9 +631,10 @@ class Guard:
                 query = matcher.prefix_gate(segment + "?")
                 if query is not None and query[2] and matcher.check_path(segment):
                     gate = query
-        # The matcher's check_path for the paths under this segment only (fewer heads to look at), if it has one.
-        under = getattr(matcher, "check_under", None)
-        check = under(segment) if under is not None else None
+        # The matcher's check_path for the paths under this segment only, if it has one: deciding from the few rules
+        # the literals a path holds let in (the URLs the table sends to it hold a gate's literal, or there is none).
+        under = getattr(matcher, "literal_check", None)
+        check = under(segment, gate[1] if gate is not None else ()) if under is not None else None
         value: Any = entry.through if check is None else Through(route, check=check)
         if gate is None and not leaf and 2 <= segment.count("/") <= _DEEPER_LEVELS and matcher is not None \
                 and getattr(matcher, "heads_below", lambda _: 0)(segment) > _DEEPER_HEADS:

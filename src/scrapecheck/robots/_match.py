@@ -487,6 +487,12 @@ _QUICK_MAX_HEADS = 24
 #: gives at most this many literals (a caller looks for each in a path).
 _PREFIX_MAX_HEADS = 8
 _GATE_MAX_LITERALS = 32
+#: :meth:`RuleSet.literal_check` decides from the rules of at most this many head nodes below its prefix, and at most
+#: this many literals (it looks for each in the path).
+_LITERAL_MAX_HEADS = 32
+_LITERAL_MAX = 48
+#: ... and keeps what to test for at most this many sets of several literals met in paths.
+_LITERAL_SETS = 16
 
 #: Rule sets with fewer rules are built one rule at a time (:meth:`RuleSet._build_few`), more in bulk.
 _BULK_MIN_RULES = 8
@@ -704,6 +710,79 @@ class _OnFirstUse:
             return self
         ruleset._build_decide()
         return ruleset.__dict__[self.name]
+
+
+class _LiteralCheck:
+    """:meth:`RuleSet.literal_check`'s callable, as a bound method (one object behind it, where a closure's cells are
+    one each, and each is a cache miss when a Guard's many rule sets take turns). Its state is built on the first
+    call (most segments never see a path holding a literal): ``literals`` to look for in the path, and what to test
+    (see :meth:`RuleSet._literal_tests`) for a path holding none of them (``tests``), one of them (``by_literal``),
+    or several (``several``: built for each set of them met, at most :data:`_LITERAL_SETS`; beyond, the matcher's
+    ``under`` decides)."""
+
+    __slots__ = ("literals", "by_literal", "tests", "under", "several", "ruleset", "prefix", "hint")
+
+    def __init__(self, ruleset: RuleSet, prefix: str, under: Callable[[str], bool], hint: tuple[str, ...]) -> None:
+        self.literals: tuple[str, ...] | None = None
+        self.under = under
+        self.ruleset: RuleSet | None = ruleset
+        self.prefix = prefix
+        self.hint = hint
+
+    def _build(self) -> None:
+        ruleset = self.ruleset
+        if ruleset is None:  # None: no state (too many heads or literals), the matcher decides
+            return
+        found = ruleset._literal_tests(self.prefix, self.hint)
+        if found is None:
+            self.ruleset = None
+            return
+        self.by_literal, self.tests, self.several = found[1], found[2], {}
+        self.literals = found[0]
+
+    def check(self, path: str) -> bool:
+        literals = self.literals
+        if literals is None:
+            self._build()
+            literals = self.literals
+            if literals is None:
+                return self.under(path)
+        if "%" in path or not path.isascii():
+            path = normalise_path(path)  # still under the prefix, which holds no "%" and is ASCII (see check_under)
+        if "#" in path:
+            path = path[: path.index("#")]
+        tests = None
+        for literal in literals:
+            if literal in path:
+                if tests is not None:
+                    tests = self._several(path)
+                    if tests is None:
+                        return self.under(path)
+                    break
+                tests = self.by_literal[literal]
+        if tests is None:
+            tests = self.tests
+        if tests.__class__ is bool:
+            return tests  # type: ignore[return-value]
+        for verdict, low, high, kind, start, last, test in tests:
+            if low and not low <= path < high:
+                continue  # a head below the prefix that this path does not start with
+            if kind == 2 and not test[3]:  # "head*last": the usual glob (as _passes, inline)
+                if last in path[start:]:
+                    return verdict  # type: ignore[no-any-return]
+            elif kind == 0 or (len(path) == start if kind == 1 else _passes(path, test)):
+                return verdict  # type: ignore[no-any-return]
+        return True
+
+    def _several(self, path: str) -> Any:
+        """The tests for a path holding several of the literals (rare): the union of theirs, kept per set."""
+        present = tuple([literal for literal in self.literals if literal in path])  # type: ignore[union-attr]
+        tests = self.several.get(present)
+        if tests is None:
+            if len(self.several) >= _LITERAL_SETS or self.ruleset is None:
+                return None
+            tests = self.several[present] = self.ruleset._literal_tests(self.prefix, self.hint, present)
+        return tests
 
 
 class RuleSet:
@@ -1448,6 +1527,98 @@ class RuleSet:
         heads = self._heads
         low = bisect_left(heads, prefix)
         return partial(self._under, low, bisect_left(heads, prefix + "\x80", low))
+
+    def literal_check(self, prefix: str, literals: tuple[str, ...] = ()) -> Callable[[str], bool] | None:
+        """``check_path`` for the paths that start with ``prefix`` (as :meth:`check_under`, None where that is None),
+        deciding from the few rules that the literals a path holds let in (see :class:`_LiteralCheck`), built on the
+        first call: for a caller that calls it on the paths holding a literal of the prefix's gate (the Guard's
+        segment table), where the walk would test every rule of the nodes the path may land on (gitlab's 40 globs
+        at the root) through the matcher's larger structures. ``literals`` are the caller's (its gate's): the
+        same strings are used where they are the same literals (one object fewer to fetch per check)."""
+        under = self.check_under(prefix)
+        if under is None:
+            return None
+        return _LiteralCheck(self, prefix, under, literals).check
+
+    def _literal_tests(self, prefix: str, hint: tuple[str, ...] = (),
+                       present: tuple[str, ...] | None = None) -> Any:
+        """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests)``, where ``tests`` (for a
+        path holding none of ``literals``) and each literal's (for a path holding that one only) are, in decision
+        order, (verdict, low, high, kind, head length, last segment, :data:`_Test`) of the rules that such a path
+        may match (``low <= path < high``: it starts with the rule's head; "" when every path under ``prefix``
+        does), cut after the first that every path matches; or the verdict alone when they all give one. With
+        ``present``, only the tests for a path holding those literals. None when the prefix has more than
+        :data:`_LITERAL_MAX_HEADS` heads below it or its rules more than :data:`_LITERAL_MAX` literals. ``literals``
+        are the strings of ``hint`` where equal.
+
+        Exact for an ASCII path without "%" (normalised, its fragment cut), by Google's rule: its answer is the
+        first rule in decision order that matches it ("allowed" when none does), and every rule that can match a
+        path under ``prefix`` is among the tests or the result of the head nodes such a path may land on (the
+        deepest head prefixing ``prefix`` and the heads below it); each matches only if its head prefixes the path
+        and its longest literal segment (its key) occurs in it. A key that every path here holds (it occurs in
+        ``prefix``), and a rule without one, are always let in; every other key holds one of ``literals`` (the
+        keys, less those holding another, and those sharing a long prefix by it: :func:`_cover`), so a path may
+        match only the rules whose key holds one of the literals the path holds."""
+        heads = self._heads
+        low = bisect_left(heads, prefix)
+        high = bisect_left(heads, prefix + "\x80", low)
+        if high - low > _LITERAL_MAX_HEADS:
+            return None
+        node = bisect_right(heads, prefix) - 1
+        parent = self._parent
+        while node >= 0 and not prefix.startswith(heads[node]):
+            node = parent[node]
+        found: dict[int, _Test] = {}
+        patterns = self._patterns
+        for n in {node, *range(low, high)}:
+            entry = self._table[n]  # the table's last slot (-1) is "no head"
+            if entry is None:
+                entry = self._entry(n)
+            for test in entry[0]:
+                found[test[0]] = test
+            if entry[2] >= 0 and entry[2] not in found:
+                found[entry[2]] = _test(entry[2], patterns[entry[2]])
+        verdicts, size = self._verdicts, len(prefix)
+        items = []
+        for index in sorted(found):
+            test = found[index]
+            kind, start = test[1], test[2]
+            if kind == 1 and start < size:
+                continue  # "head$" with a head shorter than every path here
+            head = patterns[index][:start]
+            bounds = ("", "") if start <= size else (head, head + "\x80")  # a shorter head prefixes prefix
+            items.append((bool(verdicts[index]), *bounds, kind, start, test[4], test, test[5]))
+        keys = {item[7] for item in items}
+        keys.discard("")
+        always = {key for key in keys if key in prefix}
+
+        def pick(held: tuple[str, ...]) -> Any:
+            chosen = []
+            for item in items:
+                key = item[7]
+                if not key or key in always or any(literal in key for literal in held):
+                    chosen.append(item[:7])
+                    if item[3] == 0 and not item[1]:
+                        break  # every path here matches it: nothing after it can decide
+            verdict = chosen[-1][0] if chosen and chosen[-1][3] == 0 and not chosen[-1][1] else True
+            if all(item[0] is verdict for item in chosen):
+                return verdict  # whichever rule matches first, this is the verdict
+            return tuple(chosen)
+
+        if present is not None:
+            return pick(present)
+        kept: list[str] = []
+        for key in sorted(keys - always, key=len):
+            if not any(k in key for k in kept):
+                kept.append(key)
+        literals = _cover(tuple(kept))
+        if any(literal in prefix for literal in literals):
+            literals = tuple(kept)
+        if len(literals) > _LITERAL_MAX:
+            return None
+        same = {literal: literal for literal in hint}
+        literals = tuple([same.get(literal, literal) for literal in literals])
+        return literals, {literal: pick((literal,)) for literal in literals}, pick(())
 
     def _gate(self, prefix: str, nodes: tuple[int, ...]) -> tuple[tuple[str, ...], bool] | None:
         """(literals, verdict) of :meth:`prefix_gate` for a path that lands on one of ``nodes``, or None."""
