@@ -721,6 +721,9 @@ class _LiteralCheck:
     ``under`` decides)."""
 
     __slots__ = ("literals", "by_literal", "tests", "under", "several", "ruleset", "prefix", "hint")
+    by_literal: dict[str, Any]
+    tests: Any
+    several: dict[tuple[str, ...], Any]
 
     def __init__(self, ruleset: RuleSet, prefix: str, under: Callable[[str], bool], hint: tuple[str, ...]) -> None:
         self.literals: tuple[str, ...] | None = None
