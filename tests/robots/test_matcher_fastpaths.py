@@ -73,10 +73,19 @@ def test_quick_heads_on_the_url_of_the_remembered_origin(rules: list[str]) -> No
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet="%%%2fFaAgé/0", max_size=12))
 def test_lower_escape_test_is_the_literal_one(value: str) -> None:
-    """``has_lower_escape`` (one C-level pass over the characters after each "%") against the definition:
-    some "%" is followed by two hex digits, at least one of them lower-case."""
-    import re
-
-    expected = re.search(r"%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])", value) is not None
+    """``has_lower_escape`` (a regex search) against the definition, spelt out: some "%" is followed by two hex
+    digits, at least one of them lower-case."""
+    hexdigits = "0123456789abcdefABCDEF"
+    pairs = [value[i + 1 : i + 3] for i in range(len(value)) if value[i] == "%"]
+    expected = any(len(pair) == 2 and all(c in hexdigits for c in pair) and any(c in "abcdef" for c in pair)
+                   for pair in pairs)
     assert _syntax.has_lower_escape(value) is expected
     assert (_syntax.normalise_path(value) == value) is (value.isascii() and not expected)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("/a%2fb", True), ("/a%2Fb", False), ("%aB", True), ("%Ab", True), ("%AB", False), ("%a", False), ("%1", False),
+    ("%g1", False), ("%1g", False), ("%%af", True), ("%%", False), ("x%", False), ("/%E4%B8%ad", True),
+    ("/wiki/%D0%A1%D0%BF%D0%B5%D1%86", False), ("/%C3%a9", True), ("", False), ("%af%", True)])
+def test_lower_escape_cases(value: str, expected: bool) -> None:
+    assert _syntax.has_lower_escape(value) is expected
