@@ -83,3 +83,25 @@ def test_anchored_nodes_agree_with_unanchored_ones_on_the_corpus() -> None:
                         paths.update({path, path + "/more", path + "?p=1"})
                 answers.append([(p, matcher.decide_path(p)) for p in sorted(p if p[:1] == "/" else "/" + p for p in paths)])
         assert answers[0] == answers[1], name
+
+
+# Globs of one node that share their head's length and middle segments, or only one of the two (the uncompiled tier
+# keeps what is left of the path after them for the next candidate): unicef's and gitlab's shapes.
+SHARED = ["/*/core/*.css$", "/*/core/*.js", "/*/prof/*.css$", "/a*/core/*.gif", "/*core/*.css", "/*/*/edit",
+          "/*/*/raw", "/*/-/*/edit", "/*-/*/raw$", "/b/*/core/*.js", "/*/core/", "//*/core/*.gif", "/*/core/*.gif"]
+SHARED_PATHS = ["/core/x.css", "/x/core/y.css", "/x/core/y.css?z", "/x/prof/y.css", "/ab/core/y.gif", "/a/core/y.gif",
+                "/acore/y.css", "/x/y/edit", "/x/-/y/edit", "/x-/y/raw", "/x-/y/raw/", "/b/q/core/x.js", "/x/core/",
+                "/core/x.gif", "/x/raw", "/x/y/raw#/z/edit", "/x/core/y.js#q", "//core/x.gif"]
+
+
+@pytest.mark.parametrize("branch", ["loop", "many", "anchors"])
+def test_globs_sharing_a_head_and_middle_segments(branch: str) -> None:
+    robots = "User-agent: *\n" + "".join(f"{'Allow' if i % 3 == 0 else 'Disallow'}: {p}\n" for i, p in enumerate(SHARED))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_match, "_LOOP_MAX_TESTS", 1 << 30 if branch == "loop" else 0)
+        matcher = _policy(robots, mp, anchors=branch == "anchors").matcher("x")
+        for path in SHARED_PATHS:
+            expected, line = reference_allowed(robots, "x", "http://h" + path)
+            assert matcher.check_path(path) is expected, path
+            allowed, rule = matcher.decide_path(path)
+            assert (allowed, 0 if rule is None else rule.line) == (expected, line), path

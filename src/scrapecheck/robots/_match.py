@@ -1747,6 +1747,7 @@ class RuleSet:
                 # one); up to a dozen literals are tested in a plain loop, more with compress/map (in C;
                 # operator.contains is a fast call, where path.__contains__ builds an argument tuple per
                 # literal), many on a long path after the q-gram prefilter.
+                candidates: Any = ()
                 if anchors is not None and len(path) <= limit:
                     anchored, heads_of, by_anchor, todo, _ = anchors
                     hits = anchored.intersection(map(heads_of, path.split("/")))
@@ -1755,22 +1756,13 @@ class RuleSet:
                     todo_keys, suffix = todo
                     for key in todo_keys:
                         if key in path:  # the first of its literals that occurs: test from there on
-                            # Each rule as _passes tests it, inline (a call costs more than the test): a middle
-                            # segment not found leaves "" to search, where the last (never empty) is not found.
-                            for index, kind, start, mids, last, key in suffix(key):
-                                if key in path:
-                                    rest = path[start:]
-                                    for segment in mids:
-                                        rest = rest.partition(segment)[2]
-                                    if (last in rest if kind == 2 else len(path) == start if kind == 1
-                                            else len(rest) >= len(last) and rest[len(rest) - len(last) :] == last):
-                                        return results[index]
+                            candidates = suffix(key)
                             break
                 elif len(tests) <= _LOOP_MAX_TESTS:
                     # Most paths hold none of the literals: looking for one first is the cheaper loop.
                     for key in keys:
                         if key in path:
-                            for index, kind, start, mids, last, key in tests[keys.index(key) :]:  # as above
+                            for index, kind, start, mids, last, key in tests[keys.index(key) :]:  # as below
                                 if key in path:
                                     rest = path[start:]
                                     for segment in mids:
@@ -1792,10 +1784,23 @@ class RuleSet:
                             cover += (ROBOTS_PATH,)
                         nodes[node] = (upper, parent, None, (cover, results[result]), node)
                 else:
-                    for test in compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
-                                         else map(_contains, repeat(path), keys)):
-                        if _passes(path, test):
-                            return results[test[0]]
+                    candidates = compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
+                                          else map(_contains, repeat(path), keys))
+                # Each candidate as _passes tests it, inline (a call costs more than the test): a middle segment not
+                # found leaves "" to search, where the last (never empty) is not found. What is left of the path after
+                # the head and middle segments is kept for the next candidate with the same ones (gitlab's
+                # "/*/*/edit", "/*/*/raw"...: "/" after "/"; unicef's "/*/core/*.css$", "/*/core/*.js$"...).
+                at, done = -1, None
+                for index, kind, start, mids, last, key in candidates:
+                    if key in path:
+                        if start != at or mids != done:
+                            rest = path[start:]
+                            for segment in mids:
+                                rest = rest.partition(segment)[2]
+                            at, done = start, mids
+                        if (last in rest if kind == 2 else len(path) == start if kind == 1
+                                else len(rest) >= len(last) and rest[len(rest) - len(last) :] == last):
+                            return results[index]
             elif node != robots_node or results[result] == results[-2]:
                 upper, parent = nodes[node][:2]
                 nodes[node] = (upper, parent, results[result], None, node)
