@@ -94,6 +94,7 @@ def test_a_full_segment_table_answers_as_the_reference(tier: str | None, max_ori
     monkeypatch.setattr(_match, "_SCAN_PER_RULE", 1)
     monkeypatch.setattr(_guard, "_MAX_SEGMENTS", caps[0])
     monkeypatch.setattr(_guard, "_MAX_LEAVES", caps[1])
+    monkeypatch.setattr(_guard, "_MAX_EXTRA_SEGMENTS", 0)  # the caps as given, whatever the rules' heads
     monkeypatch.setattr(_guard, "_DEEPER_HEADS", 3)
     monkeypatch.setattr(robots.reference, "matches", _fast_matches)
     failures: list[str] = []

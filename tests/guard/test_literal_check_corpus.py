@@ -16,6 +16,7 @@ from typing import Iterator
 import pytest
 
 from scrapecheck import Guard
+from scrapecheck.guard._decision import Through
 from scrapecheck.robots import RobotsPolicy, _match
 
 UA = "AcmeBot/1.0"
@@ -126,3 +127,27 @@ def test_literal_check_decides_from_the_rules_its_literals_let_in(indexed: str) 
     assert set(state.literals) == {"/tickets/", ".css"}  # a rule's key is its longest literal segment
     assert state.by_literal[".css"] != state.tests  # tests of its own
     assert state.several  # "/a/x/tickets/1.js" holds two literals
+
+
+def test_a_segment_without_a_gate_gets_one_from_its_literals(indexed: str) -> None:
+    """/tickets/ has no gate (every path there holds /*/tickets/'s literal), but its paths holding no "/tickets/x" are
+    allowed whichever rule matches: the table answers those, and the rules that literal lets in the others; /account/
+    (two refusing rules, one of them a glob) is refused by the rule each path names."""
+    body = ("User-agent: *\nAllow: /*/tickets/\nDisallow: /*/tickets/x$\nDisallow: /b\nDisallow: /account/\n"
+            "Disallow: /*/account/\n")
+    guard = Guard.from_robots(UA, "other", {"https://a.example": body})
+    matcher = RobotsPolicy.parse(body).matcher(UA)
+    assert matcher.prefix_gate("/tickets/") is None and matcher.prefix_gate("/account/") is None
+    paths = ["/tickets/", "/tickets/a", "/tickets/a/tickets/x", "/tickets/a/tickets/x#f", "/tickets/x", "/tickets/x/",
+             "/tickets/%41/tickets/x", "/tickets/\u00e9/tickets/x", "/tickets/a/tickets/xy", "/account/",
+             "/account/a/account/", "/account/x#/account/", "/b/tickets/x"]
+    for path in paths:
+        for _ in range(3):
+            decision = guard.check("https://a.example" + path)
+        expected, rule = matcher.decide_path(path)
+        assert decision.allowed is expected, path
+        if not expected:
+            assert decision.reasons[0].line == rule.line, path  # type: ignore[union-attr]
+    through = guard._segments["https://a.example/tickets/"]
+    assert type(through) is Through and through.literals == ("/account/", "/tickets/x") and through.answer is through.route
+    assert type(guard._segments["https://a.example/account/"]) is Through

@@ -222,13 +222,38 @@ def test_a_segment_with_many_heads_below_is_looked_up_by_two(indexed: str) -> No
 
 
 def test_segments_per_origin_are_bounded(indexed: str) -> None:
-    from scrapecheck.guard._guard import _MAX_SEGMENTS
+    from scrapecheck.guard._guard import _EXTRA_PER_LEAF, _MAX_LEAVES, _MAX_SEGMENTS
 
     guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
     for n in range(3 * _MAX_SEGMENTS):
         assert guard.check(f"https://a.example/s{n}/x").allowed
         assert guard.check(f"https://a.example/cart{n}/x").allowed is False
-    assert len(guard._segments) == _MAX_SEGMENTS
+    heads = RobotsPolicy.parse(BODY).matcher(UA).heads_below("")  # one key more per literal head of the rules
+    assert heads == 14  # BODY's 14 rules and the /deep/$ derived from /deep/index.html (head /deep/ too)
+    assert guard._entries["https://a.example"].caps == (_MAX_SEGMENTS + 14, _MAX_LEAVES + 14 // _EXTRA_PER_LEAF, True)
+    assert len(guard._segments) == _MAX_SEGMENTS + heads
+
+
+def test_an_origin_with_many_heads_gets_a_larger_table_within_a_bound(indexed: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """One more key per literal head of its rules (a site with many heads has as many segments with answers of their
+    own), at most _MAX_EXTRA_SEGMENTS more: its URLs beyond that still get the matcher's answer."""
+    from scrapecheck.guard import _guard
+
+    monkeypatch.setattr(_guard, "_MAX_SEGMENTS", 10)
+    monkeypatch.setattr(_guard, "_MAX_LEAVES", 4)
+    monkeypatch.setattr(_guard, "_MAX_EXTRA_SEGMENTS", 30)
+    for heads, caps in ((20, (30, 4 + 20 // 3)), (50, (40, 4 + 30 // 3))):
+        body = "User-agent: *\n" + "".join(f"Disallow: /h{n}/x\n" for n in range(heads))
+        guard = Guard.from_robots(UA, "other", {"https://a.example": body})
+        matcher = RobotsPolicy.parse(body).matcher(UA)
+        for n in range(100):
+            for path in (f"/h{n}/x/1", f"/h{n}/y", f"/n{n}", f"/h{n}/x/2#f"):
+                for _ in range(2):
+                    assert guard.check("https://a.example" + path).allowed is matcher.check_path(path), path
+        entry = guard._entries["https://a.example"]
+        assert entry.caps == (*caps, True)
+        assert len(guard._segments) == len(entry.segments) == caps[0] and entry.leaves == caps[1]
 
 
 def test_segments_leave_with_their_origin_s_routes(indexed: str) -> None:
@@ -305,16 +330,17 @@ def test_a_path_s_last_segment_is_looked_up_by_its_name(indexed: str) -> None:
 
 
 def test_leaves_per_origin_are_bounded(indexed: str) -> None:
-    from scrapecheck.guard._guard import _MAX_LEAVES, _MAX_SEGMENTS
+    from scrapecheck.guard._guard import _MAX_SEGMENTS
 
     guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
     for n in range(3 * _MAX_SEGMENTS):
         assert guard.check(f"https://a.example/n{n}?q").allowed
         assert guard.check(f"https://a.example/cart{n}").allowed is False
-    assert len(guard._segments) == _MAX_LEAVES and guard._entries["https://a.example"].leaves == _MAX_LEAVES
+    most, leaves, _ = guard._entries["https://a.example"].caps
+    assert len(guard._segments) == leaves and guard._entries["https://a.example"].leaves == leaves
     for n in range(3 * _MAX_SEGMENTS):  # segments still have room
         assert guard.check(f"https://a.example/s{n}/x").allowed
-    assert len(guard._segments) == _MAX_SEGMENTS
+    assert len(guard._segments) == most
 
 
 DEEP = ("User-agent: *\nAllow: /many/ok/\nDisallow: /*.pdf$\n" + "".join(f"Disallow: /many/x/a{n}\n" for n in range(12))

@@ -54,13 +54,19 @@ _DEEPER_HEADS = 8
 _DEEPER_LEVELS = 4
 #: Of those, how many may be leaves (a path's last segment by its name, "/name"): the rest stay for segments.
 _MAX_LEAVES = 48
+#: An origin whose rules have many literal heads has as many segments with answers of their own (etsy: 638 heads,
+#: ~470 segments and leaves met in the warm benchmark): its table may hold one more key per head, at most this many
+#: more (the memory this costs is a fraction of what its matcher already holds for those heads), and of those, one
+#: in _EXTRA_PER_LEAF a leaf.
+_MAX_EXTRA_SEGMENTS = 384
+_EXTRA_PER_LEAF = 3
 
 
 class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
     __slots__ = ("origin", "rules", "decide", "matcher", "check", "check_path", "ok", "site", "expires", "used",
-                 "aliases", "delay", "route", "segments", "leaves", "through")
+                 "aliases", "delay", "route", "segments", "leaves", "through", "caps")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
@@ -90,6 +96,9 @@ class _Entry:
         #: whose URLs the matcher must decide one by one.
         self.segments: list[str] = []
         self.leaves = 0  # how many of them are leaves (see Guard._learn)
+        #: At most how many keys, and of them leaves, it may have there: raised once for an origin whose matcher has
+        #: many literal heads (see _MAX_EXTRA_SEGMENTS), when its index is built (then ``sized``).
+        self.caps: tuple[int, int, bool] = (_MAX_SEGMENTS, _MAX_LEAVES, False)
         self.through: Optional[Through] = None if self.route is None else Through(self.route)
 
     def answer(self, url: str) -> Decision:
@@ -603,11 +612,12 @@ class Guard:
             SET_KEY(answer, (route, path))
         prefix = url[:cut]
         entry = self._aliases.get(prefix)
-        if entry is None or entry.route is not route or len(entry.segments) >= _MAX_SEGMENTS:
+        if entry is None or entry.route is not route:
             return answer
+        most, leaves, sized = entry.caps
         segment = key[cut:]
         leaf = segment[-1] != "/"
-        if leaf and entry.leaves >= _MAX_LEAVES:
+        if len(entry.segments) >= most or (leaf and entry.leaves >= leaves):
             return answer
         matcher = entry.matcher
         if matcher is None:  # a plan with nothing to match: the route is every URL's answer
@@ -615,6 +625,9 @@ class Guard:
         else:
             if getattr(matcher, "tier", "scan") == "scan":
                 return answer  # no index yet (a few URLs so far): learn later, when it is built
+            if not sized:  # the index is built: room for one more key per literal head, within bounds
+                extra = min(getattr(matcher, "heads_below", lambda _: 0)(""), _MAX_EXTRA_SEGMENTS)
+                entry.caps = most, leaves, sized = most + extra, leaves + extra // _EXTRA_PER_LEAF, True
             current = matcher.check_path
             if route._check is not current:
                 # Bound while the matcher scanned, the route's callable would hand each path over to the index
@@ -639,14 +652,21 @@ class Guard:
         if gate is None and not leaf and 2 <= segment.count("/") <= _DEEPER_LEVELS and matcher is not None \
                 and getattr(matcher, "heads_below", lambda _: 0)(segment) > _DEEPER_HEADS:
             value = Through(route, check=check, deeper=True)
+        elif gate is None and matcher is not None and hasattr(matcher, "literal_gate"):
+            # No gate from the walk (a literal every path here holds, several refusing rules...): the paths holding
+            # none of literal_check's literals may still all be allowed (then answered as by a gate).
+            found = matcher.literal_gate(segment)
+            if found is not None:
+                check = found[0]
+                gate = ((), found[1], True)
         if gate is not None:
             below, literals, allowed = gate
             value = route if allowed else segment_refusal(route, segment)
             if below or literals:
                 value = Through(route, literals, value, below, check, subs=_subs(matcher, route, below))
         with self._lock:
-            if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < _MAX_SEGMENTS \
-                    and not (leaf and entry.leaves >= _MAX_LEAVES):
+            if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < most \
+                    and not (leaf and entry.leaves >= leaves):
                 self._segments[key] = value
                 entry.segments.append(key)
                 entry.leaves += leaf

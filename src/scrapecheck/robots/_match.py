@@ -1543,6 +1543,20 @@ class RuleSet:
             return None
         return _LiteralCheck(self, prefix, under, literals).check
 
+    def literal_gate(self, prefix: str) -> tuple[Callable[[str], bool], tuple[str, ...]] | None:
+        """(:meth:`literal_check` of ``prefix``, built now, and its literals) when every path under ``prefix`` that
+        holds none of those literals, "%" or a non-ASCII character is allowed; else None. For a prefix
+        :meth:`prefix_gate` gives nothing for (a literal every path there holds, "head$" rules below it, several
+        refusing rules): a caller answers most of its paths with a few ``in`` tests, as with a gate."""
+        check = self.literal_check(prefix)
+        if check is None:
+            return None
+        state: _LiteralCheck = check.__self__  # type: ignore[attr-defined]
+        state._build()
+        if state.literals is None or state.tests is not True:
+            return None
+        return check, state.literals
+
     def _literal_tests(self, prefix: str, hint: tuple[str, ...] = (),
                        present: tuple[str, ...] | None = None) -> Any:
         """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests)``, where ``tests`` (for a
