@@ -1761,7 +1761,7 @@ class RuleSet:
                 # one); up to a dozen literals are tested in a plain loop, more with compress/map (in C;
                 # operator.contains is a fast call, where path.__contains__ builds an argument tuple per
                 # literal), many on a long path after the q-gram prefilter.
-                candidates: Any = ()
+                candidates: Any
                 if anchors is not None and len(path) <= limit:
                     anchored, heads_of, by_anchor, todo, _ = anchors
                     hits = anchored.intersection(map(heads_of, path.split("/")))
@@ -1772,12 +1772,17 @@ class RuleSet:
                         if key in path:  # the first of its literals that occurs: test from there on
                             candidates = suffix(key)
                             break
+                    else:
+                        return results[result]
                 elif len(tests) <= _LOOP_MAX_TESTS:
                     # Most paths hold none of the literals: looking for one first is the cheaper loop.
                     for key in keys:
                         if key in path:
                             for index, kind, start, mids, last, key in tests[keys.index(key) :]:  # as below
-                                if key in path:
+                                if kind == 2 and not mids:  # "head*last": the usual glob
+                                    if last in path[start:]:
+                                        return results[index]
+                                elif key in path:
                                     rest = path[start:]
                                     for segment in mids:
                                         rest = rest.partition(segment)[2]
@@ -1797,6 +1802,7 @@ class RuleSet:
                         if node == robots_node and results[result] != results[-2]:
                             cover += (ROBOTS_PATH,)
                         nodes[node] = (upper, parent, None, (cover, results[result]), node)
+                    return results[result]
                 else:
                     candidates = compress(tests, _grams_filter(path, *grams[node - 1]) if len(path) > limit
                                           else map(_contains, repeat(path), keys))
@@ -1806,7 +1812,10 @@ class RuleSet:
                 # "/*/*/edit", "/*/*/raw"...: "/" after "/"; unicef's "/*/core/*.css$", "/*/core/*.js$"...).
                 at, done = -1, None
                 for index, kind, start, mids, last, key in candidates:
-                    if key in path:
+                    if kind == 2 and not mids:  # "head*last": the usual glob
+                        if last in path[start:]:
+                            return results[index]
+                    elif key in path:
                         if start != at or mids != done:
                             rest = path[start:]
                             for segment in mids:
