@@ -160,6 +160,8 @@ def test_guard_answers_from_the_segment_table_as_is_allowed_and_explain(indexed:
     assert type(table["https://a.example/free/"].answer) is Routed
     assert table["https://a.example/carts/"].literals == ("?sessionid=",)
     assert type(table["https://a.example/carts/"].answer) is SegmentRefusal
+    # one tuple per distinct literal set of the origin, whatever the segment
+    assert table["https://a.example/carts/"].literals is table["https://a.example/free/"].literals
     # the matcher looks at the heads below the segment only
     assert table["https://a.example/shop/"].check is not table["https://a.example/shop/"].route._check
 
@@ -369,3 +371,19 @@ def test_a_segment_with_many_heads_below_is_looked_up_deeper(indexed: str) -> No
     assert type(table["https://a.example/many/y3/"]) is SegmentRefusal
     leaf = table["https://a.example/many/x/a1"]  # a leaf: refused by /many/x/a1, but for those of /many/x/a1[01]
     assert type(leaf.answer) is SegmentRefusal and leaf.below == ("/many/x/a10", "/many/x/a11")
+
+
+def test_gate_literals_are_shared_within_an_origin_only(indexed: str) -> None:
+    """Segments of one origin with equal gate literals hold one tuple; another origin with the same robots.txt keeps
+    its own (no state shared between sites because their rules are equal)."""
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY, "https://b.example": BODY})
+    for _ in range(3):
+        for host in ("a", "b"):
+            for segment in ("free", "carts"):
+                guard.check(f"https://{host}.example/{segment}/x")
+    table = guard._segments
+    a, b = table["https://a.example/free/"].literals, table["https://b.example/free/"].literals
+    assert a == b == ("?sessionid=",) and a is not b
+    assert table["https://b.example/carts/"].literals is b
+    guard.clear()
+    assert not guard._segments

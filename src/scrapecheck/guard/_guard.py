@@ -66,7 +66,7 @@ class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
     __slots__ = ("origin", "rules", "decide", "matcher", "check", "check_path", "ok", "site", "expires", "used",
-                 "aliases", "delay", "route", "segments", "leaves", "through", "caps")
+                 "aliases", "delay", "route", "segments", "leaves", "through", "caps", "literals")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
@@ -99,7 +99,16 @@ class _Entry:
         #: At most how many keys, and of them leaves, it may have there: raised once for an origin whose matcher has
         #: many literal heads (see _MAX_EXTRA_SEGMENTS), when its index is built (then ``sized``).
         self.caps: tuple[int, int, bool] = (_MAX_SEGMENTS, _MAX_LEAVES, False)
+        #: The literal tuples of its table's gates, one object per distinct tuple (see :meth:`shared`).
+        self.literals: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.through: Optional[Through] = None if self.route is None else Through(self.route)
+
+    def shared(self, literals: tuple[str, ...]) -> tuple[str, ...]:
+        """``literals`` as the one tuple of this origin's gates equal to it: most segments of a site share its gate's
+        literals (rules starting with a wildcard apply under every segment), so the hot path finds the same tuple
+        under all of them (fewer objects to fetch from memory, one site's URLs after another's), and the table keeps
+        one per distinct set (bench_guard: 805 for 11,302 gates over 1,000 sites). Within one origin only."""
+        return self.literals.setdefault(literals, literals)
 
     def answer(self, url: str) -> Decision:
         """The decision for ``url`` (a refusal by robots.txt is deferred: its reasons are read when looked at)."""
@@ -127,20 +136,21 @@ def _plain_origin(prefix: str) -> Optional[str]:
     return None
 
 
-def _subs(matcher: Any, route: Routed,
-          below: tuple[str, ...]) -> tuple[tuple[str, Optional[tuple[str, ...]], Any], ...]:
+def _subs(matcher: Any, route: Routed, below: tuple[str, ...], shared: Callable[[tuple[str, ...]], tuple[str, ...]]
+          ) -> tuple[tuple[str, Optional[tuple[str, ...]], Any], ...]:
     """:attr:`Through.subs` for the heads ``below`` a segment (sorted, as ``prefix_gate`` gives them): per head, deepest
-    first, (head, the literals of its own ``prefix_gate`` or None when it has none, its verdict as a decision). A path
-    under the segment that starts with a head below it and none deeper starts with none of the heads below that head
-    (each of those is below the segment too), so that head's gate answers it as ``check_path`` would, unless the path
-    holds one of its literals (it holds no "%" and only ASCII characters: the segment's gate looked first)."""
+    first, (head, the literals of its own ``prefix_gate`` (as ``shared`` gives them) or None when it has none, its
+    verdict as a decision). A path under the segment that starts with a head below it and none deeper starts with none
+    of the heads below that head (each of those is below the segment too), so that head's gate answers it as
+    ``check_path`` would, unless the path holds one of its literals (it holds no "%" and only ASCII characters: the
+    segment's gate looked first)."""
     subs: list[tuple[str, Optional[tuple[str, ...]], Any]] = []
     for head in reversed(below):
         gate = matcher.prefix_gate(head)
         if gate is None:
             subs.append((head, None, None))
         else:
-            subs.append((head, gate[1], route if gate[2] else segment_refusal(route, head)))
+            subs.append((head, shared(gate[1]), route if gate[2] else segment_refusal(route, head)))
     return tuple(subs)
 
 
@@ -663,7 +673,8 @@ class Guard:
             below, literals, allowed = gate
             value = route if allowed else segment_refusal(route, segment)
             if below or literals:
-                value = Through(route, literals, value, below, check, subs=_subs(matcher, route, below))
+                value = Through(route, entry.shared(literals), value, below, check,
+                                subs=_subs(matcher, route, below, entry.shared))
         with self._lock:
             if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < most \
                     and not (leaf and entry.leaves >= leaves):
@@ -762,6 +773,7 @@ class Guard:
             segments.pop(key, None)
         entry.segments.clear()
         entry.leaves = 0
+        entry.literals.clear()
 
     def _evict(self) -> None:
         """Second-chance (CLOCK) eviction: an origin used since it was last passed over gets another round."""
