@@ -2,7 +2,8 @@
 past a segment's one answer: ``RuleSet.prefix_gate``'s literals, then the matcher or a shortcut for the paths under
 that segment). Rule sets of the corpus's shapes: many floating globs at the root ("/*.json", "/*?sort=", gitlab's
 "/*/-/blame/"), literals sharing a long prefix (looked for by that prefix), literals holding one another, "$" ends,
-Allow globs that outrank Disallow ones, and segments with heads below them that carry globs of their own. URLs hold
+Allow globs that outrank Disallow ones, a segment whose every path holds a literal (no gate from the walk: one
+from ``literal_check``'s literals), and segments with heads below them that carry globs of their own. URLs hold
 none, one, two or all of those literals: at the path's start or end, across a "/", inside the query or only in the
 fragment, with one of their characters escaped or their escapes in lower case, next to an escape or a non-ASCII
 character (rules hold escapes and non-ASCII characters too). Each URL comes back (learnt, then answered from the
@@ -53,6 +54,11 @@ def _body(r: random.Random) -> tuple[str, list[str], list[str]]:
             for _ in range(r.randint(1, 3)):
                 kind = "Allow" if r.random() < 0.3 else "Disallow"
                 lines.append(f"{kind}: {head}{r.choice(_TAILS)}")
+    if r.random() < 0.5:  # a literal every path under /tickets/ holds (no gate from the walk), allowed but for a few
+        heads.append("/tickets/")
+        lines += ["Allow: /*/tickets/", f"Disallow: /*/tickets/{r.choice(['x$', 'x', 'edit', '*.json'])}",
+                  f"Disallow: /tickets/*{r.choice(['q', 'a$', '.json', 'b/'])}",
+                  f"Allow: /tickets/{r.choice(['', 'a', 'z$'])}"]
     if r.random() < 0.3:
         lines.append(r.choice(["Disallow: /", "Allow: /", "Disallow: /*", "Allow: /$", "Disallow: /$"]))
     literals = sorted({piece for line in lines[1:] for piece in line.split(": ", 1)[1].replace("$", "").split("*")[1:]
@@ -63,7 +69,7 @@ def _body(r: random.Random) -> tuple[str, list[str], list[str]]:
 
 
 def _url(r: random.Random, origin: str, heads: list[str], literals: list[str]) -> str:
-    path = r.choice(heads + ["/", "/x/", "/wiki/", "/s/", "/api/v1/"])
+    path = r.choice(heads + ["/", "/x/", "/wiki/", "/s/", "/api/v1/", "/tickets/"])
     for _ in range(r.choice([0, 1, 1, 1, 2, 3])):  # none, one, or several of the literals
         literal = r.choice(literals)
         where = r.random()
@@ -125,6 +131,22 @@ def test_a_path_holding_two_literals_is_decided_by_both(tier: str, monkeypatch: 
     guard = Guard.from_robots(AGENT, "research", {"https://a.example": body})
     urls = [f"https://a.example/t/{tail}" for tail in ("&action=?page=", "?page=&action=", "x&action=?page=1#f",
                                                        "?page=", "&action=", "x", "a/?page=2")]
+    for _ in range(3):  # learnt, then answered from the table
+        for url in urls:
+            assert _problem(body, AGENT, url, guard.check(url), "check") is None
+
+
+@pytest.mark.parametrize("tier", ["uncompiled", "compiled"])
+def test_each_literal_of_a_gate_from_literal_check_is_looked_for(tier: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/tickets/ gets no gate from the walk (every path there holds /*/tickets/'s literal) but one from its rules'
+    literals (its paths holding none of them are allowed): each literal alone, anywhere in the path, refuses."""
+    monkeypatch.setattr(_match, "FORCE_TIER", tier)
+    body = ("User-agent: FooBot\nAllow: /*/tickets/\nDisallow: /*/tickets/x$\nDisallow: /*.json\nDisallow: /*?sort=\n"
+            "Disallow: /tickets/*q\nDisallow: /*%C3%A9\nAllow: /tickets/ok\n")
+    guard = Guard.from_robots(AGENT, "research", {"https://a.example": body})
+    tails = ["a", "a.json", ".json/b", "a?sort=1", "?sort=", "q", "aq/b", "a/tickets/x", "a/tickets/xy", "%C3%A9",
+             "%c3%a9", "\u00e9", "ok", "ok.json", "b#.json", "b#q", "b?x#?sort=", "a/b/c"]
+    urls = [f"https://a.example/tickets/{tail}" for tail in tails]
     for _ in range(3):  # learnt, then answered from the table
         for url in urls:
             assert _problem(body, AGENT, url, guard.check(url), "check") is None
