@@ -151,3 +151,23 @@ def test_a_segment_without_a_gate_gets_one_from_its_literals(indexed: str) -> No
     through = guard._segments["https://a.example/tickets/"]
     assert type(through) is Through and through.literals == ("/account/", "/tickets/x") and through.answer is through.route
     assert type(guard._segments["https://a.example/account/"]) is Through
+
+
+def test_a_glob_whose_longest_segment_every_path_holds_is_let_in_by_its_next(indexed: str) -> None:
+    """Under /core/, /*/core/*.css$ (allowed) needs "/core/" (every path there holds it) and ".css": it is let in by
+    ".css", so a path holding none is refused by /core/ without a test; /blog/*/*? needs "/" and "?": the paths holding
+    neither "?" nor "/core/" are all allowed."""
+    body = "User-agent: *\nAllow: /*/core/*.css$\nDisallow: /core/\nDisallow: /blog/*/*?\nDisallow: /*/core/\n"
+    matcher = RobotsPolicy.parse(body).matcher(UA)
+    core = matcher.literal_check("/core/")
+    paths = ["/core/", "/core/a", "/core/a.css", "/core/x/core/a.css", "/core/x/core/a.cssx", "/core/core/a.css",
+             "/core/a.css#f", "/core/x/core/a.css#f"]
+    for path in paths:
+        assert core(path) is matcher.check_path(path), path
+    state = core.__self__
+    assert state.literals == (".css",) and state.tests is False
+    blog = matcher.literal_check("/blog/")
+    for path in ("/blog/", "/blog/a/b", "/blog/a/b?q", "/blog/?q", "/blog/a?q", "/blog/a/?", "/blog/a/b#?"):
+        assert blog(path) is matcher.check_path(path), path
+    assert blog.__self__.literals == ("/core/", "?") and blog.__self__.tests is True
+    assert matcher.literal_gate("/blog/")[1] == ("/core/", "?")  # type: ignore[index]

@@ -1572,8 +1572,8 @@ class RuleSet:
         first rule in decision order that matches it ("allowed" when none does), and every rule that can match a
         path under ``prefix`` is among the tests or the result of the head nodes such a path may land on (the
         deepest head prefixing ``prefix`` and the heads below it); each matches only if its head prefixes the path
-        and its longest literal segment (its key) occurs in it. A key that every path here holds (it occurs in
-        ``prefix``), and a rule without one, are always let in; every other key holds one of ``literals`` (the
+        and each of its literal segments occurs in it: its key is the longest of them that not every path here
+        holds (that does not occur in ``prefix``). A rule without one is always let in; every other key holds one of ``literals`` (the
         keys, less those holding another, and those sharing a long prefix by it: :func:`_cover`), so a path may
         match only the rules whose key holds one of the literals the path holds."""
         heads = self._heads
@@ -1604,16 +1604,19 @@ class RuleSet:
                 continue  # "head$" with a head shorter than every path here
             head = patterns[index][:start]
             bounds = ("", "") if start <= size else (head, head + "\x80")  # a shorter head prefixes prefix
-            items.append((bool(verdicts[index]), *bounds, kind, start, test[4], test, test[5]))
+            key = test[5]
+            if key and key in prefix:  # every path here holds it: the longest segment of the glob that not all do
+                others = [segment for segment in (*test[3], test[4]) if segment not in prefix]
+                key = max(others, key=len) if others else ""
+            items.append((bool(verdicts[index]), *bounds, kind, start, test[4], test, key))
         keys = {item[7] for item in items}
         keys.discard("")
-        always = {key for key in keys if key in prefix}
 
         def pick(held: tuple[str, ...]) -> Any:
             chosen = []
             for item in items:
                 key = item[7]
-                if not key or key in always or any(literal in key for literal in held):
+                if not key or any(literal in key for literal in held):
                     chosen.append(item[:7])
                     if item[3] == 0 and not item[1]:
                         break  # every path here matches it: nothing after it can decide
@@ -1625,7 +1628,7 @@ class RuleSet:
         if present is not None:
             return pick(present)
         kept: list[str] = []
-        for key in sorted(keys - always, key=len):
+        for key in sorted(keys, key=len):
             if not any(k in key for k in kept):
                 kept.append(key)
         literals = _cover(tuple(kept))
