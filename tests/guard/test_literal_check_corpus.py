@@ -58,7 +58,7 @@ def _literal_paths(prefix: str, literals: tuple[str, ...], rng: random.Random) -
 def test_literal_check_answers_as_check_path_on_the_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_match, "FORCE_TIER", "uncompiled")  # (its state is the index's in either tier)
     rng = random.Random(5)
-    checked = several = built = 0
+    checked = several = built = refusing = 0
     for file in sorted(CORPUS.glob("*.txt")):
         body = file.read_bytes()
         matcher = RobotsPolicy.parse(body).matcher(UA)
@@ -74,12 +74,13 @@ def test_literal_check_answers_as_check_path_on_the_corpus(monkeypatch: pytest.M
             check(prefix)  # builds its state
             if state.literals is not None:
                 built += 1
+                refusing += state.refusing
                 paths += _literal_paths(prefix, state.literals, rng)
             for path in paths:
                 assert check(path) is matcher.check_path(path), (file.name, prefix, path)
                 checked += 1
             several += len(getattr(state, "several", ()))
-    assert checked > 20_000 and built > 500
+    assert checked > 20_000 and built > 500 and refusing > 100  # (refusing: every rule there refuses)
     assert several > 50  # paths holding several literals are decided by their own tests
 
 

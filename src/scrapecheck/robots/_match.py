@@ -712,6 +712,20 @@ class _OnFirstUse:
         return ruleset.__dict__[self.name]
 
 
+def _first_match(tests: Any, path: str) -> bool | None:
+    """The verdict of the first of :class:`_LiteralCheck`'s ``tests`` that ``path`` (normalised, no fragment) matches,
+    None when none does."""
+    for verdict, low, high, kind, start, last, test in tests:
+        if low and not low <= path < high:
+            continue
+        if kind == 2 and not test[3]:
+            if last in path[start:]:
+                return verdict  # type: ignore[no-any-return]
+        elif kind == 0 or (len(path) == start if kind == 1 else _passes(path, test)):
+            return verdict  # type: ignore[no-any-return]
+    return None
+
+
 class _LiteralCheck:
     """:meth:`RuleSet.literal_check`'s callable, as a bound method (one object behind it, where a closure's cells are
     one each, and each is a cache miss when a Guard's many rule sets take turns). Its state is built on the first
@@ -720,7 +734,7 @@ class _LiteralCheck:
     or several (``several``: built for each set of them met, at most :data:`_LITERAL_SETS`; beyond, the matcher's
     ``under`` decides)."""
 
-    __slots__ = ("literals", "by_literal", "tests", "under", "several", "ruleset", "prefix", "hint")
+    __slots__ = ("literals", "by_literal", "tests", "under", "several", "ruleset", "prefix", "hint", "refusing")
     by_literal: dict[str, Any]
     tests: Any
     several: dict[tuple[str, ...], Any]
@@ -740,7 +754,7 @@ class _LiteralCheck:
         if found is None:
             self.ruleset = None
             return
-        self.by_literal, self.tests, self.several = found[1], found[2], {}
+        self.by_literal, self.tests, self.several, self.refusing = found[1], found[2], {}, found[3]
         self.literals = found[0]
 
     def check(self, path: str) -> bool:
@@ -754,6 +768,14 @@ class _LiteralCheck:
             path = normalise_path(path)  # still under the prefix, which holds no "%" and is ASCII (see check_under)
         if "#" in path:
             path = path[: path.index("#")]
+        if self.refusing:  # every rule here refuses: refused when one of those the path's literals let in matches
+            for literal in literals:
+                if literal in path:
+                    tests = self.by_literal[literal]
+                    if tests is False or (tests.__class__ is not bool and _first_match(tests, path) is not None):
+                        return False  # (no need to look for more literals: any match refuses)
+            tests = self.tests
+            return tests if tests.__class__ is bool else _first_match(tests, path) is None  # type: ignore[no-any-return]
         tests = None
         for literal in literals:
             if literal in path:
@@ -1559,14 +1581,15 @@ class RuleSet:
 
     def _literal_tests(self, prefix: str, hint: tuple[str, ...] = (),
                        present: tuple[str, ...] | None = None) -> Any:
-        """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests)``, where ``tests`` (for a
+        """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests, refusing)``, where ``tests`` (for a
         path holding none of ``literals``) and each literal's (for a path holding that one only) are, in decision
         order, (verdict, low, high, kind, head length, last segment, :data:`_Test`) of the rules that such a path
         may match (``low <= path < high``: it starts with the rule's head; "" when every path under ``prefix``
         does), cut after the first that every path matches; or the verdict alone when they all give one. With
         ``present``, only the tests for a path holding those literals. None when the prefix has more than
         :data:`_LITERAL_MAX_HEADS` heads below it or its rules more than :data:`_LITERAL_MAX` literals. ``literals``
-        are the strings of ``hint`` where equal.
+        are the strings of ``hint`` where equal. ``refusing``: every one of those rules refuses (gitlab's 40 globs),
+        so a path is refused as soon as one of the rules a literal it holds lets in matches, whatever else it holds.
 
         Exact for an ASCII path without "%" (normalised, its fragment cut), by Google's rule: its answer is the
         first rule in decision order that matches it ("allowed" when none does), and every rule that can match a
@@ -1597,6 +1620,11 @@ class RuleSet:
                 found[entry[2]] = _test(entry[2], patterns[entry[2]])
         verdicts, size = self._verdicts, len(prefix)
         items = []
+        shared: dict[Any, Any] = {literal: literal for literal in hint}
+
+        def same(value: Any) -> Any:
+            return shared.setdefault(value, value)
+
         for index in sorted(found):
             test = found[index]
             kind, start = test[1], test[2]
@@ -1608,7 +1636,11 @@ class RuleSet:
             if key and key in prefix:  # every path here holds it: the longest segment of the glob that not all do
                 others = [segment for segment in (*test[3], test[4]) if segment not in prefix]
                 key = max(others, key=len) if others else ""
-            items.append((bool(verdicts[index]), *bounds, kind, start, test[4], test, key))
+            # Equal strings and tuples as one object each (rules sharing segments: unicef's /*/core/*.css$,
+            # /*/core/*.js$...): fewer objects to fetch per check.
+            low_, high_, last = same(bounds[0]), same(bounds[1]), same(test[4])
+            test = (test[0], kind, start, same(tuple([same(m) for m in test[3]])), last, key)
+            items.append((bool(verdicts[index]), low_, high_, kind, start, last, test, key))
         keys = {item[7] for item in items}
         keys.discard("")
 
@@ -1636,9 +1668,9 @@ class RuleSet:
             literals = tuple(kept)
         if len(literals) > _LITERAL_MAX:
             return None
-        same = {literal: literal for literal in hint}
-        literals = tuple([same.get(literal, literal) for literal in literals])
-        return literals, {literal: pick((literal,)) for literal in literals}, pick(())
+        literals = tuple([same(literal) for literal in literals])
+        refusing = bool(items) and not any(item[0] for item in items)
+        return literals, {literal: pick((literal,)) for literal in literals}, pick(()), refusing
 
     def _gate(self, prefix: str, nodes: tuple[int, ...]) -> tuple[tuple[str, ...], bool] | None:
         """(literals, verdict) of :meth:`prefix_gate` for a path that lands on one of ``nodes``, or None."""
