@@ -5,9 +5,11 @@
 After ``--passes`` warm passes over the workload, each URL is looked up as the hot path looks it up and counted by
 what answers it: ``seg``/``leaf`` (a segment's or a leaf's own answer, ``seg2``... one level deeper), ``T1-gateans``
 (a segment's answer after its literals; ``L`` for a leaf, the digit the level), ``T1-belowans`` (the answer of the
-head below the segment the path starts with, after that head's literals), ``T1-gatelit`` (it holds a literal:
-the matcher decides), ``T1-nogate`` (a segment with no gate: the matcher decides), ``miss1`` (not in the table: the
-origin's table is full, or its matcher still scans). The largest (kind, robots.txt file) pairs follow.
+head below the segment the path starts with, after that head's literals), ``T1-gatelit`` (it holds a literal),
+``T1-nogate`` (a segment with no gate), both then answered by the segment's ``RuleSet.literal_check`` (``/lc``: from the
+few rules the path's literals let in) or by the matcher's walk (``/m``: a prefix with an escape, too many heads below
+or literals), ``miss1`` (not in the table: the origin's table is full, or its matcher still scans). The largest (kind,
+robots.txt file) pairs follow.
 """
 
 from __future__ import annotations
@@ -73,17 +75,19 @@ def main() -> None:
             hit = deeper
         path = url[cut:]
         tag = ("T" if end else "L") + str(level)
+        state = getattr(hit.check, "__self__", None)  # a literal_check's state, built on its first call
+        by = "/lc" if getattr(state, "literals", None) is not None else "/m"
         if hit.literals is None:
-            return tag + "-nogate"
+            return tag + "-nogate" + by
         if any(k in path for k in hit.literals) or "%" in path or not path.isascii():
-            return tag + "-gatelit"
+            return tag + "-gatelit" + by
         if hit.below and path.startswith(hit.below):
             for head, keys, _ in hit.subs:  # the deepest head below the segment that the path starts with
                 if path.startswith(head):
                     if keys is not None and not any(k in path for k in keys):
                         return tag + "-belowans"
                     break
-            return tag + "-gatelit"
+            return tag + "-gatelit" + by
         return tag + "-gateans"
 
     kinds: collections.Counter[str] = collections.Counter()
