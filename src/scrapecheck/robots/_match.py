@@ -1511,17 +1511,12 @@ class RuleSet:
         if (self._columns is not None or prefix[:1] != "/" or "%" in prefix or "#" in prefix or not prefix.isascii()
                 or ROBOTS_PATH.startswith(prefix)):
             return None
+        node, low, high = self._around(prefix)
         heads = self._heads
-        low = bisect_left(heads, prefix)
-        high = bisect_left(heads, prefix + "\x80", low)  # heads are ASCII: those that start with prefix
         if low < high and heads[low] == prefix:
             low += 1  # the node itself, below
         if high - low > _PREFIX_MAX_HEADS:
             return None
-        node = bisect_right(heads, prefix) - 1
-        parent = self._parent
-        while node >= 0 and not prefix.startswith(heads[node]):
-            node = parent[node]
         # Every head node a path can land on, then only the one it lands on when it starts with no head below.
         gate = self._gate(prefix, (node, *range(low, high)))
         if gate is not None:
@@ -1579,6 +1574,18 @@ class RuleSet:
             return None
         return check, state.literals
 
+    def _around(self, prefix: str) -> tuple[int, int, int]:
+        """(the head node every path starting with ``prefix`` passes: the deepest head ``prefix`` starts with, -1 for
+        none; and the range in ``_heads`` of the heads that start with ``prefix``, which such a path may go on to)."""
+        heads = self._heads
+        low = bisect_left(heads, prefix)
+        high = bisect_left(heads, prefix + "\x80", low)  # heads are ASCII: those that start with prefix
+        node = bisect_right(heads, prefix) - 1
+        parent = self._parent
+        while node >= 0 and not prefix.startswith(heads[node]):
+            node = parent[node]
+        return node, low, high
+
     def _literal_tests(self, prefix: str, hint: tuple[str, ...] = (),
                        present: tuple[str, ...] | None = None) -> Any:
         """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests, refusing)``, where ``tests`` (for a
@@ -1599,15 +1606,9 @@ class RuleSet:
         holds (that does not occur in ``prefix``). A rule without one is always let in; every other key holds one of ``literals`` (the
         keys, less those holding another, and those sharing a long prefix by it: :func:`_cover`), so a path may
         match only the rules whose key holds one of the literals the path holds."""
-        heads = self._heads
-        low = bisect_left(heads, prefix)
-        high = bisect_left(heads, prefix + "\x80", low)
+        node, low, high = self._around(prefix)
         if high - low > _LITERAL_MAX_HEADS:
             return None
-        node = bisect_right(heads, prefix) - 1
-        parent = self._parent
-        while node >= 0 and not prefix.startswith(heads[node]):
-            node = parent[node]
         found: dict[int, _Test] = {}
         patterns = self._patterns
         for n in {node, *range(low, high)}:
