@@ -717,8 +717,8 @@ def _first_match(tests: Any, path: str) -> bool | None:
     None when none does."""
     for verdict, low, high, kind, start, last, test in tests:
         if low and not low <= path < high:
-            continue
-        if kind == 2 and not test[3]:
+            continue  # a head below the prefix that this path does not start with
+        if kind == 2 and not test[3]:  # "head*last": the usual glob (as _passes, inline)
             if last in path[start:]:
                 return verdict  # type: ignore[no-any-return]
         elif kind == 0 or (len(path) == start if kind == 1 else _passes(path, test)):
@@ -789,15 +789,8 @@ class _LiteralCheck:
             tests = self.tests
         if tests.__class__ is bool:
             return tests  # type: ignore[return-value]
-        for verdict, low, high, kind, start, last, test in tests:
-            if low and not low <= path < high:
-                continue  # a head below the prefix that this path does not start with
-            if kind == 2 and not test[3]:  # "head*last": the usual glob (as _passes, inline)
-                if last in path[start:]:
-                    return verdict  # type: ignore[no-any-return]
-            elif kind == 0 or (len(path) == start if kind == 1 else _passes(path, test)):
-                return verdict  # type: ignore[no-any-return]
-        return True
+        verdict = _first_match(tests, path)
+        return True if verdict is None else verdict
 
     def _several(self, path: str) -> Any:
         """The tests for a path holding several of the literals (rare): the union of theirs, kept per set."""
