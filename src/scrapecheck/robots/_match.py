@@ -493,6 +493,9 @@ _LITERAL_MAX_HEADS = 32
 _LITERAL_MAX = 48
 #: ... and keeps what to test for at most this many sets of several literals met in paths.
 _LITERAL_SETS = 16
+#: ... and a rule set shares the states of at most this many distinct shapes between the prefixes that have them (see
+#: :meth:`RuleSet._literal_tests`; a Guard asks for at most one per segment it learns).
+_LITERAL_STATES = 256
 
 #: Rule sets with fewer rules are built one rule at a time (:meth:`RuleSet._build_few`), more in bulk.
 _BULK_MIN_RULES = 8
@@ -726,6 +729,55 @@ def _first_match(tests: Any, path: str) -> bool | None:
     return None
 
 
+def _verdict_or_tests(chosen: list[tuple[Any, ...]]) -> Any:
+    """``chosen`` (tests in decision order) as :class:`_LiteralCheck` keeps them: the verdict alone when whichever
+    matches first gives it (none matching is "allowed", unless the last matches every path), else a tuple."""
+    verdict = chosen[-1][0] if chosen and chosen[-1][3] == 0 and not chosen[-1][1] else True
+    if all(item[0] is verdict for item in chosen):
+        return verdict
+    return tuple(chosen)
+
+
+def _chosen(items: list[tuple[Any, ...]], held: tuple[str, ...]) -> Any:
+    """The tests of ``items`` (see :meth:`RuleSet._literal_items`) that a path holding the literals ``held`` (and no
+    other) may match: those without a key, and those whose key holds one of ``held``; cut after the first that every
+    path matches."""
+    chosen = []
+    for item in items:
+        key = item[7]
+        if not key or any(literal in key for literal in held):
+            chosen.append(item[:7])
+            if item[3] == 0 and not item[1]:
+                break  # every path here matches it: nothing after it can decide
+    return _verdict_or_tests(chosen)
+
+
+def _picks(items: list[tuple[Any, ...]], literals: tuple[str, ...]) -> tuple[dict[str, Any], Any]:
+    """:func:`_chosen` for each of ``literals`` alone, and for none of them, in one pass over ``items`` (each key is
+    tested once against the literals: the cost grows as keys x literals plus items, not items x literals)."""
+    holds: dict[str, list[str]] = {}
+    for item in items:
+        key = item[7]
+        if key and key not in holds:
+            holds[key] = [literal for literal in literals if literal in key]
+    chosen: dict[str, list[tuple[Any, ...]]] = {literal: [] for literal in literals}
+    lists = list(chosen.values())
+    plain: list[tuple[Any, ...]] = []
+    for item in items:
+        key = item[7]
+        test = item[:7]
+        if key:
+            for literal in holds[key]:
+                chosen[literal].append(test)
+        else:  # a test every path may need (no key: kinds 0 and 1, or a glob all of whose segments the prefix holds)
+            plain.append(test)
+            for each in lists:
+                each.append(test)
+            if item[3] == 0 and not item[1]:
+                break  # every path here matches it: nothing after it can decide
+    return {literal: _verdict_or_tests(tests) for literal, tests in chosen.items()}, _verdict_or_tests(plain)
+
+
 class _LiteralCheck:
     """:meth:`RuleSet.literal_check`'s callable, as a bound method (one object behind it, where a closure's cells are
     one each, and each is a cache miss when a Guard's many rule sets take turns). Its state is built on the first
@@ -754,7 +806,7 @@ class _LiteralCheck:
         if found is None:
             self.ruleset = None
             return
-        self.by_literal, self.tests, self.several, self.refusing = found[1], found[2], {}, found[3]
+        self.by_literal, self.tests, self.refusing, self.several = found[1], found[2], found[3], found[4]
         self.literals = found[0]
 
     def check(self, path: str) -> bool:
@@ -834,7 +886,7 @@ class RuleSet:
 
     # "__dict__" holds decide, decide_path and _decide_quietly once built (see _OnFirstUse).
     __slots__ = ("_rules", "_make_rules", "_rule_of", "_fallback", "_heads", "_parent", "_own", "_chains",
-                 "_patterns", "_by_head", "_starts", "_verdicts", "_quick", "_young",
+                 "_patterns", "_by_head", "_starts", "_verdicts", "_quick", "_young", "_literal_states",
                  "_table", "_uppers", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "_columns",
                  "check", "check_path", "_under", "__dict__", "__weakref__")
     _rules: tuple[Rule, ...] | None
@@ -1342,6 +1394,8 @@ class RuleSet:
         self._table: list[_Entry | None] = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
         #: Per head node built but not yet in the table (see :data:`_ANCHOR_MIN_VISITS`): [entry, times reached].
         self._young: dict[int, list[Any]] = {}
+        #: :meth:`_literal_tests`' states by shape, made on first use.
+        self._literal_states: dict[Any, list[Any]] | None = None
 
     def _build_few(self, patterns: list[str]) -> None:
         """:meth:`_build_uncompiled` for a few rules, one by one (the bulk form's fixed cost dominates)."""
@@ -1379,6 +1433,7 @@ class RuleSet:
         self._chains = [None] * len(heads)
         self._table = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
         self._young = {}
+        self._literal_states = None
 
     def _own_of(self, node: int) -> tuple[_Test, ...]:
         """The tests of the rules whose literal head is ``heads[node]``, in decision order (made once)."""
@@ -1581,24 +1636,31 @@ class RuleSet:
 
     def _literal_tests(self, prefix: str, hint: tuple[str, ...] = (),
                        present: tuple[str, ...] | None = None) -> Any:
-        """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests, refusing)``, where ``tests`` (for a
-        path holding none of ``literals``) and each literal's (for a path holding that one only) are, in decision
-        order, (verdict, low, high, kind, head length, last segment, :data:`_Test`) of the rules that such a path
-        may match (``low <= path < high``: it starts with the rule's head; "" when every path under ``prefix``
+        """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests, refusing, several)``, where
+        ``tests`` (for a path holding none of ``literals``) and each literal's (for a path holding that one only) are,
+        in decision order, (verdict, low, high, kind, head length, last segment, :data:`_Test`) of the rules that such
+        a path may match (``low <= path < high``: it starts with the rule's head; "" when every path under ``prefix``
         does), cut after the first that every path matches; or the verdict alone when they all give one. With
         ``present``, only the tests for a path holding those literals. None when the prefix has more than
         :data:`_LITERAL_MAX_HEADS` heads below it or its rules more than :data:`_LITERAL_MAX` literals. ``literals``
         are the strings of ``hint`` where equal. ``refusing``: every one of those rules refuses (gitlab's 40 globs),
         so a path is refused as soon as one of the rules a literal it holds lets in matches, whatever else it holds.
+        ``several``: the tests for the sets of several literals met so far (filled by the caller).
 
         Exact for an ASCII path without "%" (normalised, its fragment cut), by Google's rule: its answer is the
         first rule in decision order that matches it ("allowed" when none does), and every rule that can match a
         path under ``prefix`` is among the tests or the result of the head nodes such a path may land on (the
         deepest head prefixing ``prefix`` and the heads below it); each matches only if its head prefixes the path
         and each of its literal segments occurs in it: its key is the longest of them that not every path here
-        holds (that does not occur in ``prefix``). A rule without one is always let in; every other key holds one of ``literals`` (the
-        keys, less those holding another, and those sharing a long prefix by it: :func:`_cover`), so a path may
-        match only the rules whose key holds one of the literals the path holds."""
+        holds (that does not occur in ``prefix``). A rule without one is always let in; every other key holds one
+        of ``literals`` (the keys, less those holding another, and those sharing a long prefix by it:
+        :func:`_cover`), so a path may match only the rules whose key holds one of the literals the path holds.
+
+        One object per distinct state, shared by the prefixes that get it (most segments of a site: its rules
+        starting with a wildcard apply under each): those are the prefixes with the same head nodes (which fix the
+        tests, their bounds and the "head$" rules left out: a test's head prefixes the prefix exactly when it is
+        the deepest head node's or an ancestor's) that hold the same of the rules' keys and segments, and of the
+        literals. At most :data:`_LITERAL_STATES` per rule set; then built for each caller alone."""
         node, low, high = self._around(prefix)
         if high - low > _LITERAL_MAX_HEADS:
             return None
@@ -1612,59 +1674,77 @@ class RuleSet:
                 found[test[0]] = test
             if entry[2] >= 0 and entry[2] not in found:
                 found[entry[2]] = _test(entry[2], patterns[entry[2]])
-        verdicts, size = self._verdicts, len(prefix)
-        items = []
-        shared: dict[Any, Any] = {literal: literal for literal in hint}
-
-        def same(value: Any) -> Any:
-            return shared.setdefault(value, value)
-
-        for index in sorted(found):
-            test = found[index]
-            kind, start = test[1], test[2]
-            if kind == 1 and start < size:
-                continue  # "head$" with a head shorter than every path here
-            head = patterns[index][:start]
-            bounds = ("", "") if start <= size else (head, head + "\x80")  # a shorter head prefixes prefix
-            key = test[5]
-            if key and key in prefix:  # every path here holds it: the longest segment of the glob that not all do
-                others = [segment for segment in (*test[3], test[4]) if segment not in prefix]
-                key = max(others, key=len) if others else ""
-            # Equal strings and tuples as one object each (rules sharing segments: unicef's /*/core/*.css$,
-            # /*/core/*.js$...): fewer objects to fetch per check.
-            low_, high_, last = same(bounds[0]), same(bounds[1]), same(test[4])
-            test = (test[0], kind, start, same(tuple([same(m) for m in test[3]])), last, key)
-            items.append((bool(verdicts[index]), low_, high_, kind, start, last, test, key))
+        order = sorted(found)
+        if present is not None:
+            return _chosen(self._literal_items(prefix, found, order), present)
+        # What of the prefix the state depends on beside its head nodes: the keys it holds, and of their rules'
+        # segments those it holds too (the key is then the longest of the others).
+        held = tuple([(index, tuple([s for s in (*test[3], test[4]) if s in prefix]))
+                      for index, test in [(index, found[index]) for index in order] if test[5] and test[5] in prefix])
+        states = self._literal_states
+        if states is None:
+            states = self._literal_states = {}
+        shape = (node, low, high, held)
+        known = states.get(shape)
+        if known is not None:
+            # [cover, kept, state by the cover, state by the kept literals]: by the kept ones when the prefix
+            # holds one of the cover's literals (every path here would hold it).
+            by_kept = any(literal in prefix for literal in known[0])
+            state = known[2 + by_kept]
+            if state is not None:
+                return state or None  # () : more literals than _LITERAL_MAX
+        items = self._literal_items(prefix, found, order)
         keys = {item[7] for item in items}
         keys.discard("")
-
-        def pick(held: tuple[str, ...]) -> Any:
-            chosen = []
-            for item in items:
-                key = item[7]
-                if not key or any(literal in key for literal in held):
-                    chosen.append(item[:7])
-                    if item[3] == 0 and not item[1]:
-                        break  # every path here matches it: nothing after it can decide
-            verdict = chosen[-1][0] if chosen and chosen[-1][3] == 0 and not chosen[-1][1] else True
-            if all(item[0] is verdict for item in chosen):
-                return verdict  # whichever rule matches first, this is the verdict
-            return tuple(chosen)
-
-        if present is not None:
-            return pick(present)
         kept: list[str] = []
         for key in sorted(keys, key=len):
             if not any(k in key for k in kept):
                 kept.append(key)
-        literals = _cover(tuple(kept))
-        if any(literal in prefix for literal in literals):
-            literals = tuple(kept)
+        cover = _cover(tuple(kept))
+        by_kept = any(literal in prefix for literal in cover)
+        literals = tuple(kept) if by_kept else cover
         if len(literals) > _LITERAL_MAX:
-            return None
-        literals = tuple([same(literal) for literal in literals])
-        refusing = bool(items) and not any(item[0] for item in items)
-        return literals, {literal: pick((literal,)) for literal in literals}, pick(()), refusing
+            state = ()
+        else:
+            shared = {literal: literal for literal in hint}  # the caller's strings where equal
+            literals = tuple([shared.get(literal, literal) for literal in literals])
+            by_literal, tests = _picks(items, literals)
+            state = (literals, by_literal, tests, bool(items) and not any(item[0] for item in items), {})
+        if known is None and len(states) < _LITERAL_STATES:
+            known = states.setdefault(shape, [cover, tuple(kept), None, None])
+        if known is not None:
+            known[2 + by_kept] = state
+        return state or None
+
+    def _literal_items(self, prefix: str, found: dict[int, _Test], order: list[int]) -> list[tuple[Any, ...]]:
+        """Per rule of ``found`` that a path under ``prefix`` may match, in decision ``order``: (verdict, low, high,
+        kind, head length, last segment, test, key) for :meth:`_literal_tests`. The tests are the rule set's own
+        objects (one per rule, whatever the prefix) unless the prefix holds the key, and each head's bounds are one
+        pair of strings."""
+        patterns, verdicts, size = self._patterns, self._verdicts, len(prefix)
+        items = []
+        bounds: dict[str, tuple[str, str]] = {}
+        everywhere = ("", "")  # a head that prefixes prefix (no shorter one can be: see the docstring above)
+        for index in order:
+            test = found[index]
+            kind, start = test[1], test[2]
+            if kind == 1 and start < size:
+                continue  # "head$" with a head shorter than every path here
+            if start <= size:
+                low, high = everywhere
+            else:
+                head = patterns[index][:start]
+                pair = bounds.get(head)
+                if pair is None:
+                    pair = bounds[head] = (head, head + "\x80")
+                low, high = pair
+            key = test[5]
+            if key and key in prefix:  # every path here holds it: the longest segment of the glob that not all do
+                others = [segment for segment in (*test[3], test[4]) if segment not in prefix]
+                key = max(others, key=len) if others else ""
+                test = (test[0], kind, start, test[3], test[4], key)
+            items.append((bool(verdicts[index]), low, high, kind, start, test[4], test, key))
+        return items
 
     def _gate(self, prefix: str, nodes: tuple[int, ...]) -> tuple[tuple[str, ...], bool] | None:
         """(literals, verdict) of :meth:`prefix_gate` for a path that lands on one of ``nodes``, or None."""
