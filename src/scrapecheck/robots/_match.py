@@ -784,7 +784,8 @@ class _LiteralCheck:
     call (most segments never see a path holding a literal): ``literals`` to look for in the path, and what to test
     (see :meth:`RuleSet._literal_tests`) for a path holding none of them (``tests``), one of them (``by_literal``),
     or several (``several``: built for each set of them met, at most :data:`_LITERAL_SETS`; beyond, the matcher's
-    ``under`` decides)."""
+    ``under`` decides). Those objects are shared with the rule set's other prefixes that have the same state (most
+    of a site's segments): only the prefix and the fields pointing at them are this object's."""
 
     __slots__ = ("literals", "by_literal", "tests", "under", "several", "ruleset", "prefix", "hint", "refusing")
     by_literal: dict[str, Any]
