@@ -281,19 +281,24 @@ _ANCHOR_MIN_VISITS = 32
 _COVER_MIN_PREFIX = 5
 
 
-def _cover(keys: tuple[str, ...]) -> tuple[str, ...]:
+def _cover(keys: tuple[str, ...], distinct: bool = False) -> tuple[str, ...]:
     """Fewer literals such that a path holding none of them holds none of ``keys`` (non-empty literals), for a
     gate: each ``in`` costs ~300 instructions (a call, and the needle's preprocessing), so a gate's cost is about
     the number of its literals. Distinct literals, less those that contain another one (``preview=true`` covers
     ``theme_preview=true``), and in sorted order, neighbours sharing a prefix of :data:`_COVER_MIN_PREFIX` or more
     characters replaced by it (``/wiki/`` covers ``/wiki/index.php?`` and ``/wiki/Special:``). Exact whatever it
-    returns: a path that holds one of them gets the node's full test."""
+    returns: a path that holds one of them gets the node's full test. ``distinct``: ``keys`` are already distinct
+    and none contains another (the callers that made them so skip that step here)."""
     if len(keys) < 2:
         return keys
-    kept: list[str] = []
-    for key in sorted(set(keys), key=len):
-        if not any(map(key.__contains__, kept)):
-            kept.append(key)
+    kept: list[str]
+    if distinct:
+        kept = list(keys)
+    else:
+        kept = []
+        for key in sorted(set(keys), key=len):
+            if not any(map(key.__contains__, kept)):
+                kept.append(key)
     if len(kept) < 2:
         return tuple(kept)
     kept.sort()
@@ -1699,9 +1704,9 @@ class RuleSet:
         keys.discard("")
         kept: list[str] = []
         for key in sorted(keys, key=len):
-            if not any(k in key for k in kept):
+            if not any(map(key.__contains__, kept)):
                 kept.append(key)
-        cover = _cover(tuple(kept))
+        cover = _cover(tuple(kept), distinct=True)
         by_kept = any(literal in prefix for literal in cover)
         literals = tuple(kept) if by_kept else cover
         if len(literals) > _LITERAL_MAX:
@@ -1767,13 +1772,13 @@ class RuleSet:
             return None
         kept: list[str] = []
         for literal in sorted(literals, key=len):
-            if not any(k in literal for k in kept):
+            if not any(map(literal.__contains__, kept)):
                 kept.append(literal)
         if len(kept) > _GATE_MAX_LITERALS:
             return None
         # Fewer literals to look for where several share a long prefix (a caller tests each with ``in``), unless
         # the prefix itself holds one of those shared prefixes (every path would hold it).
-        cover = _cover(tuple(kept))
+        cover = _cover(tuple(kept), distinct=True)
         if len(cover) < len(kept) and not any(key in prefix for key in cover):
             return cover, verdicts.pop()
         return tuple(kept), verdicts.pop()
