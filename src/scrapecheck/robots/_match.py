@@ -1670,12 +1670,33 @@ class RuleSet:
         node, low, high = self._around(prefix)
         if high - low > _LITERAL_MAX_HEADS:
             return None
-        found: dict[int, _Test] = {}
-        patterns = self._patterns
+        table, entries = self._table, []
+        held: set[tuple[int, tuple[str, ...]]] = set()
         for n in {node, *range(low, high)}:
-            entry = self._table[n]  # the table's last slot (-1) is "no head"
+            entry = table[n]  # the table's last slot (-1) is "no head"
             if entry is None:
                 entry = self._entry(n)
+            entries.append(entry)
+            if entry[1] and any(map(prefix.__contains__, filter(None, entry[1]))):
+                for test in entry[0]:
+                    if test[5] and test[5] in prefix:
+                        held.add((test[0], tuple([s for s in (*test[3], test[4]) if s in prefix])))
+        states = self._literal_states
+        if states is None:
+            states = self._literal_states = {}
+        # What of the prefix the state depends on beside its head nodes: the keys it holds (usually none), and of
+        # their rules' segments those it holds too (the key is then the longest of the others). Each known shape:
+        # [cover, state by the cover, state by the kept literals], the latter when the prefix holds one of the
+        # cover's literals (every path here would hold it).
+        shape = (node, low, high, tuple(sorted(held)))
+        known = None if present is not None else states.get(shape)
+        if known is not None:
+            state = known[1 + any(literal in prefix for literal in known[0])]
+            if state is not None:
+                return state or None  # (): more literals than _LITERAL_MAX
+        found: dict[int, _Test] = {}
+        patterns = self._patterns
+        for entry in entries:
             for test in entry[0]:
                 found[test[0]] = test
             if entry[2] >= 0 and entry[2] not in found:
@@ -1683,22 +1704,6 @@ class RuleSet:
         order = sorted(found)
         if present is not None:
             return _chosen(self._literal_items(prefix, found, order), present)
-        # What of the prefix the state depends on beside its head nodes: the keys it holds, and of their rules'
-        # segments those it holds too (the key is then the longest of the others).
-        held = tuple([(index, tuple([s for s in (*test[3], test[4]) if s in prefix]))
-                      for index, test in [(index, found[index]) for index in order] if test[5] and test[5] in prefix])
-        states = self._literal_states
-        if states is None:
-            states = self._literal_states = {}
-        shape = (node, low, high, held)
-        known = states.get(shape)
-        if known is not None:
-            # [cover, kept, state by the cover, state by the kept literals]: by the kept ones when the prefix
-            # holds one of the cover's literals (every path here would hold it).
-            by_kept = any(literal in prefix for literal in known[0])
-            state = known[2 + by_kept]
-            if state is not None:
-                return state or None  # () : more literals than _LITERAL_MAX
         items = self._literal_items(prefix, found, order)
         keys = {item[7] for item in items}
         keys.discard("")
@@ -1717,9 +1722,9 @@ class RuleSet:
             by_literal, tests = _picks(items, literals)
             state = (literals, by_literal, tests, bool(items) and not any(item[0] for item in items), {})
         if known is None and len(states) < _LITERAL_STATES:
-            known = states.setdefault(shape, [cover, tuple(kept), None, None])
+            known = states.setdefault(shape, [cover, None, None])
         if known is not None:
-            known[2 + by_kept] = state
+            known[1 + by_kept] = state
         return state or None
 
     def _literal_items(self, prefix: str, found: dict[int, _Test], order: list[int]) -> list[tuple[Any, ...]]:
