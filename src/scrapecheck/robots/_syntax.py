@@ -86,6 +86,8 @@ def to_latin1(text: str | bytes | bytearray | memoryview) -> tuple[str, int]:
     ``str`` input is encoded as UTF-8 first (lone surrogates are passed through, never an error).
     """
     if isinstance(text, str):
+        if text.isascii():  # UTF-8 then Latin-1 gives the same characters: the caller's str itself, not a copy
+            return text[:MAX_BYTES], len(text)
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
