@@ -254,6 +254,8 @@ def _matcher(policy: RobotsPolicy, user_agent: str) -> Any:
 
 _PREFERENCE_KEYS = frozenset({"content-usage", "content-signal", "license"})
 _DELAY_KEYS = frozenset({"crawl-delay", "request-rate"})
+#: Plans are built under one of these locks (by origin): an origin's plan once, without a lock per origin.
+_PLAN_LOCKS = tuple(threading.Lock() for _ in range(16))
 
 
 class BodyCache:
@@ -343,7 +345,7 @@ class Plan:
 class OriginRules:
     """Everything one origin says about being crawled, compiled once. See the module docstring."""
 
-    __slots__ = ("origin", "robots", "opt_outs", "_body", "_parse", "_policy", "_plans", "_parts", "_lock")
+    __slots__ = ("origin", "robots", "opt_outs", "_body", "_parse", "_policy", "_plan_key", "_plan", "_plans", "_parts")
 
     def __init__(self, origin: str, robots: RobotsFetch, body: Union[str, bytes, None] = None,
                  opt_outs: Sequence[OptOutSignal] = (), *,
@@ -356,9 +358,12 @@ class OriginRules:
         self._body = body if robots.outcome == "success" and body else None
         self._parse = parse
         self._policy: Optional[RobotsPolicy] = None
-        self._plans: dict[tuple[str, str, bool], Plan] = {}
-        self._parts: dict[str, tuple[OptOutSignal, ...]] = {}
-        self._lock = threading.Lock()
+        # The first plan built, by its key (the one a Guard builds), then any other in ``_plans``; the parts read
+        # (see _part). Both dicts are made when first needed: most origins never need them (a few hundred bytes each).
+        self._plan_key: Optional[tuple[str, str, bool]] = None
+        self._plan: Optional[Plan] = None
+        self._plans: Optional[dict[tuple[str, str, bool], Plan]] = None
+        self._parts: Optional[dict[str, tuple[OptOutSignal, ...]]] = None
 
     @property
     def policy(self) -> Optional[RobotsPolicy]:
@@ -404,7 +409,8 @@ class OriginRules:
         ``notices`` (legal notices in comments). Each is skipped outright when the file has nothing it reads.
         ``policy`` is the parse to read (default :attr:`policy`)."""
         key = f"{name}\0{token}"
-        found = self._parts.get(key)
+        parts = self._parts
+        found = None if parts is None else parts.get(key)
         if found is not None:
             return found
         if policy is None:
@@ -428,7 +434,9 @@ class OriginRules:
             else:
                 raw = optouts._notice_opt_outs(policy, url)  # noqa: SLF001
             found = tuple(OptOutSignal.of(o, preference_path(o)) for o in raw)
-        self._parts[key] = found
+        if parts is None:
+            parts = self._parts = self._parts or {}  # (a race may lose a reading: read again, to an equal value)
+        parts[key] = found
         return found
 
     def robots_opt_outs(self, user_agent: str, *, agents: bool = True) -> tuple[OptOutSignal, ...]:
@@ -458,13 +466,25 @@ class OriginRules:
     def plan(self, user_agent: str, purpose: str, *, respect_ai_optouts: bool = True) -> Plan:
         """How this origin answers one agent and purpose (:class:`Plan`), built once and kept (thread-safe)."""
         key = (user_agent, purpose, respect_ai_optouts)
-        plan = self._plans.get(key)
+        if self._plan_key == key:
+            return self._plan  # type: ignore[return-value]  # set before its key
+        plans = self._plans
+        plan = None if plans is None else plans.get(key)
         if plan is None:
-            with self._lock:
-                plan = self._plans.get(key)
+            with _PLAN_LOCKS[hash(self.origin) % len(_PLAN_LOCKS)]:
+                if self._plan_key == key:
+                    return self._plan  # type: ignore[return-value]
+                plans = self._plans
+                plan = None if plans is None else plans.get(key)
                 if plan is None:
                     plan = self._build(user_agent, purpose, respect_ai_optouts)
-                    self._plans[key] = plan
+                    if self._plan_key is None:
+                        self._plan = plan
+                        self._plan_key = key
+                    else:
+                        if plans is None:
+                            plans = self._plans = {}
+                        plans[key] = plan
         return plan
 
     def fast_path(self, user_agent: str, purpose: str, *,
@@ -519,13 +539,14 @@ class OriginRules:
         site_allowed = not any(r.blocking for r in site_now)
         scoped = [(path_scope(s), s) for s in eager if s.path is not None]
         scoped = [(match, s) for match, s in scoped if opt_out_reasons([s], purpose)]
-        answers = _Answers()
-        answers.rules, answers.token, answers.purpose, answers.robots, answers.delay = self, token, purpose, robots, delay
-        answers.notes, answers.site_now, answers.in_robots = self._notes(), site_now, in_robots
+        answers = _Answers.__new__(_Answers)
+        answers.rules, answers.token, answers.purpose, answers.robots = self, token, purpose, robots
+        answers.delay_seconds = delay
+        answers.notes, answers.site_now, answers.in_robots = tuple(self._notes()), tuple(site_now), in_robots
         answers.notices_pending, answers.site_all, answers.decided = notices_pending, None, {}
         answers.matcher = matcher = None if policy is None else _matcher(policy, user_agent)
         del policy
-        site = Site(delay, robots, token, purpose, answers.resolve)
+        site = answers
         ok = deferred(site_allowed, site, None) if notices_pending else answers.allowed_decision()
 
         if not scoped:
@@ -540,24 +561,21 @@ class OriginRules:
         return Plan(answers.decide_scoped, None, ok, site, delay)
 
 
-class _Answers:
-    """The decisions of one :class:`Plan` (see ``OriginRules._build``), made on first need and kept: its bound methods
-    are the plan's ``decide`` and its site's ``resolve``. One object per plan, where closures over the plan's values
-    cost a function, a tuple of cells and a cell per value (bench_guard: ~2.5 KB a cached origin)."""
+class _Answers(Site):
+    """The decisions of one :class:`Plan` (see ``OriginRules._build``), made on first need and kept, and its
+    :class:`Site` (``resolve`` is a method here: the slot of that name is left unset). Its bound methods are the
+    plan's ``decide``; one object per plan, where closures over the plan's values cost a function, a tuple of cells
+    and a cell per value (bench_guard: ~2.5 KB a cached origin)."""
 
-    __slots__ = ("rules", "token", "purpose", "robots", "delay", "notes", "site_now", "in_robots", "notices_pending",
-                 "site_all", "decided", "matcher", "scoped", "by_matches", "path_of")
+    __slots__ = ("rules", "notes", "site_now", "in_robots", "notices_pending", "site_all", "decided", "matcher",
+                 "scoped", "by_matches", "path_of")
     rules: OriginRules
-    token: str
-    purpose: str
-    robots: RobotsFetch
-    delay: float
-    notes: list[Reason]
-    site_now: list[Reason]
+    notes: tuple[Reason, ...]
+    site_now: tuple[Reason, ...]
     in_robots: tuple[OptOutSignal, ...]
     notices_pending: bool
     #: The site-level reasons in full (with the notices in comments, read on first need), None until then.
-    site_all: Optional[list[Reason]]
+    site_all: Optional[tuple[Reason, ...]]
     #: The full decisions made so far: the refusal by each deciding rule (by its id(): rules live as long as the
     #: policy, and id() spares hashing them) and, under None, the one for allowed URLs.
     decided: dict[Optional[int], Decision]
@@ -566,23 +584,26 @@ class _Answers:
     by_matches: dict[tuple[Any, tuple[int, ...]], Decision]
     path_of: Callable[[str], str]
 
-    def site_reasons(self) -> list[Reason]:
+    def site_reasons(self) -> tuple[Reason, ...]:
         found = self.site_all
         if found is None:  # a race computes it twice, to equal values
-            found = list(self.site_now)
+            found = self.site_now
             if self.notices_pending:
                 rules = self.rules
                 every = (self.in_robots + rules._part("notices", self.token, rules._parsed())
                          + rules.opt_outs)  # the full reading's order
-                found = opt_out_reasons([s for s in every if s.path is None], self.purpose)
+                found = tuple(opt_out_reasons([s for s in every if s.path is None], self.purpose))
             self.site_all = found
         return found
 
     def make(self, rule_reason: Optional[Reason], extra: Sequence[Reason] = ()) -> Decision:
-        reasons = ([rule_reason] if rule_reason is not None else []) + self.site_reasons() + list(extra) + self.notes
+        reasons = [rule_reason] if rule_reason is not None else []
+        reasons += self.site_reasons()
+        reasons += extra
+        reasons += self.notes
         reasons.sort(key=lambda r: not r.blocking)
-        return Decision(not any(r.blocking for r in reasons), tuple(reasons), self.delay, self.robots, self.token,
-                        self.purpose)
+        return Decision(not any(r.blocking for r in reasons), tuple(reasons), self.delay_seconds, self.robots,
+                        self.token, self.purpose)
 
     def allowed_decision(self) -> Decision:
         full = self.decided.get(None)
@@ -604,7 +625,7 @@ class _Answers:
             hit = self.decided[id(rule)] = self.make(reason)
         return hit
 
-    def resolve(self, at: Optional[str]) -> Decision:
+    def resolve(self, at: Optional[str]) -> Decision:  # type: ignore[override]
         # ``at``: None (allowed), an absolute URL, or the path after a plain authority (the Guard's hot path
         # keeps what it gave to check_path; no URL the Guard takes starts with "/").
         if at is None:
