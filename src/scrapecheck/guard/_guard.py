@@ -136,6 +136,15 @@ def _plain_origin(prefix: str) -> Optional[str]:
     return None
 
 
+def _alias_key(entry: _Entry, prefix: str) -> str:
+    """The string object keying ``prefix`` in the aliases (one of ``entry.aliases``): the routes' key is the same
+    object, not an equal copy (a string per cached origin)."""
+    for alias in entry.aliases:
+        if alias == prefix:
+            return alias
+    return prefix
+
+
 def _subs(matcher: Any, route: Routed, below: tuple[str, ...], shared: Callable[[tuple[str, ...]], tuple[str, ...]]
           ) -> tuple[tuple[str, Optional[tuple[str, ...]], Any], ...]:
     """:attr:`Through.subs` for the heads ``below`` a segment (sorted, as ``prefix_gate`` gives them): per head, deepest
@@ -239,6 +248,7 @@ class Guard:
         self._pace_lock = threading.Lock()
         self._log: Optional[_DecisionLog] = None if decision_log is None else _DecisionLog(decision_log)
         self._bodies = BodyCache(min(max_origins, _SHARED_BODIES), max_origins)
+        self._parse = self._bodies.parse  # bound once: each origin's rules keep it
         self._decide: Callable[[str], Decision] = self._slow  # set with check, below
         self.fetches = 0
         """How many origins were fetched (network) or built from recorded signals so far."""
@@ -558,6 +568,7 @@ class Guard:
             self._routes.clear()
             self._segments.clear()
             self._bodies = BodyCache(min(self.max_origins, _SHARED_BODIES), self.max_origins)
+            self._parse = self._bodies.parse
 
     def rules_for(self, url: str) -> OriginRules:
         """The compiled state of ``url``'s origin (fetched if needed): parsed robots.txt, outcome, opt-outs."""
@@ -693,7 +704,7 @@ class Guard:
             if self._aliases.get(prefix) is entry:
                 entry.used = True
                 if entry.route is not None:
-                    self._routes[prefix] = entry.route
+                    self._routes[_alias_key(entry, prefix)] = entry.route
 
     def _entry_for(self, url: str) -> _Entry:
         origin, prefix = self._origin_of(url)
@@ -717,7 +728,7 @@ class Guard:
                     self._aliases[prefix] = entry
                     entry.aliases.append(prefix)
                 if entry.used and entry.route is not None:
-                    self._routes[prefix] = entry.route
+                    self._routes[_alias_key(entry, prefix)] = entry.route
 
     def _begin(self, origin: str) -> tuple[Optional[_Entry], "Future[_Entry]", bool]:
         """A fresh cached entry, or the future of the load in flight (``owner``: this caller must run it)."""
@@ -812,13 +823,13 @@ class Guard:
                 fetch = RobotsFetch("unreachable", None, "not-recorded", f"{origin}/robots.txt", "recorded",
                                     "robots.txt was not recorded for this origin")
                 return OriginRules(origin, fetch), math.inf
-            return build(parse=self._bodies.parse), math.inf
+            return build(parse=self._parse), math.inf
         config = self._config()
         from ..signals.fetch import fetch_origin
 
         try:
             collected = fetch_origin(origin, user_agent=self.user_agent, config=config, paths=("/",))
-            rules = OriginRules.from_signals(collected, source="fetched", parse=self._bodies.parse)
+            rules = OriginRules.from_signals(collected, source="fetched", parse=self._parse)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything unexpected, and say why
             fetch = RobotsFetch("unreachable", None, "unreachable", f"{origin}/robots.txt", "fetched",
                                 f"internal error: {type(exc).__name__}: {exc}")
