@@ -196,12 +196,20 @@ class Routed(_Deferred):
         return self._key[0].resolve(at)
 
 
+#: The slot of a deferred decision's ``_key``, read and set around the properties of subclasses that build it.
+_KEY_SLOT = _Deferred.__dict__["_key"]
+
+
 class SegmentRefusal(DeferredRefusal):
     """A refusal the Guard's hot path hands to the URLs under one path segment of an origin that robots.txt refuses
-    by one rule (see ``RuleSet.prefix_gate``); ``_key`` is (the route, the segment), ``_expires`` the route's."""
+    by one rule (see ``RuleSet.prefix_gate``); ``_key`` is (the route, the segment), built when read from the route
+    (in the slot of ``_key``) and ``_segment`` (the Guard's table keeps several a site: no tuple each);
+    ``_expires`` is the route's."""
 
-    __slots__ = ("_expires",)
+    __slots__ = ("_expires", "_segment")
     _expires: float
+    _segment: str
+    _key = property(lambda self: (_KEY_SLOT.__get__(self), self._segment))  # type: ignore[assignment]
 
 
 class Through:
@@ -245,7 +253,8 @@ def routed(decision: Decision, site: Site, check: Callable[[str], bool], expires
     """A :class:`Routed` deciding as ``decision`` does (what ``site.resolve(None)`` gives, fully or deferred)."""
     route = Routed()
     Decision.__dict__["allowed"].__set__(route, decision.allowed)
-    SET_KEY(route, (site, None))
+    key = getattr(decision, "_key", None)  # a deferred decision's (site, None) serves the route too: one tuple
+    SET_KEY(route, key if type(key) is tuple and key[0] is site and key[1] is None else (site, None))
     Routed.__dict__["_check"].__set__(route, check)
     Routed.__dict__["_expires"].__set__(route, expires)
     if type(decision) is Decision:
@@ -256,7 +265,8 @@ def routed(decision: Decision, site: Site, check: Callable[[str], bool], expires
 def segment_refusal(route: Routed, segment: str) -> SegmentRefusal:
     """The refusal shared by the URLs under ``segment`` (a path prefix, starting with "/") of ``route``'s origin."""
     decision = SegmentRefusal()
-    SET_KEY(decision, (route, segment))
+    SET_KEY(decision, route)
+    SegmentRefusal.__dict__["_segment"].__set__(decision, segment)
     SegmentRefusal.__dict__["_expires"].__set__(decision, route._expires)
     return decision
 
