@@ -66,7 +66,7 @@ class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
     __slots__ = ("origin", "rules", "decide", "matcher", "check", "check_path", "ok", "site", "expires", "used",
-                 "aliases", "delay", "route", "segments", "leaves", "through", "caps", "literals")
+                 "aliases", "route", "segments", "leaves", "through", "caps", "literals")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
@@ -82,8 +82,7 @@ class _Entry:
         #: Used since the eviction last passed over it (second chance). The hot path never writes it: it only
         #: finds origins whose route is installed, and a route is installed only with ``used`` set (see _use).
         self.used = False
-        self.aliases: list[str] = []
-        self.delay = plan.delay
+        self.aliases: tuple[str, ...] = ()  # (a tuple: most origins have one, which a list holds in more bytes)
         #: What the hot path finds for a cached origin, in one object (see :class:`Routed`): the matcher's
         #: check_path, or ``bool`` (a path is never empty) for a plan with nothing to match, whose one decision it
         #: then is (a refusal when robots.txt is unreachable). None when ``decide`` must see every URL.
@@ -99,8 +98,9 @@ class _Entry:
         #: At most how many keys, and of them leaves, it may have there: raised once for an origin whose matcher has
         #: many literal heads (see _MAX_EXTRA_SEGMENTS), when its index is built (then ``sized``).
         self.caps: tuple[int, int, bool] = (_MAX_SEGMENTS, _MAX_LEAVES, False)
-        #: The literal tuples of its table's gates, one object per distinct tuple (see :meth:`shared`).
-        self.literals: dict[tuple[str, ...], tuple[str, ...]] = {}
+        #: The literal tuples of its table's gates, one object per distinct tuple (see :meth:`shared`); None until
+        #: the first (about half the origins have none).
+        self.literals: Optional[dict[tuple[str, ...], tuple[str, ...]]] = None
         self.through: Optional[Through] = None if self.route is None else Through(self.route)
 
     def shared(self, literals: tuple[str, ...]) -> tuple[str, ...]:
@@ -108,7 +108,10 @@ class _Entry:
         literals (rules starting with a wildcard apply under every segment), so the hot path finds the same tuple
         under all of them (fewer objects to fetch from memory, one site's URLs after another's), and the table keeps
         one per distinct set (bench_guard: 805 for 11,302 gates over 1,000 sites). Within one origin only."""
-        return self.literals.setdefault(literals, literals)
+        table = self.literals
+        if table is None:
+            table = self.literals = {}  # (only while learning, under no lock: a race shares a tuple less)
+        return table.setdefault(literals, literals)
 
     def answer(self, url: str) -> Decision:
         """The decision for ``url`` (a refusal by robots.txt is deferred: its reasons are read when looked at)."""
@@ -726,7 +729,7 @@ class Guard:
             if self._entries.get(entry.origin) is entry:
                 if self._aliases.get(prefix) is not entry:
                     self._aliases[prefix] = entry
-                    entry.aliases.append(prefix)
+                    entry.aliases += (prefix,)
                 if entry.used and entry.route is not None:
                     self._routes[_alias_key(entry, prefix)] = entry.route
 
@@ -784,7 +787,7 @@ class Guard:
             segments.pop(key, None)
         entry.segments.clear()
         entry.leaves = 0
-        entry.literals.clear()
+        entry.literals = None
 
     def _evict(self) -> None:
         """Second-chance (CLOCK) eviction: an origin used since it was last passed over gets another round."""
