@@ -723,7 +723,7 @@ class _OnFirstUse:
 def _first_match(tests: Any, path: str) -> bool | None:
     """The verdict of the first of :class:`_LiteralCheck`'s ``tests`` that ``path`` (normalised, no fragment) matches,
     None when none does."""
-    for verdict, low, high, kind, start, last, test in tests:
+    for verdict, low, high, kind, start, last, test, _ in tests:
         if low and not low <= path < high:
             continue  # a head below the prefix that this path does not start with
         if kind == 2 and not test[3]:  # "head*last": the usual glob (as _passes, inline)
@@ -751,7 +751,7 @@ def _chosen(items: list[tuple[Any, ...]], held: tuple[str, ...]) -> Any:
     for item in items:
         key = item[7]
         if not key or any(literal in key for literal in held):
-            chosen.append(item[:7])
+            chosen.append(item)
             if item[3] == 0 and not item[1]:
                 break  # every path here matches it: nothing after it can decide
     return _verdict_or_tests(chosen)
@@ -770,14 +770,13 @@ def _picks(items: list[tuple[Any, ...]], literals: tuple[str, ...]) -> tuple[dic
     plain: list[tuple[Any, ...]] = []
     for item in items:
         key = item[7]
-        test = item[:7]
         if key:
             for literal in holds[key]:
-                chosen[literal].append(test)
+                chosen[literal].append(item)
         else:  # a test every path may need (no key: kinds 0 and 1, or a glob all of whose segments the prefix holds)
-            plain.append(test)
+            plain.append(item)
             for each in lists:
-                each.append(test)
+                each.append(item)
             if item[3] == 0 and not item[1]:
                 break  # every path here matches it: nothing after it can decide
     return {literal: _verdict_or_tests(tests) for literal, tests in chosen.items()}, _verdict_or_tests(plain)
@@ -792,25 +791,29 @@ class _LiteralCheck:
     ``under`` decides). Those objects are shared with the rule set's other prefixes that have the same state (most
     of a site's segments): only the prefix and the fields pointing at them are this object's."""
 
-    __slots__ = ("literals", "by_literal", "tests", "under", "several", "ruleset", "prefix", "hint", "refusing")
+    __slots__ = ("literals", "by_literal", "tests", "several", "ruleset", "prefix", "hint", "refusing", "low", "high")
     by_literal: dict[str, Any]
     tests: Any
     several: dict[tuple[str, ...], Any]
 
-    def __init__(self, ruleset: RuleSet, prefix: str, under: Callable[[str], bool], hint: tuple[str, ...]) -> None:
+    def __init__(self, ruleset: RuleSet, prefix: str, low: int, high: int, hint: tuple[str, ...]) -> None:
         self.literals: tuple[str, ...] | None = None
-        self.under = under
-        self.ruleset: RuleSet | None = ruleset
-        self.prefix = prefix
+        self.ruleset = ruleset
+        #: None once known to have no state (too many heads or literals): the matcher decides.
+        self.prefix: str | None = prefix
         self.hint = hint
+        self.low, self.high = low, high  # the heads below the prefix, for the matcher's walk (see under)
+
+    def under(self, path: str) -> bool:
+        """The matcher's answer, walking only the heads below the prefix (:meth:`RuleSet.check_under`)."""
+        return self.ruleset._under(self.low, self.high, path)  # type: ignore[no-any-return]
 
     def _build(self) -> None:
-        ruleset = self.ruleset
-        if ruleset is None:  # None: no state (too many heads or literals), the matcher decides
+        if self.prefix is None:
             return
-        found = ruleset._literal_tests(self.prefix, self.hint)
+        found = self.ruleset._literal_tests(self.prefix, self.hint)
         if found is None:
-            self.ruleset = None
+            self.prefix = None
             return
         self.by_literal, self.tests, self.refusing, self.several = found[1], found[2], found[3], found[4]
         self.literals = found[0]
@@ -855,9 +858,9 @@ class _LiteralCheck:
         present = tuple([literal for literal in self.literals if literal in path])  # type: ignore[union-attr]
         tests = self.several.get(present)
         if tests is None:
-            if len(self.several) >= _LITERAL_SETS or self.ruleset is None:
+            if len(self.several) >= _LITERAL_SETS:
                 return None
-            tests = self.several[present] = self.ruleset._literal_tests(self.prefix, self.hint, present)
+            tests = self.several[present] = self.ruleset._literal_tests(self.prefix, self.hint, present)  # type: ignore[arg-type]
         return tests
 
 
@@ -1593,14 +1596,21 @@ class RuleSet:
         before the index is built, or for a ``prefix`` with an escape, a non-ASCII character or "#" (normalising
         and the fragment could move a path out from under it) or one that "/robots.txt" starts with. Never
         compiles."""
-        if (self._columns is not None or prefix[:1] != "/" or "%" in prefix or "#" in prefix or not prefix.isascii()
-                or ROBOTS_PATH.startswith(prefix)):
+        bounds = self._under_bounds(prefix)
+        if bounds is None:
             return None
         from functools import partial
 
+        return partial(self._under, *bounds)
+
+    def _under_bounds(self, prefix: str) -> tuple[int, int] | None:
+        """The range in ``_heads`` of the heads below ``prefix``, for :meth:`check_under` (None where it gives None)."""
+        if (self._columns is not None or prefix[:1] != "/" or "%" in prefix or "#" in prefix or not prefix.isascii()
+                or ROBOTS_PATH.startswith(prefix)):
+            return None
         heads = self._heads
         low = bisect_left(heads, prefix)
-        return partial(self._under, low, bisect_left(heads, prefix + "\x80", low))
+        return low, bisect_left(heads, prefix + "\x80", low)
 
     def literal_check(self, prefix: str, literals: tuple[str, ...] = ()) -> Callable[[str], bool] | None:
         """``check_path`` for the paths that start with ``prefix`` (as :meth:`check_under`, None where that is None),
@@ -1609,10 +1619,10 @@ class RuleSet:
         segment table), where the walk would test every rule of the nodes the path may land on (gitlab's 40 globs
         at the root) through the matcher's larger structures. ``literals`` are the caller's (its gate's): the
         same strings are used where they are the same literals (one object fewer to fetch per check)."""
-        under = self.check_under(prefix)
-        if under is None:
+        bounds = self._under_bounds(prefix)
+        if bounds is None:
             return None
-        return _LiteralCheck(self, prefix, under, literals).check
+        return _LiteralCheck(self, prefix, *bounds, literals).check
 
     def literal_gate(self, prefix: str) -> tuple[Callable[[str], bool], tuple[str, ...]] | None:
         """(:meth:`literal_check` of ``prefix``, built now, and its literals) when every path under ``prefix`` that
@@ -1644,9 +1654,9 @@ class RuleSet:
                        present: tuple[str, ...] | None = None) -> Any:
         """What :class:`_LiteralCheck` decides from: ``(literals, {literal: tests}, tests, refusing, several)``, where
         ``tests`` (for a path holding none of ``literals``) and each literal's (for a path holding that one only) are,
-        in decision order, (verdict, low, high, kind, head length, last segment, :data:`_Test`) of the rules that such
-        a path may match (``low <= path < high``: it starts with the rule's head; "" when every path under ``prefix``
-        does), cut after the first that every path matches; or the verdict alone when they all give one. With
+        in decision order, the items (see :meth:`_literal_items`) of the rules that such a path may match (``low <=
+        path < high``: it starts with the rule's head; "" when every path under ``prefix`` does), cut after the first
+        that every path matches; or the verdict alone when they all give one. With
         ``present``, only the tests for a path holding those literals. None when the prefix has more than
         :data:`_LITERAL_MAX_HEADS` heads below it or its rules more than :data:`_LITERAL_MAX` literals. ``literals``
         are the strings of ``hint`` where equal. ``refusing``: every one of those rules refuses (gitlab's 40 globs),
