@@ -895,7 +895,7 @@ class RuleSet:
 
     # "__dict__" holds decide, decide_path and _decide_quietly once built (see _OnFirstUse).
     __slots__ = ("_rules", "_make_rules", "_rule_of", "_fallback", "_heads", "_parent", "_own", "_chains",
-                 "_patterns", "_by_head", "_starts", "_verdicts", "_quick", "_young", "_literal_states",
+                 "_patterns", "_by_head", "_starts", "_verdicts", "_quick", "_young", "_literal_states", "_literal_items_made",
                  "_table", "_uppers", "_grams", "_force_grams", "_budget", "_left", "_compiled", "_regex", "_columns",
                  "check", "check_path", "_under", "__dict__", "__weakref__")
     _rules: tuple[Rule, ...] | None
@@ -1403,8 +1403,9 @@ class RuleSet:
         self._table: list[_Entry | None] = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
         #: Per head node built but not yet in the table (see :data:`_ANCHOR_MIN_VISITS`): [entry, times reached].
         self._young: dict[int, list[Any]] = {}
-        #: :meth:`_literal_tests`' states by shape, made on first use.
+        #: :meth:`_literal_tests`' states by shape, and :meth:`_literal_items`' items by rule, made on first use.
         self._literal_states: dict[Any, list[Any]] | None = None
+        self._literal_items_made: dict[int, tuple[Any, ...]] | None = None
 
     def _build_few(self, patterns: list[str]) -> None:
         """:meth:`_build_uncompiled` for a few rules, one by one (the bulk form's fixed cost dominates)."""
@@ -1442,7 +1443,7 @@ class RuleSet:
         self._chains = [None] * len(heads)
         self._table = [None] * len(heads) + [((), (), -1, 1 << 62, None)]
         self._young = {}
-        self._literal_states = None
+        self._literal_states = self._literal_items_made = None
 
     def _own_of(self, node: int) -> tuple[_Test, ...]:
         """The tests of the rules whose literal head is ``heads[node]``, in decision order (made once)."""
@@ -1739,32 +1740,41 @@ class RuleSet:
 
     def _literal_items(self, prefix: str, found: dict[int, _Test], order: list[int]) -> list[tuple[Any, ...]]:
         """Per rule of ``found`` that a path under ``prefix`` may match, in decision ``order``: (verdict, low, high,
-        kind, head length, last segment, test, key) for :meth:`_literal_tests`. The tests are the rule set's own
-        objects (one per rule, whatever the prefix) unless the prefix holds the key, and each head's bounds are one
-        pair of strings."""
-        patterns, verdicts, size = self._patterns, self._verdicts, len(prefix)
+        kind, head length, last segment, test, key) for :meth:`_literal_tests`. Made once per rule and bounds, and
+        shared by every state of the rule set (the rule's own test and head string), unless the prefix holds the
+        rule's key (rare: then made for this state)."""
+        patterns, verdicts, size, heads = self._patterns, self._verdicts, len(prefix), self._heads
+        made = self._literal_items_made
+        if made is None:
+            made = self._literal_items_made = {}
         items = []
-        bounds: dict[str, tuple[str, str]] = {}
-        everywhere = ("", "")  # a head that prefixes prefix (no shorter one can be: see the docstring above)
         for index in order:
             test = found[index]
             kind, start = test[1], test[2]
             if kind == 1 and start < size:
                 continue  # "head$" with a head shorter than every path here
-            if start <= size:
-                low, high = everywhere
-            else:
-                head = patterns[index][:start]
-                pair = bounds.get(head)
-                if pair is None:
-                    pair = bounds[head] = (head, head + "\x80")
-                low, high = pair
+            below = start > size  # the rule's head extends the prefix (else it prefixes it: see the docstring above)
             key = test[5]
-            if key and key in prefix:  # every path here holds it: the longest segment of the glob that not all do
+            held = key and key in prefix
+            if not held:
+                item = made.get(index * 2 + below)
+                if item is not None:
+                    items.append(item)
+                    continue
+            if below:
+                head = patterns[index][:start]
+                head = heads[bisect_left(heads, head)]  # the head node's own string
+                low, high = head, head + "\x80"
+            else:
+                low = high = ""
+            if held:  # every path here holds it: the longest segment of the glob that not all do
                 others = [segment for segment in (*test[3], test[4]) if segment not in prefix]
                 key = max(others, key=len) if others else ""
                 test = (test[0], kind, start, test[3], test[4], key)
-            items.append((bool(verdicts[index]), low, high, kind, start, test[4], test, key))
+            item = (bool(verdicts[index]), low, high, kind, start, test[4], test, key)
+            if not held:
+                made[index * 2 + below] = item
+            items.append(item)
         return items
 
     def _gate(self, prefix: str, nodes: tuple[int, ...]) -> tuple[tuple[str, ...], bool] | None:
