@@ -15,7 +15,8 @@
   (``split_on_guard_matchers``: the Guard builds each site's matcher lazily, interleaved with the others, and those
   sit less densely in memory than matchers built one after the other, which the first split counts as the Guard's);
   cold, the robots parse, the matcher build and the checks timed alone against the Guard's whole cold start.
-* memory per cached origin (tracemalloc, after warm-up), and a cProfile of the warm and cold loops (--profile).
+* memory per cached origin (tracemalloc): after 20 URLs a site, and after one pass of the warm workload (the table and
+  the matchers' indexes full, as in a long crawl); a cProfile of the warm and cold loops (--profile).
 
 robots.txt bodies are the real files in benchmarks/robots/corpus, spread round-robin over the origins; URLs are
 made from each file's own patterns (so decisions mix allowed and refused). Rounds alternate the contenders and
@@ -327,10 +328,25 @@ def memory(args: argparse.Namespace) -> dict[str, object]:
         parsed[url[:cut]].can_fetch(url, TOKEN)
     protego_used = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
+    sites = len(parsed)
+    del parsed, guard
+    # The same after the warm stage's whole workload (URLS over ORIGINS, one pass): what a long crawl keeps per site,
+    # the segment table and the matchers' indexes full (protego keeps nothing per URL: its figure above stands).
+    bodies, urls = workload(args.origins, args.urls)
+    gc.collect()
+    tracemalloc.start()
+    guard = Guard.from_robots(UA, args.purpose, bodies, max_origins=args.origins)
+    table = tracemalloc.get_traced_memory()[0]
+    for url in urls:
+        guard.check(url)
+    gc.collect()
+    used_warm = tracemalloc.get_traced_memory()[0] - table
+    tracemalloc.stop()
     return {"origins": len(guard), "guard_bytes_per_origin": round(used / len(guard)),
+            "guard_bytes_per_origin_after_warm_workload": round(used_warm / len(guard)),
             "bodies_table_bytes_per_origin": round((table - base) / len(guard)),
             "robots_matcher_only_bytes_per_origin": round(robots_used / len(guard)),
-            "protego_bytes_per_origin": round(protego_used / len(parsed)),
+            "protego_bytes_per_origin": round(protego_used / sites),
             "mean_robots_txt_bytes": round(statistics.mean(len(b.encode()) for b in bodies.values()))}
 
 
