@@ -298,8 +298,8 @@ def cold(args: argparse.Namespace) -> dict[str, object]:
     return result
 
 
-def memory(args: argparse.Namespace) -> dict[str, object]:
-    bodies, urls = workload(args.origins, 20 * args.origins)
+def guard_bytes(args: argparse.Namespace, bodies: dict[str, str], urls: list[str]) -> tuple[int, int, int]:
+    """(bytes of the Guard's table of bodies, bytes it keeps after checking ``urls``, its cached origins), traced."""
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
@@ -310,6 +310,12 @@ def memory(args: argparse.Namespace) -> dict[str, object]:
     gc.collect()
     used = tracemalloc.get_traced_memory()[0] - table
     tracemalloc.stop()
+    return table - base, used, len(guard)
+
+
+def memory(args: argparse.Namespace) -> dict[str, object]:
+    bodies, urls = workload(args.origins, 20 * args.origins)
+    table, used, sites = guard_bytes(args, bodies, urls)
     gc.collect()
     tracemalloc.start()
     matchers = {origin: RobotsPolicy.parse(body).matcher(UA) for origin, body in bodies.items()}
@@ -328,24 +334,14 @@ def memory(args: argparse.Namespace) -> dict[str, object]:
         parsed[url[:cut]].can_fetch(url, TOKEN)
     protego_used = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    sites = len(parsed)
-    del parsed, guard
+    del parsed
     # The same after the warm stage's whole workload (URLS over ORIGINS, one pass): what a long crawl keeps per site,
     # the segment table and the matchers' indexes full (protego keeps nothing per URL: its figure above stands).
-    bodies, urls = workload(args.origins, args.urls)
-    gc.collect()
-    tracemalloc.start()
-    guard = Guard.from_robots(UA, args.purpose, bodies, max_origins=args.origins)
-    table = tracemalloc.get_traced_memory()[0]
-    for url in urls:
-        guard.check(url)
-    gc.collect()
-    used_warm = tracemalloc.get_traced_memory()[0] - table
-    tracemalloc.stop()
-    return {"origins": len(guard), "guard_bytes_per_origin": round(used / len(guard)),
-            "guard_bytes_per_origin_after_warm_workload": round(used_warm / len(guard)),
-            "bodies_table_bytes_per_origin": round((table - base) / len(guard)),
-            "robots_matcher_only_bytes_per_origin": round(robots_used / len(guard)),
+    _, used_warm, warm_sites = guard_bytes(args, *workload(args.origins, args.urls))
+    return {"origins": sites, "guard_bytes_per_origin": round(used / sites),
+            "guard_bytes_per_origin_after_warm_workload": round(used_warm / warm_sites),
+            "bodies_table_bytes_per_origin": round(table / sites),
+            "robots_matcher_only_bytes_per_origin": round(robots_used / sites),
             "protego_bytes_per_origin": round(protego_used / sites),
             "mean_robots_txt_bytes": round(statistics.mean(len(b.encode()) for b in bodies.values()))}
 
