@@ -200,6 +200,93 @@ def test_a_route_calls_the_matcher_s_index_once_built(monkeypatch: pytest.Monkey
     assert all(t.check is not scanned for t in guard._segments.values() if type(t) is Through)
 
 
+def test_segments_met_while_the_matcher_scans_are_learnt_once_its_index_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A URL checked while its origin's matcher scans (no index yet, so no gates) waits for the index: once it is
+    built, the waiting URLs are checked again through the table, a few per URL the table does not answer, so their
+    segments (deeper ones too) are in the table before those URLs come again; every answer exact throughout."""
+    from scrapecheck.guard import _guard
+
+    monkeypatch.setattr(_match, "FORCE_TIER", None)
+    body = DEEP + "".join(f"Disallow: /d{n}/\n" for n in range(200))  # a large file: it scans for a while
+    guard = Guard.from_robots(UA, "other", {"https://a.example": body})
+    guard.check("https://a.example/")
+    guard.check("https://a.example/")  # loaded, then used: routed
+    matcher = guard._aliases["https://a.example"].matcher
+    early = [f"https://a.example/e{n}/x?q" for n in range(_guard._REPLAY + 5)] + [
+        "https://a.example/many/x/a3/1", "https://a.example/many/y3/2", "https://a.example/many/ok/z.pdf",
+        "https://a.example/d7/x", "https://a.example/leaf?x=1"]
+    assert len(early) > _guard._REPLAY  # replayed over more than one URL
+    checked = 0
+    for url in early:
+        assert guard.check(url).allowed is is_allowed(body, UA, url), url
+    assert matcher.tier == "scan" and not guard._segments
+    while matcher.tier == "scan":
+        url = f"https://a.example/t/{checked}"
+        assert guard.check(url).allowed is is_allowed(body, UA, url), url
+        checked += 1
+    assert [len(w) for w in guard._waiting.values()] == [len(early) + checked]  # (the last one built the index)
+    for n in range((len(early) + checked) // _guard._REPLAY + 1):  # each adds a key: replays some waiting URLs
+        url = f"https://a.example/u{n}/"
+        assert guard.check(url).allowed is is_allowed(body, UA, url), url
+    assert not guard._waiting
+    keys = {"https://a.example/e0/", f"https://a.example/e{_guard._REPLAY + 4}/", "https://a.example/many/x/a3/",
+            "https://a.example/many/y3/", "https://a.example/many/ok/", "https://a.example/d7/", "https://a.example/leaf"}
+    assert keys <= set(guard._segments)
+    for url in early:
+        assert guard.check(url).allowed is is_allowed(body, UA, url), url
+
+
+def test_the_waiting_urls_leave_with_their_origin_s_routes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_match, "FORCE_TIER", "scan")  # never an index
+    body = "User-agent: *\nDisallow: /x/\n"
+    guard = Guard.from_robots(UA, "other", {"https://a.example": body, "https://b.example": body}, max_origins=1)
+    for n in range(3):
+        guard.check(f"https://a.example/s{n}/")
+    assert [len(w) for w in guard._waiting.values()] == [1]  # (the first URL loads it, the second marks it used)
+    guard.check("https://b.example/s/")  # a leaves
+    assert not guard._waiting
+    guard.check("https://b.example/s/")
+    guard.check("https://b.example/" + "s" * 2000)  # too long to be kept
+    assert not guard._waiting
+    guard.check("https://b.example/s/1")
+    assert [len(w) for w in guard._waiting.values()] == [1]
+    guard.clear()
+    assert not guard._waiting
+
+
+def test_past_a_few_keys_the_url_that_adds_one_is_answered_through_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once an origin has more than _SETTLE_AFTER keys, the URL that adds a key is answered through its new entry
+    (exactly), so what that entry builds on first use (a literal check's state) is built then: the same URLs again
+    build nothing. Below it, the matcher answers that URL and the state waits for another."""
+    from scrapecheck.guard._guard import _SETTLE_AFTER
+
+    monkeypatch.setattr(_match, "FORCE_TIER", "uncompiled")
+    builds: list[str] = []
+    original = _match.RuleSet._literal_tests
+
+    def counted(self: _match.RuleSet, prefix: str, *args: object, **kwargs: object) -> object:
+        builds.append(prefix)
+        return original(self, prefix, *args, **kwargs)
+
+    monkeypatch.setattr(_match.RuleSet, "_literal_tests", counted)
+    guard = Guard.from_robots(UA, "other", {"https://a.example": BODY})
+    urls = [f"https://a.example/s{n}/x?sessionid={n}" for n in range(3 * _SETTLE_AFTER)]  # refused: /*?sessionid=
+    guard.check(urls[0])
+    guard.check(urls[0])  # loaded, then used: routed
+    for url in urls:
+        first = guard.check(url)
+        assert first.allowed is is_allowed(BODY, UA, url) is False, url
+        assert first.reasons == Guard.from_robots(UA, "other", {"https://a.example": BODY}).check(url).reasons
+    assert len(guard._segments) == len(urls) and all(type(guard._segments[u[:u.index("x?")]]) is Through for u in urls)
+    builds.clear()
+    for url in urls[_SETTLE_AFTER + 1:]:
+        assert guard.check(url).allowed is False, url
+    assert builds == []
+    for url in urls[: _SETTLE_AFTER - 1]:
+        assert guard.check(url).allowed is False, url
+    assert builds == [f"/s{n}/" for n in range(_SETTLE_AFTER - 1)]  # their first URL is this one
+
+
 MANY = "User-agent: *\nAllow: /many/ok/\nDisallow: /*.pdf$\n" + "".join(f"Disallow: /many/a{n}\n" for n in range(12))
 
 

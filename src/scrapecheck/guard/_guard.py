@@ -60,6 +60,21 @@ _MAX_LEAVES = 48
 #: in _EXTRA_PER_LEAF a leaf.
 _MAX_EXTRA_SEGMENTS = 384
 _EXTRA_PER_LEAF = 3
+#: URLs kept per origin while its matcher scans (no index yet, so no gate to learn a segment from; see ``Guard._learn``),
+#: and checked again through the table once the index is built, _REPLAY at a time (a check each: their segments, and
+#: what those build on first use, are then in place before these URLs come again; bench_guard: its large files scan
+#: for 150 to 775 of a site's 1,000 URLs a pass, so their segments were learnt in the next pass). Only URLs of at
+#: most _MAX_WAITING_URL characters: a bound on what this keeps alive.
+_MAX_WAITING = 1024
+_MAX_WAITING_URL = 1024
+_REPLAY = 32
+#: An origin with more than this many keys in the table is crawled in earnest (a cold start's 10 URLs a site meet
+#: fewer): there, the URL that adds a key is answered through its new entry, as its next URL under that key will be,
+#: so what the entry builds on first use (a literal check's state) is built now, not when this URL, or another one
+#: holding the same literal, comes again. Below it the matcher answers that URL, and an entry builds only for a second
+#: one (bench_guard's cold start, 2,000 origins at 10 URLs each: 455 ``_literal_tests`` builds, against 870 when every
+#: new key's first URL is answered through its entry).
+_SETTLE_AFTER = 24
 
 
 class _Entry:
@@ -245,6 +260,9 @@ class Guard:
         #: with both its slashes) to what every URL under it gets (the route, or a SegmentRefusal), or to a
         #: Through when its URLs need the matcher. Filled by _learn, emptied with the entry's routes (_unroute).
         self._segments: dict[str, Any] = {}
+        #: Per cached entry whose matcher scans (no index: no gates yet), URLs checked meanwhile (see _MAX_WAITING),
+        #: checked again once the index is built (_replay); dropped with the entry's routes.
+        self._waiting: dict[_Entry, list[str]] = {}
         self._loading: dict[str, "Future[_Entry]"] = {}
         self._lock = threading.Lock()
         self._pace: dict[str, float] = {}
@@ -570,6 +588,7 @@ class Guard:
             self._aliases.clear()
             self._routes.clear()
             self._segments.clear()
+            self._waiting.clear()
             self._bodies = BodyCache(min(self.max_origins, _SHARED_BODIES), self.max_origins)
             self._parse = self._bodies.parse
 
@@ -627,28 +646,61 @@ class Guard:
         matcher decides each, or those that hold one of the literals the gate names); at most _MAX_LEAVES of them
         per origin are leaves (leaf names are many where segments are few). Not per
         URL: per origin and segment. ``check_path`` decides ``url``'s path when given (the matcher's for the paths under
-        the segment above ``key``), else the route's."""
+        the segment above ``key``), else the route's. While the origin's matcher scans (no index, so no gates), the
+        URL waits for the index instead (see _MAX_WAITING); past _SETTLE_AFTER keys, the URL that adds one is
+        answered through it."""
+        entry = self._aliases.get(url[:cut])
+        if entry is not None and entry.route is route:
+            matcher = entry.matcher
+            if matcher is not None and getattr(matcher, "tier", "scan") == "scan":
+                if len(url) <= _MAX_WAITING_URL:  # no index, so no gates yet: the URL waits for it
+                    waiting = self._waiting.get(entry)
+                    if waiting is None:
+                        waiting = self._waiting.setdefault(entry, [])
+                    if len(waiting) < _MAX_WAITING:
+                        waiting.append(url)
+            else:
+                if self._waiting and entry in self._waiting:
+                    self._replay(entry)
+                self._remember(entry, key, cut, route)
+                if len(entry.segments) > _SETTLE_AFTER and key in self._segments:
+                    return self._decide(url)  # through its new entry (see _SETTLE_AFTER)
         path = url[cut:]
         if (route._check if check_path is None else check_path)(path):
-            answer: Decision = route
-        else:
-            answer = DeferredRefusal()
-            SET_KEY(answer, (route, path))
-        prefix = url[:cut]
-        entry = self._aliases.get(prefix)
-        if entry is None or entry.route is not route:
-            return answer
+            return route
+        answer = DeferredRefusal()
+        SET_KEY(answer, (route, path))
+        return answer
+
+    def _replay(self, entry: _Entry) -> None:
+        """Check again, through the hot path, the first _REPLAY of the URLs that waited for ``entry``'s index (see
+        _MAX_WAITING); the others wait for its next URL that is not answered from the table. Taken out of the table
+        meanwhile, so the checks do not replay more themselves."""
+        with self._lock:
+            waiting = self._waiting.pop(entry, None)
+        if not waiting:
+            return
+        decide, routes, route = self._decide, self._routes, entry.route
+        for url in waiting[:_REPLAY]:
+            if routes.get(url[:url.find("/", 8)]) is route:  # (not evicted meanwhile: never a load from here)
+                decide(url)
+        if len(waiting) > _REPLAY:
+            with self._lock:
+                if self._entries.get(entry.origin) is entry:
+                    self._waiting[entry] = waiting[_REPLAY:]
+
+    def _remember(self, entry: _Entry, key: str, cut: int, route: Routed) -> None:
+        """Put ``key`` (see :meth:`_learn`; ``key[:cut]`` a routed prefix of ``entry``, whose route is ``route``) in
+        the segment table when there is room, once the entry's matcher has its index (or it has no matcher)."""
         most, leaves, sized = entry.caps
         segment = key[cut:]
         leaf = segment[-1] != "/"
         if len(entry.segments) >= most or (leaf and entry.leaves >= leaves):
-            return answer
+            return
         matcher = entry.matcher
         if matcher is None:  # a plan with nothing to match: the route is every URL's answer
             gate: Optional[tuple[tuple[str, ...], tuple[str, ...], bool]] = ((), (), True)
         else:
-            if getattr(matcher, "tier", "scan") == "scan":
-                return answer  # no index yet (a few URLs so far): learn later, when it is built
             if not sized:  # the index is built: room for one more key per literal head, within bounds
                 extra = min(getattr(matcher, "heads_below", lambda _: 0)(""), _MAX_EXTRA_SEGMENTS)
                 entry.caps = most, leaves, sized = most + extra, leaves + extra // _EXTRA_PER_LEAF, True
@@ -690,12 +742,11 @@ class Guard:
                 value = Through(route, entry.shared(literals), value, below, check,
                                 subs=_subs(matcher, route, below, entry.shared))
         with self._lock:
-            if self._routes.get(prefix) is route and key not in self._segments and len(entry.segments) < most \
+            if self._routes.get(key[:cut]) is route and key not in self._segments and len(entry.segments) < most \
                     and not (leaf and entry.leaves >= leaves):
                 self._segments[key] = value
                 entry.segments.append(key)
                 entry.leaves += leaf
-        return answer
 
     def _use(self, entry: _Entry, prefix: str) -> None:
         """Mark a cached entry used and put its route (for ``prefix``, one of its aliases) on the hot path; the
@@ -785,6 +836,7 @@ class Guard:
         segments = self._segments
         for key in entry.segments:
             segments.pop(key, None)
+        self._waiting.pop(entry, None)
         entry.segments.clear()
         entry.leaves = 0
         entry.literals = None
