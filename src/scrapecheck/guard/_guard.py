@@ -81,7 +81,7 @@ class _Entry:
     """One cached origin: its rules, this Guard's plan for them (matcher, shared decisions), cache bookkeeping."""
 
     __slots__ = ("origin", "rules", "decide", "matcher", "check", "check_path", "ok", "site", "expires", "used",
-                 "aliases", "route", "segments", "leaves", "through", "caps", "literals")
+                 "aliases", "route", "segments", "leaves", "through", "literals")
 
     def __init__(self, origin: str, rules: OriginRules, plan: Plan, expires: float) -> None:
         self.origin = origin
@@ -110,13 +110,22 @@ class _Entry:
         #: whose URLs the matcher must decide one by one.
         self.segments: list[str] = []
         self.leaves = 0  # how many of them are leaves (see Guard._learn)
-        #: At most how many keys, and of them leaves, it may have there: raised once for an origin whose matcher has
-        #: many literal heads (see _MAX_EXTRA_SEGMENTS), when its index is built (then ``sized``).
-        self.caps: tuple[int, int, bool] = (_MAX_SEGMENTS, _MAX_LEAVES, False)
         #: The literal tuples of its table's gates, one object per distinct tuple (see :meth:`shared`); None until
         #: the first (about half the origins have none).
         self.literals: Optional[dict[tuple[str, ...], tuple[str, ...]]] = None
         self.through: Optional[Through] = None if self.route is None else Through(self.route)
+
+    @property
+    def caps(self) -> tuple[int, int, bool]:
+        """At most how many keys, and of them leaves, it may have in the segment table, and whether that is final: one
+        more key per literal head of its matcher's rules (see _MAX_EXTRA_SEGMENTS) once its index is built (heads are
+        known then). Worked out when asked (only past the base caps: see Guard._remember), not kept: a tuple (and up
+        to two ints) less per origin."""
+        matcher = self.matcher
+        if matcher is None or getattr(matcher, "tier", "scan") == "scan":
+            return _MAX_SEGMENTS, _MAX_LEAVES, False
+        extra = min(getattr(matcher, "heads_below", lambda _: 0)(""), _MAX_EXTRA_SEGMENTS)
+        return _MAX_SEGMENTS + extra, _MAX_LEAVES + extra // _EXTRA_PER_LEAF, True
 
     def shared(self, literals: tuple[str, ...]) -> tuple[str, ...]:
         """``literals`` as the one tuple of this origin's gates equal to it: most segments of a site share its gate's
@@ -692,18 +701,18 @@ class Guard:
     def _remember(self, entry: _Entry, key: str, cut: int, route: Routed) -> None:
         """Put ``key`` (see :meth:`_learn`; ``key[:cut]`` a routed prefix of ``entry``, whose route is ``route``) in
         the segment table when there is room, once the entry's matcher has its index (or it has no matcher)."""
-        most, leaves, sized = entry.caps
         segment = key[cut:]
         leaf = segment[-1] != "/"
-        if len(entry.segments) >= most or (leaf and entry.leaves >= leaves):
-            return
+        most, leaves = _MAX_SEGMENTS, _MAX_LEAVES
+        count = len(entry.segments)
+        if count >= most or (leaf and entry.leaves >= leaves):  # past the base caps: its own (see _Entry.caps)
+            most, leaves, _ = entry.caps
+            if count >= most or (leaf and entry.leaves >= leaves):
+                return
         matcher = entry.matcher
         if matcher is None:  # a plan with nothing to match: the route is every URL's answer
             gate: Optional[tuple[tuple[str, ...], tuple[str, ...], bool]] = ((), (), True)
         else:
-            if not sized:  # the index is built: room for one more key per literal head, within bounds
-                extra = min(getattr(matcher, "heads_below", lambda _: 0)(""), _MAX_EXTRA_SEGMENTS)
-                entry.caps = most, leaves, sized = most + extra, leaves + extra // _EXTRA_PER_LEAF, True
             current = matcher.check_path
             if route._check is not current:
                 # Bound while the matcher scanned, the route's callable would hand each path over to the index
