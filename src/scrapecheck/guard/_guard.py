@@ -821,7 +821,10 @@ class Guard:
         try:
             rules, ttl = self._load(origin)
             plan = rules.plan(self.user_agent, self.purpose, respect_ai_optouts=self.respect_ai_optouts)
-            entry = _Entry(origin, rules, plan, self._clock() + ttl)
+            expires = self._clock() + ttl
+            if expires == math.inf:
+                expires = math.inf  # the one object, not a float equal to it (one object fewer a cached origin)
+            entry = _Entry(origin, rules, plan, expires)
         except BaseException as exc:
             with self._lock:
                 self._loading.pop(origin, None)

@@ -256,6 +256,11 @@ _PREFERENCE_KEYS = frozenset({"content-usage", "content-signal", "license"})
 _DELAY_KEYS = frozenset({"crawl-delay", "request-rate"})
 #: Plans are built under one of these locks (by origin): an origin's plan once, without a lock per origin.
 _PLAN_LOCKS = tuple(threading.Lock() for _ in range(16))
+#: Makes a plan's table of full decisions (see _Answers.decided), on its first decision read in full.
+_DECIDED_LOCK = threading.Lock()
+#: The key of the first plan built last (any origin): an origin whose first plan has an equal key keeps this tuple
+#: (the origins a Guard loads all have its agent and purpose: one tuple for them all, not one each).
+_LAST_KEY: list[Optional[tuple[str, str, bool]]] = [None]
 
 
 class BodyCache:
@@ -480,7 +485,8 @@ class OriginRules:
                     plan = self._build(user_agent, purpose, respect_ai_optouts)
                     if self._plan_key is None:
                         self._plan = plan
-                        self._plan_key = key
+                        last = _LAST_KEY[0]
+                        self._plan_key = _LAST_KEY[0] = last if last == key else key
                     else:
                         if plans is None:
                             plans = self._plans = {}
@@ -543,7 +549,7 @@ class OriginRules:
         answers.rules, answers.token, answers.purpose, answers.robots = self, token, purpose, robots
         answers.delay_seconds = delay
         answers.notes, answers.site_now, answers.in_robots = tuple(self._notes()), tuple(site_now), in_robots
-        answers.notices_pending, answers.site_all, answers.decided = notices_pending, None, {}
+        answers.notices_pending, answers.site_all, answers.decided = notices_pending, None, None
         answers.matcher = matcher = None if policy is None else _matcher(policy, user_agent)
         del policy
         site = answers
@@ -578,7 +584,7 @@ class _Answers(Site):
     site_all: Optional[tuple[Reason, ...]]
     #: The full decisions made so far: the refusal by each deciding rule (by its id(): rules live as long as the
     #: policy, and id() spares hashing them) and, under None, the one for allowed URLs.
-    decided: dict[Optional[int], Decision]
+    decided: Optional[dict[Optional[int], Decision]]
     matcher: Any
     scoped: list[tuple[Callable[[str], bool], OptOutSignal]]
     by_matches: dict[tuple[Any, tuple[int, ...]], Decision]
@@ -606,23 +612,36 @@ class _Answers(Site):
                         self.token, self.purpose)
 
     def allowed_decision(self) -> Decision:
-        full = self.decided.get(None)
+        decided = self.decided
+        full = None if decided is None else decided.get(None)
         if full is None:  # a race makes it twice: the first one kept is every caller's
-            full = self.decided.setdefault(None, self.make(None))
+            full = self._decided().setdefault(None, self.make(None))
         return full
+
+    def _decided(self) -> dict[Optional[int], Decision]:
+        """:attr:`decided`, made on first need (most plans of a Guard's origins have their allowed decision deferred,
+        and a refusal's reasons are read for few of them)."""
+        decided = self.decided
+        if decided is None:
+            with _DECIDED_LOCK:
+                decided = self.decided
+                if decided is None:
+                    decided = self.decided = {}
+        return decided
 
     def refused(self, url: str) -> Decision:
         return self.refused_by(self.matcher.decide(url)[1])
 
     def refused_by(self, rule: Any) -> Decision:
-        hit = self.decided.get(id(rule))
+        decided = self.decided
+        hit = None if decided is None else decided.get(id(rule))
         if hit is None:
             text = rule.text if rule is not None else "Disallow: /"
             line = rule.line if rule is not None else None
             robots = self.robots
             reason = Reason("ROB-001", f"robots.txt disallows this URL for {self.token}: line {line}: {text}",
                             True, line, text, source=robots.url)
-            hit = self.decided[id(rule)] = self.make(reason)
+            hit = self._decided()[id(rule)] = self.make(reason)
         return hit
 
     def resolve(self, at: Optional[str]) -> Decision:  # type: ignore[override]
