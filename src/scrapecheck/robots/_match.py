@@ -1763,7 +1763,9 @@ class RuleSet:
                     continue
             if below:
                 head = patterns[index][:start]
-                head = heads[bisect_left(heads, head)]  # the head node's own string
+                node = bisect_left(heads, head)
+                if node < len(heads) and heads[node] == head:
+                    head = heads[node]  # the head node's own string (one object fewer per state)
                 low, high = head, head + "\x80"
             else:
                 low = high = ""
