@@ -254,6 +254,36 @@ def test_the_waiting_urls_leave_with_their_origin_s_routes(monkeypatch: pytest.M
     assert not guard._waiting
 
 
+def test_the_waiting_urls_of_all_origins_are_bounded_in_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the URLs and the number of origins still scanning, the waiting URLs hold at most _MAX_WAITING_CHARS
+    characters over the whole Guard; what leaves (eviction, replay, clear) gives its room back; answers stay exact."""
+    from scrapecheck.guard import _guard
+
+    monkeypatch.setattr(_match, "FORCE_TIER", "scan")  # never an index: every routed URL would wait
+    monkeypatch.setattr(_guard, "_MAX_WAITING_CHARS", 200)
+    body = "User-agent: *\nDisallow: /x/\n"
+    origins = [f"https://s{n}.example" for n in range(6)]
+    guard = Guard.from_robots(UA, "other", dict.fromkeys(origins, body), max_origins=4)
+
+    def held() -> int:
+        assert guard._waiting_chars == sum(len(url) for urls in guard._waiting.values() for url in urls)
+        return guard._waiting_chars
+
+    for n in range(60):  # three origins cached and routed: their URLs wait, until the budget is spent
+        url = f"{origins[n % 3]}/{'x' if n % 3 == 0 else 'p'}/{n}"
+        assert guard.check(url).allowed is is_allowed(body, UA, url), url
+        assert held() <= 200
+    full = held()
+    assert full > 200 - 30 and len(guard._waiting) == 3
+    for origin in origins[3:]:  # three more: two of the first evicted, their waiting URLs with them
+        for n in range(3):
+            guard.check(f"{origin}/p/{n}")
+            assert held() <= 200
+    assert len(guard._waiting) <= 4 and held() < full + 3 * 30
+    guard.clear()
+    assert held() == 0 and not guard._waiting
+
+
 def test_past_a_few_keys_the_url_that_adds_one_is_answered_through_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """Once an origin has more than _SETTLE_AFTER keys, the URL that adds a key is answered through its new entry
     (exactly), so what that entry builds on first use (a literal check's state) is built then: the same URLs again

@@ -64,9 +64,11 @@ _EXTRA_PER_LEAF = 3
 #: and checked again through the table once the index is built, _REPLAY at a time (a check each: their segments, and
 #: what those build on first use, are then in place before these URLs come again; bench_guard: its large files scan
 #: for 150 to 775 of a site's 1,000 URLs a pass, so their segments were learnt in the next pass). Only URLs of at
-#: most _MAX_WAITING_URL characters: a bound on what this keeps alive.
+#: most _MAX_WAITING_URL characters, and at most _MAX_WAITING_CHARS characters of them over all the Guard's origins: a
+#: bound on what this keeps alive whatever the URLs (bench_guard's warm workload peaks at 16,447 URLs, 0.87 M characters).
 _MAX_WAITING = 1024
 _MAX_WAITING_URL = 1024
+_MAX_WAITING_CHARS = 2_000_000
 _REPLAY = 32
 #: An origin with more than this many keys in the table is crawled in earnest (a cold start's 10 URLs a site meet
 #: fewer): there, the URL that adds a key is answered through its new entry, as its next URL under that key will be,
@@ -272,6 +274,7 @@ class Guard:
         #: Per cached entry whose matcher scans (no index: no gates yet), URLs checked meanwhile (see _MAX_WAITING),
         #: checked again once the index is built (_replay); dropped with the entry's routes.
         self._waiting: dict[_Entry, list[str]] = {}
+        self._waiting_chars = 0  # their characters, over all entries (see _MAX_WAITING_CHARS)
         self._loading: dict[str, "Future[_Entry]"] = {}
         self._lock = threading.Lock()
         self._pace: dict[str, float] = {}
@@ -604,6 +607,7 @@ class Guard:
             self._routes.clear()
             self._segments.clear()
             self._waiting.clear()
+            self._waiting_chars = 0
             self._bodies = BodyCache(min(self.max_origins, _SHARED_BODIES), self.max_origins)
             self._parse = self._bodies.parse
 
@@ -669,11 +673,14 @@ class Guard:
             matcher = entry.matcher
             if matcher is not None and getattr(matcher, "tier", "scan") == "scan":
                 if len(url) <= _MAX_WAITING_URL:  # no index, so no gates yet: the URL waits for it
-                    waiting = self._waiting.get(entry)
-                    if waiting is None:
-                        waiting = self._waiting.setdefault(entry, [])
-                    if len(waiting) < _MAX_WAITING:
-                        waiting.append(url)
+                    with self._lock:
+                        if self._waiting_chars + len(url) <= _MAX_WAITING_CHARS:
+                            waiting = self._waiting.get(entry)
+                            if waiting is None:
+                                waiting = self._waiting[entry] = []
+                            if len(waiting) < _MAX_WAITING:
+                                waiting.append(url)
+                                self._waiting_chars += len(url)
             else:
                 if self._waiting and entry in self._waiting:
                     self._replay(entry)
@@ -693,6 +700,8 @@ class Guard:
         meanwhile, so the checks do not replay more themselves."""
         with self._lock:
             waiting = self._waiting.pop(entry, None)
+            if waiting:
+                self._waiting_chars -= sum(map(len, waiting))
         if not waiting:
             return
         decide, routes, route = self._decide, self._routes, entry.route
@@ -701,8 +710,9 @@ class Guard:
                 decide(url)
         if len(waiting) > _REPLAY:
             with self._lock:
-                if self._entries.get(entry.origin) is entry:
-                    self._waiting[entry] = waiting[_REPLAY:]
+                if self._entries.get(entry.origin) is entry and entry not in self._waiting:
+                    rest = self._waiting[entry] = waiting[_REPLAY:]
+                    self._waiting_chars += sum(map(len, rest))
 
     def _remember(self, entry: _Entry, key: str, cut: int, route: Routed) -> None:
         """Put ``key`` (see :meth:`_learn`; ``key[:cut]`` a routed prefix of ``entry``, whose route is ``route``) in
@@ -854,7 +864,9 @@ class Guard:
         segments = self._segments
         for key in entry.segments:
             segments.pop(key, None)
-        self._waiting.pop(entry, None)
+        waiting = self._waiting.pop(entry, None)
+        if waiting:
+            self._waiting_chars -= sum(map(len, waiting))
         entry.segments.clear()
         entry.leaves = 0
         entry.literals = None
