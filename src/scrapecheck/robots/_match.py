@@ -281,6 +281,16 @@ _ANCHOR_MIN_VISITS = 32
 _COVER_MIN_PREFIX = 5
 
 
+def _minimal(keys: Any) -> list[str]:
+    """``keys`` (strings) distinct, less those that contain another one, shortest first: a path holding none of
+    them holds none of ``keys``."""
+    kept: list[str] = []
+    for key in sorted(set(keys), key=len):
+        if not any(map(key.__contains__, kept)):
+            kept.append(key)
+    return kept
+
+
 def _cover(keys: tuple[str, ...], distinct: bool = False) -> tuple[str, ...]:
     """Fewer literals such that a path holding none of them holds none of ``keys`` (non-empty literals), for a
     gate: each ``in`` costs ~300 instructions (a call, and the needle's preprocessing), so a gate's cost is about
@@ -288,17 +298,10 @@ def _cover(keys: tuple[str, ...], distinct: bool = False) -> tuple[str, ...]:
     ``theme_preview=true``), and in sorted order, neighbours sharing a prefix of :data:`_COVER_MIN_PREFIX` or more
     characters replaced by it (``/wiki/`` covers ``/wiki/index.php?`` and ``/wiki/Special:``). Exact whatever it
     returns: a path that holds one of them gets the node's full test. ``distinct``: ``keys`` are already distinct
-    and none contains another (the callers that made them so skip that step here)."""
+    and none contains another (:func:`_minimal`, which its callers have already applied)."""
     if len(keys) < 2:
         return keys
-    kept: list[str]
-    if distinct:
-        kept = list(keys)
-    else:
-        kept = []
-        for key in sorted(set(keys), key=len):
-            if not any(map(key.__contains__, kept)):
-                kept.append(key)
+    kept = list(keys) if distinct else _minimal(keys)
     if len(kept) < 2:
         return tuple(kept)
     kept.sort()
@@ -1718,10 +1721,7 @@ class RuleSet:
         items = self._literal_items(prefix, found, order)
         keys = {item[7] for item in items}
         keys.discard("")
-        kept: list[str] = []
-        for key in sorted(keys, key=len):
-            if not any(map(key.__contains__, kept)):
-                kept.append(key)
+        kept = _minimal(keys)
         cover = _cover(tuple(kept), distinct=True)
         by_kept = any(literal in prefix for literal in cover)
         literals = tuple(kept) if by_kept else cover
@@ -1797,10 +1797,7 @@ class RuleSet:
         verdicts = {self._verdicts[r] if r >= 0 else True for r in results}
         if len(verdicts) != 1 or (False in verdicts and len(results) != 1):
             return None
-        kept: list[str] = []
-        for literal in sorted(literals, key=len):
-            if not any(map(literal.__contains__, kept)):
-                kept.append(literal)
+        kept = _minimal(literals)
         if len(kept) > _GATE_MAX_LITERALS:
             return None
         # Fewer literals to look for where several share a long prefix (a caller tests each with ``in``), unless
