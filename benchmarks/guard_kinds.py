@@ -9,14 +9,18 @@ head below the segment the path starts with, after that head's literals), ``T1-g
 ``T1-nogate`` (a segment with no gate), both then answered by the segment's ``RuleSet.literal_check`` (``/lc``: from the
 few rules the path's literals let in) or by the matcher's walk (``/m``: a prefix with an escape, too many heads below
 or literals), ``miss1`` (not in the table: the origin's table is full, or its matcher still scans). The largest (kind,
-robots.txt file) pairs follow.
+robots.txt file) pairs follow. ``--time``: then each kind's URLs (in the workload's order) checked alone through the
+Guard, best of 3 passes in CPU time: what a URL of that kind costs (with fewer of the table's lines competing for the
+caches than in a whole pass, whose time is printed too).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import gc
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +33,7 @@ def main() -> None:
     parser.add_argument("--urls", type=int, default=200_000)
     parser.add_argument("--origins", type=int, default=1000)
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--time", action="store_true", help="time each kind's URLs alone (best of 3)")
     args = parser.parse_args()
     from _workload import corpus
     from bench_guard import UA, workload
@@ -92,9 +97,11 @@ def main() -> None:
 
     kinds: collections.Counter[str] = collections.Counter()
     pairs: collections.Counter[tuple[str, str]] = collections.Counter()
+    of_kind: dict[str, list[str]] = collections.defaultdict(list)
     for url in urls:
         found = kind(url)
         kinds[found] += 1
+        of_kind[found].append(url)
         pairs[found, files[int(url[len("https://site"):url.index(".")]) % len(files)]] += 1
     print(f"{len(urls)} URLs over {args.origins} origins, {args.passes} warm passes; {len(table)} table entries")
     for name, count in kinds.most_common():
@@ -102,6 +109,25 @@ def main() -> None:
     print("largest (kind, file) pairs but the segments' and leaves' own answers:")
     for (name, file), count in [p for p in pairs.most_common() if p[0][0] not in ("seg", "leaf")][:20]:
         print(f"{name:14s} {file:30s} {count / len(urls):6.1%}")
+    if args.time:
+        check = guard.check
+
+        def best(some: list[str]) -> float:
+            times = []
+            for _ in range(3):
+                start = time.process_time()
+                for url in some:
+                    check(url)
+                times.append(time.process_time() - start)
+            return min(times)
+
+        gc.collect()
+        gc.freeze()  # as bench_guard's warm stage
+        print("CPU time per URL, each kind alone (best of 3):")
+        for name, count in kinds.most_common():
+            seconds = best(of_kind[name])
+            print(f"{name:14s} {seconds / count * 1e9:8.0f} ns  {seconds:6.3f} s")
+        print(f"{'whole pass':14s} {best(urls) / len(urls) * 1e9:8.0f} ns")
 
 
 if __name__ == "__main__":
