@@ -436,9 +436,17 @@ def test_bad_urls_are_input_errors(url: str) -> None:
         guard.check(url)
 
 
-def test_non_str_url_is_a_type_error() -> None:
-    with pytest.raises(TypeError):
-        Guard.from_robots(UA, "other", {}).check(None)  # type: ignore[arg-type]
+@pytest.mark.parametrize("url", [None, b"https://a.example/x", bytearray(b"https://a.example/x"), 1, ["/"]])
+def test_non_str_url_is_a_type_error_that_names_the_type(url: object) -> None:
+    """Bytes have a ``find`` of their own, which fails on the hot path's str argument with a message about ints: every
+    entry point says what was wrong instead, cached origin or not."""
+    guard = Guard.from_robots(UA, "other", {"https://a.example": "User-agent: *\nDisallow: /x\n"})
+    guard.check("https://a.example/y")  # cached and routed: the hot path sees the URL first
+    expected = rf"url must be a str, not {type(url).__name__}"
+    for call in (guard.check, guard.check_cached, guard.wait_time, lambda u: asyncio.run(guard.acheck(u)),
+                 lambda u: guard.check_response(u, 200, {})):
+        with pytest.raises(TypeError, match=expected):
+            call(url)
 
 
 @pytest.mark.parametrize("prefix", [

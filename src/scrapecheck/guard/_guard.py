@@ -306,7 +306,7 @@ class Guard:
         def decide_timed(url: str) -> Decision:
             try:
                 cut = url.find("/", 8)
-            except AttributeError:
+            except (AttributeError, TypeError):  # (bytes have a find, which the str "/" fails)
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
             if cut > 0:
                 end = url.find("/", cut + 1) + 1
@@ -378,7 +378,7 @@ class Guard:
         def decide_recorded(url: str) -> Decision:  # the same, without the clock (recorded state never ages)
             try:
                 cut = url.find("/", 8)
-            except AttributeError:
+            except (AttributeError, TypeError):  # (bytes have a find, which the str "/" fails)
                 raise TypeError(f"url must be a str, not {type(url).__name__}") from None
             if cut > 0:
                 end = url.find("/", cut + 1) + 1
@@ -520,10 +520,9 @@ class Guard:
     async def acheck(self, url: str) -> Decision:
         """:meth:`check` for asyncio: a cached origin is answered at once; a fetch runs in a worker thread, and
         concurrent tasks (or threads) asking for the same origin share it. Never blocks the event loop."""
-        try:
-            cut = url.find("/", 8)
-        except AttributeError:
-            raise TypeError(f"url must be a str, not {type(url).__name__}") from None
+        if not isinstance(url, str):
+            raise TypeError(f"url must be a str, not {type(url).__name__}")
+        cut = url.find("/", 8)
         raw = url[:cut] if cut > 0 else url
         entry = self._aliases.get(raw)
         if entry is None or entry.expires <= self._clock():
