@@ -1,0 +1,140 @@
+"""Hostile and malformed inputs to the runtime Guard (review of 2026-12-02): each test is a real bug found.
+
+The rule: a bad input is a clear error (TypeError/ValueError naming the argument, or a ScrapecheckError) or a
+sensible decision; never an unrelated exception, a hang, or a silent allow where the site refuses.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+
+from scrapecheck import Guard
+from scrapecheck.errors import InputError, ScrapecheckError
+
+UA = "AcmeBot/1.0"
+ORIGIN = "https://a.example"
+ROBOTS = {ORIGIN: "User-agent: *\nDisallow: /x\n"}
+META = '<html><head><meta name="robots" content="noai"></head><body>hi</body></html>'
+
+
+def test_check_response_reads_a_memoryview_body() -> None:
+    """A memoryview is bytes-like: it was read as str(memoryview) ("<memory at 0x...>"), so the page's noai was
+    missed and the response allowed."""
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    headers = {"Content-Type": "text/html"}
+    assert not guard.check_response(f"{ORIGIN}/y", 200, headers, META.encode()).allowed
+    try:
+        decision = guard.check_response(f"{ORIGIN}/y", 200, headers, memoryview(META.encode()))
+    except TypeError as exc:
+        assert "body" in str(exc)
+    else:
+        assert not decision.allowed
+
+
+def test_check_response_reads_a_utf16_page_as_its_charset_says() -> None:
+    """A page served as text/html; charset=utf-16 was decoded as UTF-8: its meta noai was lost, the page allowed."""
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    decision = guard.check_response(f"{ORIGIN}/y", 200, {"Content-Type": "text/html; charset=utf-16"},
+                                    META.encode("utf-16"))
+    assert not decision.allowed
+
+
+@pytest.mark.parametrize("headers", [object(), 5, "X-Robots-Tag: noai", b"X-Robots-Tag: noai",
+                                     ["X-Robots-Tag: noai"], [("a", "b", "c")]])
+def test_check_response_bad_headers_name_the_argument(headers: object) -> None:
+    """These raised "'object' object is not iterable", "not enough values to unpack (expected 2, got 1)", ...:
+    nothing says it is ``headers`` that is wrong."""
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    with pytest.raises((TypeError, ValueError), match="headers"):
+        guard.check_response(f"{ORIGIN}/y", 200, headers)
+
+
+def test_huge_int_cache_ttl_is_an_input_error() -> None:
+    """cache_ttl=10**400 raised OverflowError('int too large to convert to float') from math.isfinite."""
+    with pytest.raises(InputError) as info:
+        Guard(UA, "other", cache_ttl=10**400)
+    assert info.value.field == "cache_ttl"
+
+
+@pytest.mark.parametrize("robots", [None, [(ORIGIN, "User-agent: *\nDisallow: /x\n")], ORIGIN])
+def test_from_robots_needs_a_mapping_and_says_so(robots: object) -> None:
+    """These raised AttributeError: 'NoneType' / 'list' / 'str' object has no attribute 'items'."""
+    with pytest.raises(TypeError, match="robots"):
+        Guard.from_robots(UA, "other", robots)  # type: ignore[arg-type]
+
+
+def test_decision_log_records_a_refusal_of_a_url_with_a_lone_surrogate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """check() answers such a URL without a log; with a log file the Guard opened itself (UTF-8), the refusal
+    raised UnicodeEncodeError ('surrogates not allowed') instead of being returned and logged."""
+    url = f"{ORIGIN}/x\ud800"
+    assert not Guard.from_robots(UA, "other", ROBOTS).check(url).allowed
+    path = tmp_path / "log.jsonl"
+    with Guard.from_robots(UA, "other", ROBOTS, decision_log=str(path)) as guard:
+        assert not guard.check(url).allowed
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind", ["BytesIO", "binary-file"])
+def test_decision_log_in_binary_mode_is_refused_up_front_or_written(kind: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A binary file was accepted, then the first refusal raised "a bytes-like object is required, not 'str'"
+    from check(), naming neither the log nor the argument."""
+    target = io.BytesIO() if kind == "BytesIO" else open(tmp_path / "log.jsonl", "wb")  # noqa: SIM115
+    try:
+        try:
+            guard = Guard.from_robots(UA, "other", ROBOTS, decision_log=target)  # type: ignore[arg-type]
+        except TypeError as exc:
+            assert "decision_log" in str(exc)
+            return
+        assert not guard.check(f"{ORIGIN}/x").allowed
+    finally:
+        target.close()
+
+
+def test_decision_log_without_flush_is_refused_up_front_or_written() -> None:
+    """An object with ``write`` only passed the constructor's hasattr(target, 'write') test, then the first
+    refusal raised AttributeError: 'W' object has no attribute 'flush'."""
+    class WriteOnly:
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def write(self, text: str) -> int:
+            self.lines.append(text)
+            return len(text)
+
+    sink = WriteOnly()
+    try:
+        guard = Guard.from_robots(UA, "other", ROBOTS, decision_log=sink)  # type: ignore[arg-type]
+    except TypeError as exc:
+        assert "decision_log" in str(exc)
+        return
+    assert not guard.check(f"{ORIGIN}/x").allowed
+    assert len(sink.lines) == 1
+
+
+def test_refusals_after_close_are_answered_or_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """After close() an allowed URL is answered, but a refused one raised ValueError('I/O operation on closed
+    file.'): the same call on the same origin works or breaks depending on the answer, with a message about a
+    file the caller never opened."""
+    guard = Guard.from_robots(UA, "other", ROBOTS, decision_log=str(tmp_path / "log.jsonl"))
+    guard.close()
+    assert guard.check(f"{ORIGIN}/y").allowed
+    try:
+        decision = guard.check(f"{ORIGIN}/x")
+    except (ValueError, ScrapecheckError) as exc:
+        assert "Guard" in str(exc) and "close" in str(exc)
+    else:
+        assert not decision.allowed
+
+
+def test_a_huge_crawl_delay_is_a_wait_the_crawler_can_sleep() -> None:
+    """Crawl-delay: 1e308 (or 99999999999999999999) was handed back as the wait: time.sleep() and
+    Event.wait() raise OverflowError on it (the documented loop ``time.sleep(guard.wait_time(url))`` crashes),
+    and Scrapy's deferLater waits forever; while "Crawl-delay: inf" is ignored (no delay at all)."""
+    for value in ("1e308", "99999999999999999999"):
+        guard = Guard.from_robots(UA, "other", {ORIGIN: f"User-agent: *\nCrawl-delay: {value}\n"})
+        guard.wait_time(f"{ORIGIN}/a")
+        wait = guard.wait_time(f"{ORIGIN}/b")
+        assert wait <= threading.TIMEOUT_MAX, (value, wait)
