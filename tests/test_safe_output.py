@@ -171,3 +171,16 @@ def test_escapes_are_exactly_the_character_classes_on_every_code_point() -> None
         assert visible(text, keep_newlines=True) == keep_lines.sub(escape, text)
         assert json_safe(text) == in_json.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     assert visible("\x1b") == "\\x1b" and visible("\u202e") == "\\u202e" and visible(7) == "7"
+
+
+def test_json_safe_escapes_lone_surrogates_so_the_document_encodes() -> None:
+    """A lone surrogate (a URL "\\ud800" in a plan or a Guard's log) has no UTF-8 form: raw, the write failed."""
+    import json
+
+    from scrapecheck.formats._escape import json_safe
+
+    for text in ("x\ud800y", "\udfff", "\ud83d\ude00 two halves", "ok \U0001F600"):
+        document = json_safe(json.dumps({"url": text}, ensure_ascii=False))
+        document.encode("utf-8")  # no UnicodeEncodeError
+        decoded = json.loads(document)["url"]
+        assert decoded == text or decoded == text.encode("utf-16", "surrogatepass").decode("utf-16")  # pair joined

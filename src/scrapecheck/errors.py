@@ -58,3 +58,8 @@ class SignalError(ScrapecheckError):
     def __init__(self, url: str, message: str) -> None:
         super().__init__(f"{url}: {message}")
         self.url = url
+
+
+class GuardClosedError(ScrapecheckError, ValueError):
+    """A Guard's decision log was closed (``Guard.close()``) and a refusal it should record came after: raised rather
+    than a refusal answered and left out of the log. Also a ValueError, as writing to a closed file is."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_from_robots_needs_a_mapping_and_says_so(robots: object) -> None:
         Guard.from_robots(UA, "other", robots)  # type: ignore[arg-type]
 
 
-def test_decision_log_records_a_refusal_of_a_url_with_a_lone_surrogate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_decision_log_records_a_refusal_of_a_url_with_a_lone_surrogate(tmp_path: Path) -> None:
     """check() answers such a URL without a log; with a log file the Guard opened itself (UTF-8), the refusal
     raised UnicodeEncodeError ('surrogates not allowed') instead of being returned and logged."""
     url = f"{ORIGIN}/x\ud800"
@@ -78,7 +79,7 @@ def test_decision_log_records_a_refusal_of_a_url_with_a_lone_surrogate(tmp_path)
 
 
 @pytest.mark.parametrize("kind", ["BytesIO", "binary-file"])
-def test_decision_log_in_binary_mode_is_refused_up_front_or_written(kind: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_decision_log_in_binary_mode_is_refused_up_front_or_written(kind: str, tmp_path: Path) -> None:
     """A binary file was accepted, then the first refusal raised "a bytes-like object is required, not 'str'"
     from check(), naming neither the log nor the argument."""
     target = io.BytesIO() if kind == "BytesIO" else open(tmp_path / "log.jsonl", "wb")  # noqa: SIM115
@@ -114,7 +115,7 @@ def test_decision_log_without_flush_is_refused_up_front_or_written() -> None:
     assert len(sink.lines) == 1
 
 
-def test_refusals_after_close_are_answered_or_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_after_close_are_answered_or_a_clear_error(tmp_path: Path) -> None:
     """After close() an allowed URL is answered, but a refused one raised ValueError('I/O operation on closed
     file.'): the same call on the same origin works or breaks depending on the answer, with a message about a
     file the caller never opened."""
@@ -138,3 +139,87 @@ def test_a_huge_crawl_delay_is_a_wait_the_crawler_can_sleep() -> None:
         guard.wait_time(f"{ORIGIN}/a")
         wait = guard.wait_time(f"{ORIGIN}/b")
         assert wait <= threading.TIMEOUT_MAX, (value, wait)
+
+
+# ---------------------------------------------------------------- beyond the review's cases, around the same fixes
+
+def test_a_huge_crawl_delay_is_read_as_a_day_and_inf_still_as_none() -> None:
+    for value, expected in (("1e308", 86400.0), ("86401", 86400.0), ("86399", 86399.0), ("inf", 0.0)):
+        guard = Guard.from_robots(UA, "other", {ORIGIN: f"User-agent: *\nCrawl-delay: {value}\n"})
+        assert guard.check(f"{ORIGIN}/a").delay_seconds == expected, value
+
+
+@pytest.mark.parametrize("body", [5, {"html": 1}, ["<html>"], object()])
+def test_check_response_body_of_another_type_is_a_type_error(body: object) -> None:
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    with pytest.raises(TypeError, match="body must be str or bytes"):
+        guard.check_response(f"{ORIGIN}/y", 200, {}, body)  # type: ignore[arg-type]
+
+
+def test_check_response_checks_its_arguments_whatever_the_answer() -> None:
+    """An unreachable robots.txt refuses every URL before the page is read: a wrong argument is still an error."""
+    guard = Guard.from_robots(UA, "ai-training", {})  # no recorded robots.txt: refused, not read further
+    with pytest.raises(TypeError, match="headers"):
+        guard.check_response(f"{ORIGIN}/y", 200, "X-Robots-Tag: noai")
+    with pytest.raises(TypeError, match="body"):
+        guard.check_response(f"{ORIGIN}/y", 200, {}, 5)  # type: ignore[arg-type]
+
+
+def test_check_response_header_containers_that_work() -> None:
+    """A generator of pairs (read once), an HTTPMessage, list values and bytes all still give the page's noai."""
+    import http.client
+
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    url = f"{ORIGIN}/y"
+    message = http.client.HTTPMessage()
+    message["X-Robots-Tag"] = "noai"
+    for headers in ((pair for pair in [("X-Robots-Tag", "noai")]), message, {"X-Robots-Tag": ["all", "noai"]},
+                    [(b"X-Robots-Tag", b"noai")], [["X-Robots-Tag", "noai"]]):
+        decision = guard.check_response(url, 200, headers)
+        assert not decision.allowed and decision.rule_ids == ("AIO-012",), headers
+
+
+@pytest.mark.parametrize(("content_type", "encoded"), [
+    ("text/html; charset=utf-16", META.encode("utf-16")),
+    ('text/html; charset="utf-16-le"', META.encode("utf-16-le")),
+    ("text/html; charset=iso-8859-1", META.replace("hi", "h\xe9").encode("latin-1")),
+    ("text/html; charset=no-such-charset", META.encode()),  # unknown: read as UTF-8
+    ("text/html; charset=rot13", META.encode()),  # not a text encoding: read as UTF-8
+    ("text/html", b"\xef\xbb\xbf" + META.encode()),
+    ("text/html", META.encode("utf-32")),  # a byte-order mark, whatever the header says
+])
+def test_check_response_decodes_the_page_as_it_says(content_type: str, encoded: bytes) -> None:
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    decision = guard.check_response(f"{ORIGIN}/y", 200, {"Content-Type": content_type}, encoded)
+    assert not decision.allowed and decision.rule_ids == ("AIO-012",)
+
+
+@pytest.mark.parametrize("name", ["respect_ai_optouts", "allow_private_networks"])
+@pytest.mark.parametrize("value", ["no", 0, 1, None])
+def test_the_guards_switches_are_bools(name: str, value: object) -> None:
+    """A string "no" was true: for allow_private_networks, the unsafe direction."""
+    with pytest.raises(TypeError, match=f"{name} must be a bool"):
+        Guard(UA, "other", **{name: value})  # type: ignore[arg-type]
+
+
+def test_a_huge_max_origins_or_status_is_shown_short() -> None:
+    with pytest.raises(InputError, match="an integer of"):
+        Guard(UA, "other", cache_ttl=-(10**5000))
+    guard = Guard.from_robots(UA, "other", ROBOTS)
+    with pytest.raises(InputError, match="an integer of"):
+        guard.check_response(f"{ORIGIN}/y", 10**5000, {})
+
+
+def test_a_closed_guards_log_refuses_with_its_own_error(tmp_path: Path) -> None:
+    from scrapecheck.errors import GuardClosedError
+
+    sink = io.StringIO()
+    guard = Guard.from_robots(UA, "other", ROBOTS, decision_log=sink)
+    assert not guard.check(f"{ORIGIN}/x").allowed
+    guard.close()
+    guard.close()  # twice is fine
+    assert not sink.closed  # not the Guard's to close
+    with pytest.raises(GuardClosedError, match="closed"):
+        guard.check(f"{ORIGIN}/x")
+    assert guard.check(f"{ORIGIN}/y").allowed
+    assert len(sink.getvalue().splitlines()) == 1

@@ -28,11 +28,13 @@ def visible(text: object, *, keep_newlines: bool = False) -> str:
     return str(text).translate(_UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE)
 
 
-_UNSAFE_IN_JSON = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *map(ord, BIDI), 0x2028, 0x2029]}
+_UNSAFE_IN_JSON = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *map(ord, BIDI), 0x2028, 0x2029,
+                                                        *range(0xD800, 0xE000)]}
 
 
 def json_safe(document: str) -> str:
-    """Serialized JSON with DEL, C1, bidi controls and the Unicode line separators as ``\\uNNNN`` escapes.
+    """Serialized JSON with DEL, C1, bidi controls, the Unicode line separators and lone surrogates as ``\\uNNNN``
+    escapes (a surrogate from a URL or a plan, say "\\ud800", has no UTF-8 form: written raw, it failed the write).
 
     ``json.dumps`` already escapes C0; these others it writes raw, and JSON is read by people too (GitHub
     renders SARIF messages, editors show reports). Outside strings a JSON document is ASCII, so every

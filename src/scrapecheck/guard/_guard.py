@@ -13,14 +13,16 @@ line is found only when its reasons are read. No URL parsing, no lock, no clock 
 
 from __future__ import annotations
 
+import codecs
 import functools
+import io
 import math
 import os
 import threading
 import time
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Union
 
-from ..errors import InputError
+from ..errors import GuardClosedError, InputError
 from ..robots import product_token
 from ._decision import (
     SET_KEY,
@@ -241,18 +243,23 @@ class Guard:
         _check_header_value(user_agent)
         if purpose not in PURPOSES:
             raise _input("purpose", f"{purpose!r} is not one of {', '.join(PURPOSES)}")
-        if isinstance(cache_ttl, bool) or not isinstance(cache_ttl, (int, float)) or not math.isfinite(cache_ttl) \
+        # (no math.isfinite: a huge int overflows it; nan and inf fail the comparison)
+        if isinstance(cache_ttl, bool) or not isinstance(cache_ttl, (int, float)) \
                 or not 0 < cache_ttl <= RFC_9309_CACHE_LIMIT:
-            raise _input("cache_ttl", f"{cache_ttl!r}: must be > 0 and at most 86400 seconds (RFC 9309 2.4)")
+            raise _input("cache_ttl", f"{_shown(cache_ttl)}: must be > 0 and at most 86400 seconds (RFC 9309 2.4)")
         if isinstance(max_origins, bool) or not isinstance(max_origins, int) or max_origins < 1:
-            raise _input("max_origins", f"{max_origins!r}: must be an integer >= 1")
+            raise _input("max_origins", f"{_shown(max_origins)}: must be an integer >= 1")
+        for name, flag in (("respect_ai_optouts", respect_ai_optouts),
+                           ("allow_private_networks", allow_private_networks)):
+            if not isinstance(flag, bool):  # ("no" would be true, and one of them turns on the unsafe direction)
+                raise TypeError(f"{name} must be a bool, not {type(flag).__name__}")
         self.user_agent = user_agent
         self.token = product_token(user_agent)
         self.purpose = purpose
         self.cache_ttl = float(cache_ttl)
         self.max_origins = max_origins
-        self.respect_ai_optouts = bool(respect_ai_optouts)
-        self.allow_private_networks = bool(allow_private_networks)
+        self.respect_ai_optouts = respect_ai_optouts
+        self.allow_private_networks = allow_private_networks
         self._fetch_config = fetch_config
         if fetch_config is not None:
             from ..signals.config import FetchConfig
@@ -469,6 +476,8 @@ class Guard:
         :class:`Guard`'s keyword arguments (not ``signals``)."""
         if "signals" in options:
             raise TypeError("from_robots() takes robots bodies instead of signals")
+        if not isinstance(robots, Mapping):
+            raise TypeError(f"robots must be a mapping of origins to robots.txt bodies, not {type(robots).__name__}")
         guard = cls(user_agent, purpose, **options)
         from .._url import origin as robots_origin
 
@@ -570,10 +579,12 @@ class Guard:
         (name, value) pairs; ``body`` the page, read for meta tags when it is HTML.
         """
         if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
-            raise _input("status", f"{status!r}: must be an HTTP status code")
+            raise _input("status", f"{_shown(status)}: must be an HTTP status code")
+        pairs = _header_pairs(headers)  # (checked whatever the answer: a wrong argument is wrong every time)
+        _check_body(body)
         base = self._decide(url)
         if base.robots.outcome != "unreachable":
-            decision = self._with_page(url, base, headers, body)
+            decision = self._with_page(url, base, pairs, body)
         else:
             decision = base
         if not decision.allowed and self._log is not None:
@@ -615,7 +626,8 @@ class Guard:
         return self._entry_for(url).rules
 
     def close(self) -> None:
-        """Close the decision log, if the Guard opened it."""
+        """Close the decision log (the file too, if the Guard opened it): from then on a refusal, which the log
+        can no longer record, is an error rather than an answer left out of it."""
         if self._log is not None:
             self._log.close()
 
@@ -929,26 +941,72 @@ def page_opt_outs(url: str, headers: Any, body: Union[bytes, str, None], token: 
     from ..signals.pages import from_headers, from_html
 
     pairs = _header_pairs(headers)
+    _check_body(body)
     found = [OptOutSignal.of(o) for o in from_headers(pairs, url, token)]
     if body:
         content_type = " ".join(v.lower() for k, v in pairs if k.lower() == "content-type")
-        text = body.decode("utf-8", "replace") if isinstance(body, (bytes, bytearray)) else str(body)
+        text = body if isinstance(body, str) else _decoded(bytes(body), content_type)
         if "html" in content_type or text[:1024].lstrip().lower().startswith(("<!doctype html", "<html", "<head")):
             found.extend(OptOutSignal.of(o) for o in from_html(text, url, token))
     return found
+
+
+def _check_body(body: Any) -> None:
+    if body is not None and not isinstance(body, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"body must be str or bytes (or None), not {type(body).__name__}")
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # (UTF-32 LE starts as UTF-16 LE does)
+
+
+def _decoded(body: bytes, content_type: str) -> str:
+    """The page's text: by its byte-order mark, else the charset its Content-Type names, else UTF-8 (errors
+    replaced: a meta tag is ASCII, so it survives a few bad bytes around it)."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, "replace")
+    at = content_type.find("charset=")
+    if at >= 0:
+        charset = content_type[at + 8:].split(";")[0].strip().strip("'\"")
+        try:
+            return body.decode(charset, "replace")
+        except (LookupError, ValueError):  # unknown, or not a text encoding ("rot13", "hex"): as UTF-8
+            pass
+    return body.decode("utf-8", "replace")
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, short (a 5,000-digit int has no repr at all: ValueError)."""
+    if isinstance(value, int) and not -10**20 < value < 10**20:
+        return f"an integer of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _text(value: Any) -> str:
     return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
 
 
+_HEADERS_ARE = "headers must be a mapping of names to values, or (name, value) pairs"
+
+
 def _header_pairs(headers: Any) -> list[tuple[str, str]]:
     """(name, value) pairs from a mapping (list values repeat a header; bytes are read as Latin-1) or pairs."""
     if headers is None:
         return []
-    items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) or hasattr(headers, "items") else headers
+    if isinstance(headers, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"{_HEADERS_ARE}, not {type(headers).__name__}")
+    items_of = getattr(headers, "items", None)
+    try:
+        items: Iterable[Any] = iter(items_of() if callable(items_of) else headers)
+    except TypeError:
+        raise TypeError(f"{_HEADERS_ARE}, not {type(headers).__name__}") from None
     pairs: list[tuple[str, str]] = []
-    for name, value in items:
+    for item in items:
+        if isinstance(item, (str, bytes, bytearray)) or not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise TypeError(f"{_HEADERS_ARE}: found {_shown(item)}")
+        name, value = item
         if isinstance(value, (list, tuple)):
             pairs.extend((_text(name), _text(v)) for v in value)
         else:
@@ -1021,11 +1079,16 @@ class _DecisionLog:
             except OSError as exc:
                 raise InputError(str(target), "decision_log", f"cannot open: {exc.strerror or exc}") from None
             self._owned = True
-        elif hasattr(target, "write"):
+        elif callable(getattr(target, "write", None)):
+            if isinstance(target, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(target, "mode", "")):
+                raise TypeError("decision_log must be a text file (open(path, 'a') or io.StringIO), not a binary one")
             self._file = target
             self._owned = False
         else:
             raise TypeError(f"decision_log must be a path or a text file, not {type(target).__name__}")
+        flush = getattr(self._file, "flush", None)
+        self._flush: Optional[Callable[[], Any]] = flush if callable(flush) else None  # (a sink may have none)
+        self._closed = False
 
     def write(self, url: str, decision: Decision) -> None:
         import json
@@ -1037,13 +1100,19 @@ class _DecisionLog:
                   "url": url, **decision.to_dict()}
         line = json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True)) + "\n"
         with self._lock:
+            if self._closed:
+                raise GuardClosedError("the Guard is closed: its decision log cannot record this refusal (close() "
+                                       "was called; make a new Guard, or close it when the crawl ends)")
             self._file.write(line)
-            self._file.flush()
+            if self._flush is not None:
+                self._flush()
 
     def close(self) -> None:
-        if self._owned:
-            with self._lock:
-                self._file.close()
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                if self._owned:
+                    self._file.close()
 
 
 __all__ = ["Guard", "page_opt_outs"]

@@ -314,6 +314,12 @@ def _mentions(body: Union[str, bytes, None], words: tuple[str, ...]) -> bool:
     return any(w in low_text for w in words)
 
 
+#: The longest interval between requests a site gets (a day): its robots.txt is read again within a day anyway
+#: (RFC 9309 2.4), and a wait such as "Crawl-delay: 1e308" is one that ``time.sleep`` refuses (OverflowError) and
+#: Scrapy's scheduler never ends.
+MAX_DELAY = 24 * 3600.0
+
+
 def _delay(policy: Optional[RobotsPolicy], user_agent: str) -> float:
     if policy is None or not any(k in _DELAY_KEYS for _, k, _ in policy.extensions):
         return 0.0
@@ -321,7 +327,7 @@ def _delay(policy: Optional[RobotsPolicy], user_agent: str) -> float:
     rate = policy.request_rate(user_agent)
     if rate is not None:
         delay = max(delay, rate[1] / rate[0])
-    return delay
+    return min(delay, MAX_DELAY)
 
 
 class Plan:
@@ -455,8 +461,8 @@ class OriginRules:
                 + self._part("notices", token))
 
     def delay(self, user_agent: str) -> float:
-        """Seconds between two requests the site asks of ``user_agent``: the larger of Crawl-delay and
-        Request-rate's interval, 0 when robots.txt says neither (or was not read)."""
+        """Seconds between two requests the site asks of ``user_agent``: the larger of Crawl-delay and Request-rate's
+        interval, at most :data:`MAX_DELAY`; 0 when robots.txt says neither (or was not read)."""
         return _delay(self.policy, user_agent)
 
     # ------------------------------------------------------------------ deciding
