@@ -15,13 +15,18 @@ class UsageError(ScrapecheckError):
     command, e.g. ``scrapecheck check: --select needs rule ids``."""
 
 
+#: Past this many characters a source (a URL, most often) is cut in an error's message.
+_LONGEST_SOURCE = 300
+
+
 class InputError(ScrapecheckError):
     """Something a user gave us is wrong; names the file (or source) and the field path."""
 
     def __init__(self, source: str, field: str, message: str) -> None:
-        where = f"{source}: {field}" if field else source
+        shown = source if len(source) <= _LONGEST_SOURCE else f"{source[:120]}...({len(source):,} characters)"
+        where = f"{shown}: {field}" if field else shown
         super().__init__(f"{where}: {message}")
-        self.source = source
+        self.source = source  # whole: only the message is cut (a URL of megabytes made a message of megabytes)
         self.field = field
         self.message = message
 

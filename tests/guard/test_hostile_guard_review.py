@@ -223,3 +223,11 @@ def test_a_closed_guards_log_refuses_with_its_own_error(tmp_path: Path) -> None:
         guard.check(f"{ORIGIN}/x")
     assert guard.check(f"{ORIGIN}/y").allowed
     assert len(sink.getvalue().splitlines()) == 1
+
+
+def test_an_error_about_a_huge_url_has_a_short_message_and_keeps_the_url() -> None:
+    url = "ftp://a.example/" + "x" * 3_000_000
+    with pytest.raises(InputError) as info:
+        Guard.from_robots(UA, "other", ROBOTS).check(url)
+    assert len(str(info.value)) < 400 and "3,000,016 characters" in str(info.value)
+    assert info.value.source == url
