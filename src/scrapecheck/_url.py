@@ -106,8 +106,8 @@ def request_host(host: str) -> str:
 def parse_origin(url: str) -> Origin:
     """The origin of an http(s) URL; :class:`~scrapecheck.errors.InputError` naming the URL when there is none.
 
-    Malformed URLs (``http://[::1``), bad ports (``:99999``), missing hosts, credentials and schemes other than
-    http and https are refused.
+    Malformed URLs (``http://[::1``), bad ports (``:99999``), missing hosts and schemes other than http and https
+    are refused. Credentials (``user:password@``) are left out: the origin, and so robots.txt, is the host's.
     """
     if not isinstance(url, str):
         raise TypeError(f"url must be a str, not {type(url).__name__}")

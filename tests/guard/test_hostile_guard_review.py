@@ -213,3 +213,27 @@ def test_an_error_about_a_huge_url_has_a_short_message_and_keeps_the_url() -> No
         Guard.from_robots(UA, "other", ROBOTS).check(url)
     assert len(str(info.value)) < 400 and "3,000,016 characters" in str(info.value)
     assert info.value.source == url
+
+
+def test_from_robots_refuses_two_bodies_for_one_origin() -> None:
+    """Keys differing only in case or default port name one origin: the last body silently replaced the first."""
+    with pytest.raises(InputError, match="same origin") as info:
+        Guard.from_robots(UA, "other", {"https://a.example": "User-agent: *\nDisallow: /\n",
+                                        "https://A.example:443": "User-agent: *\nAllow: /\n"})
+    assert info.value.field == "robots"
+
+
+@pytest.mark.parametrize("prefix", ["\ufeff", "<?xml version='1.0' encoding='utf-8'?>\n", "<!-- generated -->\n",
+                                    "\ufeff<?xml version='1.0'?><!-- a --> <!-- b -->\n"])
+def test_check_response_sniffs_html_after_a_bom_prolog_or_comments(prefix: str) -> None:
+    """With no Content-Type, a page was read as HTML only when it began with <!doctype html>, <html> or <head>."""
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    for body in (prefix + META, (prefix + META).encode()):
+        decision = guard.check_response(f"{ORIGIN}/y", 200, {}, body)
+        assert not decision.allowed and decision.rule_ids == ("AIO-012",), (prefix, type(body))
+
+
+def test_check_response_does_not_read_meta_tags_in_a_body_that_is_not_html() -> None:
+    guard = Guard.from_robots(UA, "ai-training", ROBOTS)
+    for body in ('{"note": "' + META.replace('"', "'") + '"}', "<!-- " + META + " -->", "<?xml?><feed>" + META):
+        assert guard.check_response(f"{ORIGIN}/y", 200, {}, body).allowed, body

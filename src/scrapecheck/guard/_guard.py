@@ -482,10 +482,13 @@ class Guard:
         from .._url import origin as robots_origin
 
         table: dict[str, Callable[..., OriginRules]] = {}
+        keys: dict[str, str] = {}
         for key, body in robots.items():
             if not isinstance(body, (str, bytes)):
                 raise TypeError(f"robots[{key!r}] must be str or bytes, not {type(body).__name__}")
             origin = (_plain_origin(key) if isinstance(key, str) else None) or robots_origin(key)
+            if keys.setdefault(origin, key) is not key:  # (one body would silently replace the other)
+                raise InputError(key, "robots", f"names the same origin as {keys[origin]!r} ({origin})")
             fetch = RobotsFetch("success", 200, "ok", f"{origin}/robots.txt", "recorded")
             table[origin] = functools.partial(OriginRules, origin, fetch, body)
         guard._recorded = table
@@ -946,9 +949,25 @@ def page_opt_outs(url: str, headers: Any, body: Union[bytes, str, None], token: 
     if body:
         content_type = " ".join(v.lower() for k, v in pairs if k.lower() == "content-type")
         text = body if isinstance(body, str) else _decoded(bytes(body), content_type)
-        if "html" in content_type or text[:1024].lstrip().lower().startswith(("<!doctype html", "<html", "<head")):
+        if "html" in content_type or _looks_like_html(text):
             found.extend(OptOutSignal.of(o) for o in from_html(text, url, token))
     return found
+
+
+_BLANK = "\ufeff \t\r\n\f"
+
+
+def _looks_like_html(text: str) -> bool:
+    """Whether a page served with no HTML Content-Type is HTML: it starts, past a byte-order mark, an XML prolog
+    and comments, with a doctype, <html> or <head>; so a JSON or feed body quoting a meta tag is not read for one."""
+    head = text[:4096].lstrip(_BLANK)
+    while head.startswith(("<?", "<!--")):
+        close = "?>" if head[1] == "?" else "-->"
+        end = head.find(close)
+        if end < 0:
+            return False
+        head = head[end + len(close):].lstrip(_BLANK)
+    return head[:14].lower().startswith(("<!doctype html", "<html", "<head"))
 
 
 def _check_body(body: Any) -> None:
