@@ -174,3 +174,67 @@ def test_a_huge_crawl_delay_neither_hangs_shutdown_nor_starves_other_origins(web
     specs = [{"url": web.origin + p} for p in ("/1", "/2", "/3")] + [{"url": web2.origin + p} for p in ("/1", "/2")]
     _crawl({"CONCURRENT_REQUESTS": 2, "CLOSESPIDER_TIMEOUT": 2}, specs, timeout=20)
     assert sorted(p for p in web2.paths() if p in ("/1", "/2")) == ["/1", "/2"], web2.paths()
+
+
+# ---------------------------------------------------------------- around the fixes
+
+@pytest.mark.parametrize("name, value", [("SCRAPECHECK_CACHE_TTL", -5), ("SCRAPECHECK_MAX_ORIGINS", 0),
+                                         ("SCRAPECHECK_PURPOSE", "world-domination"), ("SCRAPECHECK_MAX_WAIT", -1),
+                                         ("SCRAPECHECK_MAX_WAIT", "inf")])
+def test_a_value_the_guard_refuses_is_reported_under_its_setting(name: str, value: object) -> None:
+    from scrapecheck.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        _middleware(**{name: value})
+    assert caught.value.field == name and caught.value.source == "Scrapy settings"
+
+
+def test_wait_time_without_reserving_leaves_the_slot() -> None:
+    from scrapecheck import Guard
+
+    clock = [100.0]
+    guard = Guard.from_robots(UA, "other", {"https://a.example": "User-agent: *\nCrawl-delay: 10\n"},
+                              clock=lambda: clock[0])
+    assert guard.wait_time("https://a.example/1") == 0
+    assert guard.wait_time("https://a.example/2", reserve=False) == 10
+    assert guard.wait_time("https://a.example/2", reserve=False) == 10  # nothing reserved by asking
+    assert guard.wait_time("https://a.example/2") == 10
+    assert guard.wait_time("https://a.example/3") == 20
+
+
+def test_a_request_the_pacing_would_hold_too_long_is_dropped_and_counted() -> None:
+    import asyncio
+
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import Request
+
+    middleware = _middleware(SCRAPECHECK_MAX_WAIT=5)
+    robots = {"https://a.example": "User-agent: *\nCrawl-delay: 10\n"}
+    middleware.guard = type(middleware.guard).from_robots(UA, "ai-training", robots)
+    assert middleware.guard.check("https://a.example/0").allowed  # cached: no worker thread, so no reactor needed
+    assert asyncio.run(middleware.process_request(Request("https://a.example/1"))) is None  # no wait: no reactor
+    with pytest.raises(IgnoreRequest, match="SCRAPECHECK_MAX_WAIT"):
+        asyncio.run(middleware.process_request(Request("https://a.example/2")))
+    assert middleware.stats.get_value("scrapecheck/refused/wait-too-long") == 1
+    assert middleware.guard.wait_time("https://a.example/3", reserve=False) <= 10  # the dropped one reserved nothing
+
+
+def test_data_file_and_same_origin_skipped_requests_pass_unchecked() -> None:
+    import asyncio
+
+    from scrapy.http import Request
+
+    middleware = _middleware()
+    for request in (Request("data:,x"), Request("file:///etc/hostname"),
+                    Request("https://a.example/2", meta={"scrapecheck_skip": True,
+                                                         "redirect_urls": ["https://A.example/1"]})):
+        assert asyncio.run(middleware.process_request(request)) is None
+    assert middleware.guard.fetches == 0
+
+
+def test_robot_parser_percent_encodes_a_bytes_url_that_is_not_utf8() -> None:
+    from scrapecheck.contrib.scrapy import RobotParser
+
+    parser = RobotParser(b"User-agent: *\nDisallow: /caf%E9\n")
+    assert parser.allowed(b"https://a.example/caf\xe9", UA) is False  # the byte, as Google's parser reads it
+    assert parser.allowed(b"https://a.example/caf\xc3\xa9", UA) is True

@@ -521,13 +521,23 @@ class Guard:
         """The decision for ``url`` if its origin's state is cached and fresh, else None. Never fetches, never
         blocks: an event-loop or reactor thread can call it, and hand the miss to :meth:`check` in a worker
         thread (or use :meth:`acheck`)."""
+        decision = self._cached(url)
+        if decision is not None and not decision.allowed and self._log is not None:
+            self._log.write(url, decision)
+        return decision
+
+    def _cached(self, url: str) -> Optional[Decision]:
+        """:meth:`check_cached` without the log: decided by the entry found, so never a fetch (the entry may leave
+        the cache meanwhile; :meth:`check` would then load it again)."""
         if not isinstance(url, str):
             raise TypeError(f"url must be a str, not {type(url).__name__}")
         cut = url.find("/", 8)
-        entry = self._aliases.get(url[:cut] if cut > 0 else url)
+        raw = url[:cut] if cut > 0 else url
+        entry = self._aliases.get(raw)
         if entry is None or entry.expires <= self._clock():
             return None
-        return self.check(url)
+        self._use(entry, raw)
+        return entry.answer(url)
 
     async def acheck(self, url: str) -> Decision:
         """:meth:`check` for asyncio: a cached origin is answered at once; a fetch runs in a worker thread, and
@@ -555,19 +565,21 @@ class Guard:
         return decision
 
     # ------------------------------------------------------------------ pacing
-    def wait_time(self, url: str) -> float:
+    def wait_time(self, url: str, *, reserve: bool = True) -> float:
         """Seconds to wait before fetching ``url``, and a reservation of that slot.
 
         Paces per origin at the interval robots.txt asks (the larger of Crawl-delay and Request-rate's),
         counted from the Guard's own previous slot there: call it right before each request, sleep the
         result, then fetch. Concurrent callers get successive slots. 0 when the site asks for no delay.
+        ``reserve=False`` only tells the wait (a crawler that drops a request it would hold too long).
         """
-        delay = self._decide(url).delay_seconds  # decided, not logged again: the crawler's check() logged it
+        decision = self._cached(url) or self._decide(url)  # not logged again: the crawler's check() logged it
+        delay = decision.delay_seconds
         origin = self._origin_of(url)[0]
         with self._pace_lock:
             now = self._clock()
             start = max(now, self._pace.get(origin, now))
-            if delay > 0:
+            if delay > 0 and reserve:
                 if len(self._pace) >= 2 * self.max_origins:
                     self._pace = {o: t for o, t in self._pace.items() if t > now}
                 self._pace[origin] = start + delay
@@ -581,11 +593,21 @@ class Guard:
         and Content-Signal headers (and their meta copies). ``headers`` is a mapping (values may be lists) or
         (name, value) pairs; ``body`` the page, read for meta tags when it is HTML.
         """
+        decision = self._response(url, status, headers, body, self._decide)
+        assert decision is not None  # (_decide always decides)
+        return decision
+
+    def _response(self, url: str, status: int, headers: Any, body: Union[bytes, str, None],
+                  decide: Callable[[str], Optional[Decision]]) -> Optional[Decision]:
+        """:meth:`check_response` with the robots decision from ``decide`` (:meth:`_cached`: None for an origin not
+        cached, then None here, nothing fetched: the Scrapy middleware's reactor thread)."""
         if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999:
             raise _input("status", f"{_shown(status)}: must be an HTTP status code")
         pairs = _header_pairs(headers)  # (checked whatever the answer: a wrong argument is wrong every time)
         _check_body(body)
-        base = self._decide(url)
+        base = decide(url)
+        if base is None:
+            return None
         if base.robots.outcome != "unreachable":
             decision = self._with_page(url, base, pairs, body)
         else:
