@@ -616,8 +616,9 @@ class Guard:
             self._log.write(url, decision)
         return decision
 
-    def _with_page(self, url: str, base: Decision, headers: Any, body: Union[bytes, str, None]) -> Decision:
-        found = page_opt_outs(url, headers, body, self.token)
+    def _with_page(self, url: str, base: Decision, pairs: list[tuple[str, str]],
+                   body: Union[bytes, str, None]) -> Decision:
+        found = _page_opt_outs(url, pairs, body, self.token)
         if not found:
             return base
         page_reasons = opt_out_reasons(found, self.purpose)
@@ -963,10 +964,16 @@ class Guard:
 
 def page_opt_outs(url: str, headers: Any, body: Union[bytes, str, None], token: str) -> list[OptOutSignal]:
     """Opt-outs a response states about itself (headers, and meta tags when the body is HTML)."""
-    from ..signals.pages import from_headers, from_html
-
     pairs = _header_pairs(headers)
     _check_body(body)
+    return _page_opt_outs(url, pairs, body, token)
+
+
+def _page_opt_outs(url: str, pairs: list[tuple[str, str]], body: Union[bytes, str, memoryview, None],
+                   token: str) -> list[OptOutSignal]:
+    """:func:`page_opt_outs` from headers and a body already checked."""
+    from ..signals.pages import from_headers, from_html
+
     found = [OptOutSignal.of(o) for o in from_headers(pairs, url, token)]
     if body:
         content_type = " ".join(v.lower() for k, v in pairs if k.lower() == "content-type")
