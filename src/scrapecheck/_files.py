@@ -208,6 +208,33 @@ def load_document(path: Union[str, Path], error: type[InputError]) -> Any:
     return data
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object that names a key twice (``json`` keeps the last silently; TOML refuses it)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` of :func:`_decode`: the object, or :class:`_DuplicateKey` naming the repeated key.
+
+    A reader of ``{"authentication": "fake-accounts", "authentication": "none"}`` sees fake accounts where the
+    decoder keeps "none"; which one counts differs between JSON readers, so neither is guessed."""
+    table = dict(pairs)
+    if len(table) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return table
+
+
+def _value_problem(exc: ValueError) -> str:
+    """A decoder's ValueError that is not a syntax error: an integer past Python's digit limit."""
+    if "digits" in str(exc):
+        limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
+        return f"an integer of more than {limit} digits"
+    return str(exc)
+
+
 def _decode(path: Path, error: type[InputError]) -> Any:
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
@@ -220,12 +247,18 @@ def _decode(path: Path, error: type[InputError]) -> Any:
             raise error(str(path), "", f"invalid TOML: {exc}") from None
         except RecursionError:
             raise error(str(path), "", "invalid TOML: nested too deeply") from None
+        except ValueError as exc:
+            raise error(str(path), "", f"invalid TOML: {_value_problem(exc)}") from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise error(str(path), "", f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except _DuplicateKey as exc:
+        raise error(str(path), "", f"invalid JSON: the key {exc.args[0]!r} is given twice in one object") from None
     except RecursionError:
         raise error(str(path), "", "invalid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise error(str(path), "", f"invalid JSON: {_value_problem(exc)}") from None
 
 
 def field_path(loc: Sequence[Union[int, str]]) -> str:
