@@ -63,6 +63,8 @@ def _waivers(waivers: WaiversInput) -> list[Waiver]:
         return []
     if isinstance(waivers, (str, Path)):
         return load_waivers(waivers)
+    if not isinstance(waivers, (list, tuple)):  # one dict would be read as its keys, bytes as numbers
+        raise TypeError(f"waivers must be a path, or a list of Waiver objects or dicts, not {type(waivers).__name__}")
     result = []
     for index, item in enumerate(waivers):
         if isinstance(item, Waiver):
@@ -105,6 +107,11 @@ def evaluate(
     """
     if not isinstance(plan, CrawlPlan):
         raise TypeError(f"evaluate() takes a CrawlPlan (see load_plan), not {type(plan).__name__}")
+    for name, flag in (("offline", offline), ("allow_private_networks", allow_private_networks)):
+        if not isinstance(flag, bool):  # "no" would be true, and allow_private_networks turns on the unsafe side
+            raise TypeError(f"{name} must be a bool, not {type(flag).__name__}")
+    if today is not None and (not isinstance(today, date) or isinstance(today, datetime)):
+        raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
     policy = _policy(policies)
     given = _signals(signals)
     if not offline:
