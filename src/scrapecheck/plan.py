@@ -378,6 +378,14 @@ class CrawlPlan(_Section):
     )
     source: Optional[str] = Field(None, exclude=True, description="File the plan was loaded from (set by load_plan).")
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _integer_version(cls, value: Any) -> Any:
+        """The integer 1: ``true`` and ``1.0`` equal 1 in Python, and the literal let them through."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be the integer 1 (the plan format version), not {value!r}")
+        return value
+
     @model_validator(mode="after")
     def _one_snapshot_per_origin(self) -> "CrawlPlan":
         seen: dict[str, tuple[int, str]] = {}
