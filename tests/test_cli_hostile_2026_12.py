@@ -155,6 +155,10 @@ def test_print_config_is_valid_toml_without_raw_control_characters(capsys, tmp_p
     assert values["waivers"] == str(tmp_path / "w\nx.toml")
     assert values["output"] == [str(tmp_path / "r\x1b[31m.txt")]
     assert values["signals"] == str(tmp_path / "s\x7f.json")
+    assert main(["check", "--print-config", "-o", os.fsdecode(b"r\xff.txt"), os.fsdecode(b"p\xff.toml")]) == Exit.OK
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # a strict UTF-8 stdout takes it (a lone surrogate was a UnicodeEncodeError)
+    assert "p\\xff.toml" in out and tomllib.loads(out)["output"] == [str(Path("r\\xff.txt"))]
 
 
 # --- a plan file whose name is not UTF-8 ------------------------------------------------------------------------

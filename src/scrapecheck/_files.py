@@ -92,6 +92,16 @@ def hidden_part(*paths: Union[str, Path]) -> str | None:
     return None
 
 
+def unicode_name(name: str) -> str:
+    """A file name as text every output can hold: the bytes of a name that is not UTF-8 (``bad\\xff.toml``, read
+    by Python as lone surrogates) as ``\\xff`` escapes. UTF-8 files, JSON, TOML and a strict UTF-8 stdout cannot
+    hold a lone surrogate (UnicodeEncodeError); the escape shows which byte it was."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def read_text(path: Path, error: type[InputError], cap: int = MAX_FILE_BYTES) -> str:
     """The file as text (UTF-8, an initial BOM dropped), read with :func:`read_capped`."""
     raw = read_capped(path, cap, lambda message: error(str(path), "", message))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from ._files import load_document
+from ._files import load_document, unicode_name
 from .errors import InputError
 from .formats import FORMAT_NAMES
 from .report import Severity
@@ -219,16 +219,27 @@ def _toml_value(value: Any) -> str:
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     if value is None:
         return '""'
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    import json
+
+    from .formats._escape import json_safe
+
+    # A JSON string with control, DEL, C1 and bidi characters escaped is a TOML basic string: the printed
+    # configuration reads back as it is, and nothing from a file or an argument drives the terminal.
+    return json_safe(json.dumps(unicode_name(str(value)), ensure_ascii=False))
+
+
+def _comment(text: object) -> str:
+    from .formats._escape import visible
+
+    return visible(unicode_name(str(text)))
 
 
 def render(settings: Settings, plans: Sequence[str] = ()) -> str:
     """The effective configuration as TOML, each line commented with where its value came from."""
     lines = ["# effective configuration of 'scrapecheck check'",
-             f"# config file: {settings.config_file or 'none found'}"]
+             f"# config file: {_comment(settings.config_file or 'none found')}"]
     if plans:
-        lines.append(f"# plans: {', '.join(plans)}")
+        lines.append(f"# plans: {_comment(', '.join(plans))}")
     lines.append("")
     rows = []
     for name, key in KEYS.items():
@@ -238,7 +249,7 @@ def render(settings: Settings, plans: Sequence[str] = ()) -> str:
         else:
             rows.append((f"{key} = {_toml_value(value)}", settings.origin(name)))
     width = max(len(text) for text, _ in rows)
-    lines += [f"{text:<{width}}  # {origin}" for text, origin in rows]
+    lines += [f"{text:<{width}}  # {_comment(origin)}" for text, origin in rows]
     return "\n".join(lines) + "\n"
 
 
