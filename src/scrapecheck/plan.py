@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from ._files import first_problem, hidden_part, load_document, problems
+from ._files import first_problem, hidden_part, load_document, problems, unicode_name
 from ._model import Frozen, empty_dict, empty_list
 from ._url import _is_ip, parse_origin, path_and_query
 from ._url import origin as url_origin
@@ -454,4 +454,4 @@ def parse_plan(data: Any, *, source: str = "<plan>", base_dir: str | Path = ".")
 def load_plan(path: str | Path) -> CrawlPlan:
     """Read a ``.toml`` or ``.json`` plan; any problem is a PlanError naming the file and the field."""
     path = Path(path)
-    return parse_plan(load_document(path, PlanError), source=str(path), base_dir=path.parent)
+    return parse_plan(load_document(path, PlanError), source=unicode_name(str(path)), base_dir=path.parent)

@@ -114,11 +114,15 @@ def _resolved(path: Path) -> Path:
 
 
 def _relative(path: Path) -> str:
-    """The path as the report and SARIF name it: relative to the current directory when inside it."""
+    """The path as the report and SARIF name it: relative to the current directory when inside it; the bytes of
+    a name that is not UTF-8 as ``\\xNN`` (see ``_files.unicode_name``)."""
+    from .._files import unicode_name
+
     try:
-        return _resolved(path).relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else str(path)
+        name = _resolved(path).relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else str(path)
     except ValueError:
-        return str(path)
+        name = str(path)
+    return unicode_name(name)
 
 
 def repository_root(start: Path) -> Path:
@@ -132,11 +136,13 @@ def repository_root(start: Path) -> Path:
 
 def _root_relative(path: Path, root: Path) -> str:
     """The plan file relative to ``root`` in POSIX form; an absolute path when it lies outside ``root``."""
+    from .._files import unicode_name
+
     resolved = _resolved(path)
     try:
-        return resolved.relative_to(_resolved(root)).as_posix()
+        return unicode_name(resolved.relative_to(_resolved(root)).as_posix())
     except ValueError:
-        return str(resolved)
+        return unicode_name(str(resolved))
 
 
 def _plan_lines(path: Path) -> dict[str, int]:
