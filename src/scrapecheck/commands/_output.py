@@ -18,8 +18,27 @@ def write_output(text: str, output: Optional[str]) -> None:
 
     if output:
         write_atomic(output, text)
-    else:
+        return
+    try:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_closed()
+
+
+def _stdout_closed() -> None:
+    """The reader of stdout is gone (``scrapecheck check ... | head``): say so, send the rest of stdout to the null
+    device, and go on, so the run still writes its other outputs and exits with its own status (it returned 0,
+    whatever the findings, and skipped every ``--output FORMAT:FILE`` after the first broken write)."""
+    note("scrapecheck: note: stdout was closed by its reader; the report written there is cut short\n")
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())  # what is still buffered, and the flush at exit, go there
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a stream object in tests or an embedding)
+        pass
 
 
 def output_jobs(specs: Sequence[str], default_format: str) -> list[tuple[str, Optional[str]]]:
