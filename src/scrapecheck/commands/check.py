@@ -88,8 +88,11 @@ def plan_paths(arguments: Sequence[str]) -> tuple[list[Path], bool]:
         path = Path(argument)
         if path.is_dir():
             several = True
+            # A link whose file is missing or loops is kept, so reading it fails loudly: skipped, that plan went
+            # unchecked while the others passed.
             found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in (".toml", ".json") and p.name not in CONFIG_NAMES)
+                           if (p.is_file() or (p.is_symlink() and not p.is_dir()))
+                           and p.suffix.lower() in (".toml", ".json") and p.name not in CONFIG_NAMES)
             if not found:
                 raise ScrapecheckError(f"{argument}: no plan files (*.toml, *.json) in this directory")
             paths.extend(found)
