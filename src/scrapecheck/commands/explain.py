@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
         rule = policy.rule(args.rule_id)
     except KeyError:
         raise ScrapecheckError(f"unknown rule id {args.rule_id!r}; 'scrapecheck rules' lists them") from None
-    if rule.id != args.rule_id.strip().upper():
-        sys.stdout.write(f"{args.rule_id} was renamed to {rule.id}.\n\n")
+    asked = args.rule_id.strip().upper()  # as the policy looked it up: no control character is left in it
+    if rule.id != asked:
+        sys.stdout.write(f"{asked} was renamed to {rule.id}.\n\n")
     sys.stdout.write(render_rule(rule, policy))
     return Exit.OK

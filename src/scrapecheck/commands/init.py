@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..cli import Exit
 from ..errors import ScrapecheckError
-from ._output import write_output
+from ._output import note, write_output
 
 NAME = "init"
 
@@ -31,5 +30,5 @@ def run(args: argparse.Namespace) -> int:
 
     template = resources.files("scrapecheck").joinpath("data/plan-template.toml").read_text(encoding="utf-8")
     write_output(template, str(path))
-    sys.stderr.write(f"wrote {path}; edit it, then run: scrapecheck check {path}\n")
+    note(f"wrote {path}; edit it, then run: scrapecheck check {path}\n")
     return Exit.OK
