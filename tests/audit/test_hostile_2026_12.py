@@ -1,0 +1,290 @@
+"""Hostile inputs to ``scrapecheck audit`` (review of 2026-12-02): each bad input gets a clear error (exit 2,
+one line) or an ``invalid`` row, never a traceback, a silent pass or a user's file lost."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from signals.conftest import FAST, Site, site  # noqa: F401 - the 127.0.0.1 server
+
+import scrapecheck
+from scrapecheck.cli import main
+from scrapecheck.errors import ScrapecheckError
+
+from .data import SIGNALS
+
+
+def audit(*args: str) -> int:
+    return main(["audit", *args])
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+COMMON = ["--agent", "AcmeBot", "--purpose", "search-indexing", "-q"]
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], *needles: str) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert err.count("\n") == 1, err
+    for needle in needles:
+        assert needle in err, err
+    return err
+
+
+# --- outputs never replace what the user gave ------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["data.origins.csv", "data.domains.csv", "data.summary.csv"])
+def test_a_side_table_over_the_input_is_refused(tmp_path: Path, signals_file: Path, name: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / name
+    source.write_text("url,x\nhttps://e.example/a,1\n", encoding="utf-8")
+    before = source.read_bytes()
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(tmp_path / "data.csv")) == 2
+    one_line_error(capsys, "is the input")
+    assert source.read_bytes() == before
+    assert not (tmp_path / "data.csv").exists()
+
+
+def test_the_default_journal_over_the_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "out.journal.jsonl"
+    source.write_text('{"url": "http://127.0.0.1:9/a"}\n', encoding="utf-8")
+    before = source.read_bytes()
+    assert audit(str(source), *COMMON, "--fetch", "-o", str(tmp_path / "out.csv")) == 2
+    one_line_error(capsys, "is the input")
+    assert source.read_bytes() == before
+
+
+def test_dask_tables_over_the_input_are_refused(tmp_path: Path, signals_file: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    out = tmp_path / "dask"
+    (out / "rows").mkdir(parents=True)
+    for source in (out / "origins.parquet", out / "rows" / "part-00000.parquet"):
+        pq.write_table(pa.table({"url": ["https://e.example/a"]}), source)
+        before = source.read_bytes()
+        assert audit(str(source), *COMMON, "--signals", str(signals_file), "--engine", "dask", "-o", str(out)) == 2
+        one_line_error(capsys, "is the input")
+        assert source.read_bytes() == before
+
+
+# --- bytes that are not UTF-8 ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
+def test_non_utf8_url_is_an_invalid_row_in_every_output_format(tmp_path: Path, signals_file: Path, suffix: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    if suffix == "parquet":
+        pytest.importorskip("pyarrow")
+    source = tmp_path / "urls.txt"
+    source.write_bytes(b"https://e.example/a\xff\nhttps://e.example/b\n")
+    out = tmp_path / f"out.{suffix}"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    if suffix == "csv":
+        rows = read_csv(out)
+    elif suffix == "jsonl":
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    else:
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(out).to_pylist()
+    assert len(rows) == 2
+    assert rows[0]["acmebot_verdict"] == "invalid" and "UTF-8" in rows[0]["error"]
+    assert rows[0]["url"] == "https://e.example/a\ufffd"
+    assert rows[1]["acmebot_verdict"] == "allowed"
+
+
+@pytest.mark.parametrize("kind", ["text", "csv", "jsonl"])
+def test_filter_keeps_non_utf8_bytes_of_other_records_byte_for_byte(tmp_path: Path, signals_file: Path,
+                                                                    kind: str) -> None:
+    data = {
+        "text": b"# caf\xe9\nhttps://e.example/a\nhttps://e.example/b\xff\n",
+        "csv": b"url,note\nhttps://e.example/a,caf\xe9\nhttps://e.example/b\xff,x\n",
+        "jsonl": b'{"url": "https://e.example/a", "note": "caf\xe9"}\n{"url": "https://e.example/b\xff"}\n',
+    }[kind]
+    kept = {
+        "text": b"# caf\xe9\nhttps://e.example/a\n",
+        "csv": b"url,note\nhttps://e.example/a,caf\xe9\n",
+        "jsonl": b'{"url": "https://e.example/a", "note": "caf\xe9"}\n',
+    }[kind]
+    suffix = {"text": "txt", "csv": "csv", "jsonl": "jsonl"}[kind]
+    source = tmp_path / f"in.{suffix}"
+    source.write_bytes(data)
+    out = tmp_path / f"out.{suffix}"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "--filter", "-o", str(out)) == 0
+    assert out.read_bytes() == kept
+
+
+# --- a Parquet input that breaks mid-file ----------------------------------------------------------------------
+
+@pytest.fixture
+def corrupt_parquet(tmp_path: Path) -> Path:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"url": [f"https://e.example/{i}" for i in range(40_000)]}), path,
+                   row_group_size=10_000, compression="none")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 2000] = b"\xff" * 2000
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("output", ["out.csv", "out.parquet", None])
+def test_corrupt_parquet_input_is_named_in_one_line(tmp_path: Path, signals_file: Path, corrupt_parquet: Path,
+                                                    capsys: pytest.CaptureFixture[str], output: str | None) -> None:
+    args = [str(corrupt_parquet), *COMMON, "--signals", str(signals_file)]
+    if output:
+        (tmp_path / output).write_text("previous", encoding="utf-8")
+        args += ["-o", str(tmp_path / output)]
+    assert audit(*args) == 2
+    err = one_line_error(capsys, str(corrupt_parquet))
+    assert "cannot write" not in err
+    if output:
+        assert (tmp_path / output).read_text(encoding="utf-8") == "previous"
+
+
+def test_corrupt_parquet_filter_is_named_in_one_line(tmp_path: Path, signals_file: Path, corrupt_parquet: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "kept.parquet"
+    assert audit(str(corrupt_parquet), *COMMON, "--signals", str(signals_file), "--filter", "-o", str(out)) == 2
+    one_line_error(capsys, str(corrupt_parquet))
+    assert not out.exists()
+
+
+# --- a journal written for another scope -----------------------------------------------------------------------
+
+def test_a_robots_only_journal_is_not_read_back_by_a_full_fetch(site: Site, tmp_path: Path) -> None:
+    site.robots("User-agent: *\nAllow: /\n")
+    site.route("/.well-known/tdmrep.json", body=json.dumps([{"location": "/*", "tdm-reservation": 1}]),
+               content_type="application/json")
+    journal = tmp_path / "j.jsonl"
+    urls = [f"{site.origin}/a"]
+    robots_only = dataclasses.replace(FAST, fetch_pages=False)
+    first = list(scrapecheck.audit(urls, agents=["A"], purpose="ai-training", fetch=True, fetch_config=robots_only,
+                                   journal=journal))
+    assert first[0].agents[0].verdict == "allowed"  # TDMRep not asked for
+    full = list(scrapecheck.audit(urls, agents=["A"], purpose="ai-training", fetch=True, fetch_config=FAST,
+                                  journal=journal))
+    assert full[0].agents[0].verdict == "reserved"
+    assert full[0].agents[0].optout_kind == "tdmrep"
+    again = list(scrapecheck.audit(urls, agents=["A"], purpose="ai-training", fetch=True, fetch_config=FAST,
+                                   journal=journal))
+    assert again[0].agents[0].verdict == "reserved"
+    assert site.paths_hit().count("/robots.txt") == 2  # the full fetch's entry is read back
+
+
+# --- Dask with URL columns of other Arrow types ----------------------------------------------------------------
+
+@pytest.mark.parametrize("values, typ", [
+    ([1, 2, None], "int64"),
+    ([["https://e.example/a"], None], "list"),
+    ([b"https://e.example/a", None], "binary"),
+    (["https://e.example/a", None, "https://a.example/private/x"], "dictionary"),
+], ids=["int64", "list", "binary", "dictionary"])
+def test_dask_agrees_with_local_on_other_column_types(tmp_path: Path, values: list[object], typ: str) -> None:
+    pytest.importorskip("distributed")
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from scrapecheck.audit.run import AuditJob, run
+
+    signals = tmp_path / "signals.json"
+    signals.write_text(json.dumps(SIGNALS), encoding="utf-8")
+    array = pa.array(values)
+    if typ == "dictionary":
+        array = array.dictionary_encode()
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"url": array}), source)
+    local = tmp_path / "local.parquet"
+    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
+                 output=str(local), progress=False))
+    out = tmp_path / "dask"
+    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
+                 output=str(out), engine="dask", workers=1, dask_processes=False, partitions=2, progress=False))
+    parts = sorted((out / "rows").glob("part-*.parquet"))
+    rows = sorted((r for part in parts for r in pq.read_table(part).to_pylist()), key=lambda r: r["row"])
+    assert rows == pq.read_table(local).to_pylist()
+
+
+# --- a byte order mark -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, data", [
+    ("txt", "\ufeffhttps://e.example/a\nhttps://e.example/b\n"),
+    ("jsonl", '\ufeff{"url": "https://e.example/a"}\n{"url": "https://e.example/b"}\n'),
+    ("csv", '\ufeff"url",x\nhttps://e.example/a,1\nhttps://e.example/b,2\n'),
+], ids=["text", "jsonl", "csv"])
+def test_a_byte_order_mark_is_not_part_of_the_first_url(tmp_path: Path, signals_file: Path, kind: str,
+                                                        data: str) -> None:
+    source = tmp_path / f"in.{kind}"
+    source.write_text(data, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
+    rows = read_csv(out)
+    assert [r["url"] for r in rows] == ["https://e.example/a", "https://e.example/b"]
+    assert [r["acmebot_verdict"] for r in rows] == ["allowed", "allowed"]
+    kept = tmp_path / f"kept.{kind}"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "--filter", "--keep-reasons",
+                 "-o", str(kept)) == 0
+    text = kept.read_text(encoding="utf-8")
+    assert text.startswith("\ufeff") and text.count("e.example/") == 2
+
+
+# --- ambiguous URL columns -------------------------------------------------------------------------------------
+
+def test_a_csv_url_column_named_twice_is_refused(tmp_path: Path, signals_file: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("url,title,url\nhttps://e.example/a,t,https://b.example/x\n", encoding="utf-8")
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(tmp_path / "o.csv")) == 2
+    one_line_error(capsys, "'url'", "2")
+
+
+def test_a_parquet_url_column_named_twice_is_refused(tmp_path: Path, signals_file: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = tmp_path / "in.parquet"
+    table = pa.Table.from_arrays([pa.array(["https://e.example/a"]), pa.array(["https://b.example/x"])],
+                                 names=["url", "url"])
+    pq.write_table(table, source)
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(tmp_path / "o.csv")) == 2
+    one_line_error(capsys, "'url'", "2")
+
+
+# --- the Python API --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("urls", ["https://e.example/a", b"https://e.example/a"], ids=["str", "bytes"])
+def test_audit_of_a_single_string_is_refused(urls: object) -> None:
+    with pytest.raises(ScrapecheckError, match="iterable of URLs"):
+        list(scrapecheck.audit(urls, agents=["A"], purpose="other", signals=SIGNALS))  # type: ignore[arg-type]
+
+
+def test_audit_column_of_a_dataframe_is_a_type_error() -> None:
+    pd = pytest.importorskip("pandas")
+    from scrapecheck.audit import audit_column
+
+    with pytest.raises(TypeError, match="Series"):
+        audit_column(pd.DataFrame({"url": ["https://e.example/a"]}), agents=["A"], purpose="other",
+                     signals=SIGNALS)
+
+
+# --- JSONL records are separated by '\n' only ------------------------------------------------------------------
+
+def test_a_carriage_return_inside_a_jsonl_record_does_not_split_it(tmp_path: Path, signals_file: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"url":\r"https://e.example/a"}\n{"url": "https://e.example/b"}\r\n')
+    out = tmp_path / "out.csv"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
+    rows = read_csv(out)
+    assert [r["url"] for r in rows] == ["https://e.example/a", "https://e.example/b"]
+    assert [r["acmebot_verdict"] for r in rows] == ["allowed", "allowed"]
