@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections import deque
 from dataclasses import dataclass
@@ -82,7 +83,25 @@ def _output_format(job: AuditJob, spec: InputSpec) -> str:
                                                                                                           "csv")
 
 
-def _refuse_overwriting_inputs(job: AuditJob) -> None:
+def _outputs(job: AuditJob, fmt: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Every file (``(path, what is written there)``) and folder the run writes, for ``job.output``."""
+    assert job.output is not None
+    if job.engine == "dask":
+        out = Path(job.output)
+        files = [(str(out / f"{name}.parquet"), f"the {name} table") for name in ("origins", "domains", "summary")]
+        return files, [(str(out / "rows"), "the rows"), (str(out / "journal"), "the journals")]
+    table_format = "csv" if fmt not in OUTPUT_FORMATS else fmt
+    files = [(job.output, "the output")]
+    files += [(side_path(job.output, name, table_format), f"the {name} table") for name in
+              ("origins", "domains", "summary")]
+    if job.fetch and job.journal is None:
+        files.append((side_path(job.output, "journal", "jsonl"), "the journal"))
+    return files, []
+
+
+def _refuse_overwriting_inputs(job: AuditJob, fmt: str) -> None:
+    """No output (the rows, a side table, the default journal) may be the input, the signals file or the
+    journal: a file the user gave is never replaced."""
     if not job.output:
         return
     def key(given: str) -> Path:
@@ -91,10 +110,28 @@ def _refuse_overwriting_inputs(job: AuditJob) -> None:
         except (OSError, RuntimeError):  # a symlink loop: opening it gives the one-line error
             return Path(given).absolute()
 
-    out = key(job.output)
+    def same(a: str, b: str) -> bool:
+        if key(a) == key(b):
+            return True
+        try:
+            return os.path.samefile(a, b)  # a hard link
+        except OSError:
+            return False
+
+    files, folders = _outputs(job, fmt)
     for given, what in ((job.input, "the input"), (job.signals, "the signals file"), (job.journal, "the journal")):
-        if given and given != "-" and key(given) == out:
-            raise InputError(job.output, "--output", f"is {what}; choose another output path")
+        if not given or given == "-":
+            continue
+        for path, written in files:
+            if same(given, path):
+                if path == job.output:
+                    raise InputError(job.output, "--output", f"is {what}; choose another output path")
+                raise InputError(job.output, "--output", f"{written} would go to {path}, which is {what}; "
+                                 "choose another output path")
+        for folder, written in folders:
+            if key(given).is_relative_to(key(folder)):
+                raise InputError(job.output, "--output", f"{written} go to {folder}, which holds {what} "
+                                 f"({given}); choose another output path")
 
 
 class _Progress:
@@ -250,7 +287,7 @@ def run(job: AuditJob) -> Tally:
         need_pyarrow("Parquet")
     if fmt == "parquet" and not job.output:
         raise InputError("--output", "output", "Parquet output needs --output FILE")
-    _refuse_overwriting_inputs(job)
+    _refuse_overwriting_inputs(job, fmt)
     if job.engine == "dask":
         from .dask_engine import run_dask
 
