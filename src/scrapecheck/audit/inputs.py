@@ -4,12 +4,19 @@ Text-like readers yield *records* ``(url, raw)``: ``raw`` is the record exactly 
 included), so filter mode can write kept records back unchanged; ``url`` is None for what is not a data record
 (a text file's blank and ``#`` lines, a CSV header), which filter mode passes through. Parquet is read in
 record batches (pyarrow, the optional ``parquet`` extra).
+
+Text is read as UTF-8 with bytes that are not UTF-8 kept as lone surrogates (``surrogateescape``), so that
+filter mode writes them back as they were; a URL holding such bytes is no URL (a ``NotAUrl`` saying which byte,
+shown with U+FFFD). A byte order mark at the start of the input is not part of the first record's URL (it stays
+in ``raw``).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import IO, Any, Iterator, Optional
@@ -51,10 +58,15 @@ class InputSpec:
             raise InputError(path, "", "Parquet input must be a file, not standard input")
 
     def open_text(self) -> IO[str]:
+        """The input as text (see the module docstring); close it with :func:`close_text`."""
+        newline = ""
         if self.stdin:
-            return sys.stdin
+            buffer = getattr(sys.stdin, "buffer", None)
+            if buffer is None:  # a stdin replaced by a text stream
+                return sys.stdin
+            return io.TextIOWrapper(buffer, encoding="utf-8", errors="surrogateescape", newline=newline)
         try:
-            return open(self.path, encoding="utf-8", errors="surrogateescape", newline="")
+            return open(self.path, encoding="utf-8", errors="surrogateescape", newline=newline)
         except OSError as exc:
             raise InputError(self.path, "", f"cannot read: {exc.strerror or exc}") from None
 
@@ -62,14 +74,41 @@ class InputSpec:
         return None if self.stdin else Path(self.path).stat().st_size
 
 
+def close_text(handle: IO[str]) -> None:
+    """Close what :meth:`InputSpec.open_text` opened (standard input itself stays open)."""
+    if handle is sys.stdin:
+        return
+    if isinstance(handle, io.TextIOWrapper) and handle.buffer is getattr(sys.stdin, "buffer", None):
+        handle.detach()
+        return
+    handle.close()
+
+
+_BOM = "\ufeff"
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+"""Bytes that are not UTF-8, as ``surrogateescape`` reads them."""
+
+
+def _checked(url: str) -> Any:
+    """``url``, or a ``NotAUrl`` when it holds bytes that are not UTF-8 (shown as U+FFFD in the ``url`` column)."""
+    if url.isascii():
+        return url
+    found = _UNDECODABLE.search(url)
+    if found is None:
+        return url
+    shown = url.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _Bad(f"not UTF-8 text (byte 0x{ord(found.group()) - 0xDC00:02X})", shown)
+
+
 class _Tap:
     """A line iterator that remembers the lines handed out, so a CSV record's raw text can be recovered."""
 
-    __slots__ = ("lines", "taken")
+    __slots__ = ("lines", "taken", "first")
 
     def __init__(self, lines: IO[str]) -> None:
         self.lines = lines
         self.taken: list[str] = []
+        self.first = True
 
     def __iter__(self) -> "_Tap":
         return self
@@ -77,6 +116,10 @@ class _Tap:
     def __next__(self) -> str:
         line = next(self.lines)
         self.taken.append(line)
+        if self.first:
+            self.first = False
+            if line.startswith(_BOM):  # kept in the raw record, not given to the CSV reader
+                return line[1:]
         return line
 
     def take(self) -> str:
@@ -85,13 +128,15 @@ class _Tap:
         return raw
 
 
-def _text_records(handle: IO[str]) -> Iterator[tuple[Optional[str], str]]:
+def _text_records(handle: IO[str]) -> Iterator[tuple[Any, str]]:
+    first = True
     for line in handle:
-        url = line.strip()
+        url = line[1:].strip() if first and line.startswith(_BOM) else line.strip()
+        first = False
         if not url or url.startswith("#"):
             yield None, line
         else:
-            yield url, line
+            yield _checked(url), line
 
 
 def _csv_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Optional[str], str]]:
@@ -103,7 +148,7 @@ def _csv_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Optional[st
         raise InputError(spec.path, "", "empty file: a header row naming the columns is needed") from None
     except csv.Error as exc:
         raise InputError(spec.path, "line 1", f"not {spec.format.upper()} ({exc})") from None
-    names = [name.lstrip("\ufeff").strip() for name in header]
+    names = [name.strip() for name in header]
     if spec.column not in names:
         shown = ", ".join(repr(n) for n in names[:20])
         raise InputError(spec.path, "--column", f"no column {spec.column!r} in the header (columns: {shown})")
@@ -123,7 +168,7 @@ def _csv_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Optional[st
         if not fields:
             yield None, raw  # a blank line is no record
             continue
-        yield (fields[position].strip() if position < len(fields) else ""), raw
+        yield (_checked(fields[position].strip()) if position < len(fields) else ""), raw
 
 
 def _jsonl_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Any, str]]:
@@ -133,7 +178,7 @@ def _jsonl_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Any, str]
             yield None, line
             continue
         try:
-            value: Any = json.loads(line)
+            value: Any = json.loads(line[1:] if number == 1 and line.startswith(_BOM) else line)
         except ValueError as exc:
             yield _Bad(f"line {number}: not valid JSON ({exc})"), line
             continue
@@ -144,7 +189,7 @@ def _jsonl_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Any, str]
             value = value[key]
         if not isinstance(value, (str, _Bad)):
             value = _Bad(f"line {number}: field {spec.field!r} is not a string")
-        yield (value.strip() if isinstance(value, str) else value), line
+        yield (_checked(value.strip()) if isinstance(value, str) else value), line
 
 
 def records(spec: InputSpec) -> Iterator[tuple[Any, str]]:
@@ -162,8 +207,7 @@ def records(spec: InputSpec) -> Iterator[tuple[Any, str]]:
     except UnicodeDecodeError as exc:  # pragma: no cover - surrogateescape keeps going
         raise InputError(spec.path, "", f"not UTF-8 text ({exc})") from None
     finally:
-        if handle is not sys.stdin:
-            handle.close()
+        close_text(handle)
 
 
 def parquet_file(spec: InputSpec) -> Any:
@@ -203,19 +247,26 @@ def urls(spec: InputSpec) -> Iterator[Any]:
             yield url
 
 
-def _text_urls(spec: InputSpec) -> Iterator[str]:
+def _text_urls(spec: InputSpec) -> Iterator[Any]:
     """A text input's URLs read a megabyte of lines at a time (the same lines as :func:`_text_records` keeps)."""
     handle = spec.open_text()
     try:
         read = handle.readlines
+        first = True
         while True:
             lines = read(1 << 20)
             if not lines:
                 return
-            yield from [url for url in map(str.strip, lines) if url and url[0] != "#"]
+            if first:
+                first = False
+                if lines[0].startswith(_BOM):
+                    lines[0] = lines[0][1:]
+            found = [url for url in map(str.strip, lines) if url and url[0] != "#"]
+            if not "".join(found).isascii():  # a str knows whether it is ASCII: one copy, then O(1)
+                found = [_checked(url) for url in found]
+            yield from found
     finally:
-        if handle is not sys.stdin:
-            handle.close()
+        close_text(handle)
 
 
 __all__ = ["FORMATS", "InputSpec", "batches", "parquet_file", "records", "urls"]

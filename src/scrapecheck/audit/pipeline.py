@@ -43,21 +43,23 @@ class SignalSource(Protocol):
 
 
 class NotAUrl:
-    """Stands in an input stream where a record has no URL (bad JSON line, missing field); gives the reason."""
+    """Stands in an input stream where a record has no URL (bad JSON line, missing field, bytes that are not
+    UTF-8); gives the reason, and the text shown in the ``url`` column (empty when there is none)."""
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "text")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, text: Optional[str] = None) -> None:
         self.reason = reason
+        self.text = text
 
     def __repr__(self) -> str:
-        return f"NotAUrl({self.reason!r})"
+        return f"NotAUrl({self.reason!r}, {self.text!r})"
 
 
 def _odd(url: object) -> tuple[str, str]:
     """(url text, reason) for an input item that is not a str."""
     if isinstance(url, NotAUrl):
-        return "", url.reason
+        return url.text or "", url.reason
     return ("" if url is None else str(url)), f"not a string ({type(url).__name__})"
 
 

@@ -198,6 +198,17 @@ def _append(raw: str, cell: str) -> str:
     return body + cell + raw[len(body):]
 
 
+class _Bytes:
+    """Text written as the bytes it was read from: UTF-8, with the input's bytes that are not UTF-8 (read as
+    lone surrogates) written back as they were."""
+
+    def __init__(self, binary: IO[bytes]) -> None:
+        self.binary = binary
+
+    def write(self, text: str) -> None:
+        self.binary.write(text.encode("utf-8", "surrogateescape"))
+
+
 def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[str], progress: _Progress) -> None:
     pending: deque[tuple[Any, str]] = deque()
     delimiter = "\t" if spec.format in ("tsv", "text") else ","
@@ -229,9 +240,10 @@ def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[st
         if job.keep_reasons:
             reason = _reason(row, auditor.agents)
             if spec.format == "jsonl":
-                record = json.loads(raw)
+                bom = "\ufeff" if raw.startswith("\ufeff") else ""  # the first line's byte order mark stays
+                record = json.loads(raw[len(bom):])
                 record[REASON_COLUMN] = reason
-                raw = json.dumps(record, ensure_ascii=False) + raw[len(raw.rstrip("\r\n")):]
+                raw = bom + json.dumps(record, ensure_ascii=False) + raw[len(raw.rstrip("\r\n")):]
             else:
                 raw = _append(raw, delimiter + (_csv_cell(reason, delimiter) if spec.format != "text" else reason))
         out.write(raw)
@@ -306,10 +318,16 @@ def run(job: AuditJob) -> Tally:
                 assert job.output is not None
                 _filter_parquet(job, spec, auditor, job.output, progress)
             elif job.output:
-                with atomic_file(job.output, "w") as handle:
-                    _filter_records(job, spec, auditor, handle, progress)
+                with atomic_file(job.output, "wb") as handle:
+                    _filter_records(job, spec, auditor, _Bytes(handle), progress)  # type: ignore[arg-type]
             else:
-                _filter_records(job, spec, auditor, sys.stdout, progress)
+                stdout = getattr(sys.stdout, "buffer", None)
+                if stdout is None:  # a stdout replaced by a text stream
+                    _filter_records(job, spec, auditor, sys.stdout, progress)
+                else:
+                    sys.stdout.flush()
+                    _filter_records(job, spec, auditor, _Bytes(stdout), progress)  # type: ignore[arg-type]
+                    stdout.flush()
         else:
             with sink(job.output, fmt, cols.row_columns(agents)) as out:
                 out.write_batches(progress.wrap_batches(_batches(spec, auditor)))
