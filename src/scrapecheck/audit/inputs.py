@@ -152,6 +152,7 @@ def _csv_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Optional[st
     if spec.column not in names:
         shown = ", ".join(repr(n) for n in names[:20])
         raise InputError(spec.path, "--column", f"no column {spec.column!r} in the header (columns: {shown})")
+    _only_once(spec, names)
     position = names.index(spec.column)
     yield None, tap.take()
     while True:
@@ -223,7 +224,16 @@ def parquet_file(spec: InputSpec) -> Any:
     names = handle.schema_arrow.names
     if spec.column not in names:
         raise InputError(spec.path, "--column", f"no column {spec.column!r} (columns: {', '.join(names[:20])})")
+    _only_once(spec, names)
     return handle
+
+
+def _only_once(spec: InputSpec, names: list[str]) -> None:
+    """A URL column named more than once is ambiguous: refused rather than guessed."""
+    count = names.count(spec.column)
+    if count > 1:
+        raise InputError(spec.path, "--column", f"{count} columns are named {spec.column!r}: rename all but the one "
+                         "holding the URLs")
 
 
 def batches(spec: InputSpec, batch_size: int = 65_536, *, all_columns: bool = False) -> Iterator[Any]:
