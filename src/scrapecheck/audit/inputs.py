@@ -8,7 +8,7 @@ record batches (pyarrow, the optional ``parquet`` extra).
 Text is read as UTF-8 with bytes that are not UTF-8 kept as lone surrogates (``surrogateescape``), so that
 filter mode writes them back as they were; a URL holding such bytes is no URL (a ``NotAUrl`` saying which byte,
 shown with U+FFFD). A byte order mark at the start of the input is not part of the first record's URL (it stays
-in ``raw``).
+in ``raw``). JSONL records end at a line feed only (a lone carriage return is JSON whitespace).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class InputSpec:
 
     def open_text(self) -> IO[str]:
         """The input as text (see the module docstring); close it with :func:`close_text`."""
-        newline = ""
+        newline = "\n" if self.format == "jsonl" else ""
         if self.stdin:
             buffer = getattr(sys.stdin, "buffer", None)
             if buffer is None:  # a stdin replaced by a text stream
