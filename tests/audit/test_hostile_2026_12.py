@@ -288,3 +288,14 @@ def test_a_carriage_return_inside_a_jsonl_record_does_not_split_it(tmp_path: Pat
     rows = read_csv(out)
     assert [r["url"] for r in rows] == ["https://e.example/a", "https://e.example/b"]
     assert [r["acmebot_verdict"] for r in rows] == ["allowed", "allowed"]
+
+
+def test_corrupt_parquet_input_on_dask_is_named_in_one_line(tmp_path: Path, signals_file: Path,
+                                                            corrupt_parquet: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    assert audit(str(corrupt_parquet), *COMMON, "--signals", str(signals_file), "--engine", "dask", "--workers", "1",
+                 "-o", str(out)) == 2
+    one_line_error(capsys, str(corrupt_parquet), "not a readable Parquet file")
+    assert not (out / "rows").exists()

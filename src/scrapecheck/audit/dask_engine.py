@@ -172,8 +172,12 @@ def _split(path: str, column: str, groups: Sequence[int], first: int, partitions
     worker = _Worker.get()
     handle = pq.ParquetFile(path)
     wanted = [column] + ([REASON] if REASON in handle.schema_arrow.names else [])
-    table = handle.read_row_groups(list(groups), columns=wanted, use_threads=False) if groups else \
-        handle.schema_arrow.empty_table().select(wanted)
+    try:
+        table = handle.read_row_groups(list(groups), columns=wanted, use_threads=False) if groups else \
+            handle.schema_arrow.empty_table().select(wanted)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises OSError, ValueError ... for a damaged page
+        # a plain ScrapecheckError: it travels back from the worker pickled (InputError's arguments do not)
+        raise ScrapecheckError(f"{path}: not a readable Parquet file ({exc})") from None
     n = table.num_rows
     parts = partitions_of(table.column(0), partitions, worker.origin_of, worker.heads)
     rows = pc.add(_iota(n), pa.scalar(first, pa.int64()))

@@ -240,7 +240,15 @@ def batches(spec: InputSpec, batch_size: int = 65_536, *, all_columns: bool = Fa
     """Record batches of a Parquet input (only the URL column unless ``all_columns``)."""
     handle = parquet_file(spec)
     columns = None if all_columns else [spec.column]
-    yield from handle.iter_batches(batch_size=batch_size, columns=columns)
+    read = iter(handle.iter_batches(batch_size=batch_size, columns=columns))
+    while True:
+        try:
+            batch = next(read)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises OSError, ValueError ... for a damaged page
+            raise InputError(spec.path, "", f"not a readable Parquet file ({exc})") from None
+        yield batch
 
 
 def urls(spec: InputSpec) -> Iterator[Any]:

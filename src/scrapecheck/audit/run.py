@@ -261,8 +261,7 @@ def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, path: str,
     if job.keep_reasons:
         schema = schema.append(pa.field(REASON_COLUMN, pa.string()))
     start = 0
-    with atomic_file(path, "wb") as handle:
-        writer = pq.ParquetWriter(handle, schema, compression="zstd")
+    with atomic_file(path, "wb") as handle, pq.ParquetWriter(handle, schema, compression="zstd") as writer:
         for batch in batches(spec, all_columns=True):
             values = batch.column(batch.schema.get_field_index(spec.column)).to_pylist()
             rows = list(progress.wrap(auditor.rows(values, start)))
@@ -273,7 +272,6 @@ def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, path: str,
                 reasons = pa.array([_reason(row, auditor.agents) for row in rows if row[3]], type=pa.string())
                 kept = pa.RecordBatch.from_arrays([*kept.columns, reasons], schema=schema)
             writer.write_batch(kept)
-        writer.close()
 
 
 def _batches(spec: InputSpec, auditor: Auditor) -> Iterator[Batch]:

@@ -195,6 +195,12 @@ class _ParquetSink:
         self._flush()
         self.writer.close()
 
+    def abandon(self) -> None:
+        """Close the writer of a file that is being thrown away (else it closes when collected, onto a closed
+        file, and prints a traceback)."""
+        with contextlib.suppress(Exception):
+            self.writer.close()
+
 
 def need_pyarrow(what: str) -> None:
     try:
@@ -213,7 +219,11 @@ def sink(path: Optional[str], fmt: str, columns: Sequence[Column]) -> Iterator[A
             raise ScrapecheckError("Parquet output needs --output FILE")
         with atomic_writer(path, "wb") as handle:
             parquet = _ParquetSink(handle, columns)
-            yield parquet
+            try:
+                yield parquet
+            except BaseException:
+                parquet.abandon()
+                raise
             parquet.close()
         return
     factory: Any = _CsvSink if fmt == "csv" else _JsonlSink
