@@ -6,6 +6,9 @@ after another (robots.txt, then ``/.well-known/tdmrep.json`` unless ``fetch_page
 outcomes, deadlines, size caps and refusal of private addresses (unless ``allow_private_networks``). Every origin fetched
 is appended to a journal (JSONL, flushed per line). A later run given the same journal reads what it records
 (up to 24 hours old, RFC 9309 2.4) instead of fetching again, so an interrupted audit resumes where it stopped.
+Each entry records what was fetched and how (its *scope*: TDMRep or robots.txt only, the User-Agent sent,
+private addresses allowed or not); an entry of another scope is not read back but fetched again, so that a
+robots-only journal never stands in for the opt-outs a full fetch would have found.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ class FetchSource:
         self.fetched = 0
         self.resumed = 0
         self._index: dict[str, int] = {}
+        self.scope = {"fetch_pages": self.config.fetch_pages, "user_agent": user_agent,
+                      "allow_private_networks": self.config.allow_private_networks}
         self.journal_path = Path(journal) if journal is not None else None
         self._journal: Optional[IO[bytes]] = None
         if self.journal_path is not None:
@@ -94,7 +99,7 @@ class FetchSource:
                 raise ScrapecheckError(f"{path}: line {len(self._index) + 1}: not an audit journal entry; "
                                        "remove the file to start afresh") from None
             good_end = offset
-            if now - recorded <= self.max_age:
+            if now - recorded <= self.max_age and entry.get("scope") == self.scope:
                 self._index[origin] = start
         if good_end != offset:
             self._journal.truncate(good_end)
@@ -114,7 +119,7 @@ class FetchSource:
     def _record(self, origin: str, signals: Any) -> None:
         if self._journal is None:
             return
-        entry = {"version": JOURNAL_VERSION, "origin": origin, "recorded": self._clock(),
+        entry = {"version": JOURNAL_VERSION, "origin": origin, "recorded": self._clock(), "scope": self.scope,
                  "signals": signals.model_dump(mode="json")}
         data = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         with self._lock:
