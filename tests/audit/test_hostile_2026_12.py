@@ -299,3 +299,30 @@ def test_corrupt_parquet_input_on_dask_is_named_in_one_line(tmp_path: Path, sign
                  "-o", str(out)) == 2
     one_line_error(capsys, str(corrupt_parquet), "not a readable Parquet file")
     assert not (out / "rows").exists()
+
+
+@pytest.mark.parametrize("name, data", [
+    ("in.txt", b"\xef\xbb\xbfhttps://e.example/a\nhttps://e.example/b\xff\n\n# c\nftp://x/\nhttps://a.example/private/1\n"),
+    ("in.jsonl", b'{"url": "https://e.example/a"}\nnot json\n{"url": 5}\n{"url": "https://e.example/\xff"}\n[1]\n'),
+    ("in.csv", b"url,x\nhttps://e.example/a,1\n,2\nhttps://b.example/\xfe,3\nshort\n"),
+], ids=["text", "jsonl", "csv"])
+def test_dask_agrees_with_local_on_hostile_text_inputs(tmp_path: Path, name: str, data: bytes) -> None:
+    pytest.importorskip("distributed")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from scrapecheck.audit.run import AuditJob, run
+
+    signals = tmp_path / "signals.json"
+    signals.write_text(json.dumps(SIGNALS), encoding="utf-8")
+    source = tmp_path / name
+    source.write_bytes(data)
+    local = tmp_path / "local.parquet"
+    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
+                 output=str(local), progress=False))
+    out = tmp_path / "dask"
+    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
+                 output=str(out), engine="dask", workers=1, dask_processes=False, partitions=2, progress=False))
+    parts = sorted((out / "rows").glob("part-*.parquet"))
+    rows = sorted((r for part in parts for r in pq.read_table(part).to_pylist()), key=lambda r: r["row"])
+    expected = pq.read_table(local).to_pylist()
+    assert rows == expected
+    assert any(r["error"] and "UTF-8" in r["error"] for r in expected)

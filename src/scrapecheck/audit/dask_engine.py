@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
 from ..errors import InputError, ScrapecheckError
 from . import columns as cols
-from .inputs import InputSpec, records
+from .inputs import InputSpec
+from .inputs import urls as read_urls
 from .origins import OriginCache
 from .pipeline import Auditor, Tally
 from .tables import domain_table, origin_table, summary_table
@@ -67,11 +68,13 @@ REASON = "__scrapecheck_reason"
 
 
 def _to_parquet(spec: InputSpec, folder: Path) -> tuple[str, str]:
-    """Text, CSV, TSV or JSONL input as a Parquet file, read by the local engine's readers (in the driver)."""
+    """Text, CSV, TSV or JSONL input, or a Parquet input whose URL column is not of Arrow strings, as a Parquet
+    file of strings, read by the local engine's readers (in the driver): a value that is no URL keeps the text
+    the local engine shows for it, and the reason in :data:`REASON`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .pipeline import NotAUrl
+    from .pipeline import _odd
 
     path = folder / "input.parquet"
     schema = pa.schema([pa.field("url", pa.string()), pa.field(REASON, pa.string())])
@@ -79,15 +82,14 @@ def _to_parquet(spec: InputSpec, folder: Path) -> tuple[str, str]:
     with pq.ParquetWriter(path, schema) as writer:
         urls: list[Optional[str]] = []
         reasons: list[Optional[str]] = []
-        for url, _ in records(spec):
-            if url is None:
-                continue
-            if isinstance(url, NotAUrl):
-                urls.append(None)
-                reasons.append(url.reason)
-            else:
-                urls.append(url)
+        for url in read_urls(spec):
+            if url is None or url.__class__ is str:
+                urls.append(url)  # None: the audit task says why, as the local engine does
                 reasons.append(None)
+            else:
+                text, why = _odd(url)
+                urls.append(text)
+                reasons.append(why)
             if len(urls) >= ROW_GROUP:
                 writer.write_table(pa.table([urls, reasons], schema=schema))
                 urls, reasons, written = [], [], True
@@ -242,8 +244,7 @@ def _audit_part(splits: Sequence[str], counts: Sequence[Sequence[int]], part: in
                     values: list[Any] = urls.to_pylist()
                     if batch.num_columns > 2:
                         reasons = batch.column(2).to_pylist()
-                        values = [url if url is not None or why is None else NotAUrl(why)
-                                  for url, why in zip(values, reasons)]
+                        values = [url if why is None else NotAUrl(why, url) for url, why in zip(values, reasons)]
                     text = urls if urls.null_count == 0 else None  # a null URL is written as "" (as locally)
                     at = 0  # a fetching source can hand the rows over in several batches, in order
                     for rows_batch in auditor.batches(values, 0, size=max(1, len(values))):
@@ -317,7 +318,7 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
                 stack.callback(_close, cluster, client)
                 workers = job.workers
             partitions = job.partitions or workers
-            if spec.format == "parquet":
+            if spec.format == "parquet" and _strings(spec):
                 path, column = spec.path, spec.column
             else:
                 path, column = _to_parquet(spec, scratch)
@@ -386,6 +387,17 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
         if stopper is not None:
             stopper.join()
     return tally
+
+
+def _strings(spec: InputSpec) -> bool:
+    """Whether a Parquet input's URL column holds Arrow strings, which the split tasks read as they are (any
+    other type is converted first, so that each value gets the local engine's answer)."""
+    import pyarrow as pa
+
+    from .inputs import parquet_file
+
+    kind = parquet_file(spec).schema_arrow.field(spec.column).type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _scan_apart(job: "AuditJob") -> bool:
