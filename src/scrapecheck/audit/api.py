@@ -123,6 +123,9 @@ def audit(urls: Iterable[str], *, agents: Sequence[str], purpose: str, signals: 
     once (robots.txt, start page, TDMRep; private addresses refused unless ``allow_private_networks``),
     journaled to ``journal`` when given so that a later call resumes without fetching again.
     """
+    if isinstance(urls, (str, bytes, bytearray)):  # iterating would audit each character as a URL
+        raise InputError("audit", "urls", f"give an iterable of URLs (a list, a file's lines), not one "
+                         f"{type(urls).__name__}")
     parsed = agents_from(agents, "agents")
     check_purpose(purpose, "purpose")
     source = make_source(signals=signals, fetch=fetch, user_agent=user_agent,
@@ -142,7 +145,7 @@ def audit_column(column: Any, *, agents: Sequence[str], purpose: str, signals: S
     parsed = agents_from(agents, "agents")
     check_purpose(purpose, "purpose")
     module = type(column).__module__.split(".")[0]
-    if module not in ("pandas", "polars"):
+    if module not in ("pandas", "polars") or type(column).__name__ != "Series":
         raise TypeError(f"audit_column takes a pandas or polars Series, not {type(column).__name__}")
     values = column.to_list()
     source = make_source(signals=signals, fetch=fetch, user_agent=options.pop("user_agent", None),
