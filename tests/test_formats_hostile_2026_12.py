@@ -1,0 +1,175 @@
+"""Hostile values in every output format (review of 2026-12): what earlier reviews missed.
+
+Pipes in URLs split Markdown table cells; long dotted text and long lines took quadratic time; a plan file
+whose name is not UTF-8 crashed SARIF and GitLab and every ``--output`` file; a ``:`` in a plan's name turned
+its SARIF URI into a scheme; evidence that JSON writes fine broke SARIF and HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonschema
+import pytest
+from conftest import MINIMAL_PLAN, ROOT, write
+
+from scrapecheck import evaluate
+from scrapecheck.cli import main
+from scrapecheck.formats import REGISTRY, markdown, sarif
+from scrapecheck.formats.interface import RenderContext
+from scrapecheck.plan import parse_plan
+from scrapecheck.report import Report
+
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
+FORGED = "https://example.com/x|robots.txt allows this path|waived until 2099-12-31|"
+
+
+def _report(url: str = "https://example.com/", source: str = "plans/p.toml") -> Report:
+    plan = {"version": 1, "crawler": {"name": "n", "user_agent": "Bot/1.0"}, "purpose": {"kind": "ai-training"},
+            "data": {"personal": True},
+            "targets": [{"url": url, "robots_txt": "User-agent: *\nDisallow: /\n", "requests_per_second": 1.0}]}
+    return evaluate(parse_plan(plan, source=source), offline=True, today=date(2026, 1, 1))
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    """A snippet in a subprocess with a timeout: quadratic work fails the test instead of stalling the suite."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60,
+                          env=env, stdin=subprocess.DEVNULL)
+
+
+# --- Markdown ---------------------------------------------------------------------------------------------------
+
+def _cells(row: str) -> int:
+    """GFM splits a table row at every pipe not escaped by a backslash, code spans included."""
+    return len(re.findall(r"(?<!\\)\|", row)) - 1
+
+
+def test_a_pipe_in_a_url_cannot_add_table_cells() -> None:
+    """A target ``https://x/a|forged|waived until 2099-12-31|`` went into the table as a code span with raw pipes:
+    GitHub split the row there, so the plan or site wrote the finding and status columns (a high finding shown as
+    "waived"), and the URL pieces left outside the code span became live links."""
+    report = _report(FORGED)
+    hostile = report.model_copy(update={"findings": [
+        f.model_copy(update={"message": f"{f.message} see {FORGED} and www.example.com/a|b"}) for f in report.findings]})
+    out = markdown.render(hostile)
+    table = out.split("| severity | rule | target | finding | status |", 1)[1].split("\n\n", 1)[0]
+    rows = table.strip().splitlines()[1:]
+    assert len(rows) == len(report.findings)
+    for row in rows:
+        assert _cells(row) == 5, row
+    several = markdown.render_many([hostile, hostile])
+    for row in several.splitlines():
+        if row.startswith("| 🟠 high |"):
+            assert _cells(row) == 5, row
+
+
+def test_markdown_outside_tables_keeps_pipes_as_written() -> None:
+    out = markdown.render(_report(FORGED))
+    assert f"Target: `{FORGED}`" in out
+
+
+def test_mentions_and_email_addresses_stay_text() -> None:
+    """GitHub turns ``@name`` in a comment into a mention (a notification to that user or team) and ``a@b.example``
+    into a mailto link: a robots.txt comment or a waiver reason must not ping people from a pull request."""
+    from test_safe_output import outside_code
+
+    report = _report()
+    hostile = report.model_copy(update={"findings": [
+        f.model_copy(update={"message": f"{f.message} cc @octocat @acme/security-team, mail ops@evil.example."})
+        for f in report.findings]})
+    out = outside_code(markdown.render(hostile))
+    assert "@" not in out, [line for line in out.splitlines() if "@" in line]
+
+
+def test_long_dotted_text_renders_in_linear_time() -> None:
+    """``a.a.a...`` (a robots.txt line, a path, a waiver reason) without ``://``: the autolink pattern restarted at
+    every word boundary and scanned to the end, 12 s for 64 KB and minutes for a robots.txt-sized line."""
+    done = _run("""
+        from scrapecheck.formats.markdown import _inline
+        out = _inline("a." * 200_000 + " https://example.com/")
+        assert out.endswith("`https://example.com/`"), out[-40:]
+        print("ok")
+    """)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+# --- plan locations ---------------------------------------------------------------------------------------------
+
+def test_locating_fields_in_a_long_line_is_linear() -> None:
+    """A line ``[a`` + spaces + ``x`` (in a valid plan: the text of a multi-line string the scanner took as closed,
+    ``description = \"\"\"see \\\"\"\"``) made the table-header pattern backtrack quadratically: 7 s for 60 KB,
+    half an hour for a plan at the size cap, for every SARIF, GitHub or GitLab report."""
+    done = _run("""
+        from scrapecheck.formats._locate import toml_lines
+        text = 'version = 1\\n[a' + ' ' * 300_000 + 'x\\n["b"' + ' ' * 300_000 + 'x\\n[crawler]\\nname = "n"\\n'
+        lines = toml_lines(text)
+        assert lines["crawler.name"] == 5, lines
+        print("ok")
+    """)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+# --- lone surrogates (file names that are not UTF-8) ------------------------------------------------------------
+
+def test_every_format_renders_a_source_with_lone_surrogates_to_utf8() -> None:
+    """A plan file named with a byte that is not UTF-8 reaches the report as a lone surrogate (``\\udcff``,
+    Python's surrogateescape): SARIF and GitLab raised UnicodeEncodeError, the others returned text no file
+    write could encode."""
+    report = _report(source="plans/a\udcffb.toml")
+    context = RenderContext(artifact_paths={"plans/a\udcffb.toml": "plans/a\udcffb.toml"},
+                            plan_lines={"plans/a\udcffb.toml": {"crawler.name": 3}})
+    for name, entry in REGISTRY.items():
+        out = entry.render(report, context)
+        out.encode("utf-8")  # no UnicodeEncodeError
+        assert "a\\udcffb" in out or "a%FFb" in out or "a\\\\udcffb" in out, name
+    log = json.loads(sarif.render(report, context))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    assert log["runs"][0]["artifacts"][0]["location"]["uri"] == "plans/a%FFb.toml"  # the file's own bytes
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="file names must be valid Unicode there")
+def test_a_plan_file_name_that_is_not_utf8_writes_every_format(tmp_path: Path, capsys, monkeypatch) -> None:
+    name = os.fsdecode(b"crawl-\xff.toml")
+    write(tmp_path / name, MINIMAL_PLAN + '[[targets]]\nurl = "https://example.com/"\nrobots_txt = "User-agent: *"\n')
+    monkeypatch.chdir(tmp_path)
+    outputs = [f"--output={fmt}:out.{fmt}" for fmt in REGISTRY]
+    code = main(["check", name, "--offline", "--isolated", "--fail-on", "critical", *outputs])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    for fmt in REGISTRY:
+        assert (tmp_path / f"out.{fmt}").read_text(encoding="utf-8")
+
+
+# --- SARIF ------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source", ["crawl:v2.toml", "plans/a:b.toml", "C:crawl.toml"])
+def test_a_colon_in_a_plan_name_is_not_read_as_a_uri_scheme(source: str) -> None:
+    """RFC 3986 s. 4.2: a relative reference whose first segment has a colon is read as scheme:path, so
+    ``crawl:v2.toml`` named no file in the repository."""
+    uri, relative = sarif.artifact_uri(source)
+    assert relative and urlsplit(uri).scheme == "" and ":" not in uri.split("/")[0]
+    assert uri.replace("%3A", ":").endswith(source.replace("C:", "C:/") if source.startswith("C:") else source)
+
+
+def test_evidence_that_json_writes_keeps_sarif_and_html_working() -> None:
+    """``Finding.evidence`` is any JSON-like dict through the Python API: NaN made the SARIF log invalid JSON
+    (``NaN``), and a set or a tuple inside a dict raised TypeError in SARIF and HTML; the JSON format writes both."""
+    from scrapecheck.formats import html
+
+    report = _report()
+    odd = report.model_copy(update={"findings": [
+        f.model_copy(update={"evidence": {**f.evidence, "ratio": float("nan"), "cap": float("inf"),
+                                          "nested": {"tags": {"a"}, "pair": (1, 2)}}}) for f in report.findings]})
+    log = json.loads(sarif.render(odd), parse_constant=lambda name: pytest.fail(f"{name} in SARIF"))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    assert log["runs"][0]["results"][0]["properties"]["evidence"]["nested"] == {"tags": ["a"], "pair": [1, 2]}
+    assert "pair" in html.render(odd)
