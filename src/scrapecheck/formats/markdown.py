@@ -5,8 +5,9 @@ citations as links. Deterministic: no clock, no environment.
 
 Text from plans, sites, signals and waivers is untrusted: :func:`_inline` makes control and bidi characters
 visible, HTML-escapes it, backslash-escapes every Markdown punctuation character and puts anything that GitHub
-would autolink (``https://…``, ``www.…``) in a code span, so nothing renders as a link, an image or HTML and
-no ``</details>`` can close a block. :func:`_code` picks a fence longer than any backtick run inside.
+would autolink or mention (``https://…``, ``www.…``, ``@user``, ``a@b.example``) in a code span, so nothing renders
+as a link, an image, HTML or a notification and no ``</details>`` can close a block; in table cells the pipes
+inside those code spans are escaped too, so no text adds a cell. :func:`_code` picks a fence longer than any backtick run inside.
 Only citation links from the policy pack are live, and their addresses must be http(s).
 """
 
@@ -28,15 +29,19 @@ _ICONS = {Severity.CRITICAL: "🔴", Severity.HIGH: "🟠", Severity.MEDIUM: "�
 _PUNCTUATION = re.compile(r"([\\`*_\[\]!|~])")
 """What can start inline Markdown mid-line (emphasis, code, links, images, table cells, strikethrough); our
 untrusted text never starts a line, so line-start syntax (#, -, +, 1.) cannot trigger."""
-_AUTOLINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s]*")
+_AUTOLINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)[^\s]*|(?<![\w.+-])[\w.+-]*@[^\s]*")
+"""What GitHub would make a link or a mention of: addresses, ``@user``/``@org/team`` (a notification to them) and
+e-mail addresses. The scheme is bounded (32 characters), so each word boundary starts a bounded attempt: with
+``*`` the pattern rescanned the rest of ``a.a.a...`` from every boundary (quadratic, minutes for a long line)."""
 
 
 def _escape_text(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def _inline(text: object) -> str:
-    """Untrusted text for Markdown (and inside table cells): renders as exactly these characters."""
+def _inline(text: object, cell: bool = False) -> str:
+    """Untrusted text for Markdown: renders as exactly these characters. In a table ``cell``, pipes in code spans
+    are escaped too (GFM splits a row at every unescaped pipe, code spans included)."""
     value = visible(" ".join(str(text).split()))
     parts: list[str] = []
     last = 0
@@ -45,7 +50,7 @@ def _inline(text: object) -> str:
         if match.start() < last or not url:
             continue
         parts.append(_escape_text(value[last:match.start()]))
-        parts.append(_code(url))
+        parts.append(_code(url).replace("|", "\\|") if cell else _code(url))
         last = match.start() + len(url)
     parts.append(_escape_text(value[last:]))
     return "".join(parts)
@@ -105,7 +110,7 @@ def _counts_table(reports: Sequence[Report]) -> list[str]:
         highest = report.max_severity.value if report.max_severity else "none"
         waived = sum(1 for f in report.findings if f.suppressed)
         source = _code(report.plan.get("source") or "").replace("|", "\\|")  # GFM: a pipe ends a cell, even in code
-        rows.append(f"| {_inline(report.plan.get('name'))} ({source}) | "
+        rows.append(f"| {_inline(report.plan.get('name'), cell=True)} ({source}) | "
                     + " | ".join(str(counts[s.value]) for s in severities) + f" | {waived} | {highest} |")
     return rows
 
@@ -114,7 +119,8 @@ def _findings_table(report: Report) -> list[str]:
     rows = ["| severity | rule | target | finding | status |", "|---|---|---|---|---|"]
     for finding in report.findings:
         rows.append(f"| {_ICONS[finding.severity]} {finding.severity.value} | {finding.rule_id} | "
-                    f"{_inline(finding.target or 'whole plan')} | {_inline(finding.message)} | {_status(finding)} |")
+                    f"{_inline(finding.target or 'whole plan', cell=True)} | {_inline(finding.message, cell=True)} | "
+                    f"{_status(finding)} |")
     return rows
 
 
