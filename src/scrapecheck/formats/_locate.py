@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional, Sequence
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"]+(?: +[A-Za-z0-9_.\-\"]+)*)\s*\]\]?\s*(#.*)?$")
+r"""A ``[table]`` or ``[[array]]`` header. Spaces in the name only between words: a lazy name that took spaces too,
+followed by ``\s*``, tried every split of a run of spaces (quadratic: 7 s for a 60 KB line ``[a    ...x``)."""
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
 _JSON_KEY = re.compile(r'"([A-Za-z0-9_\-]+)"\s*:')
 GATES = ("data.personal",)
