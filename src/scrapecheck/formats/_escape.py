@@ -2,7 +2,8 @@
 
 Used by every human-facing output (text, GitHub annotations, Markdown, the ``robots`` and ``fetch`` commands,
 diagnostics on stderr). Control characters (C0, DEL, C1) and the Unicode bidirectional controls, which can
-make a line read differently from what it is (CVE-2021-42574, "Trojan Source"), are shown as escapes.
+make a line read differently from what it is (CVE-2021-42574, "Trojan Source"), are shown as escapes, and so are
+lone surrogates, which have no UTF-8 form.
 """
 
 from __future__ import annotations
@@ -24,8 +25,15 @@ _UNSAFE_KEEP_LINES = {code: escape for code, escape in _UNSAFE.items() if code !
 
 
 def visible(text: object, *, keep_newlines: bool = False) -> str:
-    """``text`` with control and bidi characters as ``\\xNN`` / ``\\uNNNN`` (newlines kept when asked)."""
-    return str(text).translate(_UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE)
+    """``text`` with control and bidi characters as ``\\xNN`` / ``\\uNNNN`` (newlines kept when asked), and lone
+    surrogates as ``\\udcNN``: a plan file whose name is not UTF-8 comes as one (``\\udcff``, surrogateescape),
+    and no file, pipe or terminal can take it raw."""
+    shown = str(text).translate(_UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE)
+    try:
+        shown.encode("utf-8")  # (in C)
+    except UnicodeEncodeError:
+        shown = shown.translate(_surrogates())
+    return shown
 
 
 _UNSAFE_IN_JSON = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), *map(ord, BIDI), 0x2028, 0x2029]}
@@ -44,7 +52,11 @@ def json_safe(document: str) -> str:
     try:
         safe.encode("utf-8")  # (in C, and a fraction of what made the document)
     except UnicodeEncodeError:
-        if not _SURROGATES:
-            _SURROGATES.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)})
-        safe = safe.translate(_SURROGATES)
+        safe = safe.translate(_surrogates())
     return safe
+
+
+def _surrogates() -> dict[int, str]:
+    if not _SURROGATES:
+        _SURROGATES.update({code: f"\\u{code:04x}" for code in range(0xD800, 0xE000)})
+    return _SURROGATES
