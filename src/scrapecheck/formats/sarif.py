@@ -49,12 +49,21 @@ def artifact_uri(source: Optional[str]) -> tuple[str, bool]:
 
 
 def _quote(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._~!$&'()*+,;=:@-]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()),
-                  part)
+    """A path segment, percent-encoded. ``:`` too: in the first segment of a relative reference it would be read as
+    a scheme (RFC 3986 s. 4.2: ``crawl:v2.toml`` named no file). A lone surrogate (a file name that is not UTF-8,
+    decoded with surrogateescape) becomes the file's own byte."""
+    return re.sub(r"[^A-Za-z0-9._~!$&'()*+,;=@-]", lambda m: "".join(f"%{b:02X}" for b in _utf8(m.group())), part)
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate surrogateescape did not make (the Python API)
+        return text.encode("utf-8", "surrogatepass")
 
 
 def fingerprint(rule_id: str, target: Optional[str], uri: str) -> str:
-    return hashlib.sha256(f"{rule_id}\0{target or ''}\0{uri}".encode()).hexdigest()[:32]
+    return hashlib.sha256(_utf8(f"{rule_id}\0{target or ''}\0{uri}")).hexdigest()[:32]
 
 
 def _name(title: str) -> str:
