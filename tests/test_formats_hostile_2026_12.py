@@ -168,8 +168,10 @@ def test_evidence_that_json_writes_keeps_sarif_and_html_working() -> None:
     report = _report()
     odd = report.model_copy(update={"findings": [
         f.model_copy(update={"evidence": {**f.evidence, "ratio": float("nan"), "cap": float("inf"),
-                                          "nested": {"tags": {"a"}, "pair": (1, 2)}}}) for f in report.findings]})
+                                          "nested": {"tags": {"a"}, "pair": (1, 2)}}}) for f in report.findings],
+        "signals": {"targets": {"https://example.com": {"robots": {"outcome": "ok"}, "extra": {"set": {"b"}}}}}})
     log = json.loads(sarif.render(odd), parse_constant=lambda name: pytest.fail(f"{name} in SARIF"))
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
     assert log["runs"][0]["results"][0]["properties"]["evidence"]["nested"] == {"tags": ["a"], "pair": [1, 2]}
-    assert "pair" in html.render(odd)
+    page = html.render(odd)
+    assert "pair" in page and "&quot;set&quot;" in page

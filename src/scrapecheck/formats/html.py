@@ -276,7 +276,8 @@ def _finding(finding: Finding, anchor: str) -> str:
            f"<dt>Category</dt><dd>{_e(finding.category.value)}</dd>"]
     if finding.weight is not None:
         out.append(f"<dt>Weight</dt><dd>{_e(finding.weight.value)} (the strongest of its sources)</dd>")
-    for key, value in finding.evidence.items():
+    evidence = finding.model_dump(mode="json", include={"evidence"})["evidence"]  # as JSON writes it (a set or a
+    for key, value in evidence.items():  # tuple inside a dict made json.dumps raise TypeError)
         out.append(f"<dt>Evidence: <code>{_e(key)}</code></dt><dd>{_value(value)}</dd>")
     waiver = finding.waiver
     if waiver is not None:
@@ -361,7 +362,7 @@ def _plan_section(report: Report, index: int, context: RenderContext, several: b
                 f"{_e(', '.join(item.missing))}</li>" for item in report.not_checked]
         out.append("</ul>")
     out.append("<h3>Signals snapshot</h3>")
-    out.append(_signals(report.signals))
+    out.append(_signals(report.model_dump(mode="json", include={"signals"})["signals"]))
     out.append("</section>")
     return "".join(out)
 

@@ -150,6 +150,9 @@ def _result(finding: Finding, report: Report, rule_index: int, artifact_index: i
     seen[key] = seen.get(key, 0) + 1
     if seen[key] > 1:
         key = f"{key}:{seen[key]}"
+    # Evidence and waiver as the JSON format writes them (NaN as null, sets and tuples as lists): json.dumps of the
+    # raw dict wrote NaN, which is not JSON, and raised TypeError on a set.
+    as_json = finding.model_dump(mode="json", include={"evidence", "waiver"})
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
@@ -162,14 +165,14 @@ def _result(finding: Finding, report: Report, rule_index: int, artifact_index: i
             "category": finding.category.value,
             "target": finding.target,
             "plan": report.plan.get("name"),
-            "evidence": finding.evidence,
+            "evidence": as_json["evidence"],
             "remediation": finding.remediation,
             "weight": finding.weight.value if finding.weight else None,
             "limits": [source.id for source in finding.limits],
         },
     }
     if finding.waiver:
-        result["properties"]["waiver"] = finding.waiver
+        result["properties"]["waiver"] = as_json["waiver"]
     if context.baseline:
         result["baselineState"] = "unchanged" if finding.baseline else "new"
     if finding.suppressed and finding.waiver:
