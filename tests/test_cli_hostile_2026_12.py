@@ -264,9 +264,6 @@ def test_explain_of_a_renamed_id_does_not_echo_control_characters(capsys) -> Non
     assert "\r" not in out and "ACC-001" in out
 
 
-@pytest.mark.xfail(strict=True, reason="formats/sarif.py (_quote) percent-encodes the plan's name with a strict "
-                                       "UTF-8 encode; a source holding a lone surrogate, given through the API "
-                                       "(parse_plan(source=...)), is a UnicodeEncodeError: owned by the formats helper")
 def test_sarif_of_a_report_whose_plan_source_holds_a_lone_surrogate() -> None:
     from scrapecheck import evaluate
     from scrapecheck.formats import REGISTRY
