@@ -273,3 +273,66 @@ def test_sarif_of_a_report_whose_plan_source_holds_a_lone_surrogate() -> None:
     plan = parse_plan(tomllib.loads(FIRES), source=os.fsdecode(b"bad\xff.toml"))
     report = evaluate(plan, offline=True)
     assert "bad" in REGISTRY["sarif"].render(report, RenderContext())
+
+
+# --- outputs that cannot be written, found only after the network work ------------------------------------------
+
+class _Counting:
+    """A 127.0.0.1 server that answers every GET with 404 and counts the requests."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        owner = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                owner.requests += 1
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def counting():
+    server = _Counting()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("command", ["fetch", "check", "check-baseline"])
+@pytest.mark.parametrize("where", ["missing-folder", "directory"])
+def test_an_output_that_cannot_be_written_is_refused_before_fetching(capsys, tmp_path: Path, counting: _Counting,
+                                                                    command: str, where: str) -> None:
+    """``fetch PLAN -o missing/signals.json`` fetched every target (minutes on a real plan), then failed to write:
+    the evidence was lost. Now exit 2 before the first request."""
+    plan = write(tmp_path / "plan.toml", MINIMAL_PLAN + f'[[targets]]\nurl = "{counting.url}"\n')
+    if where == "directory":
+        out = tmp_path / "out.json"
+        out.mkdir()
+    else:
+        out = tmp_path / "missing" / "out.json"
+    argv = {
+        "fetch": ["fetch", str(plan), "--allow-private", "-o", str(out)],
+        "check": ["check", str(plan), "--isolated", "--allow-private", "-o", str(out)],
+        "check-baseline": ["check", str(plan), "--isolated", "--allow-private", "--write-baseline", str(out)],
+    }[command]
+    err = one_line_error(capsys, argv)
+    assert out.name in err
+    assert counting.requests == 0
