@@ -143,13 +143,7 @@ def atomic_writer(path: Union[str, Path], mode: str = "wb",
         return open(target, mode, encoding="utf-8", newline="")  # noqa: SIM115
 
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise fail("cannot write: is a directory")
-    try:
-        info: os.stat_result | None = os.stat(target)
-    except OSError:
-        info = None
+    folder, info = _writable(target, fail)
     kind = info.st_mode if info is not None else stat.S_IFREG
     if stat.S_ISCHR(kind):  # /dev/stdout, /dev/null: write through; renaming over it would replace the device
         try:
@@ -158,8 +152,6 @@ def atomic_writer(path: Union[str, Path], mode: str = "wb",
         except OSError as exc:
             raise fail(f"cannot write: {exc.strerror or exc}") from None
         return
-    if not stat.S_ISREG(kind):
-        raise fail("cannot write: not a regular file (a FIFO or socket)")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -177,6 +169,38 @@ def atomic_writer(path: Union[str, Path], mode: str = "wb",
         if isinstance(exc, OSError):
             raise fail(f"cannot write: {exc.strerror or exc}") from None
         raise
+
+
+def check_writable(path: Union[str, Path], error: Callable[[str], Exception] | None = None) -> None:
+    """Raise what :func:`atomic_writer` would raise before writing a byte: ``path`` is a directory, a FIFO or
+    socket, or its folder is missing. For commands that fetch before they write, so that the work is not done and
+    then lost (``fetch PLAN -o missing/signals.json``). Errors as for :func:`atomic_writer`."""
+    from .errors import ScrapecheckError
+
+    def fail(message: str) -> Exception:
+        return error(message) if error is not None else ScrapecheckError(f"{path}: {message}")
+
+    _writable(Path(path), fail)
+
+
+def _writable(target: Path, fail: Callable[[str], Exception]) -> tuple[Path, os.stat_result | None]:
+    """``(folder, stat of target or None)`` for writing ``target``, or ``fail(message)``."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise fail("cannot write: is a directory")
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except OSError:
+        info = None
+    kind = info.st_mode if info is not None else stat.S_IFREG
+    if stat.S_ISCHR(kind):
+        return folder, info
+    if not stat.S_ISREG(kind):
+        raise fail("cannot write: not a regular file (a FIFO or socket)")
+    if not folder.is_dir():
+        raise fail(f"cannot write: {str(folder)!r} is not a folder" if folder.exists()
+                   else f"cannot write: no such folder {str(folder)!r}")
+    return folder, info
 
 
 def _umask() -> int:

@@ -109,6 +109,15 @@ def refuse_clobbering(outputs: Sequence[str], inputs: Mapping[str, str], plan_di
                                            "the report as a plan; write it outside that directory")
 
 
+def refuse_unwritable(outputs: Sequence[str]) -> None:
+    """Refuse (exit 2, before any work) an output that cannot be written: a directory, a FIFO or socket, or a
+    file in a folder that does not exist. Commands that fetch first would otherwise lose what they fetched."""
+    from .._files import check_writable
+
+    for output in outputs:
+        check_writable(output)
+
+
 def visible(text: object) -> str:
     """Human-facing text with control and bidi characters shown as escapes (newlines kept)."""
     from ..formats._escape import visible as _visible

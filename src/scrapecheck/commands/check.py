@@ -12,7 +12,7 @@ from typing import Any, Optional, Sequence
 from ..cli import Exit
 from ..errors import ScrapecheckError, UsageError
 from ._options import add_private_option
-from ._output import note, output_jobs, refuse_clobbering, use_colour, write_output
+from ._output import note, output_jobs, refuse_clobbering, refuse_unwritable, use_colour, write_output
 
 NAME = "check"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -199,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write_baseline:  # an output too: it may refresh the baseline in place, but not replace anything else
         others = {path: role for path, role in inputs.items() if role != "baseline file"}
         refuse_clobbering([args.write_baseline], {**others, **{path: "report" for path in written}}, plan_dirs)
+    refuse_unwritable([*written, *([args.write_baseline] if args.write_baseline else [])])
     plans = []
     for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
         plan = load_plan(path)

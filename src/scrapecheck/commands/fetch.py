@@ -14,7 +14,7 @@ from typing import Any
 
 from ..cli import Exit
 from ._options import add_fetch_options, fetch_config
-from ._output import note, refuse_clobbering
+from ._output import note, refuse_clobbering, refuse_unwritable
 
 NAME = "fetch"
 _EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, timeouts, DNS or connection "
@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise ScrapecheckError(f"{args.output}: signals are written as JSON; name the file *.json")
     if args.output:
         refuse_clobbering([args.output], {args.plan: "plan"})
+        refuse_unwritable([args.output])  # now, not after minutes of fetching
     config = fetch_config(args, user_agent=args.user_agent, fetch_pages=not args.robots_only)
     signals = collect(plan, config=config)
     if args.output:
