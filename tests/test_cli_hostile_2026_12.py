@@ -336,3 +336,22 @@ def test_an_output_that_cannot_be_written_is_refused_before_fetching(capsys, tmp
     err = one_line_error(capsys, argv)
     assert out.name in err
     assert counting.requests == 0
+
+
+# --- an unexpected error (a bug) must not read as "findings" ----------------------------------------------------
+
+def test_an_internal_error_exits_2_not_1(capsys, tmp_path: Path, monkeypatch) -> None:
+    """Exit 1 means findings and nothing else (DESIGN.md); an uncaught exception left Python's 1, so a crash read
+    as "findings at or above --fail-on" to a CI gate (the 5,000-digit integer did just that)."""
+    from scrapecheck.commands import check
+
+    def broken(args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(check, "run", broken)
+    plan = write(tmp_path / "plan.toml", MINIMAL_PLAN)
+    code = main(["check", str(plan), "--offline", "--isolated"])
+    err = capsys.readouterr().err
+    assert code == Exit.USAGE
+    assert err.strip().splitlines()[-1].startswith("scrapecheck: internal error")
+    assert "RuntimeError: boom" in err
