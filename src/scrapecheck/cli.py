@@ -1,7 +1,8 @@
 """The ``scrapecheck`` command: builds the parser from ``commands.COMMANDS``, runs one, maps errors to exit 2.
 
 Results on stdout, diagnostics on stderr; only ``main`` exits (through its return value).
-Exit status: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 wrong input or invocation.
+Exit status: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 wrong input or invocation (or an
+internal error, reported with its traceback: never 1, which CI reads as findings).
 """
 
 from __future__ import annotations
@@ -210,6 +211,13 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         return 130
     except BrokenPipeError:
         return Exit.OK
+    except Exception as exc:  # a bug: its traceback for the report, and 2, since 1 would read as "findings"
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        sys.stderr.write(f"scrapecheck: internal error (a bug; please report it with the traceback above): "
+                         f"{_visible(f'{type(exc).__name__}: {exc}')}\n")
+        return Exit.USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover
