@@ -81,7 +81,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     return int(module.run(args))
 
 
-def _visible(error: Exception) -> str:
+def _visible(error: object) -> str:
     """An error message on one line, control and bidi characters (from files, sites, arguments) as escapes."""
     from .formats._escape import visible
 
