@@ -90,6 +90,21 @@ def test_mentions_and_email_addresses_stay_text() -> None:
     assert "@" not in out, [line for line in out.splitlines() if "@" in line]
 
 
+def test_dollar_signs_cannot_start_math() -> None:
+    """GitHub renders ``$...$`` and ``$$...$$`` as math in comments and job summaries: a robots.txt comment or a
+    waiver reason ``$\\color{green}{\\text{approved by legal}}$`` showed as styled text that is not in the report.
+    GitHub's docs escape a dollar outside math with HTML (``<span>$</span>``), not a backslash; an entity works."""
+    from test_safe_output import outside_code
+
+    report = _report()
+    hostile = report.model_copy(update={"findings": [
+        f.model_copy(update={"message": f"{f.message} $\\color{{green}}{{\\text{{approved}}}}$ and $$x$$",
+                             "target": "https://example.com/$x$"}) for f in report.findings]})
+    out = markdown.render(hostile)
+    assert "$" not in outside_code(out)
+    assert "&#36;\\\\color" in out  # shown as written: the entity is a dollar, the backslash escaped
+
+
 def test_long_dotted_text_renders_in_linear_time() -> None:
     """``a.a.a...`` (a robots.txt line, a path, a waiver reason) without ``://``: the autolink pattern restarted at
     every word boundary and scanned to the end, 12 s for 64 KB and minutes for a robots.txt-sized line."""
