@@ -4,10 +4,11 @@ GitHub-flavoured: tables, ``<details>`` blocks per finding (collapsed, so a long
 citations as links. Deterministic: no clock, no environment.
 
 Text from plans, sites, signals and waivers is untrusted: :func:`_inline` makes control and bidi characters
-visible, HTML-escapes it, backslash-escapes every Markdown punctuation character and puts anything that GitHub
-would autolink or mention (``https://…``, ``www.…``, ``@user``, ``a@b.example``) in a code span, so nothing renders
-as a link, an image, HTML or a notification and no ``</details>`` can close a block; in table cells the pipes
-inside those code spans are escaped too, so no text adds a cell. :func:`_code` picks a fence longer than any backtick run inside.
+visible, HTML-escapes it, backslash-escapes every Markdown punctuation character (``$``, which starts math, becomes
+an entity) and puts anything that GitHub would autolink or mention (``https://…``, ``www.…``, ``@user``,
+``a@b.example``) in a code span, so nothing renders as a link, an image, math, HTML or a notification and no
+``</details>`` can close a block; in table cells the pipes inside those code spans are escaped too, so no text adds
+a cell. :func:`_code` picks a fence longer than any backtick run inside.
 Only citation links from the policy pack are live, and their addresses must be http(s).
 """
 
@@ -36,7 +37,9 @@ e-mail addresses. The scheme is bounded (32 characters), so each word boundary s
 
 
 def _escape_text(text: str) -> str:
-    return _PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+    """Plain text: HTML-escaped, Markdown punctuation backslash-escaped, and ``$`` as an entity (GitHub renders
+    ``$...$`` as math, and its docs escape a dollar outside math with HTML, not with a backslash)."""
+    return _PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False)).replace("$", "&#36;")
 
 
 def _inline(text: object, cell: bool = False) -> str:
