@@ -10,7 +10,7 @@ is simply absent.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence, Union
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"]+(?: +[A-Za-z0-9_.\-\"]+)*)\s*\]\]?\s*(#.*)?$")
 r"""A ``[table]`` or ``[[array]]`` header. Spaces in the name only between words: a lazy name that took spaces too,
@@ -115,16 +115,30 @@ def plan_lines(text: str, suffix: str) -> dict[str, int]:
     return json_lines(text) if suffix.lower() == ".json" else toml_lines(text)
 
 
-def finding_line(evidence: Mapping[str, Any], target: Optional[str], plan_targets: Sequence[str],
-                 lines: Mapping[str, int]) -> Optional[int]:
+def target_indexes(targets: Sequence[str]) -> dict[str, int]:
+    """Target URL -> its index among the plan's targets (the first, for a URL listed twice, as ``list.index``)."""
+    indexes: dict[str, int] = {}
+    for index, url in enumerate(targets):
+        indexes.setdefault(url, index)
+    return indexes
+
+
+def finding_line(evidence: Mapping[str, Any], target: Optional[str],
+                 plan_targets: Union[Sequence[str], Mapping[str, int]], lines: Mapping[str, int]) -> Optional[int]:
     """The line of the field that triggered a finding, or of its target, or None.
+
+    ``plan_targets`` is the plan's target URLs, or :func:`target_indexes` of them: formats build that once per
+    report (searching the list for every finding made a plan's report quadratic in its targets).
 
     Order: a target's own field named in the evidence (``requests_per_second``), a plan field named in the
     evidence (gate fields such as ``data.personal`` last), the target's ``url`` line, the first field's table.
     """
     if not lines:
         return None
-    index = plan_targets.index(target) if target is not None and target in plan_targets else None
+    if isinstance(plan_targets, Mapping):
+        index = plan_targets.get(target) if target is not None else None
+    else:
+        index = plan_targets.index(target) if target is not None and target in plan_targets else None
     keys = sorted(evidence, key=lambda key: key in GATES)
     if index is not None:
         for key in keys:

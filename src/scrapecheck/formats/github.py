@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from ..report import Finding, Report, Severity
 from ._escape import visible
-from ._locate import finding_line
+from ._locate import finding_line, target_indexes
 from .interface import DEFAULT_CONTEXT, RenderContext
 from .text import summary_line
 
@@ -32,10 +32,10 @@ def escape_property(text: object) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _annotation(finding: Finding, report: Report, context: RenderContext) -> str:
+def _annotation(finding: Finding, report: Report, context: RenderContext, targets: dict[str, int]) -> str:
     source = report.plan.get("source") or ""
     lines = context.plan_lines.get(source, {})
-    line = finding_line(finding.evidence, finding.target, list(report.plan.get("targets") or []), lines) or 1
+    line = finding_line(finding.evidence, finding.target, targets, lines) or 1
     path = context.artifact_paths.get(source, source) or "plan"
     title = f"{finding.rule_id} ({finding.severity.value}): {finding.title}"
     message = finding.message
@@ -48,8 +48,11 @@ def _annotation(finding: Finding, report: Report, context: RenderContext) -> str
 
 def render_many(reports: Sequence[Report], context: Optional[RenderContext] = None) -> str:
     context = context or DEFAULT_CONTEXT
-    lines = [_annotation(finding, report, context) for report in reports for finding in report.findings
-             if not finding.suppressed and not finding.baseline]
+    lines: list[str] = []
+    for report in reports:
+        targets = target_indexes(report.plan.get("targets") or [])
+        lines += [_annotation(finding, report, context, targets) for finding in report.findings
+                  if not finding.suppressed and not finding.baseline]
     lines.append(f"::notice title=scrapecheck::{escape_data(summary_line(reports, context.fail_on))}")
     return "\n".join(lines) + "\n"
 

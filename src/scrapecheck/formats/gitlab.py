@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence
 
 from ._escape import json_safe
 from ..report import Report, Severity
-from ._locate import finding_line
+from ._locate import finding_line, target_indexes
 from .interface import DEFAULT_CONTEXT, RenderContext
 from .sarif import fingerprint
 
@@ -29,10 +29,11 @@ def issues(reports: Sequence[Report], context: Optional[RenderContext] = None) -
         source = report.plan.get("source") or ""
         path = context.artifact_paths.get(source, source) or "plan"
         lines = context.plan_lines.get(source, {})
+        targets = target_indexes(report.plan.get("targets") or [])
         for finding in report.findings:
             if finding.suppressed or finding.baseline:
                 continue
-            line = finding_line(finding.evidence, finding.target, list(report.plan.get("targets") or []), lines)
+            line = finding_line(finding.evidence, finding.target, targets, lines)
             key = fingerprint(finding.rule_id, finding.target, path)
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:

@@ -25,7 +25,7 @@ from typing import Any, Optional, Sequence
 
 from ._escape import json_safe
 from ..report import Finding, Report, Severity, SourceRef
-from ._locate import finding_line
+from ._locate import finding_line, target_indexes
 from .interface import DEFAULT_CONTEXT, Citation, RenderContext, RuleDoc
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -135,13 +135,13 @@ def _rule(doc: RuleDoc) -> dict[str, Any]:
 
 
 def _result(finding: Finding, report: Report, rule_index: int, artifact_index: int, uri: str, relative: bool,
-            context: RenderContext, seen: dict[str, int]) -> dict[str, Any]:
+            context: RenderContext, seen: dict[str, int], targets: dict[str, int]) -> dict[str, Any]:
     location: dict[str, Any] = {"uri": uri, "index": artifact_index}
     if relative:
         location["uriBaseId"] = "%SRCROOT%"
     physical: dict[str, Any] = {"artifactLocation": location}
     lines = context.plan_lines.get(report.plan.get("source") or "", {})
-    line = finding_line(finding.evidence, finding.target, list(report.plan.get("targets") or []), lines)
+    line = finding_line(finding.evidence, finding.target, targets, lines)
     physical["region"] = {"startLine": line or 1}
     message = finding.message
     if finding.target and finding.target not in message:
@@ -207,9 +207,10 @@ def document(reports: Sequence[Report], context: Optional[RenderContext] = None)
             if relative:
                 location["uriBaseId"] = "%SRCROOT%"
             artifacts.append({"location": location, "roles": ["analysisTarget"]})
+        targets = target_indexes(report.plan.get("targets") or [])
         for finding in report.findings:
             results.append(_result(finding, report, rule_index[finding.rule_id], artifact_index[uri], uri,
-                                   relative, context, seen))
+                                   relative, context, seen, targets))
         for item in report.not_checked:
             where = f" for {item.target}" if item.target else ""
             notifications.append({
