@@ -392,3 +392,33 @@ def test_audit_journal_that_is_not_a_journal_is_left_as_it_was(capsys, tmp_path:
           "--journal", str(notes)])
     capsys.readouterr()
     assert notes.read_bytes() == b"my notes"
+
+
+# --- robots PATH arguments --------------------------------------------------------------------------------------
+
+ROBOTS_PRIVATE = "User-agent: *\nDisallow: /private/\n"
+
+
+@pytest.mark.parametrize("path", ["private/x", "private/", "?q", "*"])
+def test_robots_path_without_a_leading_slash_is_refused(capsys, tmp_path: Path, path: str) -> None:
+    """``robots robots.txt --agent A private/x`` said "allowed (no matching rule)": the reference parser reads
+    "private/x" as host "private" and path "/x", so a forgotten slash answered allowed for a disallowed path."""
+    robots = write(tmp_path / "robots.txt", ROBOTS_PRIVATE)
+    err = one_line_error(capsys, ["robots", str(robots), "--agent", "A", path])
+    assert repr(path) in err and "'/'" in err
+
+
+def test_robots_url_path_of_another_site_than_the_url_is_refused(capsys, counting: _Counting) -> None:
+    """A URL of another site was checked against this site's robots.txt, and the verdict printed for it."""
+    err = one_line_error(capsys, ["robots", counting.url, "--agent", "A", "--allow-private",
+                                  "https://other.example/private/x"])
+    assert "other.example" in err and "another site" in err
+    assert counting.requests == 0
+
+
+def test_robots_url_paths_that_are_fine(capsys, tmp_path: Path, counting: _Counting) -> None:
+    robots = write(tmp_path / "robots.txt", ROBOTS_PRIVATE)
+    assert main(["robots", str(robots), "--agent", "A", "/private/x", "https://any.example/private/x"]) == Exit.OK
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["disallowed", "disallowed"]
+    same = counting.url.rstrip("/").upper().replace("HTTP", "http") + "/private/x"  # the origin, spelled otherwise
+    assert main(["robots", counting.url, "--agent", "A", "--allow-private", "/a", same]) == Exit.OK
