@@ -55,7 +55,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH",
-        help="paths or URLs to check (default: the URL's own path, or /)",
+        help="paths (starting with /) or URLs (of the URL's site) to check (default: the URL's own path, or /)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     add_fetch_options(parser)
@@ -124,6 +124,24 @@ def _fetch(args: argparse.Namespace, agent: str) -> Any:
     return robots
 
 
+def _check_paths(source: str, paths: list[str]) -> None:
+    """Each PATH starts with ``/`` or is an http(s) URL (of the source's site, when the source is a URL).
+
+    The reference parser reads ``private/x`` as host ``private`` and path ``/x``: a forgotten slash answered
+    "allowed" for a disallowed path. A URL of another site was checked against this site's robots.txt."""
+    from .._url import origin
+
+    site = origin(source) if _is_url(source) else None
+    for path in paths:
+        if _is_url(path):
+            if site is not None and origin(path) != site:
+                raise _input_error(path, "PATH", f"is on another site than {site}; robots.txt applies to its own "
+                                   "site only")
+        elif not path.startswith("/"):
+            raise _input_error(path, "PATH", f"{path!r} must start with '/' (or be an http(s) URL): the parser would "
+                               f"read it as a host name and check only what follows it")
+
+
 def _default_paths(source: str) -> list[str]:
     from .._url import path_and_query
 
@@ -137,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
     agent = args.agent.strip()
     if not agent:
         raise _input_error("--agent", "agent", "must not be empty")
+    _check_paths(args.source, list(args.paths))  # before fetching
     robots: Optional[Any] = None
     if _is_url(args.source):
         robots = _fetch(args, agent)
