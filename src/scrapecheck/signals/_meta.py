@@ -18,7 +18,9 @@ class _MetaCollector(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
         if tag != "meta":
             return
-        values = {name.lower(): (value or "") for name, value in attrs}
+        values: dict[str, str] = {}
+        for attribute, value in attrs:  # a repeated attribute is dropped, the first value stands (as in HTML)
+            values.setdefault(attribute.lower(), value or "")
         name = values.get("name") or values.get("http-equiv")
         if name and "content" in values:
             self.metas.append((name.strip().lower(), values["content"], self.getpos()[0]))
