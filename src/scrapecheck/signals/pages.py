@@ -82,7 +82,9 @@ def _robots_directives(value: str, own_token: str) -> list[str]:
         if match.group(1).lower() != own_token.lower():
             return []
         value = match.group(2)
-    return [part.strip().lower() for part in value.split(",") if part.strip()]
+    # Directives are comma-separated; a space or a semicolon between them ("noai noimageai", "noai;") is read
+    # as a separator too: no directive contains one, and missing a noai reads a reservation as absent.
+    return [part.lower() for part in re.split(r"[,;\s]+", value) if part]
 
 
 def _ai_robots_opt_out(kind: str, directives: list[str], value: str, where: str) -> Optional[OptOut]:
@@ -105,6 +107,7 @@ def parse_preferences(value: str, *, signal: bool = False) -> tuple[Optional[str
         path = parts[0]
         text = parts[1] if len(parts) > 1 else ""
     prefs: dict[str, bool] = {}
+    text = re.sub(r"\s*=\s*", "=", text)  # "train-ai = n": spaces around '=' would split the pair apart
     for item in re.split(r"[,\s]+", text):
         item = item.split(";", 1)[0].strip()
         if "=" not in item:
@@ -224,11 +227,25 @@ def from_html(html: str, where: str, own_token: str) -> list[OptOut]:
 
 
 def _location_matches(location: str, path: str) -> bool:
-    """robots.txt-style pattern: a prefix match, ``*`` for any run of characters, ``$`` for the end."""
+    """robots.txt-style pattern: a prefix match, ``*`` for any run of characters, ``$`` for the end.
+
+    Matched segment by segment, each middle one at its leftmost place (which finds a match whenever there is one),
+    in time linear in the path: a site's ``/*a*a*a...*b`` made a regular expression backtrack without end.
+    """
     anchored = location.endswith("$")
-    body = location[:-1] if anchored else location
-    pattern = ".*".join(re.escape(part) for part in body.split("*"))
-    return re.match(pattern + ("$" if anchored else ""), path) is not None
+    segments = (location[:-1] if anchored else location).split("*")
+    head, rest = segments[0], path
+    if not rest.startswith(head):
+        return False
+    if len(segments) == 1:
+        return not anchored or len(rest) == len(head)
+    rest = rest[len(head):]
+    for segment in segments[1:-1]:
+        if segment:
+            _, found, rest = rest.partition(segment)
+            if not found:
+                return False
+    return rest.endswith(segments[-1]) if anchored else segments[-1] in rest
 
 
 def tdmrep_rules(body: Union[bytes, str], where: str) -> tuple[list[dict[str, object]], list[str]]:
@@ -240,6 +257,8 @@ def tdmrep_rules(body: Union[bytes, str], where: str) -> tuple[list[dict[str, ob
         data = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return [], [f"{where}: not valid JSON ({exc}); TDMRep rules not read"]
+    except RecursionError:
+        return [], [f"{where}: JSON nested too deeply to read; TDMRep rules not read"]
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
@@ -249,12 +268,27 @@ def tdmrep_rules(body: Union[bytes, str], where: str) -> tuple[list[dict[str, ob
         if not isinstance(rule, dict) or "location" not in rule or "tdm-reservation" not in rule:
             problems.append(f"{where}: rule {index} lacks 'location' or 'tdm-reservation'; skipped")
             continue
-        kept: dict[str, object] = {"location": str(rule["location"]),
-                                   "tdm-reservation": 1 if str(rule["tdm-reservation"]).strip() == "1" else 0}
-        if rule.get("tdm-policy"):
-            kept["tdm-policy"] = str(rule["tdm-policy"])
+        location, reservation, policy = rule["location"], _reservation(rule["tdm-reservation"]), rule.get("tdm-policy")
+        if not isinstance(location, str) or reservation is None or not isinstance(policy, (str, type(None))):
+            problems.append(f"{where}: rule {index} is not a string 'location', a 'tdm-reservation' of 0 or 1 "
+                            "and an optional string 'tdm-policy'; skipped")
+            continue
+        kept: dict[str, object] = {"location": location, "tdm-reservation": reservation}
+        if policy:
+            kept["tdm-policy"] = policy
         rules.append(kept)
     return rules, problems
+
+
+def _reservation(value: object) -> Optional[int]:
+    """``tdm-reservation`` as 0 or 1 (the number, or the string a header would carry); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return int(value)
+    if isinstance(value, str) and value.strip() in ("0", "1"):
+        return int(value.strip())
+    return None
 
 
 def tdmrep_value(rule: dict[str, object]) -> str:
