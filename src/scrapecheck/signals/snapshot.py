@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Union
 
@@ -45,9 +46,17 @@ def from_plan(plan: CrawlPlan) -> Signals:
     return Signals.model_validate({"targets": targets})
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dump_signals(signals: Signals) -> str:
-    """A signals file's text: JSON, keys sorted, two-space indent, one trailing newline."""
-    return json.dumps(signals.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """A signals file's text: JSON, keys sorted, two-space indent, one trailing newline.
+
+    A lone surrogate (a site's JSON may spell one, ``"\\udc80"``) has no UTF-8 form: it is written as the same
+    ``\\uXXXX`` escape, which reads back as the same string.
+    """
+    text = json.dumps(signals.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def save_signals(signals: Signals, path: Union[str, Path]) -> Path:
