@@ -29,9 +29,9 @@ from . import registry
 from .cache import SignalsCache
 from .client import HttpClient, Response, now_iso
 from .config import RFC_9309_CACHE_LIMIT, ROBOTS_MAX_BYTES, FetchConfig, check_user_agent
-from .interpret import decode_for_display, interpret_robots, looks_binary, looks_html
+from .interpret import interpret_robots, looks_binary, looks_html
 from .model import OptOut, RobotsSignal, Signals, TargetSignals
-from .pages import from_headers, from_html, tdmrep_opt_outs, tdmrep_rules
+from .pages import decode_page, from_headers, from_html, tdmrep_opt_outs, tdmrep_rules
 from .registry import CollectContext
 
 _ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
@@ -60,6 +60,11 @@ def _without_query(url: str) -> str:
 
 def _unread(response: Response) -> bool:
     return response.error is not None or response.status is None or response.status == 429 or response.status >= 500
+
+
+def _no_file(response: Response) -> bool:
+    """An empty answer or an HTML page (a soft 404) where a JSON file was asked for: there is no such file."""
+    return not response.body.strip() or looks_html(response.body, response.content_type)
 
 
 def _robots(client: HttpClient, origin: Origin, deadline: float) -> tuple[RobotsSignal, list[str]]:
@@ -100,8 +105,9 @@ def _collect_origin(client: HttpClient, origin: Origin, pages: Sequence[str], pa
             problems.append(f"start page {url} answered HTTP {page.status}: no page-level opt-outs read")
             continue
         found.extend(from_headers(page.headers, page.final_url, token))
-        if "html" in page.content_type or looks_html(page.body):
-            found.extend(from_html(decode_for_display(page.body)[0], page.final_url, token))
+        text = decode_page(page.body, page.content_type)
+        if "html" in page.content_type or looks_html(page.body) or looks_html(text[:4096].encode("utf-8", "replace")):
+            found.extend(from_html(text, page.final_url, token))
 
     tdmrep_url = origin.url("/.well-known/tdmrep.json")
     tdmrep = client.get(tdmrep_url, config.max_tdmrep_bytes, _JSON_ACCEPT, deadline=deadline)
@@ -118,6 +124,10 @@ def _collect_origin(client: HttpClient, origin: Origin, pages: Sequence[str], pa
         problems.extend(tdm_problems)
         if tdmrep.truncated:
             problems.append(f"{tdmrep_url} larger than {config.max_tdmrep_bytes} bytes: not read whole")
+        if (tdm_problems or tdmrep.truncated) and not _no_file(tdmrep):
+            # A file that may reserve what it could not be read for: undecided, as when it could not be fetched.
+            complete = False
+            problems.append(f"{tdmrep_url} not read whole: TDMRep rules unknown")
 
     extra: dict[str, list[OptOut]] = {}
     for spec in registry.SIGNALS:  # signals registered beyond robots and pages

@@ -14,6 +14,7 @@ Carriers understood:
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from typing import Iterable, Mapping, Optional, Sequence, Union
@@ -224,6 +225,27 @@ def from_html(html: str, where: str, own_token: str) -> list[OptOut]:
             if opt_out:
                 found.append(opt_out.model_copy(update={"line": line}))
     return found
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # (UTF-32 LE starts as UTF-16 LE does)
+
+
+def decode_page(body: bytes, content_type: str = "") -> str:
+    """A page's text for reading its meta tags: by its byte-order mark, else the charset its Content-Type names,
+    else UTF-8; bad bytes replaced (a meta tag is ASCII, so it survives a few around it). Read as UTF-8 whatever
+    it said, a UTF-16 page showed no meta tag at all."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, "replace")
+    at = content_type.lower().find("charset=")
+    if at >= 0:
+        charset = content_type[at + 8:].split(";")[0].strip().strip("'\"")
+        try:
+            return body.decode(charset, "replace")
+        except (LookupError, ValueError, TypeError):  # unknown, or not a text encoding ("rot13", "hex"): UTF-8
+            pass
+    return body.decode("utf-8", "replace")
 
 
 def _location_matches(location: str, path: str) -> bool:
