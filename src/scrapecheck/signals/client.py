@@ -146,30 +146,57 @@ class _Watchdog:
 
 
 class _Inflater:
-    """Content-Encoding gzip/deflate decoded with a cap on the *output* (gzip bombs stop at the cap)."""
+    """Content-Encoding gzip/deflate decoded with a cap on the *output* (gzip bombs stop at the cap).
 
-    def __init__(self, encoding: str) -> None:
-        encoding = encoding.strip().lower()
-        if encoding in ("", "identity"):
+    Every member of a gzip body is read (``cat a.gz b.gz`` is one gzip body); bytes after the end of the stream
+    other than zero padding, a stream that stops before its end (:meth:`finish`) and stacked codings
+    (``gzip, gzip``: none was asked for) are failures: read otherwise, rules after the cut would be lost.
+    """
+
+    def __init__(self, header: str) -> None:
+        codings = [c.strip().lower() for c in header.split(",") if c.strip().lower() not in ("", "identity")]
+        if len(codings) > 1:
+            raise _Failure("encoding", f"Content-Encoding {header.strip()!r} stacks several codings (none was "
+                                       "asked for): not decoded")
+        encoding = codings[0] if codings else ""
+        self._gzip = encoding in ("gzip", "x-gzip")
+        if not encoding:
             self._d = None
-        elif encoding in ("gzip", "x-gzip"):
+        elif self._gzip:
             self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
             self._d = zlib.decompressobj()
         else:
             raise _Failure("encoding", f"unsupported Content-Encoding {encoding!r} (none was asked for)")
-        self._first = True
+        self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
         if self._d is None:
             return data
+        out = b""
         try:
-            out = self._d.decompress(data, room)
-            while len(out) < room and self._d.unconsumed_tail:
-                out += self._d.decompress(self._d.unconsumed_tail, room - len(out))
+            while True:
+                self._started = self._started or bool(data)
+                out += self._d.decompress(data, room - len(out))
+                data = self._d.unconsumed_tail
+                if len(out) >= room:  # the cap: the rest is not read
+                    return out
+                if data:
+                    continue
+                rest = self._d.unused_data
+                if not self._d.eof or not rest.strip(b"\0"):
+                    return out
+                if not self._gzip:
+                    raise _Failure("encoding", "compressed body has bytes after the end of its stream")
+                self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the next member
+                data = rest.lstrip(b"\0")
         except zlib.error as exc:
             raise _Failure("encoding", f"compressed body cannot be decoded ({exc})") from None
-        return out
+
+    def finish(self) -> None:
+        """The body has ended: so must the compressed stream, or what came is only its beginning."""
+        if self._d is not None and self._started and not self._d.eof:
+            raise _Failure("encoding", "compressed body cut short: its stream stops before its end")
 
 
 def _describe(exc: BaseException, config: FetchConfig) -> tuple[ErrorKind, str]:
@@ -383,7 +410,7 @@ class HttpClient:
     def _read(self, response: Any, fetched: Response, cap: int, watchdog: _Watchdog) -> None:
         chunks: list[bytes] = []
         received = 0
-        inflater = _Inflater((response.headers.get("content-encoding") or "").split(",")[-1])
+        inflater = _Inflater(response.headers.get("content-encoding") or "")
         while True:
             chunk = response.read1(64 * 1024)
             if watchdog.fired:
@@ -398,6 +425,8 @@ class HttpClient:
                 break
         if watchdog.fired:
             raise _Failure("deadline", "")
+        if not fetched.truncated:
+            inflater.finish()
         body = b"".join(chunks)
         fetched.body = body[:cap]
         if fetched.truncated:
