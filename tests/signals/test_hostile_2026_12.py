@@ -202,3 +202,64 @@ def test_the_guard_matches_tdmrep_locations_without_backtracking() -> None:
             "print(path_pattern('/' + '*a' * 30 + '*b')('/' + 'a' * 200))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True)
     assert done.stdout.strip() == "False"
+
+
+# --- pages that make html.parser slow -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filler", ["<a ", "<a b='"])
+def test_a_page_of_unclosed_tags_is_read_in_linear_time(filler: str) -> None:
+    """html.parser rescans the rest of the page at each tag that never closes: 512 KiB of ``<a <a <a ...`` took
+    hours, in ``scrapecheck fetch`` and in ``Guard.check_response``. Run in a child process so that the old
+    behaviour fails the test instead of hanging the suite."""
+    head = '<html><head><meta name="robots" content="noai"></head><body>'
+    code = ("from scrapecheck.signals.pages import from_html\n"
+            f"page = {head!r} + {filler!r} * {512 * 1024 // len(filler)}\n"
+            "print([o.kind for o in from_html(page, 'w', 'acmebot')])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "['meta-robots']"
+
+
+def test_meta_tags_in_comments_scripts_and_marked_sections_are_not_read_and_lines_are_kept() -> None:
+    page = ('<html><head>\n<!-- <meta name="robots" content="noai"> -->\n'
+            '<script>document.write(\'<meta name="robots" content="noai">\')</script>\n'
+            '<![CDATA[<meta name="robots" content="noai">]]>\n'
+            '<meta name="description" content="a > b">\n<meta\nname="robots" content="noimageai"></head></html>')
+    found = from_html(page, "w", "acmebot")
+    assert [(o.value, o.line) for o in found] == [('<meta name="robots" content="noimageai">', 6)]
+
+
+# --- wrong types through the Python API ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"paths": "/books/"}, "paths must be"),          # was read as the paths "/", "b", "o", "k", "s"
+    ({"pages": "http://127.0.0.1/"}, "pages must be"),
+    ({"paths": [1]}, "paths must be"),               # was an "internal error" that replaced robots.txt
+    ({"pages": [None]}, "pages must be"),
+    ({"config": {"fetch_pages": False}}, "config must be a FetchConfig"),  # was AttributeError 'user_agent'
+])
+def test_fetch_origin_refuses_wrong_types_before_fetching(site: Site, kwargs: dict, message: str) -> None:
+    """``paths="/books/"`` was read as one-letter paths, so a TDMRep reservation on /books/ went unseen."""
+    site.robots(ROBOTS)
+    with pytest.raises(TypeError, match=message):
+        fetch_origin(site.origin, user_agent="AcmeBot/1.0", **{"config": FAST, **kwargs})
+    assert site.hits == []
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"origins": "http://127.0.0.1"}, "origins must be"),
+    ({"config": {"fetch_pages": False}}, "config must be a FetchConfig"),
+])
+def test_collect_refuses_wrong_types_before_fetching(site: Site, kwargs: dict, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        collect(make_plan(f"{site.origin}/"), **{"config": FAST, **kwargs})
+    assert site.hits == []
+
+
+def test_a_retry_after_of_latin1_digits_is_not_a_traceback(site: Site) -> None:
+    """``Retry-After: ²`` (byte 0xB2, a digit to ``str.isdigit``) raised ValueError out of the client, which
+    promises never to raise for what a site sends: ``scrapecheck robots URL`` ended in a traceback."""
+    site.route("/robots.txt", status=503, headers={"Retry-After": "\u00b2"})
+    target = fetch_robots(site.origin, user_agent="AcmeBot/1.0", config=FAST)
+    assert target.robots.outcome == "unreachable" and target.robots.status == 503
