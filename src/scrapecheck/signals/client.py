@@ -113,7 +113,7 @@ def retry_after_seconds(value: Optional[str]) -> Optional[float]:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" (Latin-1 0xB2) is a digit to isdigit, not to float
         return float(value)
     try:
         when = parsedate_to_datetime(value)
