@@ -165,6 +165,26 @@ def _ttl(config: FetchConfig) -> Callable[[TargetSignals], float]:
     return ttl
 
 
+def _strings(name: str, values: object) -> tuple[str, ...]:
+    """``values`` as a tuple of strings; a TypeError naming ``name`` for one string (read letter by letter, it
+    would name one-letter paths) or anything else that is not an iterable of strings."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a list of strings, not one {type(values).__name__}")
+    values = tuple(values)
+    for value in values:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a list of strings; it holds a {type(value).__name__}: {value!r}")
+    return values
+
+
+def _config(config: Optional[FetchConfig]) -> FetchConfig:
+    if config is None:
+        return FetchConfig()
+    if not isinstance(config, FetchConfig):
+        raise TypeError(f"config must be a FetchConfig, not {type(config).__name__}")
+    return config
+
+
 def robots_origin(origin_or_url: str) -> str:
     """The origin (``scheme://host[:port]``, default port dropped) whose robots.txt governs an http(s) URL.
 
@@ -186,14 +206,14 @@ def fetch_origin(origin_or_url: str, *, user_agent: str, config: Optional[FetchC
     Concurrent calls for one key share a single fetch. A bad URL or User-Agent raises InputError; nothing
     a site or the network does raises.
     """
-    config = config or FetchConfig()
+    config = _config(config)
     agent = check_user_agent(config.user_agent or user_agent)
     origin = parse_origin(origin_or_url)
-    page_list = tuple(dict.fromkeys(pages))
+    page_list = tuple(dict.fromkeys(_strings("pages", pages)))
     for page in page_list:
         if parse_origin(page) != origin:
             raise SignalError(page, f"is not on the origin {origin}")
-    path_list = tuple(sorted(set(paths)))
+    path_list = tuple(sorted(set(_strings("paths", paths))))
     client = HttpClient(config, agent)
 
     def fetch() -> TargetSignals:
@@ -214,7 +234,7 @@ def fetch_robots(origin_or_url: str, *, user_agent: str, config: Optional[FetchC
     """
     origin = parse_origin(origin_or_url)
     agent = check_user_agent(user_agent)
-    config = config or FetchConfig()
+    config = _config(config)
     client = HttpClient(config, agent)
     robots, problems = _robots(client, origin, time.monotonic() + config.origin_timeout)
     return TargetSignals(origin=str(origin), robots=robots, opt_outs=None, problems=problems)
@@ -229,13 +249,13 @@ def collect(plan: CrawlPlan, origins: Optional[Sequence[str]] = None, *, config:
     """
     if not isinstance(plan, CrawlPlan):
         raise SignalError("", f"collect() takes a CrawlPlan, not {type(plan).__name__}")
-    config = config or FetchConfig()
+    config = _config(config)
     user_agent = check_user_agent(config.user_agent or plan.crawler.user_agent,
                                   "--user-agent" if config.user_agent else (plan.source or "<plan>"))
     by_origin: dict[str, list[Target]] = {}
     for target in plan.targets:
         by_origin.setdefault(target.origin, []).append(target)
-    wanted = list(by_origin) if origins is None else list(dict.fromkeys(origins))
+    wanted = list(by_origin) if origins is None else list(dict.fromkeys(_strings("origins", origins)))
     for origin in wanted:
         if origin not in by_origin:
             raise SignalError(origin, "not the origin of any target in the plan "
