@@ -190,3 +190,23 @@ def test_evidence_that_json_writes_keeps_sarif_and_html_working() -> None:
     assert log["runs"][0]["results"][0]["properties"]["evidence"]["nested"] == {"tags": ["a"], "pair": [1, 2]}
     page = html.render(odd)
     assert "pair" in page and "&quot;set&quot;" in page
+
+
+def test_escaped_quotes_and_brackets_in_strings_do_not_move_annotations() -> None:
+    """The scanner took a backslash-escaped quote followed by two quotes for the end of a multi-line string, so its
+    text was read as plan lines: a description holding ``[access]`` and ``authentication = "none"`` put the
+    ACC-001 annotation on that text, not on the real field. A ``[`` inside a string of a multi-line array made it
+    skip the rest of the plan (every later finding on line 1)."""
+    from scrapecheck._files import tomllib
+    from scrapecheck.formats._locate import toml_lines
+
+    plan = ('version = 1\n[crawler]\nname = "n"\nuser_agent = "Bot/1.0"\n[purpose]\nkind = "research"\n'
+            'description = """say \\"""\n[access]\nauthentication = "none"\n"""\n'
+            '[[targets]]\nurl = "https://a.example/"\npaths = [\n  "/a[b",\n  "/c",\n]\nrequests_per_second = 2.0\n'
+            '[access]\nauthentication = "fake-accounts"\n')
+    parsed = tomllib.loads(plan)  # valid TOML: the description holds the fake lines
+    assert parsed["purpose"]["description"].startswith('say """\n[access]')
+    rows = plan.splitlines()
+    lines = toml_lines(plan)
+    assert rows[lines["access.authentication"] - 1] == 'authentication = "fake-accounts"'
+    assert rows[lines["targets[0].requests_per_second"] - 1] == "requests_per_second = 2.0"
