@@ -17,6 +17,9 @@ r"""A ``[table]`` or ``[[array]]`` header. Spaces in the name only between words
 followed by ``\s*``, tried every split of a run of spaces (quadratic: 7 s for a 60 KB line ``[a    ...x``)."""
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
 _JSON_KEY = re.compile(r'"([A-Za-z0-9_\-]+)"\s*:')
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+_ESCAPES = re.compile(r"\\.")
+"""Backslash escapes: in a basic string, an escaped quote before two more does not end a \"\"\" string."""
 GATES = ("data.personal",)
 """Evidence fields that only gate a rule (``data.personal = true``); another field is the better line."""
 
@@ -29,11 +32,12 @@ def toml_lines(text: str) -> dict[str, int]:
     depth = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if open_string is not None:
-            if line.count(open_string) % 2 == 1:
+            if _unescaped(line, open_string).count(open_string) % 2 == 1:
                 open_string = None
             continue
-        if depth > 0:
-            depth += line.count("[") - line.count("]")
+        if depth > 0:  # brackets inside the array's strings do not count
+            inside = _STRINGS.sub("", line).split("#", 1)[0]
+            depth += inside.count("[") - inside.count("]")
             continue
         header = _HEADER.match(line)
         if header and not _KEY.match(line):
@@ -53,13 +57,18 @@ def toml_lines(text: str) -> dict[str, int]:
         lines.setdefault(path, number)
         rest = line[key.end():]
         for quote in ('"""', "'''"):
-            if rest.count(quote) % 2 == 1:
+            if _unescaped(rest, quote).count(quote) % 2 == 1:
                 open_string = quote
                 break
         else:
-            stripped = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'', "", rest).split("#", 1)[0]
+            stripped = _STRINGS.sub("", rest).split("#", 1)[0]
             depth = max(0, stripped.count("[") - stripped.count("]"))
     return lines
+
+
+def _unescaped(text: str, quote: str) -> str:
+    """``text`` without backslash escapes when ``quote`` opens a basic string (a literal string has none)."""
+    return _ESCAPES.sub("", text) if quote == '"""' else text
 
 
 def json_lines(text: str) -> dict[str, int]:
