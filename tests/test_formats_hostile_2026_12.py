@@ -210,3 +210,18 @@ def test_escaped_quotes_and_brackets_in_strings_do_not_move_annotations() -> Non
     lines = toml_lines(plan)
     assert rows[lines["access.authentication"] - 1] == 'authentication = "fake-accounts"'
     assert rows[lines["targets[0].requests_per_second"] - 1] == "requests_per_second = 2.0"
+
+
+def test_an_unclosed_quote_in_a_comment_is_scanned_once() -> None:
+    """``requests_per_second = 1 # "\\"\\"\\"...``: the pattern that drops strings before counting brackets restarted
+    at every quote of an unclosed string and scanned to the end of the line (8.7 s for 40 KB, quadratic)."""
+    done = _run(r'''
+        from scrapecheck.formats._locate import toml_lines
+        hostile = '"' + '\\"' * 150_000
+        text = ('version = 1\n[crawler]\nname = "n" # ' + hostile + '\npaths = [\n  "/a", # ' + hostile
+                + '\n]\nuser_agent = "B"\n')
+        lines = toml_lines(text)
+        assert lines["crawler.user_agent"] == 7, lines
+        print("ok")
+    ''')
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
