@@ -326,3 +326,64 @@ def test_dask_agrees_with_local_on_hostile_text_inputs(tmp_path: Path, name: str
     expected = pq.read_table(local).to_pylist()
     assert rows == expected
     assert any(r["error"] and "UTF-8" in r["error"] for r in expected)
+
+
+# --- a journal that is not one --------------------------------------------------------------------------------
+
+def test_a_file_that_is_no_journal_is_left_as_it_was(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "urls.txt"
+    source.write_text("http://127.0.0.1:9/a\n", encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"my notes, one line and no line feed")
+    assert audit(str(source), *COMMON, "--fetch", "--journal", str(notes)) == 2
+    one_line_error(capsys, str(notes), "not an audit journal")
+    assert notes.read_bytes() == b"my notes, one line and no line feed"
+
+
+def test_a_journal_equal_to_the_input_is_refused_without_output(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "urls.txt"
+    source.write_bytes(b"http://127.0.0.1:9/a")
+    assert audit(str(source), *COMMON, "--fetch", "--journal", str(source)) == 2
+    one_line_error(capsys, "is the input")
+    assert source.read_bytes() == b"http://127.0.0.1:9/a"
+
+
+def test_a_journal_line_that_is_bad_is_named_by_its_number(tmp_path: Path, site: Site) -> None:
+    site.robots("User-agent: *\nAllow: /\n")
+    journal = tmp_path / "j.jsonl"
+    list(scrapecheck.audit([f"{site.origin}/a"], agents=["A"], purpose="other", fetch=True,
+                           fetch_config=dataclasses.replace(FAST, fetch_pages=False), journal=journal))
+    list(scrapecheck.audit([f"{site.origin}/a"], agents=["A"], purpose="other", fetch=True, fetch_config=FAST,
+                           journal=journal))
+    with open(journal, "ab") as handle:
+        handle.write(b"garbage\n")
+    with pytest.raises(ScrapecheckError, match="line 3: not an audit journal entry"):
+        list(scrapecheck.audit([f"{site.origin}/a"], agents=["A"], purpose="other", fetch=True, fetch_config=FAST,
+                               journal=journal))
+
+
+# --- a quoted CSV field that never closes ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix, sep", [("csv", ","), ("tsv", "\t")], ids=["csv", "tsv"])
+def test_a_quote_that_never_closes_is_refused_not_swallowing_the_rest(tmp_path: Path, signals_file: Path,
+                                                                     capsys: pytest.CaptureFixture[str],
+                                                                     suffix: str, sep: str) -> None:
+    source = tmp_path / f"in.{suffix}"
+    source.write_text(f"url{sep}title\nhttps://e.example/a{sep}\"a title\nhttps://a.example/private/x{sep}t\n"
+                      f"https://a.example/private/y{sep}t\n", encoding="utf-8")
+    kept = tmp_path / f"kept.{suffix}"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "--filter", "-o", str(kept)) == 2
+    one_line_error(capsys, str(source), "line 2", "never closes")
+    assert not kept.exists()
+    out = tmp_path / "out.csv"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 2
+    one_line_error(capsys, "never closes")
+
+
+def test_a_last_record_without_a_line_feed_is_fine(tmp_path: Path, signals_file: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text('url,title\nhttps://e.example/a,"a ""quoted""\nline"\nhttps://e.example/b,"t"', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
+    assert [r["url"] for r in read_csv(out)] == ["https://e.example/a", "https://e.example/b"]
