@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import stat
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,6 +27,8 @@ from ..errors import ScrapecheckError
 
 JOURNAL_VERSION = 1
 MAX_JOURNAL_AGE = 24 * 3600.0
+_ENTRY_START = b'{"origin": '
+"""How every journal line starts (keys sorted): a cut line that does not is some other file's, never truncated."""
 
 
 class RecordedSource:
@@ -78,6 +81,12 @@ class FetchSource:
         assert self.journal_path is not None
         path = self.journal_path
         try:
+            kind = os.stat(path).st_mode
+        except OSError:
+            kind = stat.S_IFREG  # not there yet (or unreadable: open says why)
+        if not stat.S_ISREG(kind):  # a FIFO would block, a device such as /dev/zero never end a line
+            raise ScrapecheckError(f"{path}: the journal must be a regular file")
+        try:
             self._journal = open(path, "a+b")
         except OSError as exc:
             raise ScrapecheckError(f"{path}: cannot open the journal: {exc.strerror or exc}") from None
@@ -85,19 +94,24 @@ class FetchSource:
         now = self._clock()
         offset = 0
         good_end = 0
-        for line in self._journal:
+        for number, line in enumerate(self._journal, 1):
             start = offset
             offset += len(line)
+            bad = f"{path}: line {number}: not an audit journal entry; remove the file to start afresh"
             if not line.endswith(b"\n"):
-                break  # a line cut short by an interruption: dropped, and fetched again
+                # a line cut short by an interruption: dropped, and fetched again; anything else is not ours
+                if not (line.startswith(_ENTRY_START) or _ENTRY_START.startswith(line)):
+                    self._journal.close()
+                    raise ScrapecheckError(bad)
+                break
             try:
                 entry = json.loads(line)
                 origin, recorded = entry["origin"], float(entry["recorded"])
                 if entry.get("version") != JOURNAL_VERSION:
                     raise ValueError("version")
             except (ValueError, KeyError, TypeError):
-                raise ScrapecheckError(f"{path}: line {len(self._index) + 1}: not an audit journal entry; "
-                                       "remove the file to start afresh") from None
+                self._journal.close()
+                raise ScrapecheckError(bad) from None
             good_end = offset
             if now - recorded <= self.max_age and entry.get("scope") == self.scope:
                 self._index[origin] = start
