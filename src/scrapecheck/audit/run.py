@@ -102,8 +102,6 @@ def _outputs(job: AuditJob, fmt: str) -> tuple[list[tuple[str, str]], list[tuple
 def _refuse_overwriting_inputs(job: AuditJob, fmt: str) -> None:
     """No output (the rows, a side table, the default journal) may be the input, the signals file or the
     journal: a file the user gave is never replaced."""
-    if not job.output:
-        return
     def key(given: str) -> Path:
         try:
             return Path(given).resolve()
@@ -118,6 +116,12 @@ def _refuse_overwriting_inputs(job: AuditJob, fmt: str) -> None:
         except OSError:
             return False
 
+    if job.journal:  # appended to, and a cut last line truncated: never a file the user gave as data
+        for given, what in ((job.input, "the input"), (job.signals, "the signals file")):
+            if given and given != "-" and same(given, job.journal):
+                raise InputError(job.journal, "--journal", f"is {what}; choose another journal path")
+    if not job.output:
+        return
     files, folders = _outputs(job, fmt)
     for given, what in ((job.input, "the input"), (job.signals, "the signals file"), (job.journal, "the journal")):
         if not given or given == "-":
