@@ -103,18 +103,23 @@ def _checked(url: str) -> Any:
 class _Tap:
     """A line iterator that remembers the lines handed out, so a CSV record's raw text can be recovered."""
 
-    __slots__ = ("lines", "taken", "first")
+    __slots__ = ("lines", "taken", "first", "eof")
 
     def __init__(self, lines: IO[str]) -> None:
         self.lines = lines
         self.taken: list[str] = []
         self.first = True
+        self.eof = False  # the reader has asked past the last line (the record it returns ended the file)
 
     def __iter__(self) -> "_Tap":
         return self
 
     def __next__(self) -> str:
-        line = next(self.lines)
+        try:
+            line = next(self.lines)
+        except StopIteration:
+            self.eof = True
+            raise
         self.taken.append(line)
         if self.first:
             self.first = False
@@ -139,15 +144,35 @@ def _text_records(handle: IO[str]) -> Iterator[tuple[Any, str]]:
             yield _checked(url), line
 
 
+def _never_closes(raw: str, delimiter: str) -> bool:
+    """Whether a record that ended the file did so inside a quoted field (the lenient reader then makes the
+    rest of the file one value, swallowing every record after the quote)."""
+    try:
+        for _ in csv.reader(io.StringIO(raw.lstrip(_BOM), newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
 def _csv_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Optional[str], str]]:
     tap = _Tap(handle)
-    reader = csv.reader(tap, delimiter="\t" if spec.format == "tsv" else ",")
+    delimiter = "\t" if spec.format == "tsv" else ","
+    reader = csv.reader(tap, delimiter=delimiter)
+
+    def check_end() -> None:
+        if tap.eof and _never_closes("".join(tap.taken), delimiter):
+            start = reader.line_num - len(tap.taken) + 1
+            raise InputError(spec.path, f"line {start}", "a quoted field opened on this line never closes (the "
+                             "rest of the file would be one value): close the quote or escape it as \"\"")
+
     try:
         header = next(reader)
     except StopIteration:
         raise InputError(spec.path, "", "empty file: a header row naming the columns is needed") from None
     except csv.Error as exc:
         raise InputError(spec.path, "line 1", f"not {spec.format.upper()} ({exc})") from None
+    check_end()
     names = [name.strip() for name in header]
     if spec.column not in names:
         shown = ", ".join(repr(n) for n in names[:20])
@@ -165,6 +190,7 @@ def _csv_records(spec: InputSpec, handle: IO[str]) -> Iterator[tuple[Optional[st
             return
         except csv.Error as exc:
             raise InputError(spec.path, f"line {reader.line_num}", f"not {spec.format.upper()} ({exc})") from None
+        check_end()
         raw = tap.take()
         if not fields:
             yield None, raw  # a blank line is no record
