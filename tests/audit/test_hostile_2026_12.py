@@ -387,3 +387,40 @@ def test_a_last_record_without_a_line_feed_is_fine(tmp_path: Path, signals_file:
     out = tmp_path / "out.csv"
     assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
     assert [r["url"] for r in read_csv(out)] == ["https://e.example/a", "https://e.example/b"]
+
+
+# --- the outputs of a run are replaced together or not at all -------------------------------------------------
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_a_side_table_that_cannot_be_written_leaves_every_previous_output(tmp_path: Path, signals_file: Path,
+                                                                          suffix: str,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    if suffix == "parquet":
+        pytest.importorskip("pyarrow")
+    first = tmp_path / "one.txt"
+    first.write_text("https://e.example/a\n", encoding="utf-8")
+    second = tmp_path / "two.txt"
+    second.write_text("https://a.example/private/x\nhttps://b.example/\n", encoding="utf-8")
+    out = tmp_path / f"out.{suffix}"
+    assert audit(str(first), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
+    names = [f"out.{suffix}", f"out.origins.{suffix}", f"out.summary.{suffix}"]
+    before = {name: (tmp_path / name).read_bytes() for name in names}
+    domains = tmp_path / f"out.domains.{suffix}"
+    domains.unlink()
+    domains.mkdir()
+    capsys.readouterr()
+    assert audit(str(second), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 2
+    one_line_error(capsys, str(domains))
+    assert {name: (tmp_path / name).read_bytes() for name in names} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_filter_whose_side_table_cannot_be_written_leaves_the_previous_output(tmp_path: Path,
+                                                                               signals_file: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("url\nhttps://e.example/a\n", encoding="utf-8")
+    out = tmp_path / "kept.csv"
+    out.write_text("previous\n", encoding="utf-8")
+    (tmp_path / "kept.summary.csv").mkdir()
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "--filter", "-o", str(out)) == 2
+    assert out.read_text(encoding="utf-8") == "previous\n"
