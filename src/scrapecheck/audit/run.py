@@ -9,6 +9,7 @@ resumes from.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -255,7 +256,7 @@ def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[st
         write_passthrough(pending.popleft()[1])
 
 
-def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, path: str, progress: _Progress) -> None:
+def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, handle: IO[bytes], progress: _Progress) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -265,7 +266,7 @@ def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, path: str,
     if job.keep_reasons:
         schema = schema.append(pa.field(REASON_COLUMN, pa.string()))
     start = 0
-    with atomic_file(path, "wb") as handle, pq.ParquetWriter(handle, schema, compression="zstd") as writer:
+    with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
         for batch in batches(spec, all_columns=True):
             values = batch.column(batch.schema.get_field_index(spec.column)).to_pylist()
             rows = list(progress.wrap(auditor.rows(values, start)))
@@ -314,42 +315,54 @@ def run(job: AuditJob) -> Tally:
     tally = Tally(agents)
     auditor = Auditor(agents, job.purpose, source, max_origins=job.max_origins, tally=tally)
     progress = _Progress(job.progress)
-    try:
-        if job.filter:
-            if spec.format == "parquet":
-                assert job.output is not None
-                _filter_parquet(job, spec, auditor, job.output, progress)
-            elif job.output:
-                with atomic_file(job.output, "wb") as handle:
+    # Every output file is written under a temporary name and renamed once all of them are complete: a failure
+    # (a side table that cannot be written) leaves the previous run's files, never new rows beside old tables.
+    with contextlib.ExitStack() as outputs:
+        try:
+            if job.filter:
+                if spec.format == "parquet":
+                    assert job.output is not None
+                    _filter_parquet(job, spec, auditor, outputs.enter_context(atomic_file(job.output, "wb")),
+                                    progress)
+                elif job.output:
+                    handle = outputs.enter_context(atomic_file(job.output, "wb"))
                     _filter_records(job, spec, auditor, _Bytes(handle), progress)  # type: ignore[arg-type]
-            else:
-                stdout = getattr(sys.stdout, "buffer", None)
-                if stdout is None:  # a stdout replaced by a text stream
-                    _filter_records(job, spec, auditor, sys.stdout, progress)
                 else:
-                    sys.stdout.flush()
-                    _filter_records(job, spec, auditor, _Bytes(stdout), progress)  # type: ignore[arg-type]
-                    stdout.flush()
-        else:
-            with sink(job.output, fmt, cols.row_columns(agents)) as out:
+                    stdout = getattr(sys.stdout, "buffer", None)
+                    if stdout is None:  # a stdout replaced by a text stream
+                        _filter_records(job, spec, auditor, sys.stdout, progress)
+                    else:
+                        sys.stdout.flush()
+                        _filter_records(job, spec, auditor, _Bytes(stdout), progress)  # type: ignore[arg-type]
+                        stdout.flush()
+            else:
+                out = outputs.enter_context(sink(job.output, fmt, cols.row_columns(agents)))
                 out.write_batches(progress.wrap_batches(_batches(spec, auditor)))
-    finally:
-        progress.close()
-        source.close()
-        fetched = getattr(source, "fetched", None)
-        if fetched is not None:
-            job.notes.append(f"origins fetched: {fetched}, read back from the journal: {getattr(source, 'resumed', 0)}"
-                             + (f" ({journal})" if journal else ""))
-    if job.output:
-        table_format = "csv" if fmt not in OUTPUT_FORMATS else fmt
-        write_tables(job.output, table_format, agents, tally)
+        finally:
+            progress.close()
+            source.close()
+            fetched = getattr(source, "fetched", None)
+            if fetched is not None:
+                job.notes.append(f"origins fetched: {fetched}, read back from the journal: "
+                                 f"{getattr(source, 'resumed', 0)}" + (f" ({journal})" if journal else ""))
+        if job.output:
+            table_format = "csv" if fmt not in OUTPUT_FORMATS else fmt
+            write_tables(job.output, table_format, agents, tally, outputs)
     return tally
 
 
-def write_tables(output: str, fmt: str, agents: Sequence[cols.Agent], tally: Tally) -> None:
-    write_table(side_path(output, "origins", fmt), fmt, cols.origin_columns(agents), origin_table(tally))
-    write_table(side_path(output, "domains", fmt), fmt, cols.domain_columns(agents), domain_table(tally))
-    write_table(side_path(output, "summary", fmt), fmt, cols.summary_columns(agents), summary_table(tally))
+def write_tables(output: str, fmt: str, agents: Sequence[cols.Agent], tally: Tally,
+                 outputs: Optional[contextlib.ExitStack] = None) -> None:
+    """The origin, domain and headline tables beside ``output``; with ``outputs``, each file is renamed into
+    place only when that stack closes without error (together with the rows)."""
+    for name, columns, rows in (("origins", cols.origin_columns(agents), origin_table(tally)),
+                                ("domains", cols.domain_columns(agents), domain_table(tally)),
+                                ("summary", cols.summary_columns(agents), summary_table(tally))):
+        path = side_path(output, name, fmt)
+        if outputs is None:
+            write_table(path, fmt, columns, rows)
+        else:
+            outputs.enter_context(sink(path, fmt, columns)).write(rows)
 
 
 def headline(tally: Tally) -> str:
