@@ -424,3 +424,28 @@ def test_a_filter_whose_side_table_cannot_be_written_leaves_the_previous_output(
     (tmp_path / "kept.summary.csv").mkdir()
     assert audit(str(source), *COMMON, "--signals", str(signals_file), "--filter", "-o", str(out)) == 2
     assert out.read_text(encoding="utf-8") == "previous\n"
+
+
+def test_dask_table_that_cannot_be_written_leaves_the_previous_rows(tmp_path: Path, signals_file: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from scrapecheck.audit.run import AuditJob, run
+
+    first = tmp_path / "one.txt"
+    first.write_text("https://e.example/a\n", encoding="utf-8")
+    second = tmp_path / "two.txt"
+    second.write_text("https://a.example/private/x\nhttps://b.example/\n", encoding="utf-8")
+    out = tmp_path / "dask"
+
+    def job(source: Path) -> AuditJob:
+        return AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals_file),
+                        output=str(out), engine="dask", workers=1, dask_processes=False, progress=False)
+
+    run(job(first))
+    rows = [pq.read_table(p).to_pylist() for p in sorted((out / "rows").glob("*.parquet"))]
+    (out / "summary.parquet").unlink()
+    (out / "summary.parquet").mkdir()
+    with pytest.raises(ScrapecheckError, match="summary.parquet"):
+        run(job(second))
+    assert [pq.read_table(p).to_pylist() for p in sorted((out / "rows").glob("*.parquet"))] == rows
