@@ -362,30 +362,35 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
             tallies = client.gather(futures)
             if cluster is not None:  # done with the cluster: it stops while the driver writes the tables
                 stack.pop_all()
-        tally = Tally(agents)
-        for part in tallies:
-            tally.merge(part)
-        final = out / "rows"
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(rows_tmp, final)
+        stopper = None
+        if cluster is not None:
+            import threading
+
+            stopper = threading.Thread(target=_close, args=(cluster, client), name="scrapecheck-dask-close",
+                                       daemon=True)
+            stopper.start()
+        try:
+            from .writers import sink
+
+            tally = Tally(agents)
+            for part in tallies:
+                tally.merge(part)
+            # The tables are written under temporary names and renamed with the rows, once all are complete: a
+            # table that cannot be written leaves the previous run's rows, not new rows beside old tables.
+            with contextlib.ExitStack() as outputs:
+                for name, columns, table in (("origins", cols.origin_columns(agents), origin_table(tally)),
+                                             ("domains", cols.domain_columns(agents), domain_table(tally)),
+                                             ("summary", cols.summary_columns(agents), summary_table(tally))):
+                    outputs.enter_context(sink(str(out / f"{name}.parquet"), "parquet", columns)).write(table)
+                final = out / "rows"
+                if final.exists():
+                    shutil.rmtree(final)
+                os.replace(rows_tmp, final)
+        finally:
+            if stopper is not None:
+                stopper.join()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    stopper = None
-    if cluster is not None:
-        import threading
-
-        stopper = threading.Thread(target=_close, args=(cluster, client), name="scrapecheck-dask-close", daemon=True)
-        stopper.start()
-    try:
-        from .writers import write_table
-
-        write_table(str(out / "origins.parquet"), "parquet", cols.origin_columns(agents), origin_table(tally))
-        write_table(str(out / "domains.parquet"), "parquet", cols.domain_columns(agents), domain_table(tally))
-        write_table(str(out / "summary.parquet"), "parquet", cols.summary_columns(agents), summary_table(tally))
-    finally:
-        if stopper is not None:
-            stopper.join()
     return tally
 
 
