@@ -449,3 +449,92 @@ def test_dask_table_that_cannot_be_written_leaves_the_previous_rows(tmp_path: Pa
     with pytest.raises(ScrapecheckError, match="summary.parquet"):
         run(job(second))
     assert [pq.read_table(p).to_pylist() for p in sorted((out / "rows").glob("*.parquet"))] == rows
+
+
+def test_a_journal_entry_whose_signals_do_not_validate_is_fetched_again(site: Site, tmp_path: Path) -> None:
+    site.robots("User-agent: *\nDisallow: /private/\n")
+    journal = tmp_path / "j.jsonl"
+    urls = [f"{site.origin}/private/a"]
+    list(scrapecheck.audit(urls, agents=["A"], purpose="other", fetch=True, fetch_config=FAST, journal=journal))
+    entry = json.loads(journal.read_text(encoding="utf-8"))
+    entry["signals"]["robots"] = {"bogus": 1}  # another version's model, or a damaged line that is still JSON
+    journal.write_text(json.dumps(entry, sort_keys=True) + "\n", encoding="utf-8")
+    rows = list(scrapecheck.audit(urls, agents=["A"], purpose="other", fetch=True, fetch_config=FAST,
+                                  journal=journal))
+    assert rows[0].agents[0].verdict == "disallowed"
+    assert site.paths_hit().count("/robots.txt") == 2
+
+
+# --- --keep-reasons on an input that has the reason column already -------------------------------------------
+
+@pytest.mark.parametrize("suffix", ["csv", "tsv", "jsonl", "parquet"])
+def test_keep_reasons_never_doubles_or_overwrites_the_reason_column(tmp_path: Path, signals_file: Path,
+                                                                    suffix: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / f"in.{suffix}"
+    if suffix == "csv":
+        source.write_text("url,scrapecheck_reason\nhttps://e.example/a,mine\n", encoding="utf-8")
+    elif suffix == "tsv":
+        source.write_text("url\tscrapecheck_reason\nhttps://e.example/a\tmine\n", encoding="utf-8")
+    elif suffix == "jsonl":
+        source.write_text('{"url": "https://e.example/a", "scrapecheck_reason": "mine"}\n', encoding="utf-8")
+    else:
+        pa = pytest.importorskip("pyarrow")
+        pq = pytest.importorskip("pyarrow.parquet")
+        pq.write_table(pa.table({"url": ["https://e.example/a"], "scrapecheck_reason": ["mine"]}), source)
+    out = tmp_path / f"kept.{suffix}"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "--filter", "--keep-reasons",
+                 "-o", str(out)) == 2
+    one_line_error(capsys, "scrapecheck_reason")
+    assert not out.exists()
+
+
+# --- compressed and binary inputs ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["gzip", "bz2", "xz", "zip", "parquet"])
+def test_a_compressed_or_parquet_file_read_as_text_is_refused(tmp_path: Path, signals_file: Path, kind: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    text = b"https://e.example/a\nhttps://e.example/b\n"
+    source = tmp_path / "urls.txt"
+    if kind == "gzip":
+        source.write_bytes(gzip.compress(text))
+    elif kind == "bz2":
+        source.write_bytes(bz2.compress(text))
+    elif kind == "xz":
+        source.write_bytes(lzma.compress(text))
+    elif kind == "zip":
+        with zipfile.ZipFile(source, "w") as archive:
+            archive.writestr("urls.txt", text)
+    else:
+        pa = pytest.importorskip("pyarrow")
+        pq = pytest.importorskip("pyarrow.parquet")
+        pq.write_table(pa.table({"url": ["https://e.example/a"]}), source)
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(tmp_path / "o.csv")) == 2
+    one_line_error(capsys, str(source), "not readable as text input")
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_text_that_merely_starts_like_a_magic_number_is_read(tmp_path: Path, signals_file: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("BZh9,url\n1,https://e.example/a\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
+    assert [r["acmebot_verdict"] for r in read_csv(out)] == ["allowed"]
+
+
+def test_dask_output_folder_whose_rows_folder_is_not_ours_is_refused(tmp_path: Path, signals_file: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    source = tmp_path / "urls.txt"
+    source.write_text("https://e.example/a\n", encoding="utf-8")
+    out = tmp_path / "project"
+    (out / "rows").mkdir(parents=True)
+    (out / "rows" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "--engine", "dask", "-o", str(out)) == 2
+    one_line_error(capsys, "notes.txt")
+    assert (out / "rows" / "notes.txt").read_text(encoding="utf-8") == "mine"
