@@ -128,7 +128,10 @@ class FetchSource:
             self._journal.seek(offset)
             line = self._journal.readline()
             self._journal.seek(position)
-        return TargetSignals.model_validate(json.loads(line)["signals"])
+        try:
+            return TargetSignals.model_validate(json.loads(line)["signals"])
+        except (ValueError, KeyError, TypeError):  # another version's model, a damaged line: fetched again
+            return None
 
     def _record(self, origin: str, signals: Any) -> None:
         if self._journal is None:
@@ -156,8 +159,10 @@ class FetchSource:
     def get(self, origin: str) -> Any:
         offset = self._index.get(origin)
         if offset is not None:
-            self.resumed += 1
-            return self._read(offset)
+            signals = self._read(offset)
+            if signals is not None:
+                self.resumed += 1
+                return signals
         return self._pool.submit(self._fetch, origin)
 
     def close(self) -> None:
