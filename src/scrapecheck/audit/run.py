@@ -214,6 +214,11 @@ class _Bytes:
         self.binary.write(text.encode("utf-8", "surrogateescape"))
 
 
+def _has_reason(spec: InputSpec) -> InputError:
+    return InputError(spec.path, "--keep-reasons", f"the input has a column {REASON_COLUMN!r} already (filtered with "
+                      "--keep-reasons before?): it would be doubled or overwritten; drop it, or leave --keep-reasons out")
+
+
 def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[str], progress: _Progress) -> None:
     pending: deque[tuple[Any, str]] = deque()
     delimiter = "\t" if spec.format in ("tsv", "text") else ","
@@ -227,7 +232,13 @@ def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[st
         out.write(raw)
 
     def stream() -> Iterator[Any]:
+        header = job.keep_reasons and spec.format in ("csv", "tsv")
         for url, raw in records(spec):
+            if header:  # the first record: the header row, checked before any URL is audited
+                header = False
+                names = next(csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline=""), delimiter=delimiter), [])
+                if REASON_COLUMN in (name.strip() for name in names):
+                    raise _has_reason(spec)
             pending.append((url, raw))
             if url is not None:
                 yield url
@@ -247,6 +258,8 @@ def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[st
             if spec.format == "jsonl":
                 bom = "\ufeff" if raw.startswith("\ufeff") else ""  # the first line's byte order mark stays
                 record = json.loads(raw[len(bom):])
+                if REASON_COLUMN in record:
+                    raise _has_reason(spec)
                 record[REASON_COLUMN] = reason
                 raw = bom + json.dumps(record, ensure_ascii=False) + raw[len(raw.rstrip("\r\n")):]
             else:
@@ -263,6 +276,8 @@ def _filter_parquet(job: AuditJob, spec: InputSpec, auditor: Auditor, handle: IO
     from .inputs import parquet_file
 
     schema = parquet_file(spec).schema_arrow
+    if job.keep_reasons and REASON_COLUMN in schema.names:
+        raise _has_reason(spec)
     if job.keep_reasons:
         schema = schema.append(pa.field(REASON_COLUMN, pa.string()))
     start = 0
