@@ -30,6 +30,19 @@ _BY_SUFFIX = {".txt": "text", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jso
 csv.field_size_limit(16 * 1024 * 1024)
 
 
+_MAGIC = (
+    (re.compile(b"\\x1f\\x8b"), "gzip-compressed data", "decompress it first (zcat FILE | scrapecheck audit - ...)"),
+    (re.compile(b"\\x28\\xb5\\x2f\\xfd"), "zstd-compressed data",
+     "decompress it first (zstdcat FILE | scrapecheck audit - ...)"),
+    (re.compile(b"BZh[1-9](1AY&SY|\\x17rE8P\\x90)"), "bzip2-compressed data",
+     "decompress it first (bzcat FILE | scrapecheck audit - ...)"),
+    (re.compile(b"\\xfd7zXZ\\x00"), "xz-compressed data", "decompress it first (xzcat FILE | scrapecheck audit - ...)"),
+    (re.compile(b"PK\\x03\\x04"), "a ZIP archive", "extract the file of URLs first"),
+    (re.compile(b"PAR1"), "a Parquet file", "give --input-format parquet"),
+)
+"""How files that are not text begin (none of them can begin a UTF-8 text of URLs, a CSV header or JSON)."""
+
+
 class InputSpec:
     """An input file and how to read it; checked on construction (missing file, unknown format, options)."""
 
@@ -56,6 +69,19 @@ class InputSpec:
                 raise InputError(path, "", "not a regular file")
         if self.stdin and fmt == "parquet":
             raise InputError(path, "", "Parquet input must be a file, not standard input")
+        if not self.stdin and fmt != "parquet":
+            self._refuse_binary()
+
+    def _refuse_binary(self) -> None:
+        """A compressed or Parquet file read as text would give one invalid row per line of noise: refused."""
+        try:
+            with open(self.path, "rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            raise InputError(self.path, "", f"cannot read: {exc.strerror or exc}") from None
+        for magic, what, fix in _MAGIC:
+            if magic.match(head):
+                raise InputError(self.path, "", f"is {what}, not readable as {self.format} input: {fix}")
 
     def open_text(self) -> IO[str]:
         """The input as text (see the module docstring); close it with :func:`close_text`."""
