@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -283,6 +284,7 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
     out = Path(job.output)
     if out.exists() and not out.is_dir():
         raise InputError(job.output, "--output", "exists and is not a directory")
+    _refuse_strangers(job.output, out / "rows")
     if job.signals is None and not job.fetch:
         raise InputError("audit", "signals", "no signals: give --signals FILE or --fetch")
     import pyarrow.parquet as pq
@@ -392,6 +394,23 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return tally
+
+
+_PART = re.compile(r"part-\d{5,}\.parquet")
+
+
+def _refuse_strangers(output: str, rows: Path) -> None:
+    """``OUT/rows`` is replaced whole at the end of a run: refused when it holds anything but a previous run's
+    parts (an existing folder of the user's given as ``--output`` must not lose its ``rows`` subfolder)."""
+    if not rows.exists() and not rows.is_symlink():
+        return
+    if rows.is_symlink() or not rows.is_dir():
+        raise InputError(output, "--output", f"{rows} exists and is not a folder of audit rows; choose another "
+                         "output directory")
+    for item in rows.iterdir():
+        if not _PART.fullmatch(item.name) or not item.is_file():
+            raise InputError(output, "--output", f"{rows} holds {item.name!r}, which no audit wrote, and the rows "
+                             "replace that folder whole; choose another output directory")
 
 
 def _strings(spec: InputSpec) -> bool:
