@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from signals.conftest import FAST, Site, site  # noqa: F401 - the 127.0.0.1 server
+from signals.conftest import FAST, Site, closed_port, site  # noqa: F401 - the 127.0.0.1 server
 
 import scrapecheck
 from scrapecheck.cli import main
@@ -538,3 +538,20 @@ def test_dask_output_folder_whose_rows_folder_is_not_ours_is_refused(tmp_path: P
     assert audit(str(source), *COMMON, "--signals", str(signals_file), "--engine", "dask", "-o", str(out)) == 2
     one_line_error(capsys, "notes.txt")
     assert (out / "rows" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("address", ["garbage::", "closed"])
+def test_dask_scheduler_that_cannot_be_reached_is_one_line(tmp_path: Path, signals_file: Path, address: str,
+                                                           closed_port: int,  # noqa: F811 - the fixture
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    import dask
+
+    source = tmp_path / "urls.txt"
+    source.write_text("https://e.example/a\n", encoding="utf-8")
+    if address == "closed":
+        address = f"tcp://127.0.0.1:{closed_port}"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        assert audit(str(source), *COMMON, "--signals", str(signals_file), "--engine", "dask", "--scheduler",
+                     address, "-o", str(tmp_path / "out")) == 2
+    one_line_error(capsys, "--scheduler", address)
