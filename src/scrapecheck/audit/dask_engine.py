@@ -312,7 +312,11 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
             if job.scheduler:
                 from distributed import Client
 
-                client = stack.enter_context(Client(job.scheduler))
+                try:
+                    connected = Client(job.scheduler)
+                except (OSError, ValueError, TypeError) as exc:  # no scheduler there, or no address at all
+                    raise ScrapecheckError(f"--scheduler {job.scheduler}: cannot use it ({exc})") from None
+                client = stack.enter_context(connected)
                 workers = max(1, len(client.scheduler_info().get("workers", {})))
             else:
                 _warm()  # before the workers fork, so that they start with it imported
