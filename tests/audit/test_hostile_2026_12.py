@@ -555,3 +555,59 @@ def test_dask_scheduler_that_cannot_be_reached_is_one_line(tmp_path: Path, signa
         assert audit(str(source), *COMMON, "--signals", str(signals_file), "--engine", "dask", "--scheduler",
                      address, "-o", str(tmp_path / "out")) == 2
     one_line_error(capsys, "--scheduler", address)
+
+
+@pytest.mark.parametrize("blocker", ["journal", "out"])
+def test_dask_output_folder_that_cannot_be_made_is_one_line(tmp_path: Path, signals_file: Path, blocker: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    source = tmp_path / "urls.txt"
+    source.write_text("http://127.0.0.1:9/a\n", encoding="utf-8")
+    if blocker == "journal":
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / "journal").write_text("a file", encoding="utf-8")
+        where = ["--fetch"]
+    else:
+        (tmp_path / "file").write_text("a file", encoding="utf-8")
+        out = tmp_path / "file" / "out"
+        where = ["--signals", str(signals_file)]
+    assert audit(str(source), *COMMON, *where, "--engine", "dask", "--workers", "1", "-o", str(out)) == 2
+    one_line_error(capsys, "cannot make the folder")
+
+
+# --- JSON escapes --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
+def test_a_json_escaped_lone_surrogate_in_the_url_is_an_invalid_row(tmp_path: Path, signals_file: Path,
+                                                                    suffix: str) -> None:
+    if suffix == "parquet":
+        pytest.importorskip("pyarrow")
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"url": "https://e.example/\\ud800"}\n{"url": "https://e.example/b"}\n', encoding="utf-8")
+    out = tmp_path / f"out.{suffix}"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
+    if suffix == "csv":
+        rows = read_csv(out)
+    elif suffix == "jsonl":
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    else:
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(out).to_pylist()
+    assert [r["acmebot_verdict"] for r in rows] == ["invalid", "allowed"]
+    assert "surrogate" in rows[0]["error"] and rows[0]["url"] == "https://e.example/\ufffd"
+
+
+def test_keep_reasons_leaves_the_other_fields_of_a_jsonl_record_as_written(tmp_path: Path,
+                                                                           signals_file: Path) -> None:
+    line = ('{ "x": 0.1000000000000000055511151231257827, "t": "caf\\u00e9 \\ud800", "n": 1e5, '
+            '"url": "https://e.example/a" }  ')
+    source = tmp_path / "in.jsonl"
+    source.write_text(line + "\r\n", encoding="utf-8")
+    out = tmp_path / "kept.jsonl"
+    assert audit(str(source), *COMMON, "--signals", str(signals_file), "--filter", "--keep-reasons",
+                 "-o", str(out)) == 0
+    kept = out.read_bytes().decode("utf-8")
+    assert kept.startswith(line.rstrip()[:-1]) and kept.endswith("}  \r\n")
+    assert json.loads(kept)["scrapecheck_reason"].startswith("AcmeBot: allowed")
