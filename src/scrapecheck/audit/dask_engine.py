@@ -297,12 +297,18 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
     scan = _ForkedScan(job.signals) if job.signals is not None and _scan_apart(job) else None
     try:
         _need_dask()
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            if job.fetch:
+                (out / "journal").mkdir(exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=".audit-", dir=out))
+        except OSError as exc:
+            raise InputError(job.output, "--output", f"cannot make the folder {exc.filename or out}: "
+                             f"{exc.strerror or exc}") from None
     except BaseException:
         if scan is not None:
             scan.cancel()
         raise
-    out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".audit-", dir=out))
     client: Any = None
     cluster: Any = None
     try:
@@ -352,7 +358,6 @@ def run_dask(job: "AuditJob", spec: InputSpec, agents: Sequence[cols.Agent]) -> 
             if job.fetch:
                 from .._version import __version__
 
-                (out / "journal").mkdir(exist_ok=True)
                 fetch = {"user_agent": job.user_agent or f"scrapecheck/{__version__} (dataset audit)",
                          "config": job.fetch_config, "allow_private_networks": job.allow_private}
             futures: list[Any] = []
