@@ -111,19 +111,23 @@ def close_text(handle: IO[str]) -> None:
 
 
 _BOM = "\ufeff"
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
-"""Bytes that are not UTF-8, as ``surrogateescape`` reads them."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Bytes that are not UTF-8, as ``surrogateescape`` reads them (U+DC80-U+DCFF), and lone surrogates a JSON
+string can spell with escapes (``"\\ud800"``): neither is text, nor can it be written as UTF-8."""
 
 
 def _checked(url: str) -> Any:
-    """``url``, or a ``NotAUrl`` when it holds bytes that are not UTF-8 (shown as U+FFFD in the ``url`` column)."""
+    """``url``, or a ``NotAUrl`` when it holds bytes that are not UTF-8 or lone surrogates (each shown as U+FFFD
+    in the ``url`` column)."""
     if url.isascii():
         return url
-    found = _UNDECODABLE.search(url)
+    found = _SURROGATE.search(url)
     if found is None:
         return url
-    shown = url.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return _Bad(f"not UTF-8 text (byte 0x{ord(found.group()) - 0xDC00:02X})", shown)
+    code = ord(found.group())
+    reason = (f"not UTF-8 text (byte 0x{code - 0xDC00:02X})" if 0xDC80 <= code <= 0xDCFF else
+              f"not text (a lone surrogate, U+{code:04X})")
+    return _Bad(reason, _SURROGATE.sub("\ufffd", url))
 
 
 class _Tap:
@@ -332,7 +336,8 @@ def _text_urls(spec: InputSpec) -> Iterator[Any]:
                 if lines[0].startswith(_BOM):
                     lines[0] = lines[0][1:]
             found = [url for url in map(str.strip, lines) if url and url[0] != "#"]
-            if not "".join(found).isascii():  # a str knows whether it is ASCII: one copy, then O(1)
+            joined = "".join(found)  # a str knows whether it is ASCII: one copy, then O(1)
+            if not joined.isascii() and _SURROGATE.search(joined):
                 found = [_checked(url) for url in found]
             yield from found
     finally:
