@@ -256,12 +256,13 @@ def _filter_records(job: AuditJob, spec: InputSpec, auditor: Auditor, out: IO[st
         if job.keep_reasons:
             reason = _reason(row, auditor.agents)
             if spec.format == "jsonl":
-                bom = "\ufeff" if raw.startswith("\ufeff") else ""  # the first line's byte order mark stays
-                record = json.loads(raw[len(bom):])
-                if REASON_COLUMN in record:
+                if REASON_COLUMN in json.loads(raw.lstrip("\ufeff")):
                     raise _has_reason(spec)
-                record[REASON_COLUMN] = reason
-                raw = bom + json.dumps(record, ensure_ascii=False) + raw[len(raw.rstrip("\r\n")):]
+                # The field is written in before the object's closing brace: the rest of the record stays as
+                # written (re-serialising would round floats, rewrite escapes and drop duplicate keys).
+                body = raw.rstrip()
+                added = f", {json.dumps(REASON_COLUMN)}: {json.dumps(reason, ensure_ascii=False)}"
+                raw = body[:-1] + added + body[-1] + raw[len(body):]
             else:
                 raw = _append(raw, delimiter + (_csv_cell(reason, delimiter) if spec.format != "text" else reason))
         out.write(raw)
