@@ -381,9 +381,6 @@ def test_audit_journal_without_fetch_is_refused(capsys, tmp_path: Path) -> None:
     assert "--journal" in err and "--fetch" in err
 
 
-@pytest.mark.xfail(strict=True, reason="audit/sources.py (FetchSource._open_journal, the audit helper's file) cuts "
-                                       "a journal's unterminated last line, even when it is the file's only line and "
-                                       "no journal entry: any one-line file named by --journal is emptied")
 def test_audit_journal_that_is_not_a_journal_is_left_as_it_was(capsys, tmp_path: Path) -> None:
     urls = write(tmp_path / "urls.txt", "http://127.0.0.1:9/a\n")
     notes = tmp_path / "notes.txt"
