@@ -419,3 +419,22 @@ def test_robots_url_paths_that_are_fine(capsys, tmp_path: Path, counting: _Count
     assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == ["disallowed", "disallowed"]
     same = counting.url.rstrip("/").upper().replace("HTTP", "http") + "/private/x"  # the origin, spelled otherwise
     assert main(["robots", counting.url, "--agent", "A", "--allow-private", "/a", same]) == Exit.OK
+
+
+# --- robots.txt snapshot files are inputs too -------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["check-output", "check-baseline", "fetch"])
+def test_an_output_over_a_robots_txt_snapshot_is_refused(capsys, tmp_path: Path, monkeypatch, command: str) -> None:
+    """``check plan.toml -o snap/robots.json`` replaced the plan's recorded robots.txt with the report."""
+    snapshot = write(tmp_path / "snap" / "robots.json", "User-agent: *\nDisallow: /\n")
+    write(tmp_path / "plan.toml", MINIMAL_PLAN + '[[targets]]\nurl = "http://127.0.0.1:9/"\n'
+                                                 'robots_txt_file = "snap/robots.json"\n')
+    monkeypatch.chdir(tmp_path)
+    argv = {
+        "check-output": ["check", "plan.toml", "--offline", "--isolated", "-o", "snap/robots.json"],
+        "check-baseline": ["check", "plan.toml", "--offline", "--isolated", "--write-baseline", "./snap/robots.json"],
+        "fetch": ["fetch", "plan.toml", "--allow-private", "--timeout", "1", "-o", "snap/robots.json"],
+    }[command]
+    err = one_line_error(capsys, argv)
+    assert "robots.json" in err and "snapshot" in err
+    assert snapshot.read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
