@@ -108,6 +108,12 @@ def plan_paths(arguments: Sequence[str]) -> tuple[list[Path], bool]:
     return unique, several
 
 
+def snapshot_inputs(path: Path, plan: Any) -> dict[str, str]:
+    """The robots.txt snapshot files a plan read (``robots_txt_file``), as inputs no output may replace."""
+    return {str(path.parent / target.robots_txt_file): f"robots.txt snapshot of {path}"
+            for target in plan.targets if target.robots_txt_file}
+
+
 def _resolved(path: Path) -> Path:
     """``path.resolve()``, or the absolute path when it cannot be resolved (a symlink loop is reported on reading)."""
     try:
@@ -188,7 +194,13 @@ def run(args: argparse.Namespace) -> int:
     if settings.waivers:
         waivers = check_waivers(load_waivers(settings.waivers), policy, settings.waivers)
     paths, several = plan_paths(args.plans)
+    plans = []
+    for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
+        plan = load_plan(path)
+        plans.append(plan.model_copy(update={"source": _relative(path)}))
     inputs = {str(path): "plan" for path in paths}
+    for path, plan in zip(paths, plans, strict=True):
+        inputs.update(snapshot_inputs(path, plan))
     inputs.update({path: role for role, path in (("waivers file", settings.waivers), ("signals file",
                    settings.signals), ("config file", settings.config_file), ("baseline file", settings.baseline))
                    if path})
@@ -200,10 +212,6 @@ def run(args: argparse.Namespace) -> int:
         others = {path: role for path, role in inputs.items() if role != "baseline file"}
         refuse_clobbering([args.write_baseline], {**others, **{path: "report" for path in written}}, plan_dirs)
     refuse_unwritable([*written, *([args.write_baseline] if args.write_baseline else [])])
-    plans = []
-    for path in paths:  # errors name the file as given; reports and SARIF name it relative to the cwd
-        plan = load_plan(path)
-        plans.append(plan.model_copy(update={"source": _relative(path)}))
     evaluated = [evaluate(plan, signals=settings.signals, offline=settings.offline, policies=policy,
                           waivers=waivers, allow_private_networks=args.allow_private) for plan in plans]
     reports = [selection.restrict(report, chosen) for report in evaluated]

@@ -62,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
     if args.output and not str(args.output).lower().endswith(".json"):
         raise ScrapecheckError(f"{args.output}: signals are written as JSON; name the file *.json")
     if args.output:
-        refuse_clobbering([args.output], {args.plan: "plan"})
+        from pathlib import Path
+
+        from .check import snapshot_inputs
+
+        refuse_clobbering([args.output], {args.plan: "plan", **snapshot_inputs(Path(args.plan), plan)})
         refuse_unwritable([args.output])  # now, not after minutes of fetching
     config = fetch_config(args, user_agent=args.user_agent, fetch_pages=not args.robots_only)
     signals = collect(plan, config=config)
