@@ -123,6 +123,17 @@ def test_evaluate_today_a_datetime_is_refused(tmp_path: Path) -> None:
                  waivers=[{"rule": "ACC-001", "reason": "r", "expires": "2030-01-01"}])
 
 
+@pytest.mark.parametrize("fetch_config", ["x", {"retries": 1}])
+def test_evaluate_fetch_config_of_the_wrong_type_is_a_type_error(tmp_path: Path, fetch_config: object) -> None:
+    """It was an AttributeError ('str' object has no attribute 'user_agent') from inside the fetcher."""
+    from scrapecheck import evaluate, load_plan
+
+    plan = load_plan(write(tmp_path / "plan.toml", MINIMAL_PLAN + '[[targets]]\nurl = "http://127.0.0.1:9/"\n'))
+    for offline in (False, True):
+        with pytest.raises(TypeError, match="fetch_config must be a FetchConfig"):
+            evaluate(plan, offline=offline, fetch_config=fetch_config)
+
+
 @pytest.mark.parametrize("waivers", [5, {"rule": "ACC-001", "reason": "r", "expires": "2030-01-01"}, b"ACC-001"])
 def test_evaluate_waivers_that_are_not_a_list_say_so(tmp_path: Path, waivers: object) -> None:
     """``waivers=5`` was "'int' object is not iterable"; one waiver dict was read as its keys ("not str")."""
