@@ -112,6 +112,11 @@ def evaluate(
             raise TypeError(f"{name} must be a bool, not {type(flag).__name__}")
     if today is not None and (not isinstance(today, date) or isinstance(today, datetime)):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
+    if fetch_config is not None:
+        from .signals.config import FetchConfig
+
+        if not isinstance(fetch_config, FetchConfig):
+            raise TypeError(f"fetch_config must be a FetchConfig, not {type(fetch_config).__name__}")
     policy = _policy(policies)
     given = _signals(signals)
     if not offline:
