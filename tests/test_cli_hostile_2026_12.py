@@ -449,3 +449,20 @@ def test_an_output_over_a_robots_txt_snapshot_is_refused(capsys, tmp_path: Path,
     err = one_line_error(capsys, argv)
     assert "robots.json" in err and "snapshot" in err
     assert snapshot.read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+
+
+# --- stdout that cannot be written (a full disk, an I/O error) --------------------------------------------------
+
+@pytest.mark.parametrize("argv", [["check", "PLAN", "--offline", "--isolated"], ["rules"], ["explain", "ACC-001"]])
+def test_stdout_on_a_full_device_is_one_line_and_exit_2(tmp_path: Path, argv: list[str]) -> None:
+    """``scrapecheck check plan.toml > /dev/full`` ended in a traceback (exit 1: read as findings)."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    plan = write(tmp_path / "plan.toml", MINIMAL_PLAN)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "scrapecheck", *[str(plan) if a == "PLAN" else a for a in argv]],
+                              cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120)
+    assert done.returncode == Exit.USAGE, done.stderr
+    assert done.stderr.strip().splitlines() == ["scrapecheck: error: cannot write to stdout: No space left on device"]
