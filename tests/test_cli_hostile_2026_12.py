@@ -453,7 +453,8 @@ def test_an_output_over_a_robots_txt_snapshot_is_refused(capsys, tmp_path: Path,
 
 # --- stdout that cannot be written (a full disk, an I/O error) --------------------------------------------------
 
-@pytest.mark.parametrize("argv", [["check", "PLAN", "--offline", "--isolated"], ["rules"], ["explain", "ACC-001"]])
+@pytest.mark.parametrize("argv", [["check", "PLAN", "--offline", "--isolated"], ["rules"], ["explain", "ACC-001"],
+                                  ["sources"], ["--version"], ["check", "--print-config", "--isolated"]])
 def test_stdout_on_a_full_device_is_one_line_and_exit_2(tmp_path: Path, argv: list[str]) -> None:
     """``scrapecheck check plan.toml > /dev/full`` ended in a traceback (exit 1: read as findings)."""
     if not os.path.exists("/dev/full"):

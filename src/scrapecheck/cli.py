@@ -51,7 +51,9 @@ class _Version(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object,
                  option_string: Optional[str] = None) -> None:
-        sys.stdout.write(version_line() + "\n")
+        from .commands._output import out
+
+        out(version_line() + "\n")
         raise _Done()
 
 
@@ -198,8 +200,15 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         try:
             args = parser.parse_args(argv)
         except _Done:
+            from .commands._output import flush_stdout
+
+            flush_stdout()
             return Exit.OK
-        return int(_dispatch(args))
+        status = int(_dispatch(args))
+        from .commands._output import flush_stdout
+
+        flush_stdout()  # a full disk or an I/O error on stdout is exit 2 with one line, not a failure at exit
+        return status
     except UsageError as exc:
         sys.stderr.write(f"{_visible(exc)}\n")
         return Exit.USAGE

@@ -20,10 +20,33 @@ def write_output(text: str, output: Optional[str]) -> None:
         write_atomic(output, text)
         return
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        out(text, flush=True)
     except BrokenPipeError:
         _stdout_closed()
+
+
+def out(text: str, *, flush: bool = False) -> None:
+    """``text`` to stdout, the one way commands write there. A full disk or an I/O error is a ScrapecheckError
+    ("cannot write to stdout: ...", exit 2; it was a traceback); a closed pipe (BrokenPipeError) is left to the
+    caller. ``flush`` writes it through now (``cli.main`` flushes what is left when the command returns)."""
+    try:
+        sys.stdout.write(text)
+        if flush:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _detach_stdout()
+        raise ScrapecheckError(f"cannot write to stdout: {exc.strerror or exc}") from None
+
+
+def flush_stdout() -> None:
+    """What the command left buffered for stdout, written now, with :func:`out`'s errors; a reader that is gone
+    (a closed pipe) is not an error here: the command's status stands."""
+    try:
+        out("", flush=True)
+    except BrokenPipeError:
+        _detach_stdout()
 
 
 def _stdout_closed() -> None:
@@ -31,10 +54,16 @@ def _stdout_closed() -> None:
     device, and go on, so the run still writes its other outputs and exits with its own status (it returned 0,
     whatever the findings, and skipped every ``--output FORMAT:FILE`` after the first broken write)."""
     note("scrapecheck: note: stdout was closed by its reader; the report written there is cut short\n")
+    _detach_stdout()
+
+
+def _detach_stdout() -> None:
+    """Point stdout's descriptor at the null device: what is still buffered, and the flush at exit, go there
+    instead of failing again (a failed flush at exit changes the exit status to 120)."""
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         try:
-            os.dup2(null, sys.stdout.fileno())  # what is still buffered, and the flush at exit, go there
+            os.dup2(null, sys.stdout.fileno())
         finally:
             os.close(null)
     except (OSError, ValueError, AttributeError):  # no descriptor (a stream object in tests or an embedding)

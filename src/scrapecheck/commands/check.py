@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -12,7 +11,7 @@ from typing import Any, Optional, Sequence
 from ..cli import Exit
 from ..errors import ScrapecheckError, UsageError
 from ._options import add_private_option
-from ._output import note, output_jobs, refuse_clobbering, refuse_unwritable, use_colour, write_output
+from ._output import note, out, output_jobs, refuse_clobbering, refuse_unwritable, use_colour, write_output
 
 NAME = "check"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -181,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     }
     settings = config.resolve(cli_values, config=args.config, isolated=args.isolated)
     if args.print_config:
-        sys.stdout.write(config.render(settings, args.plans))
+        out(config.render(settings, args.plans))
         return Exit.OK
     if not args.plans:
         raise UsageError("scrapecheck check: at least one PLAN (file or directory) is required")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ..cli import Exit
 from ..errors import ScrapecheckError
+from ._output import out
 
 NAME = "explain"
 
@@ -29,6 +29,6 @@ def run(args: argparse.Namespace) -> int:
         raise ScrapecheckError(f"unknown rule id {args.rule_id!r}; 'scrapecheck rules' lists them") from None
     asked = args.rule_id.strip().upper()  # as the policy looked it up: no control character is left in it
     if rule.id != asked:
-        sys.stdout.write(f"{asked} was renamed to {rule.id}.\n\n")
-    sys.stdout.write(render_rule(rule, policy))
+        out(f"{asked} was renamed to {rule.id}.\n\n")
+    out(render_rule(rule, policy))
     return Exit.OK

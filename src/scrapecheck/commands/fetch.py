@@ -9,12 +9,11 @@ A summary goes to stderr; the exit status is 0 whatever the sites answered (find
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ..cli import Exit
 from ._options import add_fetch_options, fetch_config
-from ._output import note, refuse_clobbering, refuse_unwritable
+from ._output import note, out, refuse_clobbering, refuse_unwritable
 
 NAME = "fetch"
 _EPILOG = ("Fetch outcomes follow RFC 9309: unreachable robots.txt (5xx, 429, timeouts, DNS or connection "
@@ -74,6 +73,6 @@ def run(args: argparse.Namespace) -> int:
         save_signals(signals, args.output)
         note(f"wrote {args.output}\n")
     else:
-        sys.stdout.write(dump_signals(signals))
+        out(dump_signals(signals))
     note(_summary(signals))
     return Exit.OK

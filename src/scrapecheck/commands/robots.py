@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from ..cli import Exit
 from ._options import add_fetch_options, fetch_config
-from ._output import note, visible
+from ._output import note, out, visible
 
 NAME = "robots"
 
@@ -199,18 +199,18 @@ def run(args: argparse.Namespace) -> int:
                 "redirects": list(robots.redirects), "attempts": robots.attempts, "fetched_at": robots.fetched_at,
             },
         }
-        print(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+        out(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         return Exit.OK
     token = product_token(agent)
     if not token or not agent.startswith(token):  # say which token a browser-style User-Agent was matched as
-        print(visible(_token_line(token, group)))
+        out(visible(_token_line(token, group)) + "\n")
     width = max(len(str(r["path"])) for r in results)
     for r in results:
         if r["reason"] is not None and r["line"] is None:
             why = f"({r['reason']})"
         else:
             why = "(no matching rule)" if r["line"] is None else f"line {r['line']}: {r['rule']}"
-        print(visible(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}"))
+        out(visible(f"{'allowed' if r['allowed'] else 'disallowed':<10}  {r['path']:<{width}}  {why}") + "\n")
     return Exit.OK
 
 

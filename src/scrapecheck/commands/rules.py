@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from ..cli import Exit
+from ._output import out
 
 NAME = "rules"
 
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     policy = default_policy()
     if args.thresholds:
         for threshold in policy.thresholds.values():
-            sys.stdout.write(f"{threshold.name} = {threshold.value:g} {threshold.unit}: {threshold.description}\n")
+            out(f"{threshold.name} = {threshold.value:g} {threshold.unit}: {threshold.description}\n")
         return Exit.OK
     if args.format == "json":
         from ..docs import all_limits, strongest_weight
@@ -34,11 +34,11 @@ def run(args: argparse.Namespace) -> int:
         rows = [{"id": r.id, "title": r.title, "severity": r.severity.value, "category": r.category.value,
                  "status": r.status, "sources": r.sources, "limits": all_limits(r),
                  "weight": strongest_weight(policy, r)} for r in policy.rules]
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        out(json.dumps(rows, indent=2) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(render_rule_table(policy))
+        out(render_rule_table(policy))
     else:
         for rule in policy.rules:
             mark = "" if rule.status == "stable" else f" ({rule.status})"
-            sys.stdout.write(f"{rule.id}  {rule.severity.value:<8}  {rule.category.value:<22}  {rule.title}{mark}\n")
+            out(f"{rule.id}  {rule.severity.value:<8}  {rule.category.value:<22}  {rule.title}{mark}\n")
     return Exit.OK

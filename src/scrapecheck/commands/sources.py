@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from ..cli import Exit
+from ._output import out
 
 NAME = "sources"
 
@@ -73,14 +74,14 @@ def run(args: argparse.Namespace) -> int:
                  "age_days": (today - s.checked).days if s.checked else None,
                  "date": s.date, "url": s.url, "verified_from": s.verified_from or None,
                  "cited_by": cited.get(s.id, []), "limits": limiting.get(s.id, [])} for s in sources]
-        sys.stdout.write(json.dumps(rows, indent=2, sort_keys=True) + "\n")
+        out(json.dumps(rows, indent=2, sort_keys=True) + "\n")
         return Exit.OK
     header = ("id", "weight", "verification", "checked", "rules", "title")
     rows_text = [(s.id, s.weight.value, s.verification, s.checked.isoformat() if s.checked else "never",
                   str(len(cited.get(s.id, [])) + len(limiting.get(s.id, []))), s.title) for s in sources]
     widths = [max(len(row[i]) for row in [header, *rows_text]) for i in range(len(header) - 1)]
     for row in [header, *rows_text]:
-        sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] + "\n")
+        out("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] + "\n")
     if args.stale is not None:
         sys.stderr.write(f"{len(sources)} source{'s' if len(sources) != 1 else ''} not re-checked within "
                          f"{args.stale} days (before {(today - dt.timedelta(days=args.stale)).isoformat()}).\n")
