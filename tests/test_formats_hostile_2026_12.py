@@ -225,3 +225,14 @@ def test_an_unclosed_quote_in_a_comment_is_scanned_once() -> None:
         print("ok")
     ''')
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("text", ["x_https://evil.example/a", "_www.evil.example", "9https://evil.example/",
+                                  "see_www.evil.example/p", "ahttps://evil.example/", "*www.evil.example"])
+def test_addresses_glued_to_a_word_are_code_too(text: str) -> None:
+    """GitHub links ``http://`` after any non-letter (it rewinds over letters only to find the scheme) and ``www.``
+    after ``_``; the pattern wanted a word boundary, so ``x_https://…`` and ``9https://…`` stayed live links."""
+    from test_safe_output import outside_code
+
+    out = outside_code(markdown._inline(f"a {text} b"))
+    assert "://" not in out and "www." not in out, out
