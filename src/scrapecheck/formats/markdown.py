@@ -30,10 +30,13 @@ _ICONS = {Severity.CRITICAL: "🔴", Severity.HIGH: "🟠", Severity.MEDIUM: "�
 _PUNCTUATION = re.compile(r"([\\`*_\[\]!|~])")
 """What can start inline Markdown mid-line (emphasis, code, links, images, table cells, strikethrough); our
 untrusted text never starts a line, so line-start syntax (#, -, +, 1.) cannot trigger."""
-_AUTOLINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)[^\s]*|(?<![\w.+-])[\w.+-]*@[^\s]*")
+_AUTOLINK = re.compile(r"(?i)(?:(?<![a-z])[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)[^\s]*"
+                       r"|(?<![\w.+-])[\w.+-]*@[^\s]*")
 """What GitHub would make a link or a mention of: addresses, ``@user``/``@org/team`` (a notification to them) and
-e-mail addresses. The scheme is bounded (32 characters), so each word boundary starts a bounded attempt: with
-``*`` the pattern rescanned the rest of ``a.a.a...`` from every boundary (quadratic, minutes for a long line)."""
+e-mail addresses. A scheme starts after any non-letter and ``www.`` anywhere, as GitHub finds them (it links
+``x_https://…``, ``9https://…`` and ``_www.…``: a word boundary missed those). The scheme is bounded (32
+characters), so each position starts a bounded attempt: with ``*`` the pattern rescanned the rest of
+``a.a.a...`` from every boundary (quadratic, minutes for a long line)."""
 
 
 def _escape_text(text: str) -> str:
