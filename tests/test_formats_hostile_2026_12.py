@@ -236,3 +236,22 @@ def test_addresses_glued_to_a_word_are_code_too(text: str) -> None:
 
     out = outside_code(markdown._inline(f"a {text} b"))
     assert "://" not in out and "www." not in out, out
+
+
+def test_text_shows_rule_pack_text_without_terminal_escapes() -> None:
+    """HTML, Markdown and GitHub escape what a rule pack says too (docs/reviewers.md: "a plan, a site or a rule
+    pack"); text wrote a pack's remediation, citation title and address raw, so a pack loaded with
+    ``--policies`` or ``evaluate(policies=...)`` could clear the terminal or hide a line (TOML ``\\u001b``)."""
+    from scrapecheck.formats import text
+
+    report = _report()
+    esc = "\x1b[2J\x1b]8;;https://evil.example/\x07"
+    hostile = report.model_copy(update={"findings": [
+        f.model_copy(update={"remediation": f"fix {esc}", "title": f"t {esc}",
+                             "sources": [s.model_copy(update={"title": f"s {esc}", "url": f"https://x/{esc}",
+                                                              "date": f"d{esc}"}) for s in f.sources],
+                             "limits": [s.model_copy(update={"title": f"l {esc}"}) for s in f.sources]})
+        for f in report.findings]})
+    out = text.render(hostile)
+    assert "\x1b" not in out and "\x07" not in out
+    assert "fix \\x1b[2J" in out
