@@ -22,7 +22,8 @@ _INDENT = " " * 11
 
 
 def _safe(text: object) -> str:
-    """Text from plans and fetched files, with control and bidi characters shown as escapes: no terminal tricks."""
+    """Text from plans, fetched files and rule packs, with control and bidi characters shown as escapes: no
+    terminal tricks."""
     return visible(text)
 
 
@@ -100,7 +101,7 @@ def _block(report: Report, context: RenderContext) -> list[str]:
         lines.append(f"{_BOLD}{heading}{_RESET}" if context.colour else heading)
         for finding in groups[target]:
             mark = " [waived]" if finding.suppressed else ""
-            lines.append(f"  {sev(finding.severity)} {finding.rule_id}  {_safe(finding.message)}{mark}")
+            lines.append(f"  {sev(finding.severity)} {_safe(finding.rule_id)}  {_safe(finding.message)}{mark}")
             evidence = _evidence_line(finding)
             if evidence:
                 lines.append(f"{_INDENT}evidence: {_safe(evidence)}")
@@ -112,16 +113,17 @@ def _block(report: Report, context: RenderContext) -> list[str]:
                 else:
                     lines.append(f"{_INDENT}waived until {waiver['expires']}: {_safe(waiver['reason'])}")
             source = finding.sources[0]
-            lines.append(f"{_INDENT}source: {source.title} ({source.date}, {source.weight.value}) {source.url}")
+            lines.append(_safe(f"{_INDENT}source: {source.title} ({source.date}, {source.weight.value}) {source.url}"))
             if len(finding.sources) > 1 and finding.weight:
                 lines.append(f"{_INDENT}weight: {finding.weight.value} (strongest of {len(finding.sources)} sources)")
             if finding.limits:
                 limit = max(finding.limits, key=lambda s: s.weight.rank)
-                lines.append(f"{_INDENT}limited by: {limit.title} ({limit.date}, {limit.weight.value}) {limit.url}")
-            lines.append(f"{_INDENT}fix: {finding.remediation}")
+                lines.append(_safe(f"{_INDENT}limited by: {limit.title} ({limit.date}, {limit.weight.value}) "
+                                   f"{limit.url}"))
+            lines.append(f"{_INDENT}fix: {_safe(finding.remediation)}")
     if known:
         lines.append("")
-        ids = ", ".join(sorted({finding.rule_id for finding in known}))
+        ids = _safe(", ".join(sorted({finding.rule_id for finding in known})))
         lines.append(f"In the baseline (known before, not reported as new): {len(known)} finding"
                      f"{'s' if len(known) != 1 else ''} ({ids}).")
     if report.not_checked:
