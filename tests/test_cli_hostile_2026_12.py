@@ -467,3 +467,15 @@ def test_stdout_on_a_full_device_is_one_line_and_exit_2(tmp_path: Path, argv: li
                               text=True, timeout=120)
     assert done.returncode == Exit.USAGE, done.stderr
     assert done.stderr.strip().splitlines() == ["scrapecheck: error: cannot write to stdout: No space left on device"]
+
+
+# --- a plan that contradicts itself -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("personal", ["personal = false\n", ""])
+def test_personal_data_categories_without_personal_true_are_an_error(capsys, tmp_path: Path, personal: str) -> None:
+    """``categories = ["health", "biometric", "children"]`` with ``personal`` false or left at its default gave no
+    finding and exit 0: every personal-data rule waits for personal = true."""
+    plan = write(tmp_path / "plan.toml", MINIMAL_PLAN + f'[data]\n{personal}categories = ["health", "children"]\n'
+                                                        'subject_regions = ["eu"]\n')
+    err = one_line_error(capsys, ["check", str(plan), "--offline", "--isolated"])
+    assert "data" in err and "personal" in err and "health" in err
