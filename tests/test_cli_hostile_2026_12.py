@@ -156,7 +156,8 @@ def test_plan_version_must_be_the_integer_1(capsys, tmp_path: Path, version: str
 # --- --print-config: values from files and arguments printed raw ------------------------------------------------
 
 def test_print_config_is_valid_toml_without_raw_control_characters(capsys, tmp_path: Path, monkeypatch) -> None:
-    write(tmp_path / "scrapecheck.toml", 'output = "r\\u001b[31m.txt"\nwaivers = "w\\nx.toml"\nsignals = "s\\u007f.json"\n')
+    write(tmp_path / "scrapecheck.toml",
+          'output = "r\\u001b[31m.txt"\nwaivers = "w\\nx.toml"\nsignals = "s\\u007f.json"\n')
     monkeypatch.chdir(tmp_path)
     code = main(["check", "--print-config", "p\x1b[2J.toml"])
     out = capsys.readouterr().out

@@ -278,7 +278,8 @@ def test_resolve_reads_every_plan_field_and_refuses_other_paths(tmp_path: Path) 
     attribute's value, and a path through a non-model value or to a non-field is a KeyError, however often asked."""
     from scrapecheck.plan import field_paths, parse_plan
 
-    plan = parse_plan({"crawler": {"name": "n", "user_agent": "A/1"}, "data": {"categories": ["health"]},
+    plan = parse_plan({"crawler": {"name": "n", "user_agent": "A/1"},
+                       "data": {"personal": True, "categories": ["health"]},
                        "targets": [{"url": "https://a.example/"}]})
     for _ in range(2):  # the second round answers from the kept names
         for path in field_paths():

@@ -339,6 +339,15 @@ class Data(_Section):
     def _lower_regions(cls, value: list[str]) -> list[str]:
         return [region.lower() for region in value]
 
+    @model_validator(mode="after")
+    def _categories_are_personal(self) -> "Data":
+        """Categories are kinds of personal data, and every personal-data rule waits for ``personal = true``: with
+        it false (its default) and categories listed, a plan collecting health data of children passed silently."""
+        if self.categories and not self.personal:
+            raise ValueError(f"categories lists personal data ({', '.join(self.categories)}) but personal is false; "
+                             "set personal = true")
+        return self
+
 
 class Use(_Section):
     """What happens to the data after collection."""
