@@ -480,3 +480,22 @@ def test_personal_data_categories_without_personal_true_are_an_error(capsys, tmp
                                                         'subject_regions = ["eu"]\n')
     err = one_line_error(capsys, ["check", str(plan), "--offline", "--isolated"])
     assert "data" in err and "personal" in err and "health" in err
+
+
+@pytest.mark.parametrize("table, field, value, wanted", [
+    ("data", "subject_regions", '["de", "us"]', "eu"),
+    ("data", "subject_regions", '["FR"]', "eu"),
+    ("data", "subject_regions", '["no"]', "eea"),
+    ("data", "subject_regions", '["gb"]', "uk"),
+    ("crawler", "operator_region", '"de"', "eu"),
+])
+def test_a_european_country_code_as_a_region_is_an_error(capsys, tmp_path: Path, table: str, field: str, value: str,
+                                                         wanted: str) -> None:
+    """The rules know eu, eea and uk: ``subject_regions = ["de"]`` (Germany) with health data gave no GDPR finding
+    and exit 0, as if nobody in the EU were concerned."""
+    extra = f"{field} = {value}\n"
+    body = (MINIMAL_PLAN + extra if table == "crawler" else
+            MINIMAL_PLAN + f'[data]\npersonal = true\ncategories = ["health"]\n{extra}')
+    plan = write(tmp_path / "plan.toml", body)
+    err = one_line_error(capsys, ["check", str(plan), "--offline", "--isolated"])
+    assert field in err and repr(wanted) in err
