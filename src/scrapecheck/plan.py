@@ -99,6 +99,23 @@ class _Section(Frozen):
         return cls.model_construct()
 
 
+_EU_MEMBERS = ("at be bg cy cz de dk ee el es fi fr gr hr hu ie it lt lu lv mt nl pl pt ro se si sk").split()
+_EUROPE = {**{code: ("an EU member state", "eu") for code in _EU_MEMBERS},
+           **{code: ("in the EEA", "eea") for code in ("is", "li", "no")}, "gb": ("the United Kingdom", "uk")}
+"""European country codes the rules do not know, and the region they do (the rules name eu, eea and uk)."""
+
+
+def _region(value: str) -> str:
+    """A region, lower case; a European country code is refused with the region to write: ``de`` passed, and no
+    GDPR or EU rule saw it (health data of people in Germany gave no finding)."""
+    region = value.lower()
+    if region in _EUROPE:
+        what, wanted = _EUROPE[region]
+        raise ValueError(f"{value!r} is {what}: write {wanted!r} (regions are eu, eea, uk, us, ca, au, ...; "
+                         "European countries go by eu, eea or uk)")
+    return region
+
+
 class Crawler(_Section):
     """Who crawls. The user agent's product token is what robots.txt groups are matched against."""
 
@@ -114,7 +131,7 @@ class Crawler(_Section):
     @field_validator("operator_region")
     @classmethod
     def _lower_region(cls, value: Optional[str]) -> Optional[str]:
-        return value.lower() if value else value
+        return _region(value) if value else value
 
 
 class Purpose(_Section):
@@ -337,7 +354,7 @@ class Data(_Section):
     @field_validator("subject_regions")
     @classmethod
     def _lower_regions(cls, value: list[str]) -> list[str]:
-        return [region.lower() for region in value]
+        return [_region(region) for region in value]
 
     @model_validator(mode="after")
     def _categories_are_personal(self) -> "Data":
