@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from scrapecheck.errors import SignalsError
 from scrapecheck.robots import RobotsPolicy
 from scrapecheck.signals.fetch import collect, fetch_origin, fetch_robots
+from scrapecheck.signals.index import SignalsIndex
 from scrapecheck.signals.optouts import from_robots
 from scrapecheck.signals.pages import from_headers, from_html, from_tdmrep_json
 from scrapecheck.signals.snapshot import load_signals, save_signals
@@ -254,3 +256,33 @@ def test_a_retry_after_of_latin1_digits_is_not_a_traceback(site: Site) -> None:
     site.route("/robots.txt", status=503, headers={"Retry-After": "\u00b2"})
     target = fetch_robots(site.origin, user_agent="AcmeBot/1.0", config=FAST)
     assert target.robots.outcome == "unreachable" and target.robots.status == 503
+
+
+# --- a signals file read lazily (SignalsIndex) reads what load_signals reads --------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    '{"version": 1, "targets": {"https://a.example": {"origin": "https://a.example"}}, "targets": {}}',
+    '{"version": 1, "targets": {"https://a.example": {"origin": "https://a.example"},'
+    ' "https://a.example": {"origin": "https://a.example", "problems": ["x"]}}}',
+])
+def test_the_signals_index_refuses_a_key_given_twice_as_load_signals_does(tmp_path: Path, text: str) -> None:
+    """load_signals refuses a key given twice; the index took the first 'targets' object's origins (json reads the
+    last) or the last of two entries for one origin, in silence."""
+    path = tmp_path / "signals.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SignalsError, match="given twice"):
+        load_signals(path)
+    with pytest.raises(SignalsError, match="given twice"):
+        SignalsIndex(path)
+
+
+def test_an_indexed_entry_with_a_key_given_twice_is_refused_when_read(tmp_path: Path) -> None:
+    """``"opt_outs": [], "opt_outs": null``: the index read "not collected", load_signals refuses the file."""
+    path = tmp_path / "signals.json"
+    path.write_text('{"version": 1, "targets": {"https://a.example": {"origin": "https://a.example", '
+                    '"opt_outs": [], "opt_outs": null}}}', encoding="utf-8")
+    with pytest.raises(SignalsError, match="given twice"):
+        load_signals(path)
+    with pytest.raises(SignalsError, match=r"targets\.https://a\.example.*given twice"):
+        SignalsIndex(path).get("https://a.example")
