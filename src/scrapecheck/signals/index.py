@@ -16,11 +16,11 @@ import mmap
 import os
 import re
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Iterator, NoReturn, Optional, Union
 
 from pydantic import ValidationError
 
-from .._files import first_problem, open_regular
+from .._files import _DuplicateKey, _unique_keys, first_problem, open_regular
 from ..errors import SignalsError
 from .model import Signals, TargetSignals
 
@@ -73,6 +73,8 @@ class SignalsIndex:
                     pos = self._expect(data, pos, b",")
                 first = False
                 key, pos = self._key(data, pos)
+                if key in top:
+                    self._twice(key, "")
                 if key == "targets":
                     pos = self._targets(data, pos)
                     top["targets"] = {}
@@ -98,6 +100,8 @@ class SignalsIndex:
                 pos = self._expect(data, pos, b",")
             first = False
             origin, pos = self._key(data, pos)
+            if origin in self.entries:
+                self._twice(origin, "targets")
             start = _SPACE.match(data, pos).end()  # type: ignore[union-attr]
             pos = self._skip(data, start)
             self.entries[origin] = (start, pos)
@@ -159,9 +163,15 @@ class SignalsIndex:
 
     def _load(self, raw: bytes, where: str) -> object:
         try:
-            return json.loads(raw)
+            return json.loads(raw, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as exc:
+            self._twice(str(exc.args[0]), where)
         except (ValueError, RecursionError) as exc:
             raise SignalsError(self.path, where, f"invalid JSON: {exc}") from None
+
+    def _twice(self, key: str, where: str) -> NoReturn:
+        """A key given twice in one object: refused, as ``load_signals`` refuses it (JSON would keep the last)."""
+        raise SignalsError(self.path, where, f"invalid JSON: the key {key!r} is given twice in one object")
 
     def _bad(self, pos: int, message: str) -> None:
         raise SignalsError(self.path, "", f"invalid JSON: {message} at byte {pos}")
