@@ -134,6 +134,15 @@ def test_meta_noai_is_read_from_a_page_in_utf16_or_utf32(site: Site, body: bytes
     assert [o.kind for o in target.opt_outs or []] == ["meta-robots"]
 
 
+def test_a_page_whose_charset_is_wrong_is_still_read_as_utf8(site: Site) -> None:
+    """Reading pages by their declared charset must not lose what the UTF-8 reading found: a page whose
+    Content-Type claims UTF-16 but whose bytes are UTF-8 still shows its meta noai."""
+    site.robots(ROBOTS)
+    site.route("/", body=NOAI_PAGE.encode("utf-8"), content_type="text/html; charset=utf-16")
+    site.route("/.well-known/tdmrep.json", body="[]", content_type="application/json")
+    assert [o.kind for o in origin_signals(site).opt_outs or []] == ["meta-robots"]
+
+
 # --- Content-Encoding the fetcher did not ask for -----------------------------------------------------------
 
 
