@@ -108,6 +108,9 @@ def _collect_origin(client: HttpClient, origin: Origin, pages: Sequence[str], pa
         text = decode_page(page.body, page.content_type)
         if "html" in page.content_type or looks_html(page.body) or looks_html(text[:4096].encode("utf-8", "replace")):
             found.extend(from_html(text, page.final_url, token))
+            utf8 = page.body.decode("utf-8", "replace")
+            if utf8 != text:  # a charset declared wrongly must not hide what the bytes say as UTF-8
+                found.extend(from_html(utf8, page.final_url, token))
 
     tdmrep_url = origin.url("/.well-known/tdmrep.json")
     tdmrep = client.get(tdmrep_url, config.max_tdmrep_bytes, _JSON_ACCEPT, deadline=deadline)
