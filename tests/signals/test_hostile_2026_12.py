@@ -295,3 +295,31 @@ def test_an_indexed_entry_with_a_key_given_twice_is_refused_when_read(tmp_path: 
         load_signals(path)
     with pytest.raises(SignalsError, match=r"targets\.https://a\.example.*given twice"):
         SignalsIndex(path).get("https://a.example")
+
+
+@pytest.mark.parametrize("length", [b"9" * 5000, b"\xb2"])
+def test_an_unreadable_content_length_on_a_long_robots_txt_does_not_make_it_unreachable(length: bytes) -> None:
+    """A robots.txt over the cap whose Content-Length was 5,000 digits or '\\xb2' turned, while its size was
+    computed, into "unreachable (cannot be requested: ...)": complete disallow for rules that were read."""
+    from .test_faults import RawServer
+
+    body = b"User-agent: *\nDisallow: /x\n" + b"#" * 100
+    server = RawServer(lambda conn, path: conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: " + length
+                                                       + b"\r\nConnection: close\r\n\r\n" + body))
+    try:
+        target = fetch_robots(server.origin, user_agent="AcmeBot/1.0",
+                              config=dataclasses.replace(FAST, retries=0, max_robots_bytes=64))
+    finally:
+        server.close()
+    assert target.robots.outcome == "ok" and target.robots.truncated and target.robots.size is None
+    assert disallowed(target)
+
+
+@pytest.mark.xfail(strict=True, reason="guard/_guard.py _decoded (the lead's file) reads a page only by its declared "
+                                       "charset: a page claiming UTF-16 whose bytes are UTF-8 hides its meta noai")
+def test_the_guard_reads_a_page_whose_charset_is_wrong_as_utf8_too() -> None:
+    from scrapecheck.guard._guard import page_opt_outs
+
+    found = page_opt_outs("https://example.com/a", {"Content-Type": "text/html; charset=utf-16"},
+                          NOAI_PAGE.encode("utf-8"), "acmebot")
+    assert [o.kind for o in found] == ["meta-robots"]
