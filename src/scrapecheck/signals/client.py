@@ -433,7 +433,9 @@ class HttpClient:
             length = (fetched.headers.get("content-length") or [""])[0]
             encoding = (fetched.headers.get("content-encoding") or [""])[0].strip().lower()
             encoded = encoding not in ("", "identity")
-            fetched.size = int(length) if length.isdigit() and not encoded else None
+            # (a Content-Length urllib3 could not read, "²" or thousands of digits, is no size: int() would raise)
+            readable = length.isascii() and length.isdigit() and len(length) <= 18
+            fetched.size = int(length) if readable and not encoded else None
         else:
             fetched.size = len(body)
 
