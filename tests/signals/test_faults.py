@@ -181,7 +181,8 @@ def test_invalid_utf8_is_matched_as_bytes(site: Site) -> None:
 
 @pytest.mark.parametrize(("content_type", "outcome", "rules"), [
     ("text/html", "ok", True),                     # plain rules served as HTML: still rules, noted
-    ("application/octet-stream", "ok", False),     # declared binary: no rules read, noted
+    ("application/octet-stream", "ok", True),      # declared binary, but plain rules: Google obeys them, noted
+    ("image/png", "ok", True),
     ("application/json", "ok", True),
     (None, "ok", True),
 ])
@@ -190,6 +191,18 @@ def test_wrong_content_type(site: Site, content_type: str | None, outcome: str, 
     target, _ = robots_of(site.origin)
     assert target.robots.outcome == outcome
     assert (b"Disallow: /x" in target.robots.effective_rules) is rules
+    assert not RobotsPolicy.parse(target.robots.effective_rules).is_allowed("AcmeBot", "/x")
+    if content_type in ("application/octet-stream", "image/png"):
+        assert any(f"served as {content_type}, but its body is plain rules" in p for p in target.problems)
+
+
+def test_a_binary_body_is_read_as_no_rules_whatever_its_type(site: Site) -> None:
+    """What the media type no longer decides, the bytes do: an image or mostly control bytes hold no rule that
+    Google's parser reads."""
+    site.robots(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, content_type="text/plain")
+    target, _ = robots_of(site.origin)
+    assert target.robots.outcome == "ok" and not target.robots.effective_rules.strip()
+    assert any("body is binary" in p for p in target.problems)
 
 
 def test_redirect_loop(site: Site) -> None:
