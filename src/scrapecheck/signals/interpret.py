@@ -83,22 +83,25 @@ def looks_html(body: bytes, content_type: str = "") -> bool:
 
 
 def looks_binary(body: bytes, content_type: str = "") -> bool:
-    """Not text: a compressed or image signature, a binary media type, or mostly control bytes.
+    """Not text: a compressed or image signature, or mostly control bytes.
 
-    A stray NUL does not make a file binary: Google's parser reads each line as a C string, so a NUL only ends
-    its line, and the rules of the other lines are obeyed (reading the whole file as no rules would let a crawler
-    fetch what they disallow). UTF-16 text, half NULs, still counts as binary, as it holds no rule Google reads.
+    The bytes decide, not the media type (``content_type`` is accepted and not used): Google's parser reads whatever
+    the body holds, so rules served as ``application/octet-stream`` are obeyed, and reading them as none would let a
+    crawler fetch what they disallow. A stray NUL does not make a file binary either: Google's parser reads each
+    line as a C string, so a NUL only ends its line. UTF-16 text, half NULs, counts as binary, as it holds no rule
+    Google reads.
     """
     sample = body[:4096]
     if not sample:
         return False
     if sample.startswith((b"\x1f\x8b", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF")):
         return True
-    if content_type.startswith(("image/", "audio/", "video/", "application/octet-stream", "application/zip",
-                                "application/gzip")):
-        return True
     controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
     return controls > len(sample) // 10
+
+
+#: Media types that say "not text": rules served with one are still read (see :func:`looks_binary`), and noted.
+_BINARY_TYPES = ("image/", "audio/", "video/", "application/octet-stream", "application/zip", "application/gzip")
 
 
 def decode_for_display(body: bytes) -> tuple[str, Optional[str]]:
@@ -139,7 +142,7 @@ def interpret_robots(fetched: Response) -> tuple[RobotsSignal, list[str]]:
             body_text, note = decode_for_display(fetched.body)
             if note:
                 problems.append(f"robots.txt {note}")
-            if "html" in fetched.content_type:
+            if "html" in fetched.content_type or fetched.content_type.startswith(_BINARY_TYPES):
                 problems.append(f"robots.txt served as {fetched.content_type}, but its body is plain rules")
         if fetched.truncated:
             problems.append(f"robots.txt larger than {len(fetched.body)} bytes: only the first "
