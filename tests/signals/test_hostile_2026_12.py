@@ -315,8 +315,6 @@ def test_an_unreadable_content_length_on_a_long_robots_txt_does_not_make_it_unre
     assert disallowed(target)
 
 
-@pytest.mark.xfail(strict=True, reason="guard/_guard.py _decoded (the lead's file) reads a page only by its declared "
-                                       "charset: a page claiming UTF-16 whose bytes are UTF-8 hides its meta noai")
 def test_the_guard_reads_a_page_whose_charset_is_wrong_as_utf8_too() -> None:
     from scrapecheck.guard._guard import page_opt_outs
 

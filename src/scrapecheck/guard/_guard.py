@@ -13,7 +13,6 @@ line is found only when its reasons are read. No URL parsing, no lock, no clock 
 
 from __future__ import annotations
 
-import codecs
 import functools
 import io
 import math
@@ -972,14 +971,19 @@ def page_opt_outs(url: str, headers: Any, body: Union[bytes, str, None], token: 
 def _page_opt_outs(url: str, pairs: list[tuple[str, str]], body: Union[bytes, str, memoryview, None],
                    token: str) -> list[OptOutSignal]:
     """:func:`page_opt_outs` from headers and a body already checked."""
-    from ..signals.pages import from_headers, from_html
+    from ..signals.pages import decode_page, from_headers, from_html
 
     found = [OptOutSignal.of(o) for o in from_headers(pairs, url, token)]
     if body:
         content_type = " ".join(v.lower() for k, v in pairs if k.lower() == "content-type")
-        text = body if isinstance(body, str) else _decoded(bytes(body), content_type)
+        text = body if isinstance(body, str) else decode_page(bytes(body), content_type)
         if "html" in content_type or _looks_like_html(text):
-            found.extend(OptOutSignal.of(o) for o in from_html(text, url, token))
+            tags = from_html(text, url, token)
+            if not isinstance(body, str):  # a charset declared wrongly must not hide what the bytes say as UTF-8
+                utf8 = bytes(body).decode("utf-8", "replace")
+                if utf8 != text:
+                    tags.extend(o for o in from_html(utf8, url, token) if o not in tags)
+            found.extend(OptOutSignal.of(o) for o in tags)
     return found
 
 
@@ -1002,26 +1006,6 @@ def _looks_like_html(text: str) -> bool:
 def _check_body(body: Any) -> None:
     if body is not None and not isinstance(body, (str, bytes, bytearray, memoryview)):
         raise TypeError(f"body must be str or bytes (or None), not {type(body).__name__}")
-
-
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # (UTF-32 LE starts as UTF-16 LE does)
-
-
-def _decoded(body: bytes, content_type: str) -> str:
-    """The page's text: by its byte-order mark, else the charset its Content-Type names, else UTF-8 (errors
-    replaced: a meta tag is ASCII, so it survives a few bad bytes around it)."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body.decode(encoding, "replace")
-    at = content_type.find("charset=")
-    if at >= 0:
-        charset = content_type[at + 8:].split(";")[0].strip().strip("'\"")
-        try:
-            return body.decode(charset, "replace")
-        except (LookupError, ValueError):  # unknown, or not a text encoding ("rot13", "hex"): as UTF-8
-            pass
-    return body.decode("utf-8", "replace")
 
 
 def _shown(value: Any) -> str:

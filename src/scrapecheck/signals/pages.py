@@ -19,6 +19,7 @@ import json
 import re
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
+from ..robots import path_matches
 from .model import OptOut
 
 Headers = Union[Mapping[str, object], Iterable[tuple[str, str]]]
@@ -248,28 +249,6 @@ def decode_page(body: bytes, content_type: str = "") -> str:
     return body.decode("utf-8", "replace")
 
 
-def _location_matches(location: str, path: str) -> bool:
-    """robots.txt-style pattern: a prefix match, ``*`` for any run of characters, ``$`` for the end.
-
-    Matched segment by segment, each middle one at its leftmost place (which finds a match whenever there is one),
-    in time linear in the path: a site's ``/*a*a*a...*b`` made a regular expression backtrack without end.
-    """
-    anchored = location.endswith("$")
-    segments = (location[:-1] if anchored else location).split("*")
-    head, rest = segments[0], path
-    if not rest.startswith(head):
-        return False
-    if len(segments) == 1:
-        return not anchored or len(rest) == len(head)
-    rest = rest[len(head):]
-    for segment in segments[1:-1]:
-        if segment:
-            _, found, rest = rest.partition(segment)
-            if not found:
-                return False
-    return rest.endswith(segments[-1]) if anchored else segments[-1] in rest
-
-
 def tdmrep_rules(body: Union[bytes, str], where: str) -> tuple[list[dict[str, object]], list[str]]:
     """The rules of a ``/.well-known/tdmrep.json`` in file order, JSON-ready: ``{"location": str,
     "tdm-reservation": 1 or 0, "tdm-policy": str (when given)}``; and the problems in words."""
@@ -328,7 +307,7 @@ def tdmrep_opt_outs(rules: Sequence[dict[str, object]], where: str, paths: Seque
     for path in paths or ["/"]:
         for rule in rules:
             location = str(rule["location"])
-            if not _location_matches(location, path):
+            if not path_matches(path, location):
                 continue
             if rule["tdm-reservation"] == 1:
                 value = tdmrep_value(rule)
