@@ -196,3 +196,20 @@ def test_registered_in_main_cli(robots_file: Path, capsys: pytest.CaptureFixture
     code = cli.main(["robots", str(robots_file), "--agent", "x", "/private/x"])
     assert code == 1 - 1
     assert capsys.readouterr().out.startswith("disallowed")
+
+
+@pytest.mark.parametrize("body", [
+    "User-agent: *\nDisallow: /\n".encode("utf-16"),                   # UTF-16 with its byte-order mark
+    b"\x89PNG\r\n\x1a\n" + bytes(range(256)),
+])
+def test_a_binary_file_is_said_to_hold_no_rule(tmp_path: Path, body: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+    """Google's parser reads no rule in a UTF-16 file or an image, so every path is allowed: the answer is right,
+    but it must not look like a file of rules that allows the path (it printed only 'allowed (no matching rule)')."""
+    from scrapecheck import cli
+
+    robots = tmp_path / "robots.txt"
+    robots.write_bytes(body)
+    assert cli.main(["robots", str(robots), "--agent", "A", "/x"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("allowed")
+    assert "looks binary" in captured.err and "no rule" in captured.err
