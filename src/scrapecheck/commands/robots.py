@@ -162,8 +162,14 @@ def run(args: argparse.Namespace) -> int:
         outcome = robots.outcome
         policy = RobotsPolicy.parse(robots.raw if outcome == "ok" and robots.raw is not None else b"")
     else:
+        from ..signals.interpret import looks_binary
+
         outcome = "ok"
-        policy = RobotsPolicy.parse(read_file(args.source))
+        body = read_file(args.source)
+        if looks_binary(body):
+            note(visible(f"{args.source}: the file looks binary (UTF-16 text, an image or an archive?): Google's "
+                         "parser reads no rule in it, so every path is allowed") + "\n")
+        policy = RobotsPolicy.parse(body)
     paths = list(args.paths) or _default_paths(args.source)
     group = policy.group_for(agent)
     results = []
