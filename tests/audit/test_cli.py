@@ -192,6 +192,9 @@ def test_columns_load_cleanly_in_pandas_polars_and_duckdb(tmp_path: Path, signal
     (["--field", "url"], "--field is for JSONL"),
     (["--keep-reasons"], "only with --filter"),
     (["--scheduler", "tcp://x:1"], "only with --engine dask"),
+    (["--partitions", "4"], "only with --engine dask"),        # ignored before: the user thought it split the run
+    (["--robots-only"], "only with --fetch"),                   # ignored before: the signals file decides
+    (["--user-agent", "Acme/1"], "only with --fetch"),
     (["--format", "parquet"], "needs --output"),
     (["--filter", "--format", "jsonl"], "own format"),
 ])
