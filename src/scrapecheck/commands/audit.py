@@ -95,8 +95,12 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--keep-reasons", "keep-reasons", "only with --filter")
     if args.scheduler and args.engine != "dask":
         raise InputError("--scheduler", "scheduler", "only with --engine dask")
-    if args.allow_private and not args.fetch:
-        raise InputError("--allow-private", "allow-private", "only with --fetch")
+    if args.partitions is not None and args.engine != "dask":
+        raise InputError("--partitions", "partitions", "only with --engine dask")
+    for given, option in ((args.allow_private, "allow-private"), (args.robots_only, "robots-only"),
+                          (args.user_agent is not None, "user-agent")):
+        if given and not args.fetch:  # ignored otherwise: the signals file already says what was fetched, and how
+            raise InputError(f"--{option}", option, "only with --fetch")
     if args.journal is not None:
         if not args.fetch:  # ignored, the user believed the run resumable
             raise InputError("--journal", "journal", "only with --fetch (a journal records what was fetched)")
