@@ -27,6 +27,17 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def read_rows(out: Path) -> list[dict]:  # type: ignore[type-arg]
+    """The rows of an audit output, by its suffix (csv, jsonl or parquet)."""
+    if out.suffix == ".csv":
+        return read_csv(out)
+    if out.suffix == ".jsonl":
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    import pyarrow.parquet as pq
+
+    return pq.read_table(out).to_pylist()  # type: ignore[no-any-return]
+
+
 COMMON = ["--agent", "AcmeBot", "--purpose", "search-indexing", "-q"]
 
 
@@ -89,14 +100,7 @@ def test_non_utf8_url_is_an_invalid_row_in_every_output_format(tmp_path: Path, s
     out = tmp_path / f"out.{suffix}"
     assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
     assert "Traceback" not in capsys.readouterr().err
-    if suffix == "csv":
-        rows = read_csv(out)
-    elif suffix == "jsonl":
-        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    else:
-        import pyarrow.parquet as pq
-
-        rows = pq.read_table(out).to_pylist()
+    rows = read_rows(out)
     assert len(rows) == 2
     assert rows[0]["acmebot_verdict"] == "invalid" and "UTF-8" in rows[0]["error"]
     assert rows[0]["url"] == "https://e.example/a\ufffd"
@@ -587,14 +591,7 @@ def test_a_json_escaped_lone_surrogate_in_the_url_is_an_invalid_row(tmp_path: Pa
     source.write_text('{"url": "https://e.example/\\ud800"}\n{"url": "https://e.example/b"}\n', encoding="utf-8")
     out = tmp_path / f"out.{suffix}"
     assert audit(str(source), *COMMON, "--signals", str(signals_file), "-o", str(out)) == 0
-    if suffix == "csv":
-        rows = read_csv(out)
-    elif suffix == "jsonl":
-        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    else:
-        import pyarrow.parquet as pq
-
-        rows = pq.read_table(out).to_pylist()
+    rows = read_rows(out)
     assert [r["acmebot_verdict"] for r in rows] == ["invalid", "allowed"]
     assert "surrogate" in rows[0]["error"] and rows[0]["url"] == "https://e.example/\ufffd"
 
