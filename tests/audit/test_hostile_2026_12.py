@@ -38,6 +38,22 @@ def read_rows(out: Path) -> list[dict]:  # type: ignore[type-arg]
     return pq.read_table(out).to_pylist()  # type: ignore[no-any-return]
 
 
+def dask_and_local_rows(tmp_path: Path, source: Path, signals: Path) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
+    """The rows the Dask engine writes (in row order) and the rows the local engine writes, for one input."""
+    import pyarrow.parquet as pq
+
+    from scrapecheck.audit.run import AuditJob, run
+
+    local, out = tmp_path / "local.parquet", tmp_path / "dask"
+    common = {"input": str(source), "agents": ["AcmeBot"], "purpose": "search-indexing", "signals": str(signals),
+              "progress": False}
+    run(AuditJob(output=str(local), **common))  # type: ignore[arg-type]
+    run(AuditJob(output=str(out), engine="dask", workers=1, dask_processes=False, partitions=2,
+                 **common))  # type: ignore[arg-type]
+    parts = sorted((out / "rows").glob("part-*.parquet"))
+    rows = sorted((r for part in parts for r in pq.read_table(part).to_pylist()), key=lambda r: r["row"])
+    return rows, pq.read_table(local).to_pylist()
+
 COMMON = ["--agent", "AcmeBot", "--purpose", "search-indexing", "-q"]
 
 
@@ -200,8 +216,6 @@ def test_dask_agrees_with_local_on_other_column_types(tmp_path: Path, values: li
     pytest.importorskip("distributed")
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    from scrapecheck.audit.run import AuditJob, run
-
     signals = tmp_path / "signals.json"
     signals.write_text(json.dumps(SIGNALS), encoding="utf-8")
     array = pa.array(values)
@@ -209,15 +223,8 @@ def test_dask_agrees_with_local_on_other_column_types(tmp_path: Path, values: li
         array = array.dictionary_encode()
     source = tmp_path / "in.parquet"
     pq.write_table(pa.table({"url": array}), source)
-    local = tmp_path / "local.parquet"
-    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
-                 output=str(local), progress=False))
-    out = tmp_path / "dask"
-    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
-                 output=str(out), engine="dask", workers=1, dask_processes=False, partitions=2, progress=False))
-    parts = sorted((out / "rows").glob("part-*.parquet"))
-    rows = sorted((r for part in parts for r in pq.read_table(part).to_pylist()), key=lambda r: r["row"])
-    assert rows == pq.read_table(local).to_pylist()
+    rows, expected = dask_and_local_rows(tmp_path, source, signals)
+    assert rows == expected
 
 
 # --- a byte order mark -----------------------------------------------------------------------------------------
@@ -312,22 +319,12 @@ def test_corrupt_parquet_input_on_dask_is_named_in_one_line(tmp_path: Path, sign
 ], ids=["text", "jsonl", "csv"])
 def test_dask_agrees_with_local_on_hostile_text_inputs(tmp_path: Path, name: str, data: bytes) -> None:
     pytest.importorskip("distributed")
-    pq = pytest.importorskip("pyarrow.parquet")
-    from scrapecheck.audit.run import AuditJob, run
-
+    pytest.importorskip("pyarrow.parquet")
     signals = tmp_path / "signals.json"
     signals.write_text(json.dumps(SIGNALS), encoding="utf-8")
     source = tmp_path / name
     source.write_bytes(data)
-    local = tmp_path / "local.parquet"
-    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
-                 output=str(local), progress=False))
-    out = tmp_path / "dask"
-    run(AuditJob(input=str(source), agents=["AcmeBot"], purpose="search-indexing", signals=str(signals),
-                 output=str(out), engine="dask", workers=1, dask_processes=False, partitions=2, progress=False))
-    parts = sorted((out / "rows").glob("part-*.parquet"))
-    rows = sorted((r for part in parts for r in pq.read_table(part).to_pylist()), key=lambda r: r["row"])
-    expected = pq.read_table(local).to_pylist()
+    rows, expected = dask_and_local_rows(tmp_path, source, signals)
     assert rows == expected
     assert any(r["error"] and "UTF-8" in r["error"] for r in expected)
 
