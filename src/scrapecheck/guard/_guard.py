@@ -971,18 +971,15 @@ def page_opt_outs(url: str, headers: Any, body: Union[bytes, str, None], token: 
 def _page_opt_outs(url: str, pairs: list[tuple[str, str]], body: Union[bytes, str, memoryview, None],
                    token: str) -> list[OptOutSignal]:
     """:func:`page_opt_outs` from headers and a body already checked."""
-    from ..signals.pages import decode_page, from_headers, from_html
+    from ..signals.pages import decode_page, from_headers, from_html, html_opt_outs
 
     found = [OptOutSignal.of(o) for o in from_headers(pairs, url, token)]
     if body:
         content_type = " ".join(v.lower() for k, v in pairs if k.lower() == "content-type")
-        text = body if isinstance(body, str) else decode_page(bytes(body), content_type)
+        raw = b"" if isinstance(body, str) else bytes(body)
+        text = body if isinstance(body, str) else decode_page(raw, content_type)
         if "html" in content_type or _looks_like_html(text):
-            tags = from_html(text, url, token)
-            if not isinstance(body, str):  # a charset declared wrongly must not hide what the bytes say as UTF-8
-                utf8 = bytes(body).decode("utf-8", "replace")
-                if utf8 != text:
-                    tags.extend(o for o in from_html(utf8, url, token) if o not in tags)
+            tags = from_html(text, url, token) if isinstance(body, str) else html_opt_outs(raw, text, url, token)
             found.extend(OptOutSignal.of(o) for o in tags)
     return found
 

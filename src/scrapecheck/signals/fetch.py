@@ -31,7 +31,7 @@ from .client import HttpClient, Response, now_iso
 from .config import RFC_9309_CACHE_LIMIT, ROBOTS_MAX_BYTES, FetchConfig, check_user_agent
 from .interpret import interpret_robots, looks_binary, looks_html
 from .model import OptOut, RobotsSignal, Signals, TargetSignals
-from .pages import decode_page, from_headers, from_html, tdmrep_opt_outs, tdmrep_rules
+from .pages import decode_page, from_headers, html_opt_outs, tdmrep_opt_outs, tdmrep_rules
 from .registry import CollectContext
 
 _ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
@@ -107,10 +107,7 @@ def _collect_origin(client: HttpClient, origin: Origin, pages: Sequence[str], pa
         found.extend(from_headers(page.headers, page.final_url, token))
         text = decode_page(page.body, page.content_type)
         if "html" in page.content_type or looks_html(page.body) or looks_html(text[:4096].encode("utf-8", "replace")):
-            found.extend(from_html(text, page.final_url, token))
-            utf8 = page.body.decode("utf-8", "replace")
-            if utf8 != text:  # a charset declared wrongly must not hide what the bytes say as UTF-8
-                found.extend(from_html(utf8, page.final_url, token))
+            found.extend(html_opt_outs(page.body, text, page.final_url, token))
 
     tdmrep_url = origin.url("/.well-known/tdmrep.json")
     tdmrep = client.get(tdmrep_url, config.max_tdmrep_bytes, _JSON_ACCEPT, deadline=deadline)

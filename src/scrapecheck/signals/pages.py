@@ -232,6 +232,16 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # (UTF-32 LE starts as UTF-16 LE does)
 
 
+def html_opt_outs(body: bytes, text: str, where: str, own_token: str) -> list[OptOut]:
+    """:func:`from_html` of ``text`` (the page as :func:`decode_page` reads it) and, when the bytes read as UTF-8
+    differ, of those too: a charset declared wrongly must not hide what the bytes say as UTF-8."""
+    found = from_html(text, where, own_token)
+    utf8 = body.decode("utf-8", "replace")
+    if utf8 != text:
+        found.extend(o for o in from_html(utf8, where, own_token) if o not in found)
+    return found
+
+
 def decode_page(body: bytes, content_type: str = "") -> str:
     """A page's text for reading its meta tags: by its byte-order mark, else the charset its Content-Type names,
     else UTF-8; bad bytes replaced (a meta tag is ASCII, so it survives a few around it). Read as UTF-8 whatever
