@@ -111,6 +111,24 @@ def read_text(path: Path, error: type[InputError], cap: int = MAX_FILE_BYTES) ->
         raise error(str(path), "", f"not UTF-8 text (byte {exc.start})") from None
 
 
+def path_key(path: Path) -> str:
+    """A path's resolved, case-normalised form (absolute when it cannot be resolved: a symlink loop)."""
+    try:
+        return os.path.normcase(str(path.resolve()))
+    except (OSError, RuntimeError):
+        return os.path.normcase(os.path.abspath(path))
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """One file under two names (same resolved path, or the same inode through a hard link)."""
+    try:
+        if first.exists() and second.exists() and os.path.samefile(first, second):
+            return True
+    except OSError:
+        pass
+    return path_key(first) == path_key(second)
+
+
 def write_atomic(path: Union[str, Path], text: str, error: Callable[[str], Exception] | None = None) -> None:
     """Write ``text`` (UTF-8) so that ``path`` holds either its old content or all of the new one.
 

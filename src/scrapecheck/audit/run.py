@@ -13,7 +13,6 @@ import contextlib
 import csv
 import io
 import json
-import os
 import sys
 from collections import deque
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dataclasses import field as _field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Optional, Sequence
 
+from .._files import same_file
 from ..errors import InputError
 from . import columns as cols
 from .api import check_purpose, make_source
@@ -109,17 +109,9 @@ def _refuse_overwriting_inputs(job: AuditJob, fmt: str) -> None:
         except (OSError, RuntimeError):  # a symlink loop: opening it gives the one-line error
             return Path(given).absolute()
 
-    def same(a: str, b: str) -> bool:
-        if key(a) == key(b):
-            return True
-        try:
-            return os.path.samefile(a, b)  # a hard link
-        except OSError:
-            return False
-
     if job.journal:  # appended to, and a cut last line truncated: never a file the user gave as data
         for given, what in ((job.input, "the input"), (job.signals, "the signals file")):
-            if given and given != "-" and same(given, job.journal):
+            if given and given != "-" and same_file(Path(given), Path(job.journal)):
                 raise InputError(job.journal, "--journal", f"is {what}; choose another journal path")
     if not job.output:
         return
@@ -128,7 +120,7 @@ def _refuse_overwriting_inputs(job: AuditJob, fmt: str) -> None:
         if not given or given == "-":
             continue
         for path, written in files:
-            if same(given, path):
+            if same_file(Path(given), Path(path)):
                 if path == job.output:
                     raise InputError(job.output, "--output", f"is {what}; choose another output path")
                 raise InputError(job.output, "--output", f"{written} would go to {path}, which is {what}; "

@@ -89,33 +89,18 @@ def output_jobs(specs: Sequence[str], default_format: str) -> list[tuple[str, Op
     if len(primary) > 1:
         raise UsageError("scrapecheck check: --output without FORMAT: names where the --format report goes; give it "
                          f"once (got {', '.join(primary)}), or prefix the others with their format (sarif:FILE)")
+    from .._files import path_key
+
     jobs: list[tuple[str, Optional[str]]] = [(default_format, primary[0] if primary else None), *extra]
     seen: dict[str, str] = {}
     for _, target in jobs:
         if target is None:
             continue
-        key = _key(Path(target))
+        key = path_key(Path(target))
         if key in seen:
             raise UsageError(f"scrapecheck check: {target} is named by two --output options")
         seen[key] = target
     return jobs
-
-
-def _key(path: Path) -> str:
-    try:
-        return os.path.normcase(str(path.resolve()))
-    except (OSError, RuntimeError):
-        return os.path.normcase(os.path.abspath(path))
-
-
-def same_file(first: Path, second: Path) -> bool:
-    """One file under two names (same resolved path, or the same inode through a hard link)."""
-    try:
-        if first.exists() and second.exists() and os.path.samefile(first, second):
-            return True
-    except OSError:
-        pass
-    return _key(first) == _key(second)
 
 
 def refuse_clobbering(outputs: Sequence[str], inputs: Mapping[str, str], plan_dirs: Sequence[Path] = ()) -> None:
@@ -125,6 +110,8 @@ def refuse_clobbering(outputs: Sequence[str], inputs: Mapping[str, str], plan_di
     directories given as PLAN: a ``.toml`` or ``.json`` report written into one would be checked as a plan by
     the next run over that directory.
     """
+    from .._files import same_file
+
     for output in outputs:
         target = Path(output)
         for path, role in inputs.items():

@@ -77,14 +77,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _same_file(first: str, second: str) -> bool:
-    from pathlib import Path
-
-    from ._output import same_file
-
-    return same_file(Path(first), Path(second))
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``audit``; input problems raise ScrapecheckError (the CLI makes them exit 2)."""
     from ..audit.run import AuditJob, headline
@@ -101,11 +93,8 @@ def run(args: argparse.Namespace) -> int:
                           (args.user_agent is not None, "user-agent")):
         if given and not args.fetch:  # ignored otherwise: the signals file already says what was fetched, and how
             raise InputError(f"--{option}", option, "only with --fetch")
-    if args.journal is not None:
-        if not args.fetch:  # ignored, the user believed the run resumable
-            raise InputError("--journal", "journal", "only with --fetch (a journal records what was fetched)")
-        if args.input != "-" and _same_file(args.journal, args.input):  # read, cut and appended to: never the input
-            raise InputError(args.journal, "--journal", "is the input; choose another journal file")
+    if args.journal is not None and not args.fetch:  # ignored, the user believed the run resumable
+        raise InputError("--journal", "journal", "only with --fetch (a journal records what was fetched)")
     job = AuditJob(
         input=args.input, agents=args.agent, purpose=args.purpose, signals=args.signals, fetch=args.fetch,
         output=args.output, format=args.format, input_format=args.input_format, column=args.column,
